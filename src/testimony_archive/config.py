@@ -1,0 +1,58 @@
+"""Settings, passed explicitly to the library and injected into the web app.
+
+Nothing here reads the environment at import time: `Settings.from_env` is called by the
+CLI and the server entry point, and tests build `Settings` directly.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
+
+
+def _find_templates() -> Path:
+    """The top-level `templates/` folder, whether running from a checkout or installed."""
+    for candidate in (PACKAGE_DIR.parents[1] / "templates", PACKAGE_DIR / "templates"):
+        if candidate.is_dir():
+            return candidate
+    return PACKAGE_DIR.parents[1] / "templates"
+
+
+@dataclass(frozen=True)
+class Settings:
+    archive_dir: Path = Path("archive")
+    var_dir: Path = Path("var")
+    templates_dir: Path = field(default_factory=_find_templates)
+    static_dir: Path = field(default_factory=lambda: _find_templates().parent / "static")
+
+    @property
+    def index_dir(self) -> Path:
+        return self.var_dir / "index"
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.archive_dir / "documents"
+
+    @property
+    def vocabulary_dir(self) -> Path:
+        return self.archive_dir / "vocabulary"
+
+    def with_paths(self, archive_dir: Path | None = None, var_dir: Path | None = None) -> Settings:
+        return replace(
+            self,
+            archive_dir=archive_dir or self.archive_dir,
+            var_dir=var_dir or self.var_dir,
+        )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        return cls(
+            archive_dir=Path(env.get("TESTIMONY_ARCHIVE", "archive")),
+            var_dir=Path(env.get("TESTIMONY_VAR", "var")),
+        )

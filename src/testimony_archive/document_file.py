@@ -1,0 +1,322 @@
+"""Reading and writing one archive file: YAML front matter, then the body, verbatim.
+
+This module checks the structure of a file (keys, types, id, dates, sha256). Whether the
+tag ids exist in the vocabulary is checked by `archive.validate_tags`, which knows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .dates import PartialDate, parse_date
+from .errors import ArchiveError
+from .models import (
+    ACCESS_LEVELS,
+    KINDS,
+    TAG_FIELDS,
+    Document,
+    Incident,
+    Segment,
+    TagSet,
+    body_sha256,
+    split_paragraphs,
+)
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+KEYS = (
+    "id", "kind", "title", "language", "translation", "date", "incident",
+    *TAG_FIELDS, "suggested", "witness", "source", "access", "sha256", "segments", "extra",
+)  # fmt: skip
+REQUIRED = ("id", "kind", "title", "language", "sha256")
+SEGMENT_KEYS = (*TAG_FIELDS, "suggested")
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def split_front_matter(text: str, path: Path | str | None = None) -> tuple[str, str, int]:
+    """Return (front matter, body, body's first line number)."""
+    if not text.startswith("---\n"):
+        raise ArchiveError(
+            "the file must start with a '---' line, then the YAML front matter",
+            path=path, line=1,
+        )  # fmt: skip
+    closing = re.search(r"^---[ \t]*$\n?", text[4:], flags=re.MULTILINE)
+    if closing is None:
+        raise ArchiveError(
+            "the front matter is not closed: add a line '---' before the text",
+            path=path,
+        )
+    front = text[4 : 4 + closing.start()]
+    body = text[4 + closing.end() :]
+    return front, body, front.count("\n") + 3
+
+
+def parse_document(
+    text: str, path: Path | str | None = None, *, fill_sha256: bool = False
+) -> Document:
+    """Parse and check an archive file's text. Raises ArchiveError naming what to fix.
+
+    With `fill_sha256` (for imports), a missing sha256 is computed from the body.
+    """
+    front, body, _ = split_front_matter(text, path)
+    data, key_lines = _load_yaml(front, path)
+    if fill_sha256 and not data.get("sha256"):
+        data["sha256"] = body_sha256(body)
+    return document_from_mapping(data, body, path=path, key_lines=key_lines)
+
+
+def _load_yaml(front: str, path: Path | str | None) -> tuple[dict[str, Any], dict[str, int]]:
+    loader = _Loader(front)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else None
+        problem = getattr(error, "problem", None) or str(error)
+        raise ArchiveError(f"invalid YAML: {problem}", path=path, line=line) from error
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise ArchiveError("the front matter must be a mapping of keys", path=path, line=2)
+    key_lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _value in node.value:
+            key_lines[str(key_node.value)] = key_node.start_mark.line + 2
+    return data, key_lines
+
+
+def document_from_mapping(
+    data: dict[str, Any],
+    body: str,
+    *,
+    path: Path | str | None = None,
+    key_lines: dict[str, int] | None = None,
+    check_sha256: bool = True,
+) -> Document:
+    lines = key_lines or {}
+
+    def fail(name: str, reason: str) -> ArchiveError:
+        return ArchiveError(reason, path=path, line=lines.get(name), field=name)
+
+    unknown = [str(key) for key in data if key not in KEYS]
+    if unknown:
+        name = unknown[0]
+        raise fail(
+            name,
+            f"unknown key; allowed keys are {', '.join(KEYS)} (put anything else under 'extra')",
+        )
+    for name in REQUIRED:
+        if data.get(name) in (None, ""):
+            raise fail(name, "missing; every document needs it")
+
+    doc_id = data["id"]
+    if not isinstance(doc_id, str) or not ID_PATTERN.match(doc_id):
+        raise fail(
+            "id",
+            f"{doc_id!r} is not a valid id: use 1-100 characters of a-z, 0-9, '.', '_' "
+            "and '-', starting with a letter or digit",
+        )
+    kind = data["kind"]
+    if kind not in KINDS:
+        raise fail("kind", f"{kind!r} is not a kind; use one of {', '.join(KINDS)}")
+    title = data["title"]
+    if not isinstance(title, str) or not title.strip():
+        raise fail("title", "must be text")
+    language = data["language"]
+    if not isinstance(language, str) or not LANGUAGE_PATTERN.match(language):
+        raise fail("language", f"{language!r} is not a language code such as en, es, tzh")
+    access = data.get("access", "public")
+    if access not in ACCESS_LEVELS:
+        raise fail("access", f"{access!r}: use one of {', '.join(ACCESS_LEVELS)}")
+
+    date = _date(data.get("date"), lambda reason: fail("date", reason))
+    incident = _incident(data.get("incident"), lambda reason: fail("incident", reason))
+
+    sha = data["sha256"]
+    if not isinstance(sha, str) or not re.fullmatch(r"[0-9a-f]{64}", sha):
+        raise fail("sha256", "must be 64 lower-case hexadecimal characters")
+    if check_sha256:
+        actual = body_sha256(body)
+        if actual != sha:
+            raise fail(
+                "sha256",
+                f"the text does not match its recorded sha256 (recorded {sha[:12]}…, "
+                f"text has {actual[:12]}…): the body was changed after import; restore "
+                "the original text from a backup or version history",
+            )
+    if not body.strip():
+        raise ArchiveError("the document has no text after the front matter", path=path)
+
+    paragraph_count = len(split_paragraphs(body))
+    segments = _segments(data.get("segments"), paragraph_count, lambda r: fail("segments", r))
+
+    return Document(
+        id=doc_id,
+        kind=kind,
+        title=title,
+        language=language,
+        body=body,
+        sha256=sha,
+        access=access,
+        date=date,
+        incident=incident,
+        translation=_optional_mapping(data, "translation", fail),
+        tags=_tagset(data, lambda name, reason: fail(name, reason)),
+        suggested=_tagset(
+            _optional_mapping(data, "suggested", fail) or {},
+            lambda name, reason: fail("suggested", f"{name}: {reason}"),
+        ),
+        witness=_optional_mapping(data, "witness", fail),
+        source=_source(data.get("source"), lambda reason: fail("source", reason)),
+        segments=segments,
+        extra=_optional_mapping(data, "extra", fail) or {},
+        path=Path(path) if path is not None else None,
+    )
+
+
+def _date(value: Any, fail: Any) -> PartialDate | None:
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as error:
+        raise fail(str(error)) from error
+
+
+def _incident(value: Any, fail: Any) -> Incident | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) - {"from", "to"}:
+        raise fail("must be a mapping {from: DATE, to: DATE}")
+    start = _date(value.get("from"), fail)
+    end = _date(value.get("to"), fail)
+    if start and end and end.last_day < start.first_day:
+        raise fail(f"ends ({end}) before it starts ({start})")
+    return Incident(start, end)
+
+
+def _optional_mapping(data: dict[str, Any], name: str, fail: Any) -> dict[str, Any] | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise fail(name, "must be a mapping of keys and values")
+    return value
+
+
+def _source(value: Any, fail: Any) -> dict[str, Any] | str | None:
+    if value is None or isinstance(value, (str, dict)):
+        return value
+    raise fail("must be text or a mapping such as {organization: ..., title: ...}")
+
+
+def _tagset(data: dict[str, Any], fail: Any) -> TagSet:
+    values: list[tuple[str, ...]] = []
+    for name in TAG_FIELDS:
+        raw = data.get(name) or []
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+            raise fail(name, "must be a list of ids, such as [MX, MX-CHP]")
+        values.append(tuple(dict.fromkeys(raw)))
+    return TagSet(*values)
+
+
+def _segments(value: Any, paragraph_count: int, fail: Any) -> dict[int, Segment]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise fail("must map paragraph numbers to tags, such as {3: {abuse_types: [...]}}")
+    segments: dict[int, Segment] = {}
+    for key, tags in value.items():
+        number = key if isinstance(key, int) else int(key) if str(key).isdigit() else None
+        if number is None or not 1 <= number <= paragraph_count:
+            raise fail(
+                f"paragraph {key!r} does not exist; the text has {paragraph_count} paragraphs"
+            )
+        if not isinstance(tags, dict) or set(tags) - set(SEGMENT_KEYS):
+            raise fail(f"paragraph {number}: use the keys {', '.join(SEGMENT_KEYS)}")
+
+        def segment_fail(name: str, reason: str, number: int = number) -> ArchiveError:
+            return fail(f"paragraph {number}, {name}: {reason}")  # type: ignore[no-any-return]
+
+        segments[number] = Segment(
+            tags=_tagset(tags, segment_fail),
+            suggested=_tagset(tags.get("suggested") or {}, segment_fail),
+        )
+    return dict(sorted(segments.items()))
+
+
+# -- writing ---------------------------------------------------------------------------
+
+
+def document_to_mapping(document: Document) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": document.id,
+        "kind": document.kind,
+        "title": document.title,
+        "language": document.language,
+    }
+    if document.translation:
+        data["translation"] = document.translation
+    if document.date is not None:
+        data["date"] = _date_value(document.date)
+    if document.incident is not None:
+        data["incident"] = {
+            key: _date_value(value)
+            for key, value in (("from", document.incident.start), ("to", document.incident.end))
+            if value is not None
+        }
+    data.update(document.tags.as_dict())
+    if document.suggested:
+        data["suggested"] = document.suggested.as_dict()
+    if document.witness:
+        data["witness"] = document.witness
+    if document.source:
+        data["source"] = document.source
+    data["access"] = document.access
+    data["sha256"] = document.sha256
+    if document.segments:
+        data["segments"] = {
+            number: _segment_mapping(segment)
+            for number, segment in document.segments.items()
+            if segment.tags or segment.suggested
+        }
+    if document.extra:
+        data["extra"] = document.extra
+    return data
+
+
+def _segment_mapping(segment: Segment) -> dict[str, Any]:
+    mapping: dict[str, Any] = dict(segment.tags.as_dict())
+    if segment.suggested:
+        mapping["suggested"] = segment.suggested.as_dict()
+    return mapping
+
+
+def _date_value(value: PartialDate) -> object:
+    if value.day is not None:
+        return dt.date(value.year, value.month or 1, value.day)
+    if value.month is None:
+        return value.year
+    return str(value)
+
+
+def serialize_document(document: Document) -> str:
+    front = yaml.dump(
+        document_to_mapping(document),
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=None,
+        width=4096,
+    )
+    return f"---\n{front}---\n{document.body}"

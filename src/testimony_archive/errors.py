@@ -1,0 +1,71 @@
+"""Domain errors. Each carries the HTTP status and the CLI exit code it maps to, so that
+one handler per interface renders them and no caller needs a ladder of try/except."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class TestimonyError(Exception):
+    """Base class for every error the library raises on purpose."""
+
+    status_code = 500
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(TestimonyError):
+    """The caller asked for something that cannot be done as asked."""
+
+    status_code = 400
+    exit_code = 2
+
+
+class NotFound(TestimonyError):
+    status_code = 404
+    exit_code = 2
+
+
+class ArchiveError(TestimonyError):
+    """A file of the archive (or an input file) is invalid.
+
+    The message names the file, where possible the line and the field, and what to fix.
+    """
+
+    status_code = 422
+    exit_code = 2
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        path: Path | str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.field = field
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = self.path or ""
+        if self.line is not None:
+            where = f"{where}:{self.line}" if where else f"line {self.line}"
+        field = f"field '{self.field}': " if self.field else ""
+        return f"{where}: {field}{self.reason}" if where else f"{field}{self.reason}"
+
+
+class IndexMissing(TestimonyError):
+    status_code = 503
+    exit_code = 2
+
+    def __init__(self, index_dir: Path) -> None:
+        super().__init__(f"no search index at {index_dir}; build it with 'testimony index'")

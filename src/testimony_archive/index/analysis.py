@@ -1,0 +1,106 @@
+"""Text analysis, declared once: what a word is, and how it is normalised per language.
+
+Every language field lower-cases and folds accents (so `comisaria` finds `comisaría`);
+English and Spanish fields also drop stop words and stem with Snowball (PyStemmer, in C,
+where available; Whoosh's pure-Python stemmers otherwise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from whoosh.analysis import (
+    Analyzer,
+    CharsetFilter,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StopFilter,
+)
+from whoosh.lang import stopwords_for_language
+from whoosh.support.charset import accent_map
+
+from ..text_folding import fold
+
+try:  # PyStemmer: the Snowball stemmers compiled; ~20x faster than pure Python
+    import Stemmer as _pystemmer
+except ImportError:  # pragma: no cover - exercised only where PyStemmer is missing
+    _pystemmer = None
+
+# Words, with inner apostrophes ("don't", "mo'") and no underscores.
+WORD_PATTERN = r"[^\W_]+(?:['’][^\W_]+)*"
+STEMMED_LANGUAGES = {"en": "english", "es": "spanish"}
+FIELD_LANGUAGES = ("en", "es", "xx")  # "xx": any other language, folded but not stemmed
+
+
+class SnowballFilter(Filter):  # type: ignore[misc]
+    """Stems each token with the Snowball stemmer of one language, caching results."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SnowballFilter) and other.language == self.language
+
+    def __hash__(self) -> int:
+        return hash(self.language)
+
+    def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
+        stem = stemmer(self.language)
+        for token in tokens:
+            if not token.stopped:
+                token.text = stem(token.text)
+            yield token
+
+
+@lru_cache(maxsize=4)
+def stemmer(language: str) -> Any:
+    if _pystemmer is not None:
+        native = _pystemmer.Stemmer(language)
+        native.maxCacheSize = 100_000
+        return native.stemWord
+    from whoosh.lang.snowball import classes  # pragma: no cover
+
+    code = {name: code for code, name in STEMMED_LANGUAGES.items()}[language]  # pragma: no cover
+    return lru_cache(maxsize=100_000)(classes[code]().stem)  # pragma: no cover
+
+
+def field_language(language: str) -> str:
+    """The language field a document in `language` is indexed into."""
+    base = language.split("-")[0].lower()
+    return base if base in STEMMED_LANGUAGES else "xx"
+
+
+def make_analyzer(field_lang: str) -> Analyzer:
+    analyzer = RegexTokenizer(WORD_PATTERN) | LowercaseFilter()
+    if field_lang == "en":
+        stops = frozenset(stopwords_for_language("en"))
+        analyzer = analyzer | CharsetFilter(accent_map) | StopFilter(stops, minsize=1)
+        return analyzer | SnowballFilter("english")
+    if field_lang == "es":
+        # Folded before stemming, so that a word typed without its accent ("comisaria")
+        # has the same stem as the accented one ("comisaría").
+        stops = frozenset(fold(word) for word in stopwords_for_language("es"))
+        analyzer = analyzer | CharsetFilter(accent_map) | StopFilter(stops, minsize=1)
+        return analyzer | SnowballFilter("spanish")
+    return analyzer | CharsetFilter(accent_map)
+
+
+def analyze(field_lang: str, text: str) -> list[str]:
+    """The index terms of a text in one language field (for building queries)."""
+    return [token.text for token in _analyzer(field_lang)(text)]
+
+
+@lru_cache(maxsize=8)
+def _analyzer(field_lang: str) -> Analyzer:
+    return make_analyzer(field_lang)
+
+
+def analyze_with_offsets(field_lang: str, text: str) -> list[tuple[str, int, int]]:
+    """(term, start, end) of each indexed token of `text`, for highlighting."""
+    return [
+        (token.text, token.startchar, token.endchar)
+        for token in _analyzer(field_lang)(text, chars=True, removestops=True)
+    ]

@@ -1,0 +1,48 @@
+"""The search schema, declared once.
+
+One entry per paragraph, carrying its document's facet fields (kind, language, dates,
+tags rolled up to their ancestors), and one entry per document holding the metadata the
+search needs (no text: the archive holds the text, so it is never stored twice).
+"""
+
+from __future__ import annotations
+
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from ..models import TAG_FIELDS
+from .analysis import FIELD_LANGUAGES, make_analyzer
+
+PARAGRAPH = "para"
+DOCUMENT = "doc"
+TITLE_BOOST = 0.35
+
+TEXT_FIELDS = tuple(f"text_{language}" for language in FIELD_LANGUAGES)
+CONFIRMED_SUFFIX = "_confirmed"
+FACET_TAG_FIELDS = TAG_FIELDS
+
+
+def text_field(field_lang: str) -> str:
+    return f"text_{field_lang}"
+
+
+def build_schema() -> Schema:
+    fields = {
+        "key": ID(unique=True, stored=True),
+        "entry": ID,
+        "doc": ID(sortable=True),
+        "para": NUMERIC(int, bits=32, sortable=True),
+        "title": TEXT(analyzer=make_analyzer("en"), field_boost=TITLE_BOOST),
+        "kind": ID,
+        "language": ID,
+        "access": ID,
+        "year": NUMERIC(int, bits=32),
+        "date": NUMERIC(int, bits=32, sortable=True),
+        "date_end": NUMERIC(int, bits=32),
+        "meta": STORED,
+    }
+    for language in FIELD_LANGUAGES:
+        fields[text_field(language)] = TEXT(analyzer=make_analyzer(language), phrase=True)
+    for name in TAG_FIELDS:
+        fields[name] = KEYWORD(lowercase=False, commas=False)
+        fields[name + CONFIRMED_SUFFIX] = KEYWORD(lowercase=False, commas=False)
+    return Schema(**fields)

@@ -1,0 +1,185 @@
+"""Building and updating the index from the archive.
+
+`update_index` is incremental: it re-reads only files whose size or modification time
+changed, and removes documents whose files are gone. It is idempotent and can be
+interrupted and run again. `rebuild_index` builds into a fresh directory and swaps it in
+at the end, so searches keep working on the old index meanwhile.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from ..archive import Archive, FileState
+from ..errors import ArchiveError
+from .entries import DocMeta, build_meta, index_entries
+from .schema import DOCUMENT, build_schema
+
+BUILD_FILE = "BUILD"
+Progress = Callable[[int], None]
+
+
+@dataclass
+class IndexReport:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    paragraphs: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "paragraphs_indexed": self.paragraphs,
+            "failed": [{"where": where, "reason": reason} for where, reason in self.failed],
+        }
+
+
+def index_exists(index_dir: Path) -> bool:
+    return index_dir.is_dir() and whoosh_index.exists_in(str(index_dir))
+
+
+def build_id(index_dir: Path) -> str:
+    try:
+        return (index_dir / BUILD_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return ""
+
+
+def indexed_documents(index_dir: Path) -> dict[str, DocMeta]:
+    """The metadata of every indexed document, by id."""
+    ix = whoosh_index.open_dir(str(index_dir))
+    with ix.searcher() as searcher:
+        return {
+            meta.id: meta
+            for meta in (
+                DocMeta.from_json(fields["meta"]) for fields in searcher.documents(entry=DOCUMENT)
+            )
+        }
+
+
+def _create(index_dir: Path) -> whoosh_index.Index:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(index_dir), build_schema())
+    (index_dir / BUILD_FILE).write_text(uuid.uuid4().hex + "\n", encoding="utf-8")
+    return ix
+
+
+def update_index(
+    archive: Archive, index_dir: Path, progress: Progress | None = None
+) -> IndexReport:
+    """Bring the index up to date with the archive, reading only what changed."""
+    if not index_exists(index_dir):
+        return rebuild_index(archive, index_dir, progress)
+    known = indexed_documents(index_dir)
+    report = IndexReport()
+    changed: list[tuple[Path, FileState]] = []
+    present: set[str] = set()
+    for path in archive.paths():
+        present.add(path.stem)
+        state = FileState.of(path)
+        meta = known.get(path.stem)
+        if (
+            meta is not None
+            and (meta.mtime_ns, meta.size) == (state.mtime_ns, state.size)
+            and meta.path == _relative(archive, path)
+        ):
+            report.unchanged += 1
+            if progress:
+                progress(1)
+        else:
+            changed.append((path, state))
+    gone = [doc_id for doc_id in known if doc_id not in present]
+    if not changed and not gone:
+        return report
+    ix = whoosh_index.open_dir(str(index_dir))
+    writer = ix.writer(timeout=60.0, delay=0.1)
+    try:
+        for doc_id in gone:
+            writer.delete_by_term("doc", doc_id)
+            report.removed += 1
+        for path, state in changed:
+            doc_id = path.stem
+            if doc_id in known:
+                writer.delete_by_term("doc", doc_id)
+            if _add(archive, writer, path, state, report):
+                if doc_id in known:
+                    report.updated += 1
+                else:
+                    report.added += 1
+            elif doc_id in known:
+                report.removed += 1  # now invalid: unsearchable until fixed
+            if progress:
+                progress(1)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    return report
+
+
+def rebuild_index(
+    archive: Archive, index_dir: Path, progress: Progress | None = None, procs: int = 1
+) -> IndexReport:
+    """Build a new index from every archive file in a fresh directory, then swap it in."""
+    report = IndexReport()
+    staging = index_dir.with_name(f"{index_dir.name}.building-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    ix = _create(staging)
+    options: dict[str, object] = {"limitmb": 256}
+    if procs > 1:
+        options.update(procs=procs, multisegment=True)
+    writer = ix.writer(**options)
+    try:
+        for path in archive.paths():
+            if _add(archive, writer, path, FileState.of(path), report):
+                report.added += 1
+            if progress:
+                progress(1)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap(staging, index_dir)
+    return report
+
+
+def _swap(staging: Path, index_dir: Path) -> None:
+    old = index_dir.with_name(f"{index_dir.name}.old-{os.getpid()}")
+    if index_dir.exists():
+        os.replace(index_dir, old)
+    os.replace(staging, index_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _relative(archive: Archive, path: Path) -> str:
+    return path.relative_to(archive.root).as_posix()
+
+
+def _add(
+    archive: Archive, writer: SegmentWriter, path: Path, state: FileState, report: IndexReport
+) -> bool:
+    try:
+        document = archive.load(path)
+    except ArchiveError as error:
+        report.failed.append((str(path), str(error)))
+        return False
+    meta = build_meta(document, archive.vocabulary, _relative(archive, path), state)
+    entries = index_entries(document, meta)
+    for entry in entries:
+        writer.add_document(**entry)
+    report.paragraphs += len(entries) - 1
+    return True
