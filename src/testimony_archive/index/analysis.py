@@ -22,16 +22,10 @@ from whoosh.analysis import (
 from whoosh.lang import stopwords_for_language
 from whoosh.support.charset import accent_map
 
-from ..text_folding import fold
-
-try:  # PyStemmer: the Snowball stemmers compiled; ~20x faster than pure Python
-    import Stemmer as _pystemmer
-except ImportError:  # pragma: no cover - exercised only where PyStemmer is missing
-    _pystemmer = None
+from ..text_folding import STEMMED_LANGUAGES, fold, stemmer
 
 # Words, with inner apostrophes ("don't", "mo'") and no underscores.
 WORD_PATTERN = r"[^\W_]+(?:['’][^\W_]+)*"
-STEMMED_LANGUAGES = {"en": "english", "es": "spanish"}
 FIELD_LANGUAGES = ("en", "es", "xx")  # "xx": any other language, folded but not stemmed
 
 
@@ -53,18 +47,6 @@ class SnowballFilter(Filter):  # type: ignore[misc]
             if not token.stopped:
                 token.text = stem(token.text)
             yield token
-
-
-@lru_cache(maxsize=4)
-def stemmer(language: str) -> Any:
-    if _pystemmer is not None:
-        native = _pystemmer.Stemmer(language)
-        native.maxCacheSize = 100_000
-        return native.stemWord
-    from whoosh.lang.snowball import classes  # pragma: no cover
-
-    code = {name: code for code, name in STEMMED_LANGUAGES.items()}[language]  # pragma: no cover
-    return lru_cache(maxsize=100_000)(classes[code]().stem)  # pragma: no cover
 
 
 def field_language(language: str) -> str:

@@ -81,8 +81,8 @@ class QueryBuilder:
                 continue
             {"must": must, "should": should, "must_not": must_not}[clause.occur].append(query)
 
-        should.extend(self._plain_words(plain_words, expansions))
-        if len(plain_words) >= 2:
+        should.extend(self._plain_words(plain_words, expansions, built.spanish))
+        if len(plain_words) >= 2 and not built.spanish:
             should.extend(self._proximity(plain_words))
         for code in self.expander.places_named(plain_words):
             should.append(wq.Term("locations", code, boost=PLACE_WEIGHT))
@@ -120,13 +120,17 @@ class QueryBuilder:
         return found
 
     def _plain_words(
-        self, plain_words: list[str], expansions: dict[int, list[tuple[Expansion, float]]]
+        self,
+        plain_words: list[str],
+        expansions: dict[int, list[tuple[Expansion, float]]],
+        spanish: bool,
     ) -> list[wq.Query]:
         """One query per word: the best of its literal forms and of the expansions that
         start at it (a phrase's expansion is attached to its first word)."""
         queries: list[wq.Query] = []
         for position, word in enumerate(plain_words):
-            alternatives = self._literal(word)
+            # A Spanish function word ("de", "en") is no evidence in an English passage.
+            alternatives = [] if spanish and not analyze("es", word) else self._literal(word)
             for expansion, weight in expansions.get(position, []):
                 for phrase, language in expansion.alternatives:
                     alternatives.extend(self._phrase_alternative(phrase, language, weight))

@@ -1,0 +1,60 @@
+"""Shared fixtures: a real archive on disk, a real index, the real CLI."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from testimony_archive.archive import Archive
+from testimony_archive.config import Settings
+from testimony_archive.importer import import_paths
+from testimony_archive.index import SearchService, rebuild_index
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(archive_dir=tmp_path / "archive", var_dir=tmp_path / "var")
+
+
+@pytest.fixture
+def archive(settings: Settings) -> Archive:
+    """An archive imported from tests/data/records.jsonl."""
+    archive = Archive(settings.archive_dir)
+    report = import_paths(archive, [DATA / "records.jsonl"])
+    assert not report.failed, report.failed
+    return archive
+
+
+@pytest.fixture
+def service(archive: Archive, settings: Settings) -> Iterator[SearchService]:
+    rebuild_index(archive, settings.index_dir)
+    service = SearchService(archive, settings.index_dir)
+    yield service
+    service.handle.close()
+
+
+@pytest.fixture(scope="session")
+def sample_archive() -> Path:
+    return REPO / "archive"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def cli_args(settings: Settings, *args: str) -> list[str]:
+    return ["--archive", str(settings.archive_dir), "--var", str(settings.var_dir), *args]
+
+
+def copy_sample_archive(target: Path) -> Path:
+    shutil.copytree(REPO / "archive", target, ignore=shutil.ignore_patterns(".lock"))
+    return target
