@@ -203,10 +203,12 @@ class Expander:
         return []
 
     def places_named(self, query_words: list[str]) -> list[str]:
-        """Country codes named in the query by a demonym ('Guatemalan', 'hondureños')."""
-        return list(dict.fromkeys(
-            code for word in query_words if (code := self.demonyms.get(word))
-        ))  # fmt: skip
+        """Location codes a query names: by a demonym ('Guatemalan', 'hondureños') or by
+        the name of a country, subdivision or large city ('Huehuetenango')."""
+        codes = [code for word in query_words if (code := self.demonyms.get(word))]
+        if self.vocabulary is not None:
+            codes += self.vocabulary.places.codes_named_in(query_words)
+        return list(dict.fromkeys(codes))
 
 
 def _label_parts(label: str) -> list[str]:

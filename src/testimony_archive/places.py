@@ -152,6 +152,26 @@ class Places:
             codes.append(country)
         return codes[:1] + [code for code in codes[1:] if code not in self.ancestors(codes[0])]
 
+    def codes_named_in(self, query_words: list[str]) -> list[str]:
+        """Countries, subdivisions and large cities named in a run of (folded) words,
+        as location codes with their ancestors: 'huehuetenango' → GT-13, GT."""
+        codes: dict[str, None] = {}
+        position = 0
+        while position < len(query_words):
+            for length in (3, 2, 1):
+                name = " ".join(query_words[position : position + length])
+                code = _country_names().get(name) or _subdivision_names().get((None, name))
+                if code is None:
+                    city = self._best_city(name, None, None)
+                    code = f"geonames:{city.geonameid}" if city is not None else None
+                if code is not None and len(name) > 3:
+                    codes.update(dict.fromkeys(self.ancestors(code)))
+                    position += length
+                    break
+            else:
+                position += 1
+        return list(codes)
+
     def _best_city(self, name: str, country: str | None, subdivision: str | None) -> City | None:
         for city in self._city_names.get(name, []):
             if subdivision is not None and city.subdivision != subdivision:

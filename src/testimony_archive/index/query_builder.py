@@ -1,15 +1,15 @@
-"""Turn a parsed user query into a Whoosh query over the language fields.
+"""Turn a parsed user query into a scoring plan over the language fields.
 
 Each plain word becomes the best of its alternatives (its stem in each language field,
 its title match, and expansions from the glossary and vocabulary); alternatives of one
 word take the maximum, not the sum, so synonyms never outweigh a literal match. Words
-are ORed with a coordination bonus: passages matching more of the words, and rarer ones,
-rank higher, and no word is required unless the user says so.
+are summed, not required: passages matching more of the words, and rarer ones, rank
+higher. Neighbouring words found close together earn a bonus when the best candidates
+are re-ranked (see `proximity`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -17,18 +17,19 @@ from whoosh.reading import IndexReader
 
 from ..expansion import Expander, Expansion, looks_spanish
 from ..text_folding import fold, words
+from . import scoring as plan
 from .analysis import FIELD_LANGUAGES, analyze
+from .proximity import Pair
 from .query_syntax import Clause, ParsedQuery
 from .schema import text_field
 
 MAX_PREFIX_TERMS = 200
 MAX_FUZZY_TERMS = 50
-COORDINATION = 0.3
 GLOSSARY_WEIGHT = 0.9
 REVERSE_GLOSSARY_WEIGHT = 0.6
 VOCABULARY_WEIGHT = 0.3
-PROXIMITY_WEIGHT = 0.6
-PLACE_WEIGHT = 0.4
+PLACE_WEIGHT = 1.0
+MIN_HIGHLIGHT_WEIGHT = 0.5  # weaker expansions (vocabulary synonyms) are not highlighted
 FILTER_FIELD_NAMES = {
     "location": "locations", "abuse_type": "abuse_types", "perpetrator": "perpetrators",
 }  # fmt: skip
@@ -36,9 +37,11 @@ FILTER_FIELD_NAMES = {
 
 @dataclass
 class BuiltQuery:
-    query: wq.Query | None  # None: nothing to search for (match every paragraph)
+    plan: plan.Node | None  # None: nothing to search for (every paragraph, unranked)
     filters: list[wq.Query] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    pairs: list[Pair] = field(default_factory=list)  # for the proximity re-ranking
+    highlight: set[tuple[str, str]] = field(default_factory=set)
     spanish: bool = False
 
 
@@ -55,51 +58,75 @@ class QueryBuilder:
         self.languages = tuple(present) or ("en",)
 
     def build(self, parsed: ParsedQuery) -> BuiltQuery:
-        built = BuiltQuery(query=None, notes=list(parsed.notes))
-        must: list[wq.Query] = []
-        should: list[wq.Query] = []
-        must_not: list[wq.Query] = []
-        plain = [
-            clause for clause in parsed.clauses if clause.kind == "word" and clause.field is None
-        ]
+        built = BuiltQuery(plan=None, notes=list(parsed.notes))
+        must: list[plan.Node] = []
+        should: list[plan.Node] = []
+        must_not: list[plan.Node] = []
         plain_words = [
-            word for clause in plain if clause.occur == "should" for word in words(clause.text)
+            word for clause in parsed.clauses if _is_plain(clause) for word in words(clause.text)
         ]
         built.spanish = looks_spanish(words(" ".join(clause.text for clause in parsed.clauses)))
-        expansions = self._expansions(plain_words, built.spanish)
 
         for clause in parsed.clauses:
             if clause.kind == "field":
                 query = self._field_clause(clause, built)
                 if query is not None:
-                    (must_not if clause.occur == "must_not" else built.filters).append(query)
+                    if clause.occur == "must_not":
+                        built.filters.append(wq.Not(query))
+                    else:
+                        built.filters.append(query)
                 continue
-            if clause.kind == "word" and clause.field is None and clause.occur == "should":
+            if _is_plain(clause):
                 continue  # handled below, as a run of plain words with their expansions
-            query = self._clause(clause, built)
-            if query is None:
+            node = self._clause(clause, built)
+            if node is None:
                 continue
-            {"must": must, "should": should, "must_not": must_not}[clause.occur].append(query)
+            {"must": must, "should": should, "must_not": must_not}[clause.occur].append(node)
+            if clause.occur != "must_not":
+                built.highlight |= _leaf_terms(node)
 
-        should.extend(self._plain_words(plain_words, expansions, built.spanish))
-        if len(plain_words) >= 2 and not built.spanish:
-            should.extend(self._proximity(plain_words))
+        word_nodes = self._plain_words(plain_words, built)
+        should.extend(word_nodes)
         for code in self.expander.places_named(plain_words):
-            should.append(wq.Term("locations", code, boost=PLACE_WEIGHT))
+            should.append(plan.Term("locations", code, boost=PLACE_WEIGHT))
+        if not built.spanish:
+            built.pairs = self._pairs(plain_words)
 
-        positive: wq.Query | None = None
+        positive: plan.Node | None = None
         if must:
-            positive = wq.And(must) if len(must) > 1 else must[0]
+            positive = plan.All(tuple(must)) if len(must) > 1 else must[0]
             if should:
-                positive = wq.AndMaybe(positive, wq.Or(should, scale=COORDINATION))
+                positive = plan.AndMaybe(positive, _sum(should))
         elif should:
-            positive = wq.Or(should, scale=COORDINATION) if len(should) > 1 else should[0]
+            positive = _sum(should)
         if must_not:
-            positive = wq.AndNot(positive or wq.Every(), wq.Or(must_not))
-        built.query = positive
+            positive = plan.Exclude(positive, _sum(must_not))
+        built.plan = positive
         return built
 
     # -- plain words -------------------------------------------------------------------
+
+    def _plain_words(self, plain_words: list[str], built: BuiltQuery) -> list[plan.Node]:
+        """One node per word: the best of its literal forms and of the expansions that
+        start at it (a phrase's expansion is attached to its first word)."""
+        expansions = self._expansions(plain_words, built.spanish)
+        nodes: list[plan.Node] = []
+        for position, word in enumerate(plain_words):
+            # A Spanish function word ("de", "en") is no evidence in an English passage.
+            alternatives: list[plan.Node] = (
+                [] if built.spanish and not analyze("es", word) else self._literal(word)
+            )
+            for expansion, weight in expansions.get(position, []):
+                for phrase, language in expansion.alternatives:
+                    alternatives.extend(self._phrase_alternative(phrase, language, weight))
+            for alternative in alternatives:
+                if _weight(alternative) >= MIN_HIGHLIGHT_WEIGHT:
+                    built.highlight |= _leaf_terms(alternative)
+            if len(alternatives) == 1:
+                nodes.append(alternatives[0])
+            elif alternatives:
+                nodes.append(plan.Best(tuple(alternatives)))
+        return nodes
 
     def _expansions(
         self, plain_words: list[str], spanish: bool
@@ -119,92 +146,69 @@ class QueryBuilder:
                 found.setdefault(expansion.start, []).append((expansion, weight))
         return found
 
-    def _plain_words(
-        self,
-        plain_words: list[str],
-        expansions: dict[int, list[tuple[Expansion, float]]],
-        spanish: bool,
-    ) -> list[wq.Query]:
-        """One query per word: the best of its literal forms and of the expansions that
-        start at it (a phrase's expansion is attached to its first word)."""
-        queries: list[wq.Query] = []
-        for position, word in enumerate(plain_words):
-            # A Spanish function word ("de", "en") is no evidence in an English passage.
-            alternatives = [] if spanish and not analyze("es", word) else self._literal(word)
-            for expansion, weight in expansions.get(position, []):
-                for phrase, language in expansion.alternatives:
-                    alternatives.extend(self._phrase_alternative(phrase, language, weight))
-            if len(alternatives) == 1:
-                queries.append(alternatives[0])
-            elif alternatives:
-                queries.append(wq.DisjunctionMax(alternatives, tiebreak=0.1))
-        return queries
-
-    def _literal(self, word: str) -> list[wq.Query]:
-        alternatives: list[wq.Query] = []
+    def _literal(self, word: str) -> list[plan.Node]:
+        alternatives: list[plan.Node] = []
         for lang in self.languages:
             terms = analyze(lang, word)
             if terms:
-                alternatives.append(_terms_query(text_field(lang), terms))
+                alternatives.append(_terms_node(text_field(lang), terms))
         title_terms = analyze("en", word)
         if title_terms and alternatives:
-            alternatives.append(_terms_query("title", title_terms))
+            alternatives.append(_terms_node("title", title_terms))
         return alternatives
 
-    def _phrase_alternative(self, phrase: str, language: str, weight: float) -> list[wq.Query]:
-        queries = []
-        for lang in (lang for lang in self.languages if lang == language):
-            terms = analyze(lang, phrase)
+    def _phrase_alternative(self, phrase: str, language: str, weight: float) -> list[plan.Node]:
+        nodes: list[plan.Node] = []
+        if language in self.languages:
+            terms = analyze(language, phrase)
             if terms:
-                query = _terms_query(text_field(lang), terms)
-                query.boost = weight
-                queries.append(query)
-        return queries
+                nodes.append(_terms_node(text_field(language), terms, weight))
+        return nodes
 
-    def _proximity(self, plain_words: list[str]) -> list[wq.Query]:
-        """Favour passages where neighbouring query words stand close together."""
-        queries: list[wq.Query] = []
+    def _pairs(self, plain_words: list[str]) -> list[Pair]:
+        """Neighbouring query words, for the proximity bonus."""
+        pairs: list[Pair] = []
         for lang in self.languages:
             terms = analyze(lang, " ".join(plain_words))
-            for first, second in zip(terms, terms[1:], strict=False):
-                if first != second:
-                    queries.append(
-                        wq.Phrase(text_field(lang), [first, second], slop=3, boost=PROXIMITY_WEIGHT)
-                    )
-        return queries[:16]
+            pairs.extend(
+                Pair(text_field(lang), first, second)
+                for first, second in zip(terms, terms[1:], strict=False)
+                if first != second
+            )
+        return pairs[:16]
 
     # -- other clauses -----------------------------------------------------------------
 
-    def _clause(self, clause: Clause, built: BuiltQuery) -> wq.Query | None:
+    def _clause(self, clause: Clause, built: BuiltQuery) -> plan.Node | None:
         if clause.kind == "word":
             if clause.field == "title":
                 terms = analyze("en", clause.text)
-                return _terms_query("title", terms) if terms else None
+                return _terms_node("title", terms) if terms else None
             alternatives = self._literal(clause.text)
             if not alternatives:
                 return None
-            return alternatives[0] if len(alternatives) == 1 else wq.DisjunctionMax(alternatives)
+            return alternatives[0] if len(alternatives) == 1 else plan.Best(tuple(alternatives))
         if clause.kind == "phrase":
-            fields: Sequence[tuple[str, str]] = (
-                [("title", "en")] if clause.field == "title"
+            fields = (
+                [("title", "en")]
+                if clause.field == "title"
                 else [(text_field(lang), lang) for lang in self.languages]
-            )  # fmt: skip
-            phrases: list[wq.Query] = []
+            )
+            phrases: list[plan.Node] = []
             for name, lang in fields:
                 terms = analyze(lang, clause.text)
-                if terms:
-                    phrases.append(
-                        wq.Phrase(name, terms, slop=clause.slop + 1)
-                        if len(terms) > 1 else wq.Term(name, terms[0])
-                    )  # fmt: skip
-            return wq.Or(phrases) if len(phrases) > 1 else (phrases[0] if phrases else None)
-        if clause.kind == "prefix":
-            return self._expanded(clause, built, prefix=True)
-        if clause.kind == "fuzzy":
-            return self._expanded(clause, built, prefix=False)
-        return None
+                if len(terms) > 1:
+                    phrases.append(plan.Phrase(name, tuple(terms), slop=clause.slop + 1))
+                elif terms:
+                    phrases.append(plan.Term(name, terms[0]))
+            if not phrases:
+                return None
+            return phrases[0] if len(phrases) == 1 else plan.Best(tuple(phrases), tiebreak=0)
+        return self._expanded(clause, built)
 
-    def _expanded(self, clause: Clause, built: BuiltQuery, prefix: bool) -> wq.Query | None:
+    def _expanded(self, clause: Clause, built: BuiltQuery) -> plan.Node | None:
+        """prefix* and fuzzy~ words, expanded to at most a few hundred index terms."""
+        prefix = clause.kind == "prefix"
         text = fold(clause.text)
         limit = MAX_PREFIX_TERMS if prefix else MAX_FUZZY_TERMS
         candidates: list[tuple[int, str, str]] = []
@@ -220,21 +224,21 @@ class QueryBuilder:
                 candidates.append((self.reader.doc_frequency(name, term_text), name, term_text))
         if not candidates:
             return None
-        symbol = f"{clause.text}*" if prefix else f"{clause.text}~"
         if len(candidates) > limit:
             candidates.sort(reverse=True)
             candidates = candidates[:limit]
+            symbol = f"{clause.text}*" if prefix else f"{clause.text}~"
             built.notes.append(
                 f"'{symbol}' matches many words; only the {limit} most frequent were searched."
             )
-        return wq.Or([wq.Term(name, term) for _freq, name, term in candidates])
+        return plan.Best(tuple(plan.Term(name, term) for _freq, name, term in candidates))
 
     def _field_clause(self, clause: Clause, built: BuiltQuery) -> wq.Query | None:
         assert clause.field is not None
         value = clause.text
         if clause.field in FILTER_FIELD_NAMES:
-            if clause.field == "location":
-                value = value.upper() if not value.startswith("geonames:") else value
+            if clause.field == "location" and not value.startswith("geonames:"):
+                value = value.upper()
             return wq.Term(FILTER_FIELD_NAMES[clause.field], value)
         if clause.field in ("kind", "language"):
             return wq.Term(clause.field, value)
@@ -245,7 +249,29 @@ class QueryBuilder:
         return None
 
 
-def _terms_query(field_name: str, terms: list[str]) -> wq.Query:
+def _is_plain(clause: Clause) -> bool:
+    return clause.kind == "word" and clause.field is None and clause.occur == "should"
+
+
+def _sum(nodes: list[plan.Node]) -> plan.Node:
+    return nodes[0] if len(nodes) == 1 else plan.Sum(tuple(nodes))
+
+
+def _terms_node(field_name: str, terms: list[str], boost: float = 1.0) -> plan.Node:
     if len(terms) == 1:
-        return wq.Term(field_name, terms[0])
-    return wq.Phrase(field_name, terms, slop=1)
+        return plan.Term(field_name, terms[0], boost)
+    return plan.Phrase(field_name, tuple(terms), slop=1, boost=boost)
+
+
+def _weight(node: plan.Node) -> float:
+    return node.boost if isinstance(node, (plan.Term, plan.Phrase)) else 1.0
+
+
+def _leaf_terms(node: plan.Node) -> set[tuple[str, str]]:
+    terms: set[tuple[str, str]] = set()
+    for leaf in plan.leaves(node):
+        if isinstance(leaf, plan.Term):
+            terms.add((leaf.field, leaf.text))
+        else:
+            terms.update((leaf.field, term) for term in leaf.terms)
+    return terms

@@ -7,9 +7,12 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Lock
-from typing import Literal
+from typing import Any, Literal
 
+import numpy as np
+import numpy.typing as npt
 from whoosh import query as wq
+from whoosh.reading import IndexReader
 
 from ..archive import Archive
 from ..dates import parse_date
@@ -19,12 +22,15 @@ from ..expansion import Expander
 from ..models import Document
 from .analysis import field_language
 from .entries import DocMeta
-from .facets import FacetValue, count_documents, count_paragraphs, facet_values
-from .highlight import Span, highlight_spans, query_terms
-from .query_builder import FILTER_FIELD_NAMES, QueryBuilder
+from .facets import FacetValue, count_facets, facet_values
+from .highlight import Span, highlight_spans
+from .proximity import proximity_scores
+from .query_builder import FILTER_FIELD_NAMES, BuiltQuery, QueryBuilder
 from .query_syntax import parse_query
-from .schema import CONFIRMED_SUFFIX, PARAGRAPH
-from .searcher import DocTable, IndexHandle
+from .schema import CONFIRMED_SUFFIX
+from .scoring import Evaluator
+from .searcher import IndexHandle
+from .snapshot import BoolArray, FloatArray, IntArray, Snapshot
 
 Unit = Literal["document", "paragraph"]
 Sort = Literal["relevance", "date", "-date"]
@@ -33,6 +39,8 @@ SORTS: tuple[Sort, ...] = ("relevance", "date", "-date")
 MAX_LIMIT = 100
 MAX_PAGE = 10_000
 PARAGRAPHS_PER_DOCUMENT = 3
+RERANK_CANDIDATES = 300
+PROXIMITY_WEIGHT = 0.3
 
 
 @dataclass(frozen=True)
@@ -115,25 +123,65 @@ class SearchService:
     def search(self, request: SearchRequest) -> SearchResult:
         request.check()
         started = time.perf_counter()
-        with self.handle.searcher() as (searcher, table):
-            built = QueryBuilder(searcher.reader(), self.expander).build(parse_query(request.q))
-            filters = wq.And([wq.Term("entry", PARAGRAPH), *self._filters(request), *built.filters])
-            if built.query is None:
-                scored = [(0.0, docnum) for docnum in searcher.docs_for_query(filters)]
+        with self.handle.searcher() as (searcher, snapshot):
+            reader = searcher.reader()
+            built = QueryBuilder(reader, self.expander).build(parse_query(request.q))
+            mask = snapshot.live.copy()
+            for query in [*self._filters(request), *built.filters]:
+                mask &= snapshot.mask(query, searcher)
+            evaluator = Evaluator(snapshot, searcher)
+            if built.plan is None:
+                scores = mask.astype(np.float32) * np.float32(1e-6)
             else:
-                results = searcher.search(built.query, filter=filters, limit=None)
-                scored = [(score, docnum) for score, docnum in results.top_n]
-            terms = query_terms(built.query)
-        hits, total, facets = self._arrange(request, scored, table)
-        self._attach_text(hits, terms, built.notes)
+                scores = evaluator.scores(built.plan)
+                scores[~mask] = 0
+                self._rerank(scores, built, evaluator, reader)
+            matched = scores > 0
+            hits, total, matched_docs = self._arrange(request, scores, matched, snapshot)
+            counts = count_facets(
+                snapshot,
+                reader,
+                matched,
+                matched_docs,
+                request.unit == "paragraph",
+                request.confirmed_only,
+            )
+        facets = facet_values(counts, self.archive.vocabulary, request.label_language)
+        notes = built.notes
+        self._attach_text(hits, built.highlight, notes)
         return SearchResult(
             request=request,
             total=total,
             hits=hits,
             facets=facets,
-            notes=built.notes,
+            notes=notes,
             took_ms=(time.perf_counter() - started) * 1000,
         )
+
+    def _rerank(
+        self, scores: FloatArray, built: BuiltQuery, evaluator: Evaluator, reader: IndexReader
+    ) -> None:
+        """Add the proximity bonus to the best candidates (in place)."""
+        if not built.pairs:
+            return
+        matched = np.flatnonzero(scores > 0)
+        if not matched.size:
+            return
+        if matched.size > RERANK_CANDIDATES:
+            best = np.argpartition(scores[matched], -RERANK_CANDIDATES)[-RERANK_CANDIDATES:]
+            candidates = matched[best]
+        else:
+            candidates = matched
+        term_scores: dict[tuple[str, str], FloatArray] = {}
+        for pair in built.pairs:
+            for term in (pair.first, pair.second):
+                if (pair.field, term) not in term_scores:
+                    dense = np.zeros(scores.size, np.float32)
+                    ids, values = evaluator.term_scores(pair.field, term)
+                    dense[ids] = values
+                    term_scores[(pair.field, term)] = dense
+        bonus = proximity_scores(reader, built.pairs, candidates.astype(np.int32), term_scores)
+        scores[candidates] += PROXIMITY_WEIGHT * bonus
 
     # -- filters -----------------------------------------------------------------------
 
@@ -165,35 +213,46 @@ class SearchService:
     # -- ranking, grouping, paging -----------------------------------------------------
 
     def _arrange(
-        self, request: SearchRequest, scored: list[tuple[float, int]], table: DocTable
-    ) -> tuple[list[DocumentHit] | list[ParagraphHit], int, dict[str, list[FacetValue]]]:
-        paragraphs = [
-            ParagraphHit(meta.id, table.para_of_entry[docnum], score, meta=meta)
-            for score, docnum in scored
-            if (ordinal := table.doc_of_entry[docnum]) >= 0 and (meta := table.docs[ordinal])
-        ]
+        self, request: SearchRequest, scores: FloatArray, matched: BoolArray, snapshot: Snapshot
+    ) -> tuple[list[DocumentHit] | list[ParagraphHit], int, BoolArray]:
+        entries = np.flatnonzero(matched)
+        ordinals = snapshot.doc_of_entry[entries]
+        matched_docs = np.zeros(len(snapshot.docs), np.bool_)
+        matched_docs[ordinals] = True
         first = (request.page - 1) * request.limit
-        vocabulary = self.archive.vocabulary
-        if request.unit == "paragraph":
-            paragraphs.sort(key=_paragraph_order(request.sort))
-            counters = count_paragraphs(
-                ((hit.meta, hit.para) for hit in paragraphs if hit.meta), request.confirmed_only
-            )
-            facets = facet_values(counters, vocabulary, request.label_language)
-            return paragraphs[first : first + request.limit], len(paragraphs), facets
+        last = first + request.limit
+        dates = np.array([meta.sort_date or 0 for meta in snapshot.docs], np.int64)
 
-        by_doc: dict[str, list[ParagraphHit]] = {}
-        for hit in sorted(paragraphs, key=lambda hit: (-hit.score, hit.para)):
-            by_doc.setdefault(hit.doc, []).append(hit)
-        documents = [
-            DocumentHit(hits[0].meta, _document_score(hits), hits[:PARAGRAPHS_PER_DOCUMENT])
-            for hits in by_doc.values()
-            if hits[0].meta is not None
-        ]
-        documents.sort(key=_document_order(request.sort))
-        counters = count_documents((hit.meta for hit in documents), request.confirmed_only)
-        facets = facet_values(counters, vocabulary, request.label_language)
-        return documents[first : first + request.limit], len(documents), facets
+        def paragraph(entry: int, score: float) -> ParagraphHit:
+            meta = snapshot.docs[snapshot.doc_of_entry[entry]]
+            return ParagraphHit(meta.id, int(snapshot.para_of_entry[entry]), score, meta=meta)
+
+        if request.unit == "paragraph":
+            order = _order(scores[entries], dates[ordinals], entries, request.sort)
+            page = [
+                paragraph(int(entry), float(scores[entry])) for entry in entries[order][first:last]
+            ]
+            return page, int(entries.size), matched_docs
+
+        best = np.zeros(len(snapshot.docs), np.float32)
+        np.maximum.at(best, ordinals, scores[entries])
+        documents = np.flatnonzero(matched_docs)
+        doc_order = _order(best[documents], dates[documents], documents, request.sort)
+        page_docs = documents[doc_order][first:last]
+        hits: list[DocumentHit] = []
+        for ordinal in page_docs.tolist():
+            own = entries[ordinals == ordinal]
+            ranked = own[np.lexsort((snapshot.para_of_entry[own], -scores[own]))]
+            paragraphs = [
+                paragraph(int(entry), float(scores[entry]))
+                for entry in ranked[:PARAGRAPHS_PER_DOCUMENT]
+            ]
+            hits.append(
+                DocumentHit(snapshot.docs[ordinal], _document_score(paragraphs), paragraphs)
+            )
+        if request.sort == "relevance":
+            hits.sort(key=lambda hit: -hit.score)
+        return hits, int(documents.size), matched_docs
 
     # -- text and highlights -----------------------------------------------------------
 
@@ -254,19 +313,11 @@ def _document_score(hits: list[ParagraphHit]) -> float:
     return best + 0.1 * sum(hit.score for hit in hits[1:PARAGRAPHS_PER_DOCUMENT])
 
 
-def _date_key(meta: DocMeta | None) -> int:
-    return meta.sort_date if meta is not None and meta.sort_date is not None else 0
-
-
-def _paragraph_order(sort: Sort):  # type: ignore[no-untyped-def]
+def _order(
+    scores: FloatArray, dates: npt.NDArray[np.int64], ids: npt.NDArray[np.integer[Any]], sort: Sort
+) -> IntArray:
+    """Indices that sort results: by score (ties by entry), or by date."""
     if sort == "relevance":
-        return lambda hit: (-hit.score, hit.doc, hit.para)
+        return np.lexsort((ids, -scores)).astype(np.int32)
     sign = -1 if sort == "-date" else 1
-    return lambda hit: (sign * _date_key(hit.meta), hit.doc, hit.para)
-
-
-def _document_order(sort: Sort):  # type: ignore[no-untyped-def]
-    if sort == "relevance":
-        return lambda hit: (-hit.score, hit.meta.id)
-    sign = -1 if sort == "-date" else 1
-    return lambda hit: (sign * _date_key(hit.meta), hit.meta.id)
+    return np.lexsort((ids, sign * dates)).astype(np.int32)
