@@ -20,7 +20,9 @@ def run(runner: CliRunner, settings: Settings, *args: str) -> tuple[int, str, st
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_import_creates_the_archive_and_reports_counts(runner: CliRunner, settings: Settings) -> None:
+def test_import_creates_the_archive_and_reports_counts(
+    runner: CliRunner, settings: Settings
+) -> None:
     code, out, _ = run(runner, settings, "import", str(DATA / "records.jsonl"))
     assert code == 0
     assert "Imported 4, skipped 0" in out
@@ -45,8 +47,14 @@ def test_bad_records_fail_alone_with_reasons(runner: CliRunner, settings: Settin
     assert report["imported"] == 1
     reasons = " | ".join(item["reason"] for item in report["failed"])
     assert len(report["failed"]) == 6
-    for expected in ("'Bad Id' is not a valid id", "invalid JSON", "'novel' is not a kind",
-                     "March 2016", "torture.tickling", "field 'text'"):
+    for expected in (
+        "'Bad Id' is not a valid id",
+        "invalid JSON",
+        "'novel' is not a kind",
+        "March 2016",
+        "torture.tickling",
+        "field 'text'",
+    ):
         assert expected in reasons
     assert [path.stem for path in settings.documents_dir.rglob("*.md")] == ["ok-005"]
     assert not list(settings.documents_dir.rglob(".*"))  # no temp files left behind
@@ -57,8 +65,13 @@ def test_import_of_a_changed_text_under_an_existing_id_fails(
 ) -> None:
     run(runner, settings, "import", str(DATA / "records.jsonl"))
     changed = tmp_path / "changed.jsonl"
-    changed.write_text(json.dumps({"id": "t-en-001", "kind": "testimony", "title": "x",
-                                   "text": "A different text."}) + "\n", encoding="utf-8")
+    changed.write_text(
+        json.dumps(
+            {"id": "t-en-001", "kind": "testimony", "title": "x", "text": "A different text."}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     code, _, err = run(runner, settings, "import", str(changed))
     assert code == 2
     assert "already in the archive with a different text" in err
@@ -84,12 +97,24 @@ def test_index_then_search_finds_the_paragraph(runner: CliRunner, settings: Sett
     assert "t-en-001" in out and "[taser]" in out
 
 
-def test_import_updates_an_existing_index(runner: CliRunner, settings: Settings, tmp_path: Path) -> None:
+def test_import_updates_an_existing_index(
+    runner: CliRunner, settings: Settings, tmp_path: Path
+) -> None:
     run(runner, settings, "import", str(DATA / "records.jsonl"))
     run(runner, settings, "index")
     extra = tmp_path / "extra.jsonl"
-    extra.write_text(json.dumps({"id": "late-006", "kind": "testimony", "title": "Late arrival",
-                                 "text": "A kidnapping near Palenque."}) + "\n", encoding="utf-8")
+    extra.write_text(
+        json.dumps(
+            {
+                "id": "late-006",
+                "kind": "testimony",
+                "title": "Late arrival",
+                "text": "A kidnapping near Palenque.",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     code, out, _ = run(runner, settings, "import", str(extra))
     assert code == 0 and "Index updated: 1 added" in out
     code, out, _ = run(runner, settings, "search", "kidnapping Palenque", "--json")
@@ -108,7 +133,9 @@ def test_search_filters_and_facets(runner: CliRunner, settings: Settings) -> Non
     assert {hit["doc"] for hit in json.loads(out)["results"]} == {"t-en-001", "t-es-002"}
 
 
-def test_search_batch_follows_the_contract(runner: CliRunner, settings: Settings, tmp_path: Path) -> None:
+def test_search_batch_follows_the_contract(
+    runner: CliRunner, settings: Settings, tmp_path: Path
+) -> None:
     run(runner, settings, "import", str(DATA / "records.jsonl"))
     run(runner, settings, "index")
     queries = tmp_path / "queries.jsonl"
@@ -124,7 +151,11 @@ def test_search_batch_follows_the_contract(runner: CliRunner, settings: Settings
     lines = [json.loads(line) for line in out.splitlines()]
     assert [line["qid"] for line in lines] == ["q1", "q2", "q3"]
     assert set(lines[0]) == {"qid", "total", "results"}
-    assert lines[0]["results"][0] == {"doc": "t-en-001", "para": 3, "score": lines[0]["results"][0]["score"]}
+    assert lines[0]["results"][0] == {
+        "doc": "t-en-001",
+        "para": 3,
+        "score": lines[0]["results"][0]["score"],
+    }
     assert [(hit["doc"], hit["para"]) for hit in lines[1]["results"]] == [("t-en-001", 4)]
     assert lines[2]["total"] == 12  # nothing left to search for: every paragraph, unranked
     code, out, _ = run(runner, settings, "search", "--batch", str(queries), "--unit", "document")
@@ -132,11 +163,15 @@ def test_search_batch_follows_the_contract(runner: CliRunner, settings: Settings
     assert set(first) == {"doc", "score", "paras"} and first["paras"][0] == 3
 
 
-def test_search_batch_rejects_unknown_filters(runner: CliRunner, settings: Settings, tmp_path: Path) -> None:
+def test_search_batch_rejects_unknown_filters(
+    runner: CliRunner, settings: Settings, tmp_path: Path
+) -> None:
     run(runner, settings, "import", str(DATA / "records.jsonl"))
     run(runner, settings, "index")
     queries = tmp_path / "queries.jsonl"
-    queries.write_text('{"qid": "q", "query": "x", "filters": {"colour": "red"}}\n', encoding="utf-8")
+    queries.write_text(
+        '{"qid": "q", "query": "x", "filters": {"colour": "red"}}\n', encoding="utf-8"
+    )
     code, _, err = run(runner, settings, "search", "--batch", str(queries))
     assert code == 2 and "line 1: unknown filter 'colour'" in err
 
@@ -162,7 +197,9 @@ def test_export_round_trip(runner: CliRunner, settings: Settings, tmp_path: Path
 def test_validate_reports_a_tampered_body(runner: CliRunner, settings: Settings) -> None:
     run(runner, settings, "import", str(DATA / "records.jsonl"))
     path = settings.documents_dir / "t-es-002.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("golpearon", "empujaron"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("golpearon", "empujaron"), encoding="utf-8"
+    )
     code, out, err = run(runner, settings, "validate")
     assert code == 2
     assert "t-es-002.md" in err and "sha256" in err

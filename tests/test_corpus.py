@@ -69,21 +69,27 @@ def test_reports_are_found_by_their_country_and_year(corpus_service: SearchServi
 
 
 def test_exact_phrase_finds_the_paragraph(corpus_service: SearchService) -> None:
-    result = corpus_service.search(SearchRequest(q='"five youths from Tierra Blanca"', unit="paragraph"))
+    result = corpus_service.search(
+        SearchRequest(q='"five youths from Tierra Blanca"', unit="paragraph")
+    )
     top = result.hits[0]
     assert isinstance(top, ParagraphHit)
     assert (top.doc, top.para) == ("hrr2016-mex-s1.2", 5)
 
 
 def test_dialect_words_of_the_narratives(corpus_service: SearchService) -> None:
-    result = corpus_service.search(SearchRequest(q="patterollers whipped", location="US", unit="paragraph"))
+    result = corpus_service.search(
+        SearchRequest(q="patterollers whipped", location="US", unit="paragraph")
+    )
     assert result.total > 100
     assert all(isinstance(hit, ParagraphHit) and hit.doc.startswith("wpa-") for hit in result.hits)
 
 
 def test_facets_count_the_whole_result_set(corpus_service: SearchService) -> None:
     result = corpus_service.search(SearchRequest(q="extortion migrants", limit=5))
-    countries = {value.value: value.count for value in result.facets["locations"] if "-" not in value.value}
+    countries = {
+        value.value: value.count for value in result.facets["locations"] if "-" not in value.value
+    }
     assert sum(countries.values()) >= result.total > 50
     years = {value.value for value in result.facets["year"]}
     assert {"2016", "2024"} <= years

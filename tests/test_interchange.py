@@ -232,6 +232,21 @@ def test_clashing_place_keys_are_both_kept(changes: dict[str, Any]) -> None:
 
 @pytest.mark.xfail(
     strict=True,
+    reason="BUG: place, source_url or license inside a record's 'extra' object are exported "
+    "at the top level and read back as the record's own: a source url, or suggested places",
+)
+@pytest.mark.parametrize(
+    "extra", [{"place": "Texas, USA"}, {"source_url": "https://example.org"}, {"license": "CC0"}]
+)
+def test_extra_object_keys_named_like_record_keys_round_trip(extra: dict[str, Any]) -> None:
+    document = record_to_document(record(extra=extra), places=PLACES)
+    assert document.extra == extra
+    exported = through_jsonl(document_to_record(document))
+    assert record_to_document(exported, places=PLACES) == document
+
+
+@pytest.mark.xfail(
+    strict=True,
     reason="BUG: an extra key named 'extra' holding an object comes back as the record's "
     "own 'extra' object and is merged into the document's extra: its nesting is lost",
 )
@@ -406,8 +421,8 @@ _place_texts = [
 ]
 _reserved = {*RECORD_KEYS, "extra"}
 # Keys of a record's own 'extra' object: any text, and the names that clash with the
-# record's keys. Left out: 'extra' itself and the keys that top-level values overwrite
-# (see the xfail tests above, which pin those bugs).
+# record's keys. Left out: 'extra', 'place', 'source_url' and 'license', which do not
+# round trip there (see the xfail tests above, which pin those bugs).
 _extra_keys = st.one_of(
     st.text(_characters, max_size=8),
     st.sampled_from(sorted(set(RECORD_KEYS) - {"place", "source_url", "license"})),

@@ -9,7 +9,9 @@ from testimony_archive.index import DocumentHit, ParagraphHit, SearchRequest, Se
 
 
 def paragraph_hits(service: SearchService, q: str, **filters: object) -> list[tuple[str, int]]:
-    result = service.search(SearchRequest(q=q, unit="paragraph", include_restricted=True, **filters))  # type: ignore[arg-type]
+    result = service.search(
+        SearchRequest(q=q, unit="paragraph", include_restricted=True, **filters)
+    )  # type: ignore[arg-type]
     return [(hit.doc, hit.para) for hit in result.hits if isinstance(hit, ParagraphHit)]
 
 
@@ -38,7 +40,9 @@ def test_phrase_and_exclusion(service: SearchService) -> None:
     assert ("r-en-003", 1) not in hits
 
 
-def test_filters_roll_up_and_restricted_documents_are_hidden_by_default(service: SearchService) -> None:
+def test_filters_roll_up_and_restricted_documents_are_hidden_by_default(
+    service: SearchService,
+) -> None:
     public = service.search(SearchRequest(location="MX"))
     assert {hit.meta.id for hit in public.hits if isinstance(hit, DocumentHit)} == {
         "t-en-001", "t-es-002", "r-en-003"}  # fmt: skip
@@ -53,7 +57,10 @@ def test_filters_roll_up_and_restricted_documents_are_hidden_by_default(service:
 def test_suggested_tags_count_unless_confirmed_only(service: SearchService) -> None:
     # r-en-003 has only its place ("Mexico") as a suggested location
     assert service.search(SearchRequest(q="overcrowding", location="MX")).total == 1
-    assert service.search(SearchRequest(q="overcrowding", location="MX", confirmed_only=True)).total == 0
+    assert (
+        service.search(SearchRequest(q="overcrowding", location="MX", confirmed_only=True)).total
+        == 0
+    )
 
 
 def test_facets_cover_the_whole_result_set(service: SearchService) -> None:
@@ -79,13 +86,29 @@ def test_sort_by_date_and_pagination(service: SearchService) -> None:
     newest = service.search(SearchRequest(sort="-date", limit=2, include_restricted=True))
     ids = [hit.meta.id for hit in oldest.hits if isinstance(hit, DocumentHit)]
     assert ids == ["t-en-001", "r-es-004"]
-    assert [hit.meta.id for hit in newest.hits if isinstance(hit, DocumentHit)] == ["r-en-003", "t-es-002"]
+    assert [hit.meta.id for hit in newest.hits if isinstance(hit, DocumentHit)] == [
+        "r-en-003",
+        "t-es-002",
+    ]
     far = service.search(SearchRequest(page=50, include_restricted=True))
     assert far.total == 4 and far.hits == []
 
 
-@pytest.mark.parametrize("query", ['"unclosed', "AND", "((", "*", "x~~~", "title:", "a" * 5000,
-                                   "<script>alert(1)</script>", "NOT", "-only"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"unclosed',
+        "AND",
+        "((",
+        "*",
+        "x~~~",
+        "title:",
+        "a" * 5000,
+        "<script>alert(1)</script>",
+        "NOT",
+        "-only",
+    ],
+)
 def test_malformed_queries_never_fail(service: SearchService, query: str) -> None:
     result = service.search(SearchRequest(q=query))
     assert result.total >= 0
@@ -96,8 +119,17 @@ def test_repairs_are_reported(service: SearchService) -> None:
         "An unmatched quotation mark was ignored."]  # fmt: skip
 
 
-@pytest.mark.parametrize("bad", [{"limit": 0}, {"limit": 500}, {"page": 0}, {"unit": "chapter"},
-                                 {"sort": "colour"}, {"date_from": "yesterday"}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"limit": 0},
+        {"limit": 500},
+        {"page": 0},
+        {"unit": "chapter"},
+        {"sort": "colour"},
+        {"date_from": "yesterday"},
+    ],
+)
 def test_bad_requests_raise_usage_errors(service: SearchService, bad: dict[str, object]) -> None:
     with pytest.raises(UsageError):
         service.search(SearchRequest(**bad))  # type: ignore[arg-type]
@@ -109,7 +141,9 @@ def test_index_changes_are_seen_by_a_reused_searcher(service: SearchService) -> 
 
     assert service.search(SearchRequest(q="Palenque")).total == 0
     record = service.archive.root.parent / "late.jsonl"
-    record.write_text('{"id": "late", "kind": "testimony", "title": "Late", "text": "Held in Palenque."}\n')
+    record.write_text(
+        '{"id": "late", "kind": "testimony", "title": "Late", "text": "Held in Palenque."}\n'
+    )
     import_paths(service.archive, [record])
     update_index(service.archive, service.handle.index_dir)
     assert service.search(SearchRequest(q="Palenque")).total == 1
