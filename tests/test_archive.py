@@ -31,7 +31,9 @@ def archive(tmp_path: Path, vocabulary: Vocabulary) -> Archive:
     return Archive(tmp_path / "archive", vocabulary)
 
 
-def make_document(doc_id: str = "t-es-002", body: str = BODY, **tags: tuple[str, ...]) -> Document:
+def make_document(
+    doc_id: str = "t-es-002", body: str = BODY, /, **tags: tuple[str, ...]
+) -> Document:
     return Document(
         id=doc_id,
         kind="testimony",

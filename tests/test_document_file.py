@@ -52,7 +52,7 @@ FRONT: dict[str, str] = {
 }
 
 
-def file_text(body: str = BODY, **changes: str | None) -> str:
+def file_text(body: str = BODY, /, **changes: str | None) -> str:
     """The valid file, with keys changed (a value), removed (None) or added (at the end)."""
     front = dict(FRONT)
     for key, value in changes.items():

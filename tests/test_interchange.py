@@ -387,8 +387,8 @@ def test_the_undetermined_language_is_not_written_back() -> None:
 
 # -- the lossless round trip, for any Unicode text --------------------------------------
 
-_characters = st.characters(exclude_categories=("Cs",))
-_text_characters = st.characters(exclude_categories=("Cs",), exclude_characters="\r")
+_characters = st.characters(exclude_categories=["Cs"])
+_text_characters = st.characters(exclude_categories=["Cs"], exclude_characters="\r")
 _non_blank = st.text(_characters, min_size=1, max_size=40).filter(lambda value: value.strip())
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(_characters, max_size=20),

@@ -26,7 +26,7 @@ def reference_terms(name: str) -> list[tuple[str, dict[str, str], str | None, st
     if not path.exists():
         pytest.skip(f"the shared vocabulary {path} is not available")
     entries: list[Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    terms = []
+    terms: list[tuple[str, dict[str, str], str | None, str | None]] = []
     for entry in entries:
         terms.append((entry["id"], entry["label"], None, entry.get("huridocs")))
         for child in entry.get("terms") or []:

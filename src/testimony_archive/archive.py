@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .document_file import parse_document, serialize_document
+from .document_file import ID_PATTERN, parse_document, serialize_document
 from .errors import ArchiveError, NotFound
 from .models import TAG_FIELDS, Document, TagSet
 from .vocabulary import Vocabulary, load_vocabulary
@@ -103,6 +103,8 @@ class Archive:
 
     def path_for(self, doc_id: str) -> Path:
         """Where the document with this id is, or would be written."""
+        if not ID_PATTERN.match(doc_id):
+            raise NotFound(f"{doc_id!r} is not a document id")
         direct = self.documents_dir / f"{doc_id}.md"
         if direct.exists():
             return direct

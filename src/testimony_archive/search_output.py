@@ -8,28 +8,13 @@ from typing import Any
 import click
 
 from .index import DocumentHit, ParagraphHit, SearchResult
-from .index.highlight import Span, mark
+from .index.highlight import mark, snippet
 
 SNIPPET_CHARS = 320
 
 
-def snippet(text: str, spans: list[Span], width: int = SNIPPET_CHARS) -> tuple[str, list[Span]]:
-    """A window of the paragraph around its first highlight, with shifted spans."""
-    if len(text) <= width:
-        return text, spans
-    start = max(0, (spans[0][0] if spans else 0) - width // 4)
-    end = min(len(text), start + width)
-    start = max(0, end - width)
-    shifted = [(a - start, b - start) for a, b in spans if a >= start and b <= end]
-    prefix = "…" if start else ""
-    suffix = "…" if end < len(text) else ""
-    return prefix + text[start:end] + suffix, [
-        (a + len(prefix), b + len(prefix)) for a, b in shifted
-    ]
-
-
 def _paragraph_line(hit: ParagraphHit, color: bool) -> str:
-    text, spans = snippet(hit.text.replace("\n", " "), hit.highlights)
+    text, spans = snippet(hit.text.replace("\n", " "), hit.highlights, SNIPPET_CHARS)
     before, after = ("\x1b[1;33m", "\x1b[0m") if color else ("[", "]")
     wrapped = textwrap.fill(
         mark(text, spans, "\0", "\1"), width=96, initial_indent="    ", subsequent_indent="    "

@@ -33,3 +33,18 @@ def mark(text: str, spans: list[Span], before: str, after: str) -> str:
         position = end
     pieces.append(text[position:])
     return "".join(pieces)
+
+
+def snippet(text: str, spans: list[Span], width: int) -> tuple[str, list[Span]]:
+    """A window of the paragraph around its first highlight, with shifted spans."""
+    if len(text) <= width:
+        return text, spans
+    start = max(0, (spans[0][0] if spans else 0) - width // 4)
+    end = min(len(text), start + width)
+    start = max(0, end - width)
+    shifted = [(a - start, b - start) for a, b in spans if a >= start and b <= end]
+    prefix = "…" if start else ""
+    suffix = "…" if end < len(text) else ""
+    return prefix + text[start:end] + suffix, [
+        (a + len(prefix), b + len(prefix)) for a, b in shifted
+    ]

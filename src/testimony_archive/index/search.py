@@ -54,6 +54,7 @@ class SearchRequest:
     year: int | None = None
     date_from: str | None = None
     date_to: str | None = None
+    doc: str | None = None  # only this document's paragraphs
     unit: Unit = "document"
     sort: Sort = "relevance"
     page: int = 1
@@ -158,6 +159,11 @@ class SearchService:
             took_ms=(time.perf_counter() - started) * 1000,
         )
 
+    def highlight_terms(self, q: str) -> set[tuple[str, str]]:
+        """The index terms a query looks for, to highlight them in any text."""
+        with self.handle.searcher() as (searcher, _snapshot):
+            return QueryBuilder(searcher.reader(), self.expander).build(parse_query(q)).highlight
+
     def _rerank(
         self, scores: FloatArray, built: BuiltQuery, evaluator: Evaluator, reader: IndexReader
     ) -> None:
@@ -192,6 +198,8 @@ class SearchService:
             value = getattr(request, name)
             if value:
                 filters.append(wq.Term(FILTER_FIELD_NAMES[name] + suffix, _tag_value(name, value)))
+        if request.doc:
+            filters.append(wq.Term("doc", request.doc))
         if request.kind:
             filters.append(wq.Term("kind", request.kind))
         if request.language:

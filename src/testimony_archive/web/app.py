@@ -1,0 +1,37 @@
+"""The web application factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from .. import __version__
+from ..archive import Archive
+from ..config import Settings
+from ..index import SearchService
+from .errors import install_error_handlers
+from .routes import api, documents, search, vocabulary
+from .security import SecurityHeaders
+
+
+def create_app(settings: Settings) -> FastAPI:
+    app = FastAPI(
+        title="Testimony Archive",
+        version=__version__,
+        description="Search, read and cite witness testimonies and report excerpts.",
+        docs_url=None,  # the interactive docs load scripts from a CDN: never here
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.service = SearchService(Archive(settings.archive_dir), settings.index_dir)
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+    for module in (search, documents, vocabulary, api):
+        app.include_router(module.router)
+    install_error_handlers(app)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """For `testimony serve` / uvicorn: settings from TESTIMONY_ARCHIVE and TESTIMONY_VAR."""
+    return create_app(Settings.from_env())

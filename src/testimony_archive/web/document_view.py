@@ -1,0 +1,131 @@
+"""The document page's context: metadata rows, tags with links, paragraph rows."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from ..citation import cite
+from ..index.analysis import field_language
+from ..index.highlight import highlight_spans
+from ..models import TAG_FIELDS, Document
+from ..vocabulary import Vocabulary
+from .contexts import DocumentPage, ParagraphRow
+from .i18n import Translator
+
+TAG_PARAMS = {"locations": "location", "abuse_types": "abuse_type", "perpetrators": "perpetrator"}
+KIND_LABELS = {"testimony": "Testimony", "report_excerpt": "Report excerpt"}
+
+
+def document_page(
+    document: Document,
+    vocabulary: Vocabulary,
+    translate: Translator,
+    base_url: str,
+    q: str,
+    terms: set[tuple[str, str]],
+    hits: list[int],
+) -> DocumentPage:
+    language = translate.language
+    return DocumentPage(
+        doc_id=document.id,
+        title=document.title,
+        kind=translate.gettext(KIND_LABELS[document.kind]),
+        date=str(document.date) if document.date else None,
+        language=document.language,
+        metadata=_metadata(document, translate),
+        tags=_tags(document, vocabulary, translate),
+        paragraphs=_rows(document, vocabulary, language, base_url, terms, hits),
+        q=q,
+        hits=hits,
+        back_url="/search?" + urlencode({"q": q}) if q else "/search",
+        sha256=document.sha256,
+    )
+
+
+def _rows(
+    document: Document,
+    vocabulary: Vocabulary,
+    language: str,
+    base_url: str,
+    terms: set[tuple[str, str]],
+    hits: list[int],
+) -> list[ParagraphRow]:
+    field_lang = field_language(document.language)
+    rows: list[ParagraphRow] = []
+    for paragraph in document.paragraphs:
+        segment = document.segments.get(paragraph.number)
+        tags: list[str] = []
+        if segment is not None:
+            tags = [
+                vocabulary.label(name, value, language)
+                for name in TAG_FIELDS
+                for value in segment.tags.get(name) + segment.suggested.get(name)
+            ]
+        position = hits.index(paragraph.number) if paragraph.number in hits else None
+        rows.append(
+            ParagraphRow(
+                number=paragraph.number,
+                text=paragraph.text,
+                spans=highlight_spans(paragraph.text, field_lang, terms),
+                tags=tags,
+                citation=cite(document, paragraph.number, base_url, language),
+                is_hit=position is not None,
+                previous_hit=hits[position - 1] if position else None,
+                next_hit=hits[position + 1]
+                if position is not None and position + 1 < len(hits)
+                else None,
+            )
+        )
+    return rows
+
+
+def _metadata(document: Document, translate: Translator) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    if document.witness:
+        keys = ("pseudonym", "age", "gender", "community")
+        rows.append(
+            (
+                translate.gettext("Witness"),
+                ", ".join(str(document.witness[key]) for key in keys if document.witness.get(key)),
+            )
+        )
+    if document.date:
+        rows.append((translate.gettext("Date"), str(document.date)))
+    incident = document.incident
+    if incident is not None and (incident.start or incident.end):
+        span = " – ".join(str(value) for value in (incident.start, incident.end) if value)
+        rows.append((translate.gettext("Events"), span))
+    if document.translation:
+        described = ", ".join(f"{key}: {value}" for key, value in document.translation.items())
+        rows.append((translate.gettext("Translated"), described))
+    source = document.source
+    if isinstance(source, dict):
+        described = "; ".join(str(value) for key, value in source.items() if key != "url")
+        rows.append((translate.gettext("Source"), described))
+    elif source:
+        rows.append((translate.gettext("Source"), source))
+    rows.append((translate.gettext("Language"), document.language))
+    return rows
+
+
+def _tags(
+    document: Document, vocabulary: Vocabulary, translate: Translator
+) -> dict[str, list[tuple[str, str]]]:
+    headings = {
+        "locations": translate.gettext("Places"),
+        "abuse_types": translate.gettext("Abuse types"),
+        "perpetrators": translate.gettext("Perpetrators"),
+    }
+    every = document.all_tags()
+    tags: dict[str, list[tuple[str, str]]] = {}
+    for name in TAG_FIELDS:
+        values = every.get(name)
+        if values:
+            tags[headings[name]] = [
+                (
+                    vocabulary.label(name, value, translate.language),
+                    "/search?" + urlencode({TAG_PARAMS[name]: value}),
+                )
+                for value in values
+            ]
+    return tags

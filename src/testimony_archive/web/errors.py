@@ -1,0 +1,71 @@
+"""One place that turns errors into pages or JSON: never a stack trace to the user."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..errors import TestimonyError
+from .contexts import Chrome, ErrorPage
+from .deps import get_translator
+from .responses import page_response
+
+log = logging.getLogger("testimony_archive.web")
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
+
+def _error(
+    request: Request, status: int, message: str, details: list[str] | None = None
+) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"error": message, "details": details or []}, status_code=status)
+    translate = get_translator(request)
+    titles = {
+        400: translate.gettext("That request could not be understood"),
+        404: translate.gettext("Not found"),
+        503: translate.gettext("The archive is not ready"),
+    }
+    title = titles.get(status, translate.gettext("Something went wrong"))
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    page = ErrorPage(status, title, message, details or [])
+    return page_response(request, page, Chrome(translate, path, "error"), status)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(TestimonyError)
+    async def domain_error(request: Request, error: TestimonyError) -> Response:
+        return _error(request, error.status_code, error.message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        translate = get_translator(request)
+        message = (
+            translate.gettext("There is no page at this address.")
+            if error.status_code == 404
+            else str(error.detail)
+        )
+        return _error(request, error.status_code, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> Response:
+        details = [
+            f"{'.'.join(str(part) for part in item.get('loc', ())[1:])}: {item.get('msg', '')}"
+            for item in error.errors()
+        ]
+        translate = get_translator(request)
+        return _error(request, 400, translate.gettext("Some parameters are not valid."), details)
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, error: Exception) -> Response:
+        log.exception("unexpected error on %s", request.url.path)
+        translate = get_translator(request)
+        return _error(
+            request, 500, translate.gettext("An unexpected error occurred; it was logged.")
+        )
