@@ -166,11 +166,6 @@ def test_id_must_match_the_file_name(archive: Archive) -> None:
     assert "t-es-002.md" in caught.value.reason
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Archive.load reads with Path.read_text, whose universal newlines turn "
-    "CR LF into LF before the '\\r' check, so CR LF files are accepted",
-)
 def test_crlf_file_is_rejected(archive: Archive) -> None:
     text = serialize_document(make_document()).replace("\n", "\r\n")
     path = write_file(archive, "t-es-002.md", text)

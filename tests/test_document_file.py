@@ -154,11 +154,6 @@ def test_round_trip(changes: dict[str, str | None]) -> None:
     assert serialized.endswith("\n---\n" + BODY)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: 'witness: {}' or 'translation: {}' is read as {} but not written back, so "
-    "parse -> serialize -> parse gives None",
-)
 @pytest.mark.parametrize("key", ["witness", "translation"])
 def test_round_trip_of_an_empty_mapping(key: str) -> None:
     document = parse_document(file_text(**{key: "{}"}), PATH)
@@ -313,11 +308,6 @@ def test_a_changed_line_ending_of_the_body_is_caught() -> None:
     assert caught.value.field == "sha256"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an impossible YAML date (2016-02-30) raises a bare ValueError from "
-    "PyYAML's timestamp constructor instead of an ArchiveError naming the field",
-)
 @pytest.mark.parametrize("value", ["2016-02-30", "2015-02-29", "2016-04-31"])
 def test_impossible_yaml_date_is_an_archive_error(value: str) -> None:
     with pytest.raises(ArchiveError) as caught:
@@ -326,11 +316,6 @@ def test_impossible_yaml_date_is_an_archive_error(value: str) -> None:
     assert caught.value.line == line_of("date")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: unknown keys inside 'suggested' are dropped silently (and lost when the "
-    "file is rewritten), while unknown keys elsewhere are an error",
-)
 @pytest.mark.parametrize(
     "changes",
     [
@@ -345,10 +330,6 @@ def test_unknown_key_in_suggested_is_an_error(changes: dict[str, str]) -> None:
     assert caught.value.field in ("suggested", "segments")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a key given twice in the front matter passes silently (the last wins)",
-)
 def test_duplicate_key_is_an_error() -> None:
     text = file_text().replace(
         "perpetrators: [immigration]\n", "perpetrators: [immigration]\nperpetrators: [police]\n"

@@ -67,21 +67,11 @@ def test_invalid_codes(places: Places, code: str) -> None:
     assert not places.is_valid(code)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: pycountry lookups ignore case, so lower-case and mixed-case codes pass as "
-    "valid, and a document tagged 'mx-chp' never matches the filter location=MX-CHP",
-)
 @pytest.mark.parametrize("code", ["mx", "Mx", "mx-chp", "mX-Chp", "us-ar"])
 def test_codes_in_the_wrong_case_are_invalid(places: Places, code: str) -> None:
     assert not places.is_valid(code)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a GeoNames id with a leading zero is accepted: a second spelling of the "
-    "same place, which a filter on the canonical id does not match",
-)
 def test_geonames_id_with_a_leading_zero_is_invalid(places: Places) -> None:
     assert not places.is_valid("geonames:03516266")
 

@@ -214,10 +214,6 @@ def test_parse_query(query: str, clauses: list[Clause], notes: list[str]) -> Non
     assert parsed.is_empty == (not clauses)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a run of asterisks gives no clause, but a note says it was 'searched as a word'",
-)
 @pytest.mark.parametrize("query", ["**", "***", "police ***"])
 def test_bare_asterisks_do_not_claim_a_search(query: str) -> None:
     parsed = parse_query(query)

@@ -316,11 +316,6 @@ def test_invalid_yaml_names_the_file_and_line(tmp_path: Path) -> None:
     assert caught.value.line == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the duplicate check is per nesting level, so an id given at the top of a "
-    "file and again under its category passes, the second silently replacing the labels",
-)
 def test_duplicate_id_across_nesting_levels_is_rejected(tmp_path: Path) -> None:
     folder = vocabulary_folder(
         tmp_path,

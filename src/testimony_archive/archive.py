@@ -75,8 +75,9 @@ class Archive:
 
     def load(self, path: Path) -> Document:
         """Read one file and check it fully (structure, sha256, vocabulary ids)."""
+        raw = path.read_bytes()
         try:
-            text = path.read_text(encoding="utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             raise ArchiveError(
                 f"not valid UTF-8 (byte {error.start}); save the file as UTF-8", path=path

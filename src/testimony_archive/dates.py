@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
-_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PARTIAL = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 
-@dataclass(frozen=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True)
 class PartialDate:
     year: int
     month: int | None = None
@@ -23,6 +25,16 @@ class PartialDate:
             if self.day is not None:
                 text += f"-{self.day:02d}"
         return text
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self._key < other._key
+
+    @property
+    def _key(self) -> tuple[int, int, int]:
+        """A year sorts before its months, a month before its days."""
+        return (self.year, self.month or 0, self.day or 0)
 
     @property
     def first_day(self) -> dt.date:
@@ -54,7 +66,7 @@ def parse_date(value: object) -> PartialDate:
         value = f"{value:04d}"
     if not isinstance(value, str):
         raise ValueError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
-    match = _PARTIAL.match(value.strip())
+    match = _PARTIAL.fullmatch(value.strip())
     if not match:
         raise ValueError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
     year, month, day = (int(part) if part else None for part in match.groups())
@@ -72,11 +84,11 @@ def parse_date(value: object) -> PartialDate:
 
 def parse_loose_date(value: object) -> PartialDate | None:
     """For imports: accept a partial date or an ISO timestamp; None where none is given."""
-    if value is None or value == "":
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, str):
         text = value.strip()
-        stamp = re.match(r"^(\d{4}-\d{2}-\d{2})[T ]", text)
+        stamp = re.match(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]", text)
         if stamp:
             text = stamp.group(1)
         return parse_date(text)

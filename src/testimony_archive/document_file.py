@@ -36,8 +36,18 @@ KEYS = (
 REQUIRED = ("id", "kind", "title", "language", "sha256")
 SEGMENT_KEYS = (*TAG_FIELDS, "suggested")
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type, misc]
+    """Safe YAML, except that dates stay text: this module checks them itself, so that an
+    impossible date (2016-02-30) is reported with its field and line like any other."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
 
 
 def split_front_matter(text: str, path: Path | str | None = None) -> tuple[str, str, int]:
@@ -89,7 +99,16 @@ def _load_yaml(front: str, path: Path | str | None) -> tuple[dict[str, Any], dic
     key_lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, _value in node.value:
-            key_lines[str(key_node.value)] = key_node.start_mark.line + 2
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 2
+            if key in key_lines:
+                raise ArchiveError(
+                    f"the key appears twice (also on line {key_lines[key]}); keep one",
+                    path=path,
+                    line=line,
+                    field=key,
+                )
+            key_lines[key] = line
     return data, key_lines
 
 
@@ -173,6 +192,7 @@ def document_from_mapping(
         suggested=_tagset(
             _optional_mapping(data, "suggested", fail) or {},
             lambda name, reason: fail("suggested", f"{name}: {reason}"),
+            only_tags=True,
         ),
         witness=_optional_mapping(data, "witness", fail),
         source=_source(data.get("source"), lambda reason: fail("source", reason)),
@@ -204,12 +224,13 @@ def _incident(value: Any, fail: Any) -> Incident | None:
 
 
 def _optional_mapping(data: dict[str, Any], name: str, fail: Any) -> dict[str, Any] | None:
+    """A mapping, or None where it is absent or empty (`witness: {}` says nothing)."""
     value = data.get(name)
     if value is None:
         return None
     if not isinstance(value, dict):
         raise fail(name, "must be a mapping of keys and values")
-    return value
+    return value or None
 
 
 def _source(value: Any, fail: Any) -> dict[str, Any] | str | None:
@@ -218,7 +239,11 @@ def _source(value: Any, fail: Any) -> dict[str, Any] | str | None:
     raise fail("must be text or a mapping such as {organization: ..., title: ...}")
 
 
-def _tagset(data: dict[str, Any], fail: Any) -> TagSet:
+def _tagset(data: dict[str, Any], fail: Any, only_tags: bool = False) -> TagSet:
+    if only_tags:
+        unknown = [str(key) for key in data if key not in TAG_FIELDS]
+        if unknown:
+            raise fail(unknown[0], f"unknown key; use {', '.join(TAG_FIELDS)}")
     values: list[tuple[str, ...]] = []
     for name in TAG_FIELDS:
         raw = data.get(name) or []
@@ -250,9 +275,16 @@ def _segments(value: Any, paragraph_count: int, fail: Any) -> dict[int, Segment]
 
         segments[number] = Segment(
             tags=_tagset(tags, segment_fail),
-            suggested=_tagset(tags.get("suggested") or {}, segment_fail),
+            suggested=_tagset(_segment_suggested(tags, segment_fail), segment_fail, only_tags=True),
         )
     return dict(sorted(segments.items()))
+
+
+def _segment_suggested(tags: dict[str, Any], fail: Any) -> dict[str, Any]:
+    suggested = tags.get("suggested") or {}
+    if not isinstance(suggested, dict):
+        raise fail("suggested", "must map tag fields to lists of ids")
+    return suggested
 
 
 # -- writing ---------------------------------------------------------------------------

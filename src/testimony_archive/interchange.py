@@ -3,7 +3,14 @@ CSV rows. Records become `Document`s and back without loss.
 
 Known keys: id, kind, title, text, language, date, source, source_url, license, place,
 locations, abuse_types, perpetrators, access, plus the archive's own translation,
-incident, witness, suggested and segments. Any other key is kept under `extra`.
+incident, witness, suggested and segments. Any other key is kept under `extra`; a record
+may also carry an `extra` object of its own (for keys that would clash with these).
+
+The mapping, both ways:
+- `source` text is kept as `source: {citation: ...}`; `source_url` and `license` go into
+  the source as `url` and `license`. Export splits them out again.
+- `place` (free text) is kept under `extra.place`, and the location codes read from it
+  are added to the suggested locations.
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ RECORD_KEYS = (
     "segments",
 )  # fmt: skip
 _ARCHIVE_KEYS = ("translation", "incident", "witness", "suggested", "segments", *TAG_FIELDS)
+_SOURCE_KEYS = {"source_url": "url", "license": "license"}
+RESERVED_EXTRA = (*RECORD_KEYS, "extra")
 UNDETERMINED_LANGUAGE = "und"
 
 
@@ -66,57 +75,67 @@ def record_to_document(
         raise ArchiveError(str(error), path=where, field="date") from error
     if date is not None:
         data["date"] = str(date)
-
-    source = _source(record)
+    source = _source(record, where)
     if source is not None:
         data["source"] = source
-    extra = {key: value for key, value in record.items() if key not in (*RECORD_KEYS, "extra")}
-    if isinstance(record.get("extra"), dict):
-        extra.update(record["extra"])  # keys that would clash with the record's own
-    elif record.get("extra") is not None:
-        extra["extra"] = record["extra"]
-    for key in ("source_url", "license"):
-        if record.get(key) is not None and not (
-            isinstance(source, dict) and source.get(_SOURCE_KEYS[key]) == record[key]
-        ):
-            extra[key] = record[key]
-    place = record.get("place")
-    if place is not None:
-        extra["place"] = place
-        if isinstance(place, str) and places is not None and not data.get("locations"):
-            codes = places.codes_for_text(place)
-            if codes:
-                suggested = dict(data.get("suggested") or {})
-                suggested["locations"] = list(
-                    dict.fromkeys([*suggested.get("locations", []), *codes])
-                )
-                data["suggested"] = suggested
+
+    extra = _extra(record, where)
+    place = extra.get("place")
+    if isinstance(place, str) and places is not None and not data.get("locations"):
+        codes = places.codes_for_text(place)
+        if codes:
+            suggested = dict(data.get("suggested") or {})
+            known = list(suggested.get("locations") or [])
+            suggested["locations"] = list(dict.fromkeys([*known, *codes]))
+            data["suggested"] = suggested
     if extra:
         data["extra"] = extra
     return document_from_mapping(data, body, path=where)
 
 
-_SOURCE_KEYS = {"source_url": "url", "license": "license"}
-
-
-def _source(record: dict[str, Any]) -> dict[str, Any] | str | None:
+def _source(record: dict[str, Any], where: str | None) -> dict[str, Any] | None:
     """The archive keeps the source as one mapping; a plain-text source is its citation."""
     source = record.get("source")
     mapping: dict[str, Any]
     if isinstance(source, str):
         mapping = {"citation": source}
     elif isinstance(source, dict):
-        if any(key in source for key in _SOURCE_KEYS.values()):
-            return source  # already carries its own url/licence: keep it exactly
         mapping = dict(source)
     elif source is None:
         mapping = {}
     else:
-        raise ArchiveError("source must be text or an object", field="source")
+        raise ArchiveError("must be text or an object", path=where, field="source")
     for record_key, source_key in _SOURCE_KEYS.items():
-        if isinstance(record.get(record_key), str):
-            mapping[source_key] = record[record_key]
+        value = record.get(record_key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise ArchiveError("must be text", path=where, field=record_key)
+        if source_key in mapping and mapping[source_key] != value:
+            raise ArchiveError(
+                f"differs from source.{source_key}; give it once", path=where, field=record_key
+            )
+        mapping[source_key] = value
     return mapping or None
+
+
+def _extra(record: dict[str, Any], where: str | None) -> dict[str, Any]:
+    extra = {key: value for key, value in record.items() if key not in (*RECORD_KEYS, "extra")}
+    if record.get("place") is not None:
+        extra["place"] = record["place"]
+    own = record.get("extra")
+    if isinstance(own, dict):
+        for key, value in own.items():
+            if key in extra:
+                raise ArchiveError(
+                    f"'{key}' is given both in the record and under 'extra'; give it once",
+                    path=where,
+                    field="extra",
+                )
+            extra[key] = value
+    elif own is not None:
+        extra["extra"] = own
+    return extra
 
 
 def document_to_record(document: Document) -> dict[str, Any]:
@@ -131,31 +150,36 @@ def document_to_record(document: Document) -> dict[str, Any]:
         record["language"] = document.language
     if document.date is not None:
         record["date"] = str(document.date)
-    extra = dict(document.extra)
-    source = document.source
-    if isinstance(source, dict) and not (set(source) - {"citation", *_SOURCE_KEYS.values()}):
-        rest = dict(source)
-        for record_key, source_key in _SOURCE_KEYS.items():
-            if source_key in rest and record_key not in extra:
-                record[record_key] = rest.pop(source_key)
-        source = rest.get("citation") if set(rest) == {"citation"} else rest or None
-    if source is not None:
-        record["source"] = source
+    if document.source is not None:
+        _export_source(document.source, record)
     if document.access != "public":
         record["access"] = document.access
     mapping = document_to_mapping(document)
     for key in _ARCHIVE_KEYS:
         if key in mapping:
             record[key] = _json_safe(mapping[key])
-    for key in ("place", "source_url", "license"):
-        if key in extra and key not in record:
-            record[key] = extra.pop(key)
-    for key, value in extra.items():
-        if key in record or key in RECORD_KEYS:
-            record.setdefault("extra", {})[key] = value
-        else:
-            record[key] = value
+    extra = dict(document.extra)
+    if "place" in extra:
+        record["place"] = extra.pop("place")
+    nested = {key: extra.pop(key) for key in list(extra) if key in RESERVED_EXTRA}
+    record.update(extra)
+    if nested:
+        record["extra"] = nested
     return record
+
+
+def _export_source(source: dict[str, Any] | str, record: dict[str, Any]) -> None:
+    if isinstance(source, str):
+        record["source"] = source
+        return
+    rest = dict(source)
+    for record_key, source_key in _SOURCE_KEYS.items():
+        if isinstance(rest.get(source_key), str):
+            record[record_key] = rest.pop(source_key)
+    if set(rest) == {"citation"} and isinstance(rest["citation"], str):
+        record["source"] = rest["citation"]
+    elif rest:
+        record["source"] = rest
 
 
 def _json_safe(value: Any) -> Any:

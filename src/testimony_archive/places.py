@@ -24,6 +24,7 @@ import pycountry
 from .config import DATA_DIR
 from .text_folding import folded_key
 
+_CODE = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
 _SLUG = re.compile(r"^([A-Z]{2}-[A-Z0-9]{1,3})/([a-z0-9][a-z0-9-]*)$")
 CITY_MIN_POPULATION = 1000
 
@@ -45,10 +46,15 @@ class Places:
     def _kind(self, code: str) -> str | None:
         if code.startswith("geonames:"):
             number = code.removeprefix("geonames:")
-            return "city" if number.isdigit() and int(number) in self.cities else None
+            canonical = number.isascii() and number.isdigit() and not number.startswith("0")
+            return "city" if canonical and int(number) in self.cities else None
         slug = _SLUG.match(code)
         if slug:
             return "slug" if _subdivision(slug.group(1)) is not None else None
+        # pycountry ignores case; the archive's codes are upper-case only, so that a
+        # filter on MX-CHP matches every document tagged with it.
+        if not _CODE.match(code):
+            return None
         if len(code) == 2 and pycountry.countries.get(alpha_2=code) is not None:
             return "country"
         if _subdivision(code) is not None:

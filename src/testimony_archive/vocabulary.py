@@ -160,9 +160,14 @@ def _merge_file(thesaurus: Thesaurus, path: Path, reader: Any) -> None:
 
 
 def _merge_entries(
-    thesaurus: Thesaurus, entries: list[Any], path: Path, parent: str | None = None
+    thesaurus: Thesaurus,
+    entries: list[Any],
+    path: Path,
+    parent: str | None = None,
+    seen: set[str] | None = None,
 ) -> None:
-    seen: set[str] = set()
+    """Merge one file's entries; `seen` holds the ids met so far in the file, at any depth."""
+    seen = set() if seen is None else seen
     for entry in entries:
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
             raise ArchiveError(f"each {thesaurus.name} entry needs an 'id'", path=path)
@@ -202,7 +207,7 @@ def _merge_entries(
             known.extend(str(word) for word in words or [] if str(word) not in known)
         children = entry.get("terms") or []
         if children:
-            _merge_entries(thesaurus, children, path, parent=term_id)
+            _merge_entries(thesaurus, children, path, parent=term_id, seen=seen)
 
 
 def _check_labels(thesaurus: Thesaurus) -> None:

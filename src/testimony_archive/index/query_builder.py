@@ -16,6 +16,7 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 
 from ..expansion import Expander, Expansion, looks_spanish
+from ..notes import Note
 from ..text_folding import fold, words
 from . import scoring as plan
 from .analysis import FIELD_LANGUAGES, analyze
@@ -39,7 +40,7 @@ FILTER_FIELD_NAMES = {
 class BuiltQuery:
     plan: plan.Node | None  # None: nothing to search for (every paragraph, unranked)
     filters: list[wq.Query] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     pairs: list[Pair] = field(default_factory=list)  # for the proximity re-ranking
     highlight: set[tuple[str, str]] = field(default_factory=set)
     spanish: bool = False
@@ -229,7 +230,12 @@ class QueryBuilder:
             candidates = candidates[:limit]
             symbol = f"{clause.text}*" if prefix else f"{clause.text}~"
             built.notes.append(
-                f"'{symbol}' matches many words; only the {limit} most frequent were searched."
+                Note(
+                    "'%(symbol)s' matches many words; only the %(limit)s most frequent were "
+                    "searched.",
+                    symbol=symbol,
+                    limit=limit,
+                )
             )
         return plan.Best(tuple(plan.Term(name, term) for _freq, name, term in candidates))
 
@@ -245,7 +251,7 @@ class QueryBuilder:
         if clause.field == "year":
             if value.isdigit():
                 return wq.NumericRange("year", int(value), int(value))
-            built.notes.append(f"year:{value} is not a year and was ignored.")
+            built.notes.append(Note("year:%(value)s is not a year and was ignored.", value=value))
         return None
 
 

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..notes import Note
+
 Occur = Literal["should", "must", "must_not"]
 ClauseKind = Literal["word", "phrase", "prefix", "fuzzy", "field"]
 
@@ -51,7 +53,7 @@ class Clause:
 @dataclass
 class ParsedQuery:
     clauses: list[Clause] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -65,11 +67,13 @@ def parse_query(text: str) -> ParsedQuery:
     parsed = ParsedQuery()
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
-        parsed.notes.append(f"The query was cut to its first {MAX_QUERY_CHARS} characters.")
+        parsed.notes.append(
+            Note("The query was cut to its first %(n)s characters.", n=MAX_QUERY_CHARS)
+        )
     if text.count('"') % 2:
         last = text.rfind('"')
         text = text[:last] + " " + text[last + 1 :]
-        parsed.notes.append("An unmatched quotation mark was ignored.")
+        parsed.notes.append(Note("An unmatched quotation mark was ignored."))
 
     items: list[Clause | str] = []  # clauses and the operators AND / OR / NOT
     dropped_parens = False
@@ -91,13 +95,15 @@ def parse_query(text: str) -> ParsedQuery:
             clause = _with(clause, "must_not")
         items.append(clause)
     if dropped_parens:
-        parsed.notes.append("Parentheses are not supported and were ignored.")
+        parsed.notes.append(Note("Parentheses are not supported and were ignored."))
     parsed.clauses = _apply_operators(items, parsed)
     if len(parsed.clauses) > MAX_CLAUSES:
         parsed.clauses = parsed.clauses[:MAX_CLAUSES]
-        parsed.notes.append(f"Only the first {MAX_CLAUSES} terms of the query were used.")
+        parsed.notes.append(
+            Note("Only the first %(n)s terms of the query were used.", n=MAX_CLAUSES)
+        )
     if parsed.clauses and not parsed.positive():
-        parsed.notes.append("The query only excludes words; add a word to look for.")
+        parsed.notes.append(Note("The query only excludes words; add a word to look for."))
     return parsed
 
 
@@ -112,7 +118,9 @@ def _clause(match: re.Match[str], parsed: ParsedQuery) -> Clause | None:
             return None
         slop = int(match.group("slop") or 0)
         if slop > MAX_SLOP:
-            parsed.notes.append(f"Proximity ~{slop} was reduced to ~{MAX_SLOP}.")
+            parsed.notes.append(
+                Note("Proximity ~%(slop)s was reduced to ~%(max)s.", slop=slop, max=MAX_SLOP)
+            )
             slop = MAX_SLOP
         return Clause("phrase", words, slop=slop)
     if match.group("field") is not None:
@@ -123,8 +131,13 @@ def _clause(match: re.Match[str], parsed: ParsedQuery) -> Clause | None:
         alias = FIELD_ALIASES.get(name)
         if alias is None:
             parsed.notes.append(
-                f"There is no field '{name}'; '{match.group(0).lstrip('+-')}' was searched "
-                f"as words. Fields: {', '.join(sorted(set(FIELD_ALIASES.values())))}."
+                Note(
+                    "There is no field '%(field)s'; '%(text)s' was searched as words. "
+                    "Fields: %(fields)s.",
+                    field=name,
+                    text=match.group(0).lstrip("+-"),
+                    fields=", ".join(sorted(set(FIELD_ALIASES.values()))),
+                )
             )
             return Clause("word", f"{name} {value}")
         if not value.strip():
@@ -141,10 +154,16 @@ def _clause(match: re.Match[str], parsed: ParsedQuery) -> Clause | None:
     if word.endswith("*") and len(word) > 1:
         stem = word.rstrip("*")
         if len(re.sub(r"\W", "", stem)) < 3:
+            if not stem.strip("*"):
+                return None
             parsed.notes.append(
-                f"'{word}': a prefix needs at least 3 letters before the *; searched as a word."
+                Note(
+                    "'%(word)s': a prefix needs at least 3 letters before the *; "
+                    "searched as a word.",
+                    word=word,
+                )
             )
-            return Clause("word", stem) if stem.strip("*") else None
+            return Clause("word", stem)
         return Clause("prefix", stem)
     if not re.search(r"\w", word):
         return None
@@ -179,5 +198,7 @@ def _apply_operators(items: list[Clause | str], parsed: ParsedQuery) -> list[Cla
     if pending_not:
         ignored.append("NOT")
     for operator in dict.fromkeys(ignored):
-        parsed.notes.append(f"'{operator}' needs a word on each side and was ignored.")
+        parsed.notes.append(
+            Note("'%(operator)s' needs a word on each side and was ignored.", operator=operator)
+        )
     return clauses

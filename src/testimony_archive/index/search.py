@@ -20,6 +20,7 @@ from ..document_file import parse_document
 from ..errors import ArchiveError, UsageError
 from ..expansion import Expander
 from ..models import Document
+from ..notes import Note
 from .analysis import field_language
 from .entries import DocMeta
 from .facets import FacetValue, count_facets, facet_values
@@ -103,7 +104,7 @@ class SearchResult:
     total: int
     hits: list[DocumentHit] | list[ParagraphHit]
     facets: dict[str, list[FacetValue]]
-    notes: list[str]
+    notes: list[Note]
     took_ms: float
 
     @property
@@ -268,7 +269,7 @@ class SearchService:
         self,
         hits: list[DocumentHit] | list[ParagraphHit],
         terms: set[tuple[str, str]],
-        notes: list[str],
+        notes: list[Note],
     ) -> None:
         paragraph_hits: list[ParagraphHit] = []
         for hit in hits:
@@ -279,7 +280,9 @@ class SearchService:
             try:
                 document = self.document(meta)
             except ArchiveError as error:
-                notes.append(f"{meta.id} could not be read: {error}")
+                notes.append(
+                    Note("%(doc)s could not be read: %(error)s", doc=meta.id, error=str(error))
+                )
                 continue
             paragraph = document.paragraph(paragraph_hit.para)
             if paragraph is None:

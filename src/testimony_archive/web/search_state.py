@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ..index import SearchRequest
+from ..index.search import Sort, Unit
 
 FILTERS = ("location", "abuse_type", "perpetrator", "kind", "language", "year", "from", "to")
 
@@ -22,8 +23,8 @@ class SearchState:
     year: int | None = None
     date_from: str | None = None
     date_to: str | None = None
-    unit: str = "document"
-    sort: str = "relevance"
+    unit: Unit = "document"
+    sort: Sort = "relevance"
     page: int = 1
 
     def request(self, limit: int, label_language: str) -> SearchRequest:
@@ -40,7 +41,7 @@ class SearchState:
             unit=self.unit,
             sort=self.sort,
             page=self.page,
-            limit=limit,  # type: ignore[arg-type]
+            limit=limit,
             label_language=label_language,
         )
 

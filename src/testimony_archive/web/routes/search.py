@@ -33,7 +33,7 @@ def search_page(
         chips=chips(state, vocabulary, translate, language),
         chart=year_chart(result.facets.get("year", []), state),
         pagination=pagination(state, result.pages),
-        notes=[translate.gettext(note) for note in result.notes],
+        notes=[note.translated(translate.gettext) for note in result.notes],
         took_ms=result.took_ms,
         sort_links={sort: state.url(sort=sort) for sort in ("relevance", "-date", "date")},
         unit_links={unit: state.url(unit=unit) for unit in ("document", "paragraph")},
