@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fastapi.testclient import TestClient
 
 from testimony_archive.archive import Archive
 from testimony_archive.config import Settings
@@ -58,3 +59,20 @@ def cli_args(settings: Settings, *args: str) -> list[str]:
 def copy_sample_archive(target: Path) -> Path:
     shutil.copytree(REPO / "archive", target, ignore=shutil.ignore_patterns(".lock"))
     return target
+
+
+@pytest.fixture(scope="session")
+def web_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The sample archive, copied and indexed once per test session."""
+    root = tmp_path_factory.mktemp("web")
+    settings = Settings(archive_dir=copy_sample_archive(root / "archive"), var_dir=root / "var")
+    rebuild_index(Archive(settings.archive_dir), settings.index_dir)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def client(web_settings: Settings) -> Iterator[TestClient]:
+    from testimony_archive.web.app import create_app
+
+    with TestClient(create_app(web_settings)) as test_client:
+        yield test_client
