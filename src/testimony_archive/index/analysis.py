@@ -78,11 +78,3 @@ def analyze(field_lang: str, text: str) -> list[str]:
 @lru_cache(maxsize=8)
 def _analyzer(field_lang: str) -> Analyzer:
     return make_analyzer(field_lang)
-
-
-def analyze_with_offsets(field_lang: str, text: str) -> list[tuple[str, int, int]]:
-    """(term, start, end) of each indexed token of `text`, for highlighting."""
-    return [
-        (token.text, token.startchar, token.endchar)
-        for token in _analyzer(field_lang)(text, chars=True, removestops=True)
-    ]

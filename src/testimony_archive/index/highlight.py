@@ -7,21 +7,33 @@ the quoted text itself is never altered.
 
 from __future__ import annotations
 
-from .analysis import analyze_with_offsets
+import re
+from functools import lru_cache
+
+from .analysis import WORD_PATTERN, analyze
 from .schema import text_field
 
 Span = tuple[int, int]
+_WORD = re.compile(WORD_PATTERN)
 
 
 def highlight_spans(text: str, field_lang: str, terms: set[tuple[str, str]]) -> list[Span]:
+    """Offsets of the words of `text` whose index term the query looks for."""
     wanted = {term for name, term in terms if name == text_field(field_lang)}
     if not wanted:
         return []
-    return [
-        (start, end)
-        for term, start, end in analyze_with_offsets(field_lang, text)
-        if term in wanted
-    ]
+    spans: list[Span] = []
+    for match in _WORD.finditer(text):
+        terms_of_word = word_terms(field_lang, match.group())
+        if terms_of_word and not wanted.isdisjoint(terms_of_word):
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+@lru_cache(maxsize=200_000)
+def word_terms(field_lang: str, word: str) -> frozenset[str]:
+    """The index terms of one word (cached: texts repeat their words)."""
+    return frozenset(analyze(field_lang, word))
 
 
 def mark(text: str, spans: list[Span], before: str, after: str) -> str:

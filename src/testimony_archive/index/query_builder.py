@@ -159,11 +159,16 @@ class QueryBuilder:
         return alternatives
 
     def _phrase_alternative(self, phrase: str, language: str, weight: float) -> list[plan.Node]:
+        """An expansion: its words must all occur, but not necessarily side by side (an
+        exact phrase check over the whole index costs more than a weak synonym earns)."""
         nodes: list[plan.Node] = []
         if language in self.languages:
             terms = analyze(language, phrase)
-            if terms:
-                nodes.append(_terms_node(text_field(language), terms, weight))
+            name = text_field(language)
+            if len(terms) == 1:
+                nodes.append(plan.Term(name, terms[0], weight))
+            elif terms:
+                nodes.append(plan.All(tuple(plan.Term(name, term, weight) for term in terms)))
         return nodes
 
     def _pairs(self, plain_words: list[str]) -> list[Pair]:
@@ -270,7 +275,9 @@ def _terms_node(field_name: str, terms: list[str], boost: float = 1.0) -> plan.N
 
 
 def _weight(node: plan.Node) -> float:
-    return node.boost if isinstance(node, (plan.Term, plan.Phrase)) else 1.0
+    if isinstance(node, (plan.Term, plan.Phrase)):
+        return node.boost
+    return min((leaf.boost for leaf in plan.leaves(node)), default=1.0)
 
 
 def _leaf_terms(node: plan.Node) -> set[tuple[str, str]]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -13,9 +17,20 @@ from .errors import install_error_handlers
 from .routes import api, documents, search, vocabulary
 from .security import SecurityHeaders
 
+SEARCH_THREADS = 4  # each thread keeps its own Whoosh searcher (they are not thread-safe)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # Searches are CPU-bound Python: more threads than this only add memory (one searcher
+    # each) and contention for the interpreter lock, not speed. Run more processes instead.
+    anyio.to_thread.current_default_thread_limiter().total_tokens = SEARCH_THREADS
+    yield
+
 
 def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(
+        lifespan=lifespan,
         title="Testimony Archive",
         version=__version__,
         description="Search, read and cite witness testimonies and report excerpts.",
