@@ -1047,20 +1047,29 @@ def test_the_api_and_the_page_agree(http: TestClient, params: dict[str, str]) ->
 
 
 def test_api_paragraph_results(http: TestClient) -> None:
-    data = api(http, q="chicharra OR golpes", unit="paragraph")
-    assert data["unit"] == "paragraph" and data["total"] >= len(data["results"]) > 5
-    for hit in data["results"]:
+    first = api(http, q="chicharra OR golpes", unit="paragraph")
+    assert first["unit"] == "paragraph" and first["total"] > 5
+    hits = list(first["results"])
+    for page in range(2, first["pages"] + 1):
+        hits += api(http, q="chicharra OR golpes", unit="paragraph", page=page)["results"]
+    assert len(hits) == first["total"]
+    assert len({(hit["doc"], hit["para"]) for hit in hits}) == len(hits)
+    for hit in hits:
         assert set(hit) == PARAGRAPH_KEYS
         record = PUBLIC[hit["doc"]]
         assert hit["text"] == record.paragraphs[hit["para"] - 1]
         for start, end in hit["highlights"]:
             assert 0 <= start < end <= len(hit["text"])
-    marked = {
-        hit["text"][start:end].lower()
-        for hit in data["results"]
-        for start, end in hit["highlights"]
-    }
+    marked = {hit["text"][start:end].lower() for hit in hits for start, end in hit["highlights"]}
     assert "golpes" in marked and "chicharra" in marked
+    # every paragraph that says "chicharra" or "golpes" is found
+    saying = {
+        (key, number)
+        for key, record in PUBLIC.items()
+        for number, text in enumerate(record.paragraphs, 1)
+        if re.search(r"\b(chicharra|golpes)\b", text.lower())
+    }
+    assert saying <= {(hit["doc"], hit["para"]) for hit in hits}
 
 
 @pytest.mark.xfail(

@@ -159,7 +159,7 @@ def document_to_record(document: Document) -> dict[str, Any]:
         if key in mapping:
             record[key] = _json_safe(mapping[key])
     extra = dict(document.extra)
-    if "place" in extra:
+    if extra.get("place") is not None:
         record["place"] = extra.pop("place")
     nested = {key: extra.pop(key) for key in list(extra) if key in RESERVED_EXTRA}
     record.update(extra)
