@@ -10,10 +10,10 @@ from ..index.highlight import highlight_spans
 from ..models import TAG_FIELDS, Document
 from ..vocabulary import Vocabulary
 from .contexts import DocumentPage, ParagraphRow
-from .i18n import Translator
+from .i18n import KIND_LABELS, Translator
 
+__all__ = ["KIND_LABELS", "document_page"]
 TAG_PARAMS = {"locations": "location", "abuse_types": "abuse_type", "perpetrators": "perpetrator"}
-KIND_LABELS = {"testimony": "Testimony", "report_excerpt": "Report excerpt"}
 
 
 def document_page(
@@ -29,7 +29,7 @@ def document_page(
     return DocumentPage(
         doc_id=document.id,
         title=document.title,
-        kind=translate.gettext(KIND_LABELS[document.kind]),
+        kind=translate.kind(document.kind),
         date=str(document.date) if document.date else None,
         language=document.language,
         metadata=_metadata(document, translate),

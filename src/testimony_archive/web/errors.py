@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import TestimonyError
+from ..errors import IndexMissing, NotFound, TestimonyError
 from .contexts import Chrome, ErrorPage
 from .deps import get_translator
 from .responses import page_response
@@ -41,7 +41,18 @@ def _error(
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(TestimonyError)
     async def domain_error(request: Request, error: TestimonyError) -> Response:
-        return _error(request, error.status_code, error.message)
+        if _wants_json(request):
+            return _error(request, error.status_code, error.message)
+        translate = get_translator(request)
+        if isinstance(error, NotFound):
+            return _error(request, 404, translate.gettext("There is no page at this address."))
+        if isinstance(error, IndexMissing):
+            message = translate.gettext(
+                "The search index has not been built yet: run 'testimony index'."
+            )
+            return _error(request, 503, message)
+        message = translate.gettext("Some parameters are not valid.")
+        return _error(request, error.status_code, message, [error.message])
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:

@@ -14,6 +14,14 @@ from babel.messages.pofile import read_po
 
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 LANGUAGES = {"en": "English", "es": "Español"}
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction where it is translated later (by its value)."""
+    return message
+
+
+KIND_LABELS = {"testimony": N_("Testimony"), "report_excerpt": N_("Report excerpt")}
 DEFAULT_LANGUAGE = "en"
 
 
@@ -25,6 +33,10 @@ class Translator:
     def gettext(self, message: str) -> str:
         translated = self.messages.get(message)
         return translated if isinstance(translated, str) and translated else message
+
+    def kind(self, kind: str) -> str:
+        """The label of a document kind (testimony, report excerpt) in this language."""
+        return self.gettext(KIND_LABELS.get(kind, kind))
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         translated = self.messages.get(singular)

@@ -131,11 +131,7 @@ def facet_groups(
 
 def _facet_label(name: str, value: FacetValue, translate: Translator) -> str:
     if name == "kind":
-        return translate.gettext(
-            {"testimony": "Testimony", "report_excerpt": "Report excerpt"}.get(
-                value.value, value.value
-            )
-        )
+        return translate.kind(value.value)
     return value.label
 
 
@@ -162,9 +158,7 @@ def chips(
         if name in tag_fields:
             text = vocabulary.label(tag_fields[name], value, language)
         else:
-            shown = translate.gettext(
-                {"testimony": "Testimony", "report_excerpt": "Report excerpt"}.get(value, value)
-            )
+            shown = translate.kind(value)
             text = f"{labels[name]}: {shown}"
         result.append(Chip(text, state.toggle(name, value)))
     return result
@@ -187,9 +181,7 @@ def result_views(
                 doc=meta.id,
                 title=meta.title,
                 url=document_url(meta.id, state.q),
-                kind=translate.gettext(
-                    {"testimony": "Testimony", "report_excerpt": "Report excerpt"}[meta.kind]
-                ),
+                kind=translate.kind(meta.kind),
                 date=meta.date,
                 language=meta.language,
                 places=[vocabulary.label("locations", code, language) for code in _places(meta)][

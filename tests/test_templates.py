@@ -1,0 +1,56 @@
+"""Templates and their typed page contexts: every template receives only `page`, `ui`
+and the translation functions, and uses only attributes its page context declares."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+from jinja2 import meta
+
+from testimony_archive.config import Settings
+from testimony_archive.web import contexts
+from testimony_archive.web.rendering import environment, highlighted, render
+
+TEMPLATES = Settings().templates_dir
+PAGES = [contexts.SearchPage, contexts.DocumentPage, contexts.VocabularyPage, contexts.ErrorPage]
+CONTEXT_NAMES = {"page", "ui", "_", "ngettext"}
+
+
+def test_the_installed_app_finds_the_top_level_templates() -> None:
+    assert TEMPLATES == Path(__file__).resolve().parents[1] / "templates"
+    assert (TEMPLATES / "base.html").exists()
+
+
+@pytest.mark.parametrize("template", sorted(path.name for path in TEMPLATES.glob("*.html")))
+def test_templates_use_only_the_page_context(template: str) -> None:
+    env = environment(TEMPLATES)
+    source = (TEMPLATES / template).read_text(encoding="utf-8")
+    imported = {
+        name.strip()
+        for names in re.findall(r"import (.+?)(?: with context)? %}", source)
+        for name in names.split(",")
+    }
+    assert meta.find_undeclared_variables(env.parse(source)) - imported <= CONTEXT_NAMES
+
+
+@pytest.mark.parametrize("page_class", PAGES, ids=lambda page: page.__name__)
+def test_page_attributes_used_by_its_template_are_declared(page_class: type) -> None:
+    source = (TEMPLATES / page_class.template).read_text(encoding="utf-8")
+    used = set(re.findall(r"\bpage\.(\w+)", source))
+    declared = {field.name for field in dataclasses.fields(page_class)}
+    assert used <= declared, f"{page_class.__name__} lacks {sorted(used - declared)}"
+
+
+def test_templates_end_in_html_and_autoescape() -> None:
+    env = environment(TEMPLATES)
+    assert env.autoescape is not False
+    with pytest.raises(ValueError):
+        render(TEMPLATES, "search.txt", {})
+
+
+def test_highlighting_escapes_the_text_and_marks_the_spans() -> None:
+    html = highlighted('a <b> & "c" taser', [(12, 17)])
+    assert html == "a &lt;b&gt; &amp; &#34;c&#34; <mark>taser</mark>"
