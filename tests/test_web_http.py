@@ -338,12 +338,6 @@ def test_a_known_query_lists_the_right_titles_with_marks_and_paragraph_links(
         assert numbers & linked, (result.doc, numbers, linked)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: results found through synonym/cross-language expansion (chicharra, descargas "
-    "eléctricas → the English 'shocks'/'taser' testimony mx-chis-2015-0005) show snippets "
-    "without any <mark>: the matched words are not highlighted",
-)
 @pytest.mark.parametrize("q", ["chicharra", "descargas eléctricas"])
 def test_every_result_card_highlights_what_matched(http: TestClient, q: str) -> None:
     unmarked = [
@@ -555,11 +549,6 @@ def test_an_absurd_page_is_empty_and_friendly(http: TestClient) -> None:
     assert api(http, page=999)["results"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: /search?page=999 (of 2) says 'Nothing matches this search' and its only "
-    "way on is '← Previous' to page=998, another empty page; no link to an existing page",
-)
 def test_an_absurd_page_links_back_to_an_existing_page(http: TestClient) -> None:
     page = get_page(http, "/search", page=999)
     previous = page.find("a", rel="prev").attrs["href"]
@@ -782,12 +771,6 @@ def test_a_query_highlights_words_and_links_the_matching_paragraphs(http: TestCl
     assert page.find("p", "back").find("a").attrs["href"] == "/search?q=neck"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: /documents/mx-chis-2015-0005?q=shocked+neck marks all 6 paragraphs as "
-    "matches ('6 paragraphs match your search') though only ¶3 and ¶6 contain the words: "
-    "the document title ('Shocked with a taser ...') counts as a match for every paragraph",
-)
 def test_only_paragraphs_with_the_words_are_marked_as_matches(http: TestClient) -> None:
     page = get_page(http, f"/documents/{TASER_DOC}", q="shocked neck")
     hits = [item for item in page.find_all("li", "paragraph") if "hit" in item.classes]
@@ -836,11 +819,6 @@ def test_a_restricted_document_does_not_exist_on_the_web(http: TestClient, doc_i
         assert RESTRICTED[doc_id].paragraphs[0][:40] not in response.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the 404 for an unknown id says \"no document with id 'x' in the archive "
-    "<absolute server path>\", disclosing the server's archive folder (HTML and JSON)",
-)
 def test_an_unknown_document_error_does_not_disclose_server_paths(
     http: TestClient, web_settings: Any
 ) -> None:
@@ -852,12 +830,6 @@ def test_an_unknown_document_error_does_not_disclose_server_paths(
         assert str(Path(archive_dir).parent) not in response.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a restricted id answers \"no document with id 'ID'\" while an unknown id "
-    "answers \"no document with id 'ID' in the archive <path>\": the difference tells "
-    "anyone that a restricted document with that id exists",
-)
 @pytest.mark.parametrize("prefix", ["/documents/", "/api/documents/"])
 def test_a_restricted_id_is_indistinguishable_from_an_unknown_one(
     http: TestClient, prefix: str
@@ -1072,12 +1044,6 @@ def test_api_paragraph_results(http: TestClient) -> None:
     assert saying <= {(hit["doc"], hit["para"]) for hit in hits}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: /api/search?q=taser&unit=paragraph returns mx-chis-2015-0005 ¶1, ¶2, ¶4, ¶5 "
-    "(none mentions a taser or shocks; they match only the document title) and ¶6 "
-    "('the shocks') with empty highlights",
-)
 def test_every_paragraph_hit_has_a_highlight(http: TestClient) -> None:
     data = api(http, q="taser", unit="paragraph")
     empty = [(hit["doc"], hit["para"]) for hit in data["results"] if not hit["highlights"]]

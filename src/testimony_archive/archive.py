@@ -105,7 +105,7 @@ class Archive:
     def path_for(self, doc_id: str) -> Path:
         """Where the document with this id is, or would be written."""
         if not ID_PATTERN.match(doc_id):
-            raise NotFound(f"{doc_id!r} is not a document id")
+            raise NotFound(f"no document with id {doc_id!r}")
         direct = self.documents_dir / f"{doc_id}.md"
         if direct.exists():
             return direct
@@ -118,7 +118,9 @@ class Archive:
     def get(self, doc_id: str) -> Document:
         path = self.path_for(doc_id)
         if not path.exists():
-            raise NotFound(f"no document with id {doc_id!r} in the archive {self.root}")
+            # The same words as for a restricted document, and no server path: a reply
+            # must not tell whether a document exists that the reader may not see.
+            raise NotFound(f"no document with id {doc_id!r}")
         return self.load(path)
 
     def __contains__(self, doc_id: object) -> bool:

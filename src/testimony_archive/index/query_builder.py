@@ -43,6 +43,7 @@ class BuiltQuery:
     notes: list[Note] = field(default_factory=list)
     pairs: list[Pair] = field(default_factory=list)  # for the proximity re-ranking
     highlight: set[tuple[str, str]] = field(default_factory=set)
+    weak_highlight: set[tuple[str, str]] = field(default_factory=set)  # weak expansions
     spanish: bool = False
 
 
@@ -123,6 +124,8 @@ class QueryBuilder:
             for alternative in alternatives:
                 if _weight(alternative) >= MIN_HIGHLIGHT_WEIGHT:
                     built.highlight |= _leaf_terms(alternative)
+                else:
+                    built.weak_highlight |= _leaf_terms(alternative)
             if len(alternatives) == 1:
                 nodes.append(alternatives[0])
             elif alternatives:

@@ -14,7 +14,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from .snapshot import FloatArray, IntArray, Snapshot
+from .snapshot import BoolArray, FloatArray, IntArray, Snapshot
 
 BM25_B = 0.75
 BM25_K1 = 1.2
@@ -80,6 +80,11 @@ def leaves(node: Node) -> list[Term | Phrase]:
     return [leaf for child in node.children for leaf in leaves(child)]
 
 
+def text_leaves(node: Node) -> list[Term | Phrase]:
+    """The leaves that look in a paragraph's own text (not its document's title or tags)."""
+    return [leaf for leaf in leaves(node) if leaf.field.startswith("text_")]
+
+
 class Evaluator:
     def __init__(self, snapshot: Snapshot, searcher: Searcher) -> None:
         self.snapshot = snapshot
@@ -118,6 +123,17 @@ class Evaluator:
         positive = positive.copy()
         positive[self.scores(node.negative) > 0] = 0
         return positive
+
+    def text_match(self, node: Node) -> BoolArray:
+        """Entries where at least one of the plan's text terms occurs: a paragraph found
+        only through its document's title or tags is not a paragraph hit."""
+        found = np.zeros(self.snapshot.size, np.bool_)
+        reader = self.searcher.reader()
+        for leaf in text_leaves(node):
+            terms = (leaf.text,) if isinstance(leaf, Term) else leaf.terms
+            for term in terms:
+                found[self.snapshot.postings(reader, leaf.field, term)[0]] = True
+        return found
 
     def term_scores(self, field_name: str, text: str) -> tuple[IntArray, FloatArray]:
         """BM25 of one term, on the entries that contain it."""

@@ -29,7 +29,7 @@ from .proximity import proximity_scores
 from .query_builder import FILTER_FIELD_NAMES, BuiltQuery, QueryBuilder
 from .query_syntax import parse_query
 from .schema import CONFIRMED_SUFFIX
-from .scoring import Evaluator
+from .scoring import Evaluator, text_leaves
 from .searcher import IndexHandle
 from .snapshot import BoolArray, FloatArray, IntArray, Snapshot
 
@@ -137,6 +137,8 @@ class SearchService:
             else:
                 scores = evaluator.scores(built.plan)
                 scores[~mask] = 0
+                if text_leaves(built.plan):
+                    scores[~evaluator.text_match(built.plan)] = 0
                 self._rerank(scores, built, evaluator, reader)
             matched = scores > 0
             hits, total, matched_docs = self._arrange(request, scores, matched, snapshot)
@@ -150,7 +152,13 @@ class SearchService:
             )
         facets = facet_values(counts, self.archive.vocabulary, request.label_language)
         notes = built.notes
-        self._attach_text(hits, built.highlight, notes)
+        if (
+            request.date_from
+            and request.date_to
+            and (parse_date(request.date_from).first_day > parse_date(request.date_to).last_day)
+        ):
+            notes.append(Note("The 'from' date is after the 'to' date, so nothing can match."))
+        self._attach_text(hits, built.highlight, built.weak_highlight, notes)
         return SearchResult(
             request=request,
             total=total,
@@ -160,10 +168,11 @@ class SearchService:
             took_ms=(time.perf_counter() - started) * 1000,
         )
 
-    def highlight_terms(self, q: str) -> set[tuple[str, str]]:
-        """The index terms a query looks for, to highlight them in any text."""
+    def highlight_terms(self, q: str) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+        """The index terms a query looks for (strong, weak), to highlight them in any text."""
         with self.handle.searcher() as (searcher, _snapshot):
-            return QueryBuilder(searcher.reader(), self.expander).build(parse_query(q)).highlight
+            built = QueryBuilder(searcher.reader(), self.expander).build(parse_query(q))
+            return built.highlight, built.weak_highlight
 
     def _rerank(
         self, scores: FloatArray, built: BuiltQuery, evaluator: Evaluator, reader: IndexReader
@@ -269,6 +278,7 @@ class SearchService:
         self,
         hits: list[DocumentHit] | list[ParagraphHit],
         terms: set[tuple[str, str]],
+        weak_terms: set[tuple[str, str]],
         notes: list[Note],
     ) -> None:
         paragraph_hits: list[ParagraphHit] = []
@@ -288,9 +298,7 @@ class SearchService:
             if paragraph is None:
                 continue
             paragraph_hit.text = paragraph.text
-            paragraph_hit.highlights = highlight_spans(
-                paragraph.text, field_language(meta.language), terms
-            )
+            paragraph_hit.highlights = spans_for(paragraph.text, meta.language, terms, weak_terms)
 
     def document(self, meta: DocMeta) -> Document:
         """The archived document behind an index entry (cached while its file is unchanged)."""
@@ -310,6 +318,15 @@ class SearchService:
             while len(self._documents) > 512:
                 self._documents.popitem(last=False)
         return document
+
+
+def spans_for(
+    text: str, language: str, terms: set[tuple[str, str]], weak_terms: set[tuple[str, str]]
+) -> list[Span]:
+    """The words to highlight: what the query asked for, or failing that the weaker
+    synonyms that brought the paragraph in (so that every hit shows why it matched)."""
+    field_lang = field_language(language)
+    return highlight_spans(text, field_lang, terms) or highlight_spans(text, field_lang, weak_terms)
 
 
 def _tag_value(name: str, value: str) -> str:

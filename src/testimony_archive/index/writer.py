@@ -130,6 +130,23 @@ def update_index(
     return report
 
 
+def reindex_document(archive: Archive, index_dir: Path, doc_id: str) -> IndexReport:
+    """Re-index one document at once (after a tag edit): searchable within a second."""
+    report = IndexReport()
+    ix = whoosh_index.open_dir(str(index_dir))
+    writer = ix.writer(timeout=60.0, delay=0.05)
+    try:
+        writer.delete_by_term("doc", doc_id)
+        path = archive.path_for(doc_id)
+        if path.exists() and _add(archive, writer, path, FileState.of(path), report):
+            report.updated += 1
+        writer.commit(merge=False)
+    except BaseException:
+        writer.cancel()
+        raise
+    return report
+
+
 def rebuild_index(
     archive: Archive, index_dir: Path, progress: Progress | None = None, procs: int = 1
 ) -> IndexReport:

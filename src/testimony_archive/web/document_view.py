@@ -5,8 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from ..citation import cite
-from ..index.analysis import field_language
-from ..index.highlight import highlight_spans
+from ..index.search import spans_for
 from ..models import TAG_FIELDS, Document
 from ..vocabulary import Vocabulary
 from .contexts import DocumentPage, ParagraphRow
@@ -22,7 +21,7 @@ def document_page(
     translate: Translator,
     base_url: str,
     q: str,
-    terms: set[tuple[str, str]],
+    terms: tuple[set[tuple[str, str]], set[tuple[str, str]]],
     hits: list[int],
 ) -> DocumentPage:
     language = translate.language
@@ -47,10 +46,9 @@ def _rows(
     vocabulary: Vocabulary,
     language: str,
     base_url: str,
-    terms: set[tuple[str, str]],
+    terms: tuple[set[tuple[str, str]], set[tuple[str, str]]],
     hits: list[int],
 ) -> list[ParagraphRow]:
-    field_lang = field_language(document.language)
     rows: list[ParagraphRow] = []
     for paragraph in document.paragraphs:
         segment = document.segments.get(paragraph.number)
@@ -66,7 +64,7 @@ def _rows(
             ParagraphRow(
                 number=paragraph.number,
                 text=paragraph.text,
-                spans=highlight_spans(paragraph.text, field_lang, terms),
+                spans=spans_for(paragraph.text, document.language, *terms),
                 tags=tags,
                 citation=cite(document, paragraph.number, base_url, language),
                 is_hit=position is not None,
@@ -81,14 +79,9 @@ def _rows(
 
 def _metadata(document: Document, translate: Translator) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
-    if document.witness:
-        keys = ("pseudonym", "age", "gender", "community")
-        rows.append(
-            (
-                translate.gettext("Witness"),
-                ", ".join(str(document.witness[key]) for key in keys if document.witness.get(key)),
-            )
-        )
+    if document.witness and document.witness.get("pseudonym"):
+        # The pseudonym only: age, community and the like can identify a witness.
+        rows.append((translate.gettext("Witness"), str(document.witness["pseudonym"])))
     if document.date:
         rows.append((translate.gettext("Date"), str(document.date)))
     incident = document.incident

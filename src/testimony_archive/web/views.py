@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from babel import Locale, UnknownLocaleError
 from markupsafe import Markup
 
 from ..index import DocumentHit, ParagraphHit
@@ -132,7 +133,18 @@ def facet_groups(
 def _facet_label(name: str, value: FacetValue, translate: Translator) -> str:
     if name == "kind":
         return translate.kind(value.value)
+    if name == "language":
+        return language_name(value.value, translate.language)
     return value.label
+
+
+def language_name(code: str, in_language: str) -> str:
+    """'es' → 'Spanish' (or 'español'), from Babel's locale data; the code if unknown."""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(in_language)
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name or code
 
 
 def chips(
@@ -158,7 +170,7 @@ def chips(
         if name in tag_fields:
             text = vocabulary.label(tag_fields[name], value, language)
         else:
-            shown = translate.kind(value)
+            shown = language_name(value, language) if name == "language" else translate.kind(value)
             text = f"{labels[name]}: {shown}"
         result.append(Chip(text, state.toggle(name, value)))
     return result
@@ -254,12 +266,14 @@ class Pagination:
     pages: int
     previous_url: str | None
     next_url: str | None
+    last_url: str
 
 
 def pagination(state: SearchState, pages: int) -> Pagination:
     return Pagination(
         state.page,
         pages,
-        state.url(page=state.page - 1) if state.page > 1 else None,
+        state.url(page=min(state.page - 1, pages)) if state.page > 1 else None,
         state.url(page=state.page + 1) if state.page < pages else None,
+        state.url(page=pages),
     )

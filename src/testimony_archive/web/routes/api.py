@@ -72,7 +72,9 @@ def api_document(request: Request, doc_id: DocId, service: ServiceDep) -> Docume
         sha256=document.sha256,
         tags=document.tags.as_dict(),
         suggested=document.suggested.as_dict(),
-        witness=document.witness,
+        witness={"pseudonym": document.witness["pseudonym"]}
+        if document.witness and document.witness.get("pseudonym")
+        else None,
         source=document.source,
         paragraphs=[
             _paragraph(request, service, document.id, paragraph.number)
@@ -99,6 +101,9 @@ def api_paragraph(
 @router.get("/healthz", response_model=Health, summary="Health check")
 def healthz(service: ServiceDep) -> Health:
     with service.handle.searcher() as (_searcher, snapshot):
+        public = [meta for meta in snapshot.docs if meta.access == "public"]
         return Health(
-            status="ok", documents=len(snapshot.docs), paragraphs=int(snapshot.live.sum())
+            status="ok",
+            documents=len(public),
+            paragraphs=sum(meta.paragraph_count for meta in public),
         )

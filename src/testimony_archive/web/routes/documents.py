@@ -32,7 +32,7 @@ def document_page(
     q: str = Query("", max_length=2000, description="Highlight this query's words"),
 ) -> HTMLResponse:
     document = public_document(service, doc_id)
-    terms: set[tuple[str, str]] = set()
+    terms: tuple[set[tuple[str, str]], set[tuple[str, str]]] = (set(), set())
     hits: list[int] = []
     if q.strip():
         terms = service.highlight_terms(q)

@@ -1,0 +1,141 @@
+"""Adding, removing, accepting and rejecting tags, on a document or one paragraph.
+
+Each change rewrites the archive file's front matter atomically (never the body), is
+appended to the history with who, when and before → after, and is re-indexed at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .archive import Archive
+from .errors import UsageError
+from .history import History, TagChange, now
+from .index.writer import index_exists, reindex_document
+from .models import TAG_FIELDS, Document, Segment, TagSet
+
+Action = Literal["add", "remove", "accept", "reject", "suggest"]
+ACTIONS: tuple[Action, ...] = ("add", "remove", "accept", "reject", "suggest")
+SUGGESTION_ENGINE = "suggestion engine"
+
+
+@dataclass(frozen=True)
+class Level:
+    """The tags of the document itself, or of one paragraph (a segment)."""
+
+    confirmed: TagSet
+    suggested: TagSet
+
+
+class TagEditor:
+    def __init__(
+        self, archive: Archive, history: History, index_dir: Path | None, editor: str
+    ) -> None:
+        self.archive = archive
+        self.history = history
+        self.index_dir = index_dir
+        self.editor = editor
+
+    def field_of(self, value: str) -> str:
+        vocabulary = self.archive.vocabulary
+        for name in ("abuse_types", "perpetrators", "locations"):
+            if vocabulary.is_valid(name, value):
+                return name
+        raise UsageError(
+            f"unknown tag {value!r}: use an abuse type or perpetrator id (see 'testimony "
+            "vocabulary') or a place code (MX, MX-CHP, geonames:<id>)"
+        )
+
+    def change(
+        self, doc_id: str, action: Action, values: Iterable[str], para: int | None = None
+    ) -> Document:
+        """Apply one action to some tags; returns the document as written."""
+        if action not in ACTIONS:
+            raise UsageError(f"unknown action {action!r}; use one of {', '.join(ACTIONS)}")
+        with self.archive.write_lock():
+            document = self.archive.get(doc_id)
+            if para is not None and document.paragraph(para) is None:
+                raise UsageError(
+                    f"{doc_id} has no paragraph {para} (it has {len(document.paragraphs)})"
+                )
+            rejected = self.history.rejected(doc_id) if action == "suggest" else set()
+            level = _level(document, para)
+            changes: list[TagChange] = []
+            for value in dict.fromkeys(values):
+                field = self.field_of(value)
+                if action == "suggest" and (para, field, value) in rejected:
+                    continue
+                level, change = self._apply(level, action, field, value, doc_id, para)
+                if change is not None:
+                    changes.append(change)
+            if not changes:
+                return document
+            updated = _with_level(document, para, level)
+            self.archive.write(updated, document.path)
+            self.history.record(changes)
+        if self.index_dir is not None and index_exists(self.index_dir):
+            reindex_document(self.archive, self.index_dir, doc_id)
+        return updated
+
+    def _apply(
+        self, level: Level, action: Action, field: str, value: str, doc_id: str, para: int | None
+    ) -> tuple[Level, TagChange | None]:
+        confirmed = list(level.confirmed.get(field))
+        suggested = list(level.suggested.get(field))
+        if action in ("accept", "reject") and value not in suggested:
+            where = f"paragraph {para} of {doc_id}" if para else doc_id
+            raise UsageError(f"{value!r} is not a suggested tag of {where}")
+        watched = suggested if action in ("reject", "suggest") else confirmed
+        before = tuple(watched)
+        if action == "add" or action == "accept":
+            suggested = [tag for tag in suggested if tag != value]
+            confirmed = confirmed if value in confirmed else [*confirmed, value]
+        elif action == "remove":
+            confirmed = [tag for tag in confirmed if tag != value]
+            suggested = [tag for tag in suggested if tag != value]
+        elif action == "reject":
+            suggested = [tag for tag in suggested if tag != value]
+        elif value not in confirmed and value not in suggested:  # suggest
+            suggested = [*suggested, value]
+        after = tuple(suggested if action in ("reject", "suggest") else confirmed)
+        new_level = Level(
+            dataclasses.replace(level.confirmed, **{field: tuple(confirmed)}),
+            dataclasses.replace(level.suggested, **{field: tuple(suggested)}),
+        )
+        if before == after and new_level == level:
+            return level, None
+        origin = "manual" if action in ("add", "remove") else "suggested"
+        editor = SUGGESTION_ENGINE if action == "suggest" else self.editor
+        change = TagChange(now(), editor, doc_id, para, field, action, value, before, after, origin)
+        return new_level, change
+
+
+def _level(document: Document, para: int | None) -> Level:
+    if para is None:
+        return Level(document.tags, document.suggested)
+    segment = document.segments.get(para, Segment())
+    return Level(segment.tags, segment.suggested)
+
+
+def _with_level(document: Document, para: int | None, level: Level) -> Document:
+    if para is None:
+        return dataclasses.replace(document, tags=level.confirmed, suggested=level.suggested)
+    segments = dict(document.segments)
+    segment = Segment(level.confirmed, level.suggested)
+    if segment.tags or segment.suggested:
+        segments[para] = segment
+    else:
+        segments.pop(para, None)
+    return dataclasses.replace(document, segments=dict(sorted(segments.items())))
+
+
+def pending_suggestions(document: Document) -> int:
+    """How many suggested tags wait for a person's review."""
+    count = sum(len(document.suggested.get(name)) for name in TAG_FIELDS)
+    for segment in document.segments.values():
+        count += sum(len(segment.suggested.get(name)) for name in TAG_FIELDS)
+    return count
