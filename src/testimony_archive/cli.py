@@ -20,10 +20,13 @@ from . import __version__
 from .archive import Archive
 from .config import Settings
 from .errors import TestimonyError, UsageError
+from .history import History
 from .importer import count_records, import_paths
 from .index import SearchRequest, SearchService, index_exists, rebuild_index, update_index
 from .interchange import document_to_record
+from .models import TAG_FIELDS, Segment
 from .search_output import batch_line, format_result, result_json
+from .tag_editing import Action, TagEditor
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,7 +81,7 @@ def cli(ctx: click.Context, archive_dir: Path, var_dir: Path) -> None:
     Start with 'testimony import FILE' to add documents, 'testimony index' to build the
     search index, then 'testimony search "words"' or 'testimony serve'.
     """
-    ctx.obj = Context(Settings().with_paths(archive_dir, var_dir))
+    ctx.obj = Context(Settings.from_env().with_paths(archive_dir, var_dir))
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -320,6 +323,92 @@ def _run_batch(service: SearchService, batch: Any, options: dict[str, Any]) -> N
         click.echo(
             json.dumps(batch_line(item.get("qid"), service.search(request)), ensure_ascii=False)
         )
+
+
+# -- tags ----------------------------------------------------------------------------------
+
+
+@cli.group("tag")
+def tag_group() -> None:
+    """Suggest, add, remove, accept and reject tags; see their history.
+
+    A TAG is an abuse type or perpetrator id (testimony vocabulary) or a place code
+    (MX, MX-CHP, geonames:3516266). --para N works on one paragraph instead of the
+    whole document. Every change is recorded with who made it and when.
+    """
+
+
+def _editor(context: Context, editor: str | None) -> TagEditor:
+    settings = context.settings
+    return TagEditor(
+        context.archive, History(settings.instance_db), settings.index_dir,
+        editor or settings.editor,
+    )  # fmt: skip
+
+
+def _tag_command(action: Action, summary: str) -> None:
+    @tag_group.command(action, help=summary)
+    @click.argument("doc_id")
+    @click.argument("tags", nargs=-1)
+    @click.option("--para", type=int, help="A paragraph number instead of the whole document.")
+    @click.option("--editor", help="Who makes the change (default: TESTIMONY_EDITOR or $USER).")
+    @pass_context
+    def command(
+        context: Context, doc_id: str, tags: tuple[str, ...], para: int | None, editor: str | None
+    ) -> None:
+        values = list(tags)
+        if not values and action in ("accept", "reject"):
+            document = context.archive.get(doc_id)
+            level = (
+                document.suggested
+                if para is None
+                else document.segments.get(para, Segment()).suggested
+            )
+            values = [value for name in TAG_FIELDS for value in level.get(name)]
+            if not values:
+                click.echo("No suggestions to review there.")
+                return
+        if not values:
+            raise UsageError(f"name at least one tag to {action}")
+        document = _editor(context, editor).change(doc_id, action, values, para)
+        where = f"paragraph {para} of {doc_id}" if para else doc_id
+        click.echo(f"{action.capitalize()}: {', '.join(values)} on {where}.")
+        tags_now = document.tags if para is None else document.segments.get(para, Segment()).tags
+        click.echo(
+            f"Tags now: {', '.join(v for n in TAG_FIELDS for v in tags_now.get(n)) or 'none'}"
+        )
+
+
+_tag_command("add", "Add confirmed TAGS to a document (or a paragraph).")
+_tag_command("remove", "Remove TAGS (confirmed or suggested).")
+_tag_command("accept", "Accept suggested TAGS (all suggestions there if none are named).")
+_tag_command(
+    "reject",
+    "Reject suggested TAGS (all suggestions there if none are named); "
+    "they are not suggested again.",
+)
+
+
+@tag_group.command("history")
+@click.argument("doc_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the history as JSON lines.")
+@pass_context
+def tag_history_command(context: Context, doc_id: str, as_json: bool) -> None:
+    """Show who changed which tag of a document, when, and from what to what."""
+    context.archive.get(doc_id)
+    changes = History(context.settings.instance_db).for_document(doc_id)
+    for change in changes:
+        if as_json:
+            click.echo(json.dumps(change.__dict__, ensure_ascii=False))
+            continue
+        where = f"¶{change.para}" if change.para else "document"
+        click.echo(
+            f"{change.at}  {change.editor:<20} {change.action:<7} {change.value:<28} {where:<9}"
+            f" {change.field}: [{', '.join(change.before)}] → [{', '.join(change.after)}]"
+            f" ({change.origin})"
+        )
+    if not changes and not as_json:
+        click.echo(f"No tag changes recorded for {doc_id}.")
 
 
 # -- vocabulary and serve ------------------------------------------------------------------

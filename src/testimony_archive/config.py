@@ -29,10 +29,17 @@ class Settings:
     var_dir: Path = Path("var")
     templates_dir: Path = field(default_factory=_find_templates)
     static_dir: Path = field(default_factory=lambda: _find_templates().parent / "static")
+    editing: bool = False  # web tag editing (TESTIMONY_EDITING=1) until accounts exist
+    editor: str = "editor"  # who tag edits are recorded as (TESTIMONY_EDITOR)
 
     @property
     def index_dir(self) -> Path:
         return self.var_dir / "index"
+
+    @property
+    def instance_db(self) -> Path:
+        """Instance data that is not part of the record: tag history (SQLite)."""
+        return self.var_dir / "instance.sqlite"
 
     @property
     def documents_dir(self) -> Path:
@@ -55,4 +62,6 @@ class Settings:
         return cls(
             archive_dir=Path(env.get("TESTIMONY_ARCHIVE", "archive")),
             var_dir=Path(env.get("TESTIMONY_VAR", "var")),
+            editing=env.get("TESTIMONY_EDITING", "") in ("1", "true", "yes"),
+            editor=env.get("TESTIMONY_EDITOR") or env.get("USER") or "editor",
         )
