@@ -145,3 +145,11 @@ class Document:
         if segment is not None:
             tags = tags.union(segment.tags).union(segment.suggested)
         return tags
+
+
+def pending_suggestions(document: Document) -> int:
+    """How many suggested tags wait for a person's review."""
+    count = sum(len(document.suggested.get(name)) for name in TAG_FIELDS)
+    for segment in document.segments.values():
+        count += sum(len(segment.suggested.get(name)) for name in TAG_FIELDS)
+    return count

@@ -16,7 +16,7 @@ from .archive import Archive
 from .errors import UsageError
 from .history import History, TagChange, now
 from .index.writer import index_exists, reindex_document
-from .models import TAG_FIELDS, Document, Segment, TagSet
+from .models import Document, Segment, TagSet
 
 Action = Literal["add", "remove", "accept", "reject", "suggest"]
 ACTIONS: tuple[Action, ...] = ("add", "remove", "accept", "reject", "suggest")
@@ -131,11 +131,3 @@ def _with_level(document: Document, para: int | None, level: Level) -> Document:
     else:
         segments.pop(para, None)
     return dataclasses.replace(document, segments=dict(sorted(segments.items())))
-
-
-def pending_suggestions(document: Document) -> int:
-    """How many suggested tags wait for a person's review."""
-    count = sum(len(document.suggested.get(name)) for name in TAG_FIELDS)
-    for segment in document.segments.values():
-        count += sum(len(segment.suggested.get(name)) for name in TAG_FIELDS)
-    return count

@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from ..archive import FileState
-from ..models import TAG_FIELDS, Document, TagSet
+from ..models import TAG_FIELDS, Document, TagSet, pending_suggestions
 from ..vocabulary import Vocabulary
 from .analysis import field_language
 from .schema import CONFIRMED_SUFFIX, DOCUMENT, PARAGRAPH, text_field
@@ -28,6 +28,7 @@ class DocMeta:
     size: int
     sha256: str
     paragraph_count: int
+    pending: int = 0  # suggested tags waiting for review
     date: str | None = None
     year: int | None = None
     sort_date: int | None = None
@@ -110,6 +111,7 @@ def build_meta(
         size=state.size,
         sha256=document.sha256,
         paragraph_count=len(document.paragraphs),
+        pending=pending_suggestions(document),
         date=str(document.date) if document.date else None,
         year=document.date.year if document.date else None,
         sort_date=document.date.sort_key if document.date else None,

@@ -14,7 +14,7 @@ from ..archive import Archive
 from ..config import Settings
 from ..index import SearchService
 from .errors import install_error_handlers
-from .routes import api, documents, search, vocabulary
+from .routes import api, documents, review, search, vocabulary
 from .security import SecurityHeaders
 
 SEARCH_THREADS = 4  # each thread keeps its own Whoosh searcher (they are not thread-safe)
@@ -41,7 +41,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.service = SearchService(Archive(settings.archive_dir), settings.index_dir)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
-    for module in (search, documents, vocabulary, api):
+    for module in (search, documents, vocabulary, review, api):
         app.include_router(module.router)
     install_error_handlers(app)
     return app

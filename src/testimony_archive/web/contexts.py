@@ -53,11 +53,31 @@ class SearchPage:
 
 
 @dataclass
+class TagView:
+    value: str
+    label: str
+    suggested: bool
+    url: str  # the search for this tag
+
+
+@dataclass
+class HistoryRow:
+    at: str
+    editor: str
+    action: str
+    label: str
+    where: str
+    before: str
+    after: str
+    origin: str
+
+
+@dataclass
 class ParagraphRow:
     number: int
     text: str
     spans: list[Span]
-    tags: list[str]
+    tags: list[TagView]
     citation: Citation
     is_hit: bool
     previous_hit: int | None = None
@@ -79,6 +99,10 @@ class DocumentPage:
     hits: list[int]
     back_url: str
     sha256: str
+    doc_tags: list[TagView] = field(default_factory=list)
+    history: list[HistoryRow] = field(default_factory=list)
+    editing: bool = False
+    csrf: str = ""
 
 
 @dataclass
@@ -100,6 +124,22 @@ class VocabularyPage:
 
 
 @dataclass
+class ReviewRow:
+    doc_id: str
+    title: str
+    url: str
+    pending: int
+    date: str | None
+
+
+@dataclass
+class ReviewPage:
+    template = "review.html"
+    rows: list[ReviewRow]
+    editing: bool
+
+
+@dataclass
 class ErrorPage:
     template = "error.html"
     status: int
@@ -108,7 +148,7 @@ class ErrorPage:
     details: list[str] = field(default_factory=list)
 
 
-Page = SearchPage | DocumentPage | VocabularyPage | ErrorPage
+Page = SearchPage | DocumentPage | VocabularyPage | ReviewPage | ErrorPage
 
 
 def template_context(page: Page, chrome: Chrome) -> dict[str, Any]:

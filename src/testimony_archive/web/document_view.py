@@ -5,13 +5,18 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from ..citation import cite
+from ..history import TagChange
 from ..index.search import spans_for
-from ..models import TAG_FIELDS, Document
+from ..models import TAG_FIELDS, Document, TagSet
 from ..vocabulary import Vocabulary
-from .contexts import DocumentPage, ParagraphRow
-from .i18n import KIND_LABELS, Translator
+from .contexts import DocumentPage, HistoryRow, ParagraphRow, TagView
+from .i18n import KIND_LABELS, N_, Translator
 
 __all__ = ["KIND_LABELS", "document_page"]
+ACTION_LABELS = {
+    "add": N_("added"), "remove": N_("removed"), "accept": N_("accepted"),
+    "reject": N_("rejected"), "suggest": N_("suggested by the machine"),
+}  # fmt: skip
 TAG_PARAMS = {"locations": "location", "abuse_types": "abuse_type", "perpetrators": "perpetrator"}
 
 
@@ -23,6 +28,9 @@ def document_page(
     q: str,
     terms: tuple[set[tuple[str, str]], set[tuple[str, str]]],
     hits: list[int],
+    history: list[TagChange],
+    editing: bool,
+    csrf: str,
 ) -> DocumentPage:
     language = translate.language
     return DocumentPage(
@@ -38,6 +46,10 @@ def document_page(
         hits=hits,
         back_url="/search?" + urlencode({"q": q}) if q else "/search",
         sha256=document.sha256,
+        doc_tags=_tag_views(document.tags, document.suggested, vocabulary, language),
+        history=history_rows(history, vocabulary, translate),
+        editing=editing,
+        csrf=csrf,
     )
 
 
@@ -52,13 +64,9 @@ def _rows(
     rows: list[ParagraphRow] = []
     for paragraph in document.paragraphs:
         segment = document.segments.get(paragraph.number)
-        tags: list[str] = []
+        tags: list[TagView] = []
         if segment is not None:
-            tags = [
-                vocabulary.label(name, value, language)
-                for name in TAG_FIELDS
-                for value in segment.tags.get(name) + segment.suggested.get(name)
-            ]
+            tags = _tag_views(segment.tags, segment.suggested, vocabulary, language)
         position = hits.index(paragraph.number) if paragraph.number in hits else None
         rows.append(
             ParagraphRow(
@@ -74,6 +82,42 @@ def _rows(
                 else None,
             )
         )
+    return rows
+
+
+def _tag_views(
+    confirmed: TagSet, suggested: TagSet, vocabulary: Vocabulary, language: str
+) -> list[TagView]:
+    return [
+        TagView(value, vocabulary.label(name, value, language), is_suggested,
+                "/search?" + urlencode({TAG_PARAMS[name]: value}))
+        for is_suggested, tags in ((False, confirmed), (True, suggested))
+        for name in TAG_FIELDS
+        for value in tags.get(name)
+    ]  # fmt: skip
+
+
+def history_rows(
+    changes: list[TagChange], vocabulary: Vocabulary, translate: Translator
+) -> list[HistoryRow]:
+    rows = []
+    for change in reversed(changes):
+        label = vocabulary.label(change.field, change.value, translate.language)
+        where = (
+            f"{translate.gettext('Paragraph')} {change.para}"
+            if change.para
+            else translate.gettext("Document")
+        )
+        origin = (
+            translate.gettext("suggestion")
+            if change.origin == "suggested"
+            else translate.gettext("manual")
+        )
+        rows.append(HistoryRow(change.at.replace("T", " ").removesuffix("+00:00"), change.editor,
+                               translate.gettext(ACTION_LABELS.get(change.action, change.action)),
+                               label, where,
+                               ", ".join(change.before) or "—", ", ".join(change.after) or "—",
+                               origin))  # fmt: skip
     return rows
 
 

@@ -1,14 +1,20 @@
-"""The document page: metadata, numbered paragraphs, highlights and citations."""
+"""The document page (metadata, numbered paragraphs, highlights, citations, tags and
+their history), and the tag editing form behind TESTIMONY_EDITING=1."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ...errors import NotFound
+from ...history import History
 from ...index import ParagraphHit, SearchRequest, SearchService
 from ...models import Document
-from ..deps import ChromeDep, ServiceDep
+from ...tag_editing import ACTIONS, TagEditor
+from ..csrf import CsrfRejected, check, csrf_token, remember
+from ..deps import ChromeDep, ServiceDep, SettingsDep
 from ..document_view import document_page as document_context
 from ..responses import page_response
 
@@ -28,6 +34,7 @@ def document_page(
     request: Request,
     doc_id: str,
     service: ServiceDep,
+    settings: SettingsDep,
     chrome: ChromeDep,
     q: str = Query("", max_length=2000, description="Highlight this query's words"),
 ) -> HTMLResponse:
@@ -38,13 +45,36 @@ def document_page(
         terms = service.highlight_terms(q)
         found = service.search(SearchRequest(q=q, doc=document.id, unit="paragraph", limit=100))
         hits = sorted(hit.para for hit in found.hits if isinstance(hit, ParagraphHit))
+    history = History(settings.instance_db).for_document(document.id)
     page = document_context(
-        document,
-        service.archive.vocabulary,
-        chrome.translator,
-        str(request.base_url),
-        q,
-        terms,
-        hits,
+        document, service.archive.vocabulary, chrome.translator, str(request.base_url), q, terms,
+        hits, history, settings.editing, csrf_token(request) if settings.editing else "",
+    )  # fmt: skip
+    response = page_response(request, page, chrome)
+    remember(request, response)
+    return response
+
+
+@router.post("/documents/{doc_id}/tags", include_in_schema=False)
+def edit_tags(
+    request: Request,
+    doc_id: str,
+    service: ServiceDep,
+    settings: SettingsDep,
+    action: Annotated[str, Form(max_length=10)],
+    value: Annotated[str, Form(max_length=120)],
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    para: Annotated[int | None, Form(ge=1)] = None,
+) -> RedirectResponse:
+    if not settings.editing:
+        raise CsrfRejected("Tag editing is switched off on this server (TESTIMONY_EDITING=1).")
+    check(request, csrf)
+    public_document(service, doc_id)
+    if action not in ACTIONS or action == "suggest":
+        raise NotFound(f"no such action {action!r}")
+    editor = TagEditor(
+        service.archive, History(settings.instance_db), settings.index_dir, settings.editor
     )
-    return page_response(request, page, chrome)
+    editor.change(doc_id, action, [value.strip()], para)
+    anchor = f"#p{para}" if para else "#tags"
+    return RedirectResponse(f"/documents/{doc_id}{anchor}", status_code=303)
