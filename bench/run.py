@@ -46,20 +46,25 @@ def main() -> None:
     report = import_paths(archive, corpora)
     import_s = time.perf_counter() - started
     started = time.perf_counter()
-    rebuild_index(archive, work / "var" / "index")
+    index_dir = work / "var" / "index"
+    rebuild_index(archive, index_dir)
     index_s = time.perf_counter() - started
-    paragraphs = sum(meta.paragraph_count for meta in indexed_documents(work / "var" / "index").values())
+    paragraphs = sum(meta.paragraph_count for meta in indexed_documents(index_dir).values())
     megabytes = sum(path.stat().st_size for path in corpora) / 1e6
 
-    service = SearchService(archive, work / "var" / "index")
+    service = SearchService(archive, index_dir)
     queries = [json.loads(line) for line in options.queries.open(encoding="utf-8")]
     timings: dict[str, list[float]] = {"document": [], "paragraph": []}
     service.search(SearchRequest(q="warm up"))
     for _ in range(options.repeat):
         for item in queries:
             for unit in timings:
-                request = SearchRequest(q=item["query"], unit=unit, include_restricted=True,  # type: ignore[arg-type]
-                                        **(item.get("filters") or {}))
+                request = SearchRequest(
+                    q=item["query"],
+                    unit=unit,
+                    include_restricted=True,  # type: ignore[arg-type]
+                    **(item.get("filters") or {}),
+                )
                 started = time.perf_counter()
                 service.search(request)
                 timings[unit].append((time.perf_counter() - started) * 1000)
@@ -72,7 +77,7 @@ def main() -> None:
         "index_s": round(index_s, 2),
         "index_paragraphs_per_s": round(paragraphs / index_s, 1),
         "index_mb_per_s": round(megabytes / index_s, 2),
-        "index_size_mb": round(sum(p.stat().st_size for p in (work / "var" / "index").iterdir()) / 1e6, 1),
+        "index_size_mb": round(sum(p.stat().st_size for p in index_dir.iterdir()) / 1e6, 1),
         "search_p50_ms": round(statistics.median(timings["document"]), 1),
         "search_p95_ms": round(percentile(timings["document"], 0.95), 1),
         "paragraph_search_p50_ms": round(statistics.median(timings["paragraph"]), 1),

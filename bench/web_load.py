@@ -63,8 +63,20 @@ def free_port() -> int:
 
 def serve(work: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    command = [sys.executable, "-m", "testimony_archive", "--archive", str(work / "archive"),
-               "--var", str(work / "var"), "serve", "--port", str(port), "--workers", str(workers)]
+    command = [
+        sys.executable,
+        "-m",
+        "testimony_archive",
+        "--archive",
+        str(work / "archive"),
+        "--var",
+        str(work / "var"),
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -86,9 +98,20 @@ def load(base: str, paths: list[str], connections: int, duration: int) -> dict[s
         for path in paths:  # warm every query once (caches, snapshot), outside the measure
             subprocess.run(["curl", "-s", "-o", "/dev/null", base + path], check=False)
         result = subprocess.run(
-            ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
-             "-s", str(script), base],
-            check=True, capture_output=True, text=True,
+            [
+                "wrk",
+                "-t2",
+                f"-c{connections}",
+                f"-d{duration}s",
+                "--timeout",
+                "10s",
+                "-s",
+                str(script),
+                base,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
         )
     line = next(line for line in result.stdout.splitlines() if line.startswith("{"))
     figures: dict[str, float] = json.loads(line)
@@ -128,18 +151,30 @@ def main() -> None:
     try:
         figures = load(base, paths, options.connections, options.duration)
         figures["serve_rss_mb"] = rss_mb(process.pid)
-        sizes = [len(subprocess.run(["curl", "-s", base + path], capture_output=True).stdout)
-                 for path in paths]
-        assets = sum(len(subprocess.run(["curl", "-s", f"{base}/static/{name}"],
-                                        capture_output=True).stdout)
-                     for name in ("style.css", "app.js"))
+        sizes = [
+            len(subprocess.run(["curl", "-s", base + path], capture_output=True).stdout)
+            for path in paths
+        ]
+        assets = sum(
+            len(subprocess.run(["curl", "-s", f"{base}/static/{name}"], capture_output=True).stdout)
+            for name in ("style.css", "app.js")
+        )
         figures["page_kb_max"] = round((max(sizes) + assets) / 1024, 1)
         figures["page_kb_median"] = round((sorted(sizes)[len(sizes) // 2] + assets) / 1024, 1)
     finally:
         process.terminate()
         process.wait(10)
-    print(json.dumps({"endpoint": options.endpoint, "workers": options.workers,
-                      "connections": options.connections, **figures}, indent=2))
+    print(
+        json.dumps(
+            {
+                "endpoint": options.endpoint,
+                "workers": options.workers,
+                "connections": options.connections,
+                **figures,
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":
