@@ -142,7 +142,7 @@ class Evaluator:
         if not ids.size:
             return ids, weights
         lengths, average = self.snapshot.lengths(reader, field_name)
-        idf = self.snapshot.idf(field_name, text, int(ids.size))
+        idf = self.snapshot.idf(int(ids.size))
         norm = BM25_K1 * ((1 - BM25_B) + BM25_B * lengths[ids] / average)
         return ids, (idf * weights * (BM25_K1 + 1) / (weights + norm)).astype(np.float32)
 

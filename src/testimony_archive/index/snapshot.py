@@ -1,9 +1,12 @@
-"""What one index generation knows, in arrays: built once, shared by every thread.
+"""What one index generation knows, in arrays, shared by every thread.
 
 Whoosh's own matchers score one posting at a time in Python; a search here reads each
-query term's postings once (cached per generation) and scores them with numpy. The
-snapshot also maps every index entry to its document and paragraph, and holds the facet
-memberships, so that counting facets over the whole result set is a few array sums.
+query term's postings once and scores them with numpy. Everything read from the index is
+cached per *segment* (segments never change once written), so a new generation after a
+small update only reads its new segment: a document is searchable within a second even
+in a large archive. The snapshot maps every index entry to its document and paragraph
+and holds the facet memberships, so that facet counts over the whole result set are a
+few array sums.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -21,32 +26,85 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from .entries import DocMeta
-from .schema import CONFIRMED_SUFFIX, DOCUMENT
+from .schema import DOCUMENT
 
 IntArray = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
-POSTINGS_CACHE_SIZE = 4096
+T = TypeVar("T")
+POSTINGS_CACHE_SIZE = 20_000
 FILTER_CACHE_SIZE = 256
+SEGMENT_CACHE_SIZE = 64
 
 
-class _LRU(OrderedDict[Any, Any]):
+class LRU:
+    """A small thread-safe least-recently-used cache."""
+
     def __init__(self, size: int) -> None:
-        super().__init__()
         self.size = size
-        self.lock = threading.Lock()
+        self._items: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
 
-    def fetch(self, key: Any, build: Any) -> Any:
-        with self.lock:
-            if key in self:
-                self.move_to_end(key)
-                return self[key]
+    def fetch(self, key: Any, build: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                value: T = self._items[key]
+                return value
         value = build()
-        with self.lock:
-            self[key] = value
-            while len(self) > self.size:
-                self.popitem(last=False)
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
         return value
+
+
+@dataclass
+class SegmentData:
+    """What one immutable segment holds, read once."""
+
+    size: int
+    metas: list[tuple[int, DocMeta]]  # (local entry number, metadata) of document entries
+    doc_ids: list[str]  # the distinct document ids of its paragraph entries
+    doc_index: IntArray  # local entry → index into doc_ids, -1 for other entries
+    paras: IntArray  # local entry → paragraph number, 0 for other entries
+    postings: LRU = field(default_factory=lambda: LRU(POSTINGS_CACHE_SIZE))
+    lengths: dict[str, FloatArray] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, reader: IndexReader) -> SegmentData:
+        size = reader.doc_count_all()
+        metas = []
+        if ("entry", DOCUMENT) in reader:
+            for local in reader.postings("entry", DOCUMENT).all_ids():
+                metas.append((local, DocMeta.from_json(reader.stored_fields(local)["meta"])))
+        doc_column = reader.column_reader("doc")
+        para_column = reader.column_reader("para")
+        paras = np.fromiter((para_column[n] for n in range(size)), dtype=np.int32, count=size)
+        doc_ids: list[str] = []
+        positions: dict[str, int] = {}
+        doc_index = np.full(size, -1, np.int32)
+        for local in np.flatnonzero(paras).tolist():
+            doc_id = doc_column[local]
+            index = positions.get(doc_id)
+            if index is None:
+                index = positions[doc_id] = len(doc_ids)
+                doc_ids.append(doc_id)
+            doc_index[local] = index
+        return cls(size, metas, doc_ids, doc_index, paras)
+
+
+_segments = LRU(SEGMENT_CACHE_SIZE)
+
+
+def _segment(segment_id: str, reader: IndexReader) -> SegmentData:
+    segment: SegmentData = _segments.fetch(segment_id, partial(SegmentData.read, reader))
+    return segment
+
+
+def _leaves(reader: IndexReader) -> list[tuple[str, int, IndexReader]]:
+    """(segment id, offset of its first entry, its reader) for each segment."""
+    return [(leaf.segment().segment_id(), offset, leaf) for leaf, offset in reader.leaf_readers()]
 
 
 @dataclass
@@ -59,10 +117,10 @@ class Snapshot:
     doc_of_entry: IntArray  # entry docnum → document ordinal, -1 for other entries
     para_of_entry: IntArray  # entry docnum → paragraph number, 0 for other entries
     live: BoolArray  # entry docnum → a live paragraph entry (not deleted)
-    _postings: _LRU = field(default_factory=lambda: _LRU(POSTINGS_CACHE_SIZE))
-    _filters: _LRU = field(default_factory=lambda: _LRU(FILTER_CACHE_SIZE))
-    _lengths: dict[str, tuple[FloatArray, float]] = field(default_factory=dict)
+    segments: list[tuple[str, int]]  # (segment id, offset)
+    _filters: LRU = field(default_factory=lambda: LRU(FILTER_CACHE_SIZE))
     _facets: dict[tuple[str, bool], dict[str, IntArray]] = field(default_factory=dict)
+    _lengths: dict[str, tuple[FloatArray, float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -72,27 +130,37 @@ class Snapshot:
     @classmethod
     def build(cls, searcher: Searcher) -> Snapshot:
         reader = searcher.reader()
+        size = reader.doc_count_all()
+        leaves = _leaves(reader)
+        data = [(_segment(sid, leaf), offset, leaf) for sid, offset, leaf in leaves]
         docs: list[DocMeta] = []
         ordinal_by_id: dict[str, int] = {}
-        for fields in searcher.documents(entry=DOCUMENT):
-            meta = DocMeta.from_json(fields["meta"])
-            ordinal_by_id[meta.id] = len(docs)
-            docs.append(meta)
-        size = reader.doc_count_all()
-        doc_column = reader.column_reader("doc")
-        para_column = reader.column_reader("para")
-        paras = np.fromiter((para_column[n] for n in range(size)), dtype=np.int32, count=size)
-        ordinals = np.fromiter(
-            (ordinal_by_id.get(doc_column[n], -1) if paras[n] else -1 for n in range(size)),
-            dtype=np.int32,
-            count=size,
-        )
-        live = ordinals >= 0
-        if reader.has_deletions():
-            for docnum in range(size):
-                if live[docnum] and reader.is_deleted(docnum):
-                    live[docnum] = False
-        return cls(docs, ordinal_by_id, ordinals, paras, live)
+        live = np.zeros(size, np.bool_)
+        deleted_sets = []
+        for segment, _offset, leaf in data:
+            deleted = _deleted(leaf)
+            deleted_sets.append(deleted)
+            for local, meta in segment.metas:
+                if local not in deleted:
+                    ordinal_by_id[meta.id] = len(docs)
+                    docs.append(meta)
+        doc_of_entry = np.full(size, -1, np.int32)
+        para_of_entry = np.zeros(size, np.int32)
+        for (segment, offset, _leaf), deleted in zip(data, deleted_sets, strict=True):
+            ordinals = np.array(
+                [ordinal_by_id.get(doc_id, -1) for doc_id in segment.doc_ids] + [-1], np.int32
+            )
+            local_ordinals = ordinals[segment.doc_index]  # -1 indexes the trailing -1
+            span = slice(offset, offset + segment.size)
+            doc_of_entry[span] = local_ordinals
+            para_of_entry[span] = segment.paras
+            segment_live = local_ordinals >= 0
+            if deleted:
+                segment_live[np.fromiter(deleted, dtype=np.int64)] = False
+            live[span] = segment_live
+        doc_of_entry[~live] = -1
+        return cls(docs, ordinal_by_id, doc_of_entry, para_of_entry, live,
+                   [(sid, offset) for sid, offset, _ in leaves])  # fmt: skip
 
     # -- term statistics ---------------------------------------------------------------
 
@@ -100,40 +168,44 @@ class Snapshot:
         self, reader: IndexReader, field_name: str, term: str
     ) -> tuple[IntArray, FloatArray]:
         """Entry numbers and weights (term frequencies × field boost) of a term."""
-
-        def read() -> tuple[IntArray, FloatArray]:
-            if (field_name, term) not in reader:
-                return np.empty(0, np.int32), np.empty(0, np.float32)
-            matcher = reader.postings(field_name, term)
-            ids: list[int] = []
-            weights: list[float] = []
-            while matcher.is_active():
-                ids.append(matcher.id())
-                weights.append(matcher.weight())
-                matcher.next()
-            return np.array(ids, np.int32), np.array(weights, np.float32)
-
-        result: tuple[IntArray, FloatArray] = self._postings.fetch((field_name, term), read)
-        return result
+        ids: list[IntArray] = []
+        weights: list[FloatArray] = []
+        for sid, offset, leaf in _leaves(reader):
+            segment = _segment(sid, leaf)
+            local_ids, local_weights = segment.postings.fetch(
+                (field_name, term), partial(_read_postings, leaf, field_name, term)
+            )
+            if local_ids.size:
+                ids.append(local_ids + np.int32(offset))
+                weights.append(local_weights)
+        if not ids:
+            return np.empty(0, np.int32), np.empty(0, np.float32)
+        if len(ids) == 1:
+            return ids[0], weights[0]
+        return np.concatenate(ids), np.concatenate(weights)
 
     def lengths(self, reader: IndexReader, field_name: str) -> tuple[FloatArray, float]:
         """Per-entry length of a text field, and its average over entries that have it."""
         cached = self._lengths.get(field_name)
         if cached is None:
-            with self._lock:
-                cached = self._lengths.get(field_name)
-                if cached is None:
-                    values = np.fromiter(
-                        (reader.doc_field_length(n, field_name, 0) for n in range(self.size)),
+            values = np.zeros(self.size, np.float32)
+            for sid, offset, leaf in _leaves(reader):
+                segment = _segment(sid, leaf)
+                local = segment.lengths.get(field_name)
+                if local is None:
+                    local = segment.lengths[field_name] = np.fromiter(
+                        (leaf.doc_field_length(n, field_name, 0) for n in range(segment.size)),
                         dtype=np.float32,
-                        count=self.size,
+                        count=segment.size,
                     )
-                    present = values[values > 0]
-                    average = float(present.mean()) if present.size else 1.0
-                    cached = self._lengths[field_name] = (values, average)
+                values[offset : offset + segment.size] = local
+            present = values[(values > 0) & self.live]
+            cached = (values, float(present.mean()) if present.size else 1.0)
+            with self._lock:
+                self._lengths[field_name] = cached
         return cached
 
-    def idf(self, field_name: str, term: str, frequency: int) -> float:
+    def idf(self, frequency: int) -> float:
         return math.log(self.size / (frequency + 1)) + 1
 
     # -- filters and facets ------------------------------------------------------------
@@ -147,14 +219,15 @@ class Snapshot:
             result[ids] = True
             return result & self.live
 
-        key = repr(query)
-        mask: BoolArray = self._filters.fetch(key, build)
+        mask: BoolArray = self._filters.fetch(repr(query), build)
         return mask
 
     def paragraph_facets(
         self, reader: IndexReader, name: str, confirmed_only: bool
     ) -> dict[str, IntArray]:
         """Tag facet value → the entries carrying it (from the index's keyword fields)."""
+        from .schema import CONFIRMED_SUFFIX
+
         key = (name, confirmed_only)
         cached = self._facets.get(key)
         if cached is None:
@@ -180,3 +253,23 @@ class Snapshot:
             with self._lock:
                 cached = self._facets.setdefault(key, built)
         return cached
+
+
+def _deleted(reader: IndexReader) -> set[int]:
+    if not reader.has_deletions():
+        return set()
+    deleted = reader.deleted_docs_set  # a property of segment readers in whoosh-reloaded
+    return set(deleted() if callable(deleted) else deleted)
+
+
+def _read_postings(reader: IndexReader, field_name: str, term: str) -> tuple[IntArray, FloatArray]:
+    if (field_name, term) not in reader:
+        return np.empty(0, np.int32), np.empty(0, np.float32)
+    matcher = reader.postings(field_name, term)
+    ids: list[int] = []
+    weights: list[float] = []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.array(ids, np.int32), np.array(weights, np.float32)
