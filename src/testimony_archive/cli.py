@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -27,6 +27,9 @@ from .interchange import document_to_record
 from .models import TAG_FIELDS, Segment
 from .search_output import batch_line, format_result, result_json
 from .tag_editing import Action, TagEditor
+
+if TYPE_CHECKING:
+    from .tagging import Tagger
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -107,23 +110,26 @@ def echo_json(data: Any) -> None:
 @cli.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--no-index", is_flag=True, help="Do not update the search index afterwards.")
+@click.option("--no-suggest", is_flag=True, help="Do not suggest tags for the new documents.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_context
 def import_command(
-    context: Context, paths: tuple[Path, ...], no_index: bool, as_json: bool
+    context: Context, paths: tuple[Path, ...], no_index: bool, no_suggest: bool, as_json: bool
 ) -> None:
     """Import documents from .jsonl, .csv, .md or .txt files into the archive.
 
     Each record becomes one file in the archive's documents/ folder. Records already in
     the archive with the same text are skipped; bad records are listed with the reason
-    and leave nothing behind. The search index, if there is one, is updated.
+    and leave nothing behind. Each new paragraph gets suggested tags (places, abuse
+    types, perpetrators) for a person to review. The search index, if any, is updated.
     """
     missing = [str(path) for path in paths if not path.is_file()]
     if missing:
         raise UsageError(f"no such file: {', '.join(missing)}")
     total = sum(count_records(path) for path in paths)
     with progress_bar(total, "Importing") as step:
-        report = import_paths(context.archive, list(paths), step)
+        tagger = None if no_suggest else make_tagger(context.archive)
+        report = import_paths(context.archive, list(paths), step, tagger)
     index_dir = context.settings.index_dir
     indexed = None
     if report.imported and not no_index and index_exists(index_dir):
@@ -338,6 +344,12 @@ def tag_group() -> None:
     """
 
 
+def make_tagger(archive: Archive) -> Tagger:
+    from .tagging import Tagger
+
+    return Tagger(archive.vocabulary)
+
+
 def _editor(context: Context, editor: str | None) -> TagEditor:
     settings = context.settings
     return TagEditor(
@@ -387,6 +399,52 @@ _tag_command(
     "Reject suggested TAGS (all suggestions there if none are named); "
     "they are not suggested again.",
 )
+
+
+@tag_group.command("suggest")
+@click.argument("doc_id", required=False)
+@click.option(
+    "--batch",
+    type=click.File("r", encoding="utf-8"),
+    help='Suggest for paragraphs in a JSONL file of {"doc", "para", "text"}; '
+    "prints the same lines with locations, abuse_types and perpetrators.",
+)
+@click.option("--apply", is_flag=True, help="Store the suggestions on the document for review.")
+@click.option("--json", "as_json", is_flag=True, help="Print the suggestions as JSON lines.")
+@pass_context
+def tag_suggest_command(
+    context: Context, doc_id: str | None, batch: Any, apply: bool, as_json: bool
+) -> None:
+    """Suggest tags for the paragraphs of document DOC_ID (or of a --batch file), with the
+    words that led to each suggestion."""
+    from .suggestions import paragraph_suggestions
+    from .tagging import suggest_batch
+
+    tagger = make_tagger(context.archive)
+    if batch is not None:
+        for line in suggest_batch(tagger, context.archive, batch):
+            click.echo(json.dumps(line, ensure_ascii=False))
+        return
+    if doc_id is None:
+        raise UsageError("name a document id, or give --batch FILE")
+    document = context.archive.get(doc_id)
+    editor = _editor(context, None) if apply else None
+    for number, suggestion in paragraph_suggestions(tagger, document).items():
+        values = [*suggestion.locations, *suggestion.abuse_types, *suggestion.perpetrators]
+        if as_json:
+            click.echo(json.dumps({
+                "doc": doc_id, "para": number, "locations": list(suggestion.locations),
+                "abuse_types": list(suggestion.abuse_types),
+                "perpetrators": list(suggestion.perpetrators),
+                "evidence": [evidence.__dict__ for evidence in suggestion.evidence],
+            }, ensure_ascii=False))  # fmt: skip
+        elif values:
+            why = "; ".join(f"{e.value} ← “{e.text}”" for e in suggestion.evidence)
+            click.echo(f"¶{number}: {', '.join(values)}\n    {why}")
+        if editor is not None and values:
+            editor.change(doc_id, "suggest", values, number)
+    if apply:
+        click.echo(f"Suggestions stored on {doc_id}; review them with 'testimony tag accept'.")
 
 
 @tag_group.command("history")

@@ -14,13 +14,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .archive import Archive, validate_tags
 from .document_file import parse_document
 from .errors import ArchiveError, UsageError
 from .interchange import normalise_text, record_to_document
 from .models import Document
+from .suggestions import with_suggestions
+
+if TYPE_CHECKING:
+    from .tagging import Tagger
 
 SUPPORTED = (".jsonl", ".csv", ".md", ".txt")
 Progress = Callable[[int], None]
@@ -142,21 +146,29 @@ def _plain_text(path: Path) -> Document:
 
 
 def import_paths(
-    archive: Archive, paths: list[Path], progress: Progress | None = None
+    archive: Archive,
+    paths: list[Path],
+    progress: Progress | None = None,
+    tagger: Tagger | None = None,
 ) -> ImportReport:
-    """Import every record of every file; report imported, skipped and failed records."""
+    """Import every record of every file; report imported, skipped and failed records.
+
+    With a tagger, each new document's paragraphs get suggested tags (kept apart from
+    confirmed ones until a person reviews them)."""
     report = ImportReport()
     with archive.write_lock():
         archive.refresh()
         for path in paths:
             for candidate in read_candidates(path, archive):
-                _import_one(archive, candidate, report)
+                _import_one(archive, candidate, report, tagger)
                 if progress is not None:
                     progress(1)
     return report
 
 
-def _import_one(archive: Archive, candidate: Candidate, report: ImportReport) -> None:
+def _import_one(
+    archive: Archive, candidate: Candidate, report: ImportReport, tagger: Tagger | None
+) -> None:
     if candidate.document is None:
         report.failed.append((candidate.where, candidate.error or "unreadable"))
         return
@@ -177,6 +189,8 @@ def _import_one(archive: Archive, candidate: Candidate, report: ImportReport) ->
                 )
             )
             return
+        if tagger is not None:
+            document = with_suggestions(tagger, document)
         archive.write(document, target)
     except ArchiveError as error:
         report.failed.append((candidate.where, str(error)))

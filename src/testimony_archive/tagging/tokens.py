@@ -37,6 +37,7 @@ class Token:
     index: int
     sentence: int
     clause: int
+    joined: bool = False  # follows the previous word with no punctuation between
 
     @property
     def is_word(self) -> bool:
@@ -52,11 +53,17 @@ def tokenize(text: str) -> list[Token]:
     raw = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     tokens: list[Token] = []
     sentence = clause = 0
+    joined = False  # no punctuation since the last word ("D.F." counts as joined)
     for index, (word, start, end) in enumerate(raw):
         folded = _fold_token(word)
         if folded in _CLAUSE_WORDS and tokens:
             clause += 1
-        tokens.append(Token(word, folded, start, end, index, sentence, clause))
+        is_word = folded[0].isalnum()
+        tokens.append(Token(word, folded, start, end, index, sentence, clause, joined and is_word))
+        if is_word:
+            joined = True
+        elif not (word == "." and tokens[-2:-1] and len(tokens[-2].text) == 1):
+            joined = False
         if word in _SENTENCE_END and _ends_sentence(raw, index):
             sentence += 1
             clause += 1
@@ -81,9 +88,17 @@ def _ends_sentence(raw: list[tuple[str, int, int]], index: int) -> bool:
 _TITLES = frozenset("mr mrs ms dr st gen col capt lt sgt gov rev".split())
 
 
+def fold_word(word: str) -> str:
+    """How a word is compared: folded, with a possessive dropped ("Master's" is
+    "master"). Patterns and text go through the same function."""
+    return _fold_token(word)
+
+
 @lru_cache(maxsize=200_000)
 def _fold_token(word: str) -> str:
-    return fold(word).replace("’", "'")
+    """Folded, with a possessive dropped: "Master's" is "master"."""
+    folded = fold(word).replace("’", "'")
+    return folded[:-2] if folded.endswith("'s") and len(folded) > 3 else folded
 
 
 @lru_cache(maxsize=200_000)

@@ -1,0 +1,61 @@
+"""Suggestions for many paragraphs, with each document's metadata as context."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from ..archive import Archive
+from ..errors import TestimonyError, UsageError
+from ..models import Document
+from .model import TagContext
+from .narrative import event_places
+from .tagger import Tagger
+
+
+def context_for(document: Document, tagger: Tagger) -> TagContext:
+    """The document's kind, language and known places; for a testimony, also where the
+    narrative itself says its events happened."""
+    locations = tuple(dict.fromkeys(document.tags.locations + document.suggested.locations))
+    events: tuple[str, ...] = ()
+    if document.kind == "testimony":
+        events = event_places(document.body, tagger, locations)
+    return TagContext(document.kind, document.language, locations, events)
+
+
+def suggest_batch(
+    tagger: Tagger, archive: Archive, lines: Iterable[str]
+) -> Iterator[dict[str, Any]]:
+    """For each `{"doc", "para", "text"}` line, the same object with the suggested
+    `locations`, `abuse_types` and `perpetrators`. A `doc` that is not in the archive (or
+    cannot be read) gives no context; the paragraph is still tagged. A line that is not
+    such an object raises UsageError naming the line."""
+    contexts: dict[str, TagContext | None] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        item = _read_item(line, number)
+        doc_id = item.get("doc")
+        if isinstance(doc_id, str) and doc_id not in contexts:
+            contexts[doc_id] = _load_context(archive, doc_id, tagger)
+        context = contexts.get(doc_id) if isinstance(doc_id, str) else None
+        suggestion = tagger.suggest(str(item.get("text") or ""), context)
+        yield {**item, **suggestion.as_dict()}
+
+
+def _read_item(line: str, number: int) -> dict[str, Any]:
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise UsageError(f"line {number}: not valid JSON ({error.msg})") from error
+    if not isinstance(item, dict) or not isinstance(item.get("text", ""), str):
+        raise UsageError(f'line {number}: expected an object {{"doc", "para", "text"}}')
+    return item
+
+
+def _load_context(archive: Archive, doc_id: str, tagger: Tagger) -> TagContext | None:
+    try:
+        return context_for(archive.get(doc_id), tagger)
+    except TestimonyError:
+        return None

@@ -1,0 +1,173 @@
+"""From matched words to tags, by the labelling conventions of the archive's gold set.
+
+The lexicon finds words; these rules decide what a reviewer would tag: the most specific
+terms only, the implied ones ("sold away from his mother" is a sale and a separation), and
+who did it when the paragraph does not say in so many words (prison conditions are the
+prison authorities'; a paragraph that names no one gets `unknown`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from ..vocabulary import Thesaurus
+from .patterns import Match, Pattern
+from .tokens import Token
+
+AUTHORITIES = "@authorities"  # "the government", "officials": no service named
+PRISON_CONDITIONS = frozenset(
+    {"psychological", "psychological.isolation", "torture.deprivation", "life.death-in-custody"}
+)
+_PRISON_WORDS = frozenset(
+    "prison prisons prisoners prisoner jail jails inmates inmate penitentiary penitentiaries "
+    "cell cells detainees detainee penal correctional custody "
+    "cárcel cárceles penal reos internos".split()
+)
+_SALE_WORDS = frozenset("sold sell sells selling sellin auction auctioned bought".split())
+_DETENTION_TERMS = frozenset({"liberty.arbitrary-detention", "liberty.incommunicado"})
+
+_AGENT_MARKERS = frozenset("by against por contra".split())
+AGENT_REACH = 8  # words from "authorities" to the abuse they commit
+AGENT_MARKER_REACH = 5
+
+# A beating held over someone (conditional_threats) and a killing only nearly done
+# (hedged_killings).
+_CONDITIONS = frozenset("if iffen ef unless".split())
+_MODALS = frozenset(
+    "would wouldn't will gonna gwine going want wants wanted better i'll he'll she'll "
+    "they'll we'll you'll dey'll i'd he'd she'd they'd".split()
+)
+_HEDGES = frozenset("near nearly almost half most like".split())
+_BEATING_WORDS = frozenset("beat beaten whipped whupped stomped kicked".split())
+_BEATING = Pattern("torture.beating", "en", "nearly beaten to death", ())
+_ILL_TREATMENT = Pattern("torture", "en", "nearly killed", ())
+_THREATENED = frozenset({"torture.beating", "torture", "life.killing"})
+_THREAT = Pattern("psychological.threats", "en", "a beating held over someone", ())
+
+
+def most_specific(values: Iterable[str], thesaurus: Thesaurus) -> set[str]:
+    """Drop a category when one of its terms applies: "torture" only when no method is
+    named. Conditions described only as harsh (`psychological`) give way to any named
+    condition, overcrowding or lack of care alike."""
+    chosen = set(values)
+    for value in list(chosen):
+        for ancestor in thesaurus.ancestors(value)[1:]:
+            chosen.discard(ancestor)
+    if "psychological" in chosen and chosen & (PRISON_CONDITIONS - {"psychological"}):
+        chosen.discard("psychological")
+    return chosen
+
+
+def implied_abuse_types(
+    matches: Sequence[Match], words: Sequence[Token], values: set[str], slavery: bool
+) -> set[str]:
+    """Terms that the conventions add to the ones matched."""
+    implied = set(values)
+    for match in matches:
+        said = {word.folded for word in words[match.first : match.last + 1]}
+        if match.value == "family-separation" and said & _SALE_WORDS:
+            implied.add("exploitation.trafficking")  # a family member sold away
+    if slavery and "exploitation.child-labour" in implied:
+        implied.add("exploitation.forced-labour")  # an enslaved child put to work
+    killed_in = {words[m.first].sentence for m in matches if m.value == "life.killing"}
+    attempts = [m for m in matches if m.value == "life.attempted-killing"]
+    if attempts and all(words[m.first].sentence in killed_in for m in attempts):
+        implied.discard("life.attempted-killing")  # "opened fire ..., killing three"
+    return implied
+
+
+def conditional_threats(matches: Sequence[Match], words: Sequence[Token]) -> list[Match]:
+    """A beating held over someone ("you better be in bed if you don't want a whippin'",
+    "they would whip you if they caught you") is a threat, whether or not it happened:
+    a condition in the sentence and a wish or a "would" right before the beating."""
+    conditional = {word.sentence for word in words if word.folded in _CONDITIONS}
+    return [
+        Match(_THREAT, match.first, match.last)
+        for match in matches
+        if match.value in _THREATENED
+        and words[match.first].sentence in conditional
+        and any(word.folded in _MODALS for word in words[max(0, match.first - 3) : match.first])
+    ]
+
+
+def hedged_killings(matches: Sequence[Match], words: Sequence[Token]) -> list[Match]:
+    """ "They near killed me", "nearly beat me to death": ill-treatment, not a killing."""
+    hedged = []
+    for match in matches:
+        before = {word.folded for word in words[max(0, match.first - 2) : match.first]}
+        if match.value == "life.killing" and before & _HEDGES:
+            said = {word.folded for word in words[match.first : match.last + 1]}
+            hedged.append(
+                Match(
+                    _BEATING if said & _BEATING_WORDS else _ILL_TREATMENT, match.first, match.last
+                )
+            )
+        else:
+            hedged.append(match)
+    return hedged
+
+
+def plausible_agents(
+    matches: Sequence[Match],
+    abuses: Sequence[Match],
+    abuse_types: set[str],
+    words: Sequence[Token],
+) -> list[Match]:
+    """Drop the perpetrator words that by convention name no perpetrator here: courts
+    and prosecutors except for detention without trial, and "the government" unless it
+    is what did the abuse ("authorities regularly held detainees")."""
+    starts = {abuse.first for abuse in abuses}
+    kept = []
+    for match in matches:
+        before = words[max(0, match.first - AGENT_MARKER_REACH) : match.first]
+        by_them = any(
+            word.folded in _AGENT_MARKERS and word.clause == words[match.first].clause
+            for word in before
+        )  # "disappearances by or on behalf of government authorities"
+        if match.value == "judicial" and not (by_them or abuse_types & _DETENTION_TERMS):
+            continue
+        if match.value == AUTHORITIES and not (by_them or _acts(match, starts, words)):
+            continue
+        kept.append(match)
+    return kept
+
+
+def _acts(match: Match, abuse_starts: set[int], words: Sequence[Token]) -> bool:
+    sentence = words[match.first].sentence
+    reach = range(match.last + 1, min(len(words), match.last + 1 + AGENT_REACH))
+    return any(i in abuse_starts and words[i].sentence == sentence for i in reach)
+
+
+def choose_perpetrators(
+    agents: Sequence[Match],
+    abuses: Sequence[Match],
+    abuse_types: set[str],
+    words: Sequence[Token],
+    slavery: bool,
+) -> set[str]:
+    """Who did it: the agents named where the abuse is described, or the convention's
+    default for what was described."""
+    named = {match.value for match in agents}
+    authorities = AUTHORITIES in named
+    named.discard(AUTHORITIES)
+    if len(named) > 1:
+        named.discard("unknown")  # "unknown" is for when nothing is said
+    if named:
+        return named
+    in_prison = any(word.folded in _PRISON_WORDS for word in words)
+    if abuse_types & PRISON_CONDITIONS and in_prison:
+        return {"detention-staff"}
+    if authorities or abuse_types & _DETENTION_TERMS:
+        return {"judicial"}
+    if slavery or _sold(abuses, words):
+        return {"private-individual"}  # enslavers, traders and speculators
+    return {"unknown"}
+
+
+def _sold(abuses: Sequence[Match], words: Sequence[Token]) -> bool:
+    return any(
+        words[index].folded in _SALE_WORDS
+        for match in abuses
+        if match.value in ("exploitation.trafficking", "family-separation")
+        for index in range(match.first, match.last + 1)
+    )

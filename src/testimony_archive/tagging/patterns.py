@@ -1,0 +1,272 @@
+"""Phrase patterns over words: the matcher behind the lexicon and the scope cues.
+
+A pattern is a line of words. Each word also matches its inflections ("beat" matches
+"beats", "beating"; "torturado" matches "torturados"), found with the Snowball stemmer
+and checked so that a derivation does not slip through ("executive" is not "execution").
+A little syntax covers what word lists cannot:
+
+    forced|made|pressured to sign      alternatives, each a word or phrase: "made to sign"
+    forced|made + to sign              "+" joins slots: "forced to sign", "made to sign"
+    obligaron * firmar                 "*" a gap of up to three words ("obligaron a firmar")
+    re:pat+[aeiy]?r+[ou]l+(er)?e?s     a regular expression on the folded word
+    =arrest                            this exact word, no inflections
+    ICE agents                         an all-capital word matches capitals only
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .tokens import Token, fold_word, inflects, stem
+
+MAX_GAP = 3
+MIN_INFLECTED_LENGTH = 4  # shorter words ("no", "bag", "tie") match only as written
+CANDIDATE_CACHE_SIZE = 200_000
+_SEPARATORS = re.compile(r" ([*+]) ")
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a pattern: as written, its inflections, or a regular expression."""
+
+    exact: str = ""
+    root: str = ""
+    regex: re.Pattern[str] | None = None
+    capitals_only: bool = False
+
+    def matches(self, token: Token, language: str) -> bool:
+        if self.capitals_only and not token.text.isupper():
+            return False
+        word = token.folded
+        if self.regex is not None:
+            return self.regex.fullmatch(word) is not None
+        if word == self.exact:
+            return True
+        if self.root and len(word) >= MIN_INFLECTED_LENGTH:
+            root = stem(word, language)
+            return root == self.root and inflects(word, root, language)
+        return False
+
+
+@dataclass(frozen=True)
+class Slot:
+    alternatives: tuple[tuple[Word, ...], ...]  # each a word or a phrase
+    gap_before: bool = False  # up to MAX_GAP words may come between this slot and the last
+
+    def ends(self, words: Sequence[Token], position: int, language: str) -> Iterator[int]:
+        """The index after each alternative that matches at `position`."""
+        word = words[position].folded
+        phrases = self._by_first_word.get(word, ())
+        if len(word) >= MIN_INFLECTED_LENGTH:
+            phrases += self._by_first_root.get(stem(word, language), ())
+        for phrase in phrases + self._unindexed:
+            end = position + len(phrase)
+            if end > len(words) or not all(words[i].joined for i in range(position + 1, end)):
+                continue  # a phrase does not run across punctuation ("detention, authorities")
+            if all(spec.matches(words[position + i], language) for i, spec in enumerate(phrase)):
+                yield end
+
+    @cached_property
+    def _by_first_word(self) -> dict[str, tuple[tuple[Word, ...], ...]]:
+        return _group(self.alternatives, lambda first: first.exact)
+
+    @cached_property
+    def _by_first_root(self) -> dict[str, tuple[tuple[Word, ...], ...]]:
+        return _group(self.alternatives, lambda first: first.root)
+
+    @cached_property
+    def _unindexed(self) -> tuple[tuple[Word, ...], ...]:
+        return tuple(phrase for phrase in self.alternatives if phrase[0].regex is not None)
+
+
+def _group(
+    phrases: Sequence[tuple[Word, ...]], key: Callable[[Word], str]
+) -> dict[str, tuple[tuple[Word, ...], ...]]:
+    """Phrases by a key of their first word (an exact word or a stem); a phrase found
+    under both is checked twice, which costs less than deduplicating."""
+    grouped: dict[str, list[tuple[Word, ...]]] = {}
+    for phrase in phrases:
+        if phrase[0].regex is None and key(phrase[0]):
+            grouped.setdefault(key(phrase[0]), []).append(phrase)
+    return {name: tuple(group) for name, group in grouped.items()}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    value: str  # the id it suggests (or a cue name)
+    language: str  # "en" | "es"
+    source: str  # the line it was compiled from
+    slots: tuple[Slot, ...]
+
+    @property
+    def loose(self) -> bool:
+        """A pattern with gaps: what it covers may be another thing said in passing."""
+        return any(slot.gap_before for slot in self.slots)
+
+
+def compile_pattern(line: str, value: str, language: str) -> Pattern | None:
+    parts = _SEPARATORS.split(line.strip())
+    slots: list[Slot] = []
+    gap = False
+    for index, part in enumerate(parts):
+        if index % 2:  # a separator
+            gap = part == "*"
+            continue
+        if part.startswith("re:"):
+            alternatives: list[tuple[Word, ...]] = [(Word(regex=re.compile(part[3:])),)]
+        else:
+            alternatives = [_phrase(text, language) for text in part.split("|")]
+        alternatives = [phrase for phrase in alternatives if phrase]
+        if not alternatives:
+            return None
+        slots.append(Slot(tuple(alternatives), gap_before=gap and bool(slots)))
+        gap = False
+    return Pattern(value, language, line, tuple(slots)) if slots else None
+
+
+def _phrase(text: str, language: str) -> tuple[Word, ...]:
+    phrase = []
+    for written in text.split():
+        exact_only = written.startswith("=")
+        written = written.lstrip("=")
+        capitals = len(written) > 1 and written.isupper() and written.isalpha()
+        for word in _words(written):
+            root = ""
+            if not exact_only and len(word) >= MIN_INFLECTED_LENGTH:
+                candidate = stem(word, language)
+                root = candidate if inflects(word, candidate, language) else ""
+            phrase.append(Word(word, root, capitals_only=capitals))
+    return tuple(phrase)
+
+
+def _words(text: str) -> list[str]:
+    """Folded words of a phrase; "D.F." gives "d" "f", "killin'" gives "killin"."""
+    return [fold_word(word) for word in re.findall(r"[^\W_]+(?:['’][^\W_]+)*", text)]
+
+
+def phrase_lines(phrase: str) -> list[str]:
+    """A vocabulary label or synonym as a pattern line: its words, with no syntax."""
+    words = _words(phrase)
+    return [" ".join(f"={word}" if len(word) < MIN_INFLECTED_LENGTH else word for word in words)]
+
+
+@dataclass(frozen=True)
+class Match:
+    pattern: Pattern
+    first: int  # index of the first word in the word list
+    last: int  # index of the last word (inclusive)
+
+    @property
+    def value(self) -> str:
+        return self.pattern.value
+
+    def span(self, words: Sequence[Token]) -> tuple[int, int]:
+        return words[self.first].start, words[self.last].end
+
+
+@dataclass
+class PatternSet:
+    """Patterns indexed by the first words they accept."""
+
+    by_word: dict[str, list[Pattern]] = field(default_factory=dict)
+    by_root: dict[tuple[str, str], list[Pattern]] = field(default_factory=dict)
+    unindexed: list[Pattern] = field(default_factory=list)
+    _cache: dict[tuple[str, tuple[str, ...]], tuple[Pattern, ...]] = field(
+        default_factory=dict, repr=False
+    )
+
+    def add(self, pattern: Pattern) -> None:
+        self._cache.clear()
+        for phrase in pattern.slots[0].alternatives:
+            first = phrase[0]
+            if first.regex is not None:
+                self.unindexed.append(pattern)
+                continue
+            self.by_word.setdefault(first.exact, []).append(pattern)
+            if first.root:
+                self.by_root.setdefault((first.root, pattern.language), []).append(pattern)
+
+    def extend(self, patterns: Iterable[Pattern | None]) -> None:
+        for pattern in patterns:
+            if pattern is not None:
+                self.add(pattern)
+
+    def find(self, words: Sequence[Token], languages: Sequence[str]) -> list[Match]:
+        """Every match; where one match covers a shorter one, only the longer is kept
+        ("death threats" hides "threats")."""
+        found: list[Match] = []
+        for position, token in enumerate(words):
+            for pattern in self._candidates(token, languages):
+                end = _match_from(pattern.slots, 0, words, position, pattern.language)
+                if end is not None:
+                    found.append(Match(pattern, position, end - 1))
+        return drop_covered(found)
+
+    def _candidates(self, token: Token, languages: Sequence[str]) -> tuple[Pattern, ...]:
+        """The patterns whose first word may be this one; cached per word, since a
+        paragraph repeats words and a corpus repeats them far more."""
+        key = (token.folded, tuple(languages))
+        found = self._cache.get(key)
+        if found is None:
+            if len(self._cache) > CANDIDATE_CACHE_SIZE:
+                self._cache.clear()
+            found = self._cache[key] = self._lookup(token.folded, key[1])
+        return found
+
+    def _lookup(self, word: str, languages: tuple[str, ...]) -> tuple[Pattern, ...]:
+        candidates: dict[int, Pattern] = {}
+        for pattern in self.by_word.get(word, ()):
+            candidates[id(pattern)] = pattern
+        if len(word) >= MIN_INFLECTED_LENGTH:
+            for language in languages:
+                for pattern in self.by_root.get((stem(word, language), language), ()):
+                    candidates[id(pattern)] = pattern
+        for pattern in self.unindexed:
+            if any(
+                phrase[0].regex is not None and phrase[0].regex.fullmatch(word)
+                for phrase in pattern.slots[0].alternatives
+            ):
+                candidates[id(pattern)] = pattern
+        return tuple(pattern for pattern in candidates.values() if pattern.language in languages)
+
+
+def _match_from(
+    slots: Sequence[Slot], index: int, words: Sequence[Token], position: int, language: str
+) -> int | None:
+    """The end (exclusive) of the first way the slots from `index` match at `position`,
+    nearest words first; None if they do not. A phrase never runs across a sentence."""
+    if index == len(slots):
+        return position
+    slot = slots[index]
+    skips = range(MAX_GAP + 1) if slot.gap_before else range(1)
+    for skip in skips:
+        start = position + skip
+        if start >= len(words) or (index and words[start].sentence != words[position - 1].sentence):
+            return None
+        if index and not skip and not words[start].joined:
+            return None  # "+" joins words that follow each other
+        for end in slot.ends(words, start, language):
+            found = _match_from(slots, index + 1, words, end, language)
+            if found is not None:
+                return found
+    return None
+
+
+def drop_covered(matches: list[Match]) -> list[Match]:
+    matches.sort(key=lambda match: (match.first, -(match.last - match.first)))
+    kept: list[Match] = []
+    for match in matches:
+        covered = any(
+            other.first <= match.first
+            and match.last <= other.last
+            and (other.last - other.first) > (match.last - match.first)
+            and (other.value == match.value or not other.pattern.loose)
+            for other in kept
+            if other.last >= match.first
+        )
+        if not covered:
+            kept.append(match)
+    return kept

@@ -1,0 +1,167 @@
+"""Which matched words describe an abuse, and which perpetrators did it.
+
+An abuse word is not a described abuse when it is denied ("there were no reports of
+torture", "NGOs reported no cases of torture", "they never did whip him"), stated as law
+("the law prohibits torture") or named as what a policy fights ("torture prevention").
+A law clause counts after all when a violation is reported with it ("the law prohibits
+arbitrary arrest, but authorities did not observe these prohibitions"). A perpetrator word
+names a victim, not a perpetrator, in "killings of police officers".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .lexicon import TAGGING_DATA
+from .patterns import Match, PatternSet, compile_pattern
+from .tokens import Token
+
+NEGATION_WINDOW = 6  # words between a denial and the abuse word it denies
+REMEDY_WINDOW = 2
+VICTIM_WINDOW = 12
+_CUE_SETS = (
+    "negation",
+    "negation_ends",
+    "not_negation",
+    "law",
+    "violation",
+    "remedy_before",
+    "remedy_after",
+    "source_before",
+    "source_after",
+)
+SOURCE_WINDOW = 2  # "the Public Ministry reported", "the PNC later reported"
+_VICTIM_LINKS = frozenset("of against to on toward towards targeting targeted de contra a".split())
+_AGENT_LINKS = frozenset("by por".split())
+LINK_REACH = 3
+_VICTIM_NOUNS = frozenset("victim victims víctima víctimas".split())
+_REGION_ENDS = _AGENT_LINKS | frozenset(
+    "where who whom which that when after while because during since".split()
+)
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The scope cues found in one paragraph."""
+
+    negations: frozenset[int]  # word indexes where a denial ends
+    negation_ends: frozenset[int]  # words past which a denial does not reach
+    law_sentences: dict[int, int]  # sentence -> the clause holding a law statement
+    violation_sentences: frozenset[int]
+    remedy_ends: frozenset[int]  # word indexes where a "prevent"/"against" cue ends
+    remedy_starts: frozenset[int]  # word indexes where "prevention"/"unit" cues start
+    source_ends: frozenset[int]  # "according to" ends here
+    source_starts: frozenset[int]  # "reported", "sentenced" starts here
+
+
+class Scope:
+    """The scope cues of `data/tagging/scope.yaml`, and the rules that apply them."""
+
+    def __init__(self) -> None:
+        data: Any = yaml.safe_load((TAGGING_DATA / "scope.yaml").read_text(encoding="utf-8"))
+        self.cue_sets: dict[str, PatternSet] = {}
+        for name in _CUE_SETS:
+            pattern_set = PatternSet()
+            for language, lines in (data.get(name) or {}).items():
+                pattern_set.extend(compile_pattern(line, name, language) for line in lines)
+            self.cue_sets[name] = pattern_set
+
+    def cues(self, words: Sequence[Token], languages: Sequence[str]) -> Cues:
+        def find(name: str) -> list[Match]:
+            return self.cue_sets[name].find(words, languages)
+
+        not_negated = {
+            i for match in find("not_negation") for i in range(match.first, match.last + 1)
+        }
+        negations = frozenset(m.last for m in find("negation") if m.last not in not_negated)
+        law_sentences: dict[int, int] = {}
+        for match in find("law"):
+            law_sentences.setdefault(words[match.first].sentence, words[match.first].clause)
+        violations = frozenset(words[m.first].sentence for m in find("violation"))
+        return Cues(
+            negations,
+            frozenset(m.first for m in find("negation_ends")),
+            law_sentences,
+            violations,
+            frozenset(m.last for m in find("remedy_before")),
+            frozenset(m.first for m in find("remedy_after")),
+            frozenset(m.last for m in find("source_before")),
+            frozenset(m.first for m in find("source_after")),
+        )
+
+    def describes_abuse(self, match: Match, words: Sequence[Token], cues: Cues) -> bool:
+        first = words[match.first]
+        for index in range(match.first - 1, max(-1, match.first - 1 - NEGATION_WINDOW), -1):
+            if index in cues.negation_ends or words[index].clause != first.clause:
+                break
+            if index in cues.negations:
+                return False
+        if any(
+            index in cues.remedy_ends
+            for index in range(max(0, match.first - REMEDY_WINDOW), match.first)
+        ):
+            return False
+        if match.last + 1 in cues.remedy_starts:
+            return False
+        law_clause = cues.law_sentences.get(first.sentence)
+        if law_clause is not None and first.clause == law_clause:
+            # "the law prohibits X" is no report of X, unless a violation follows
+            revived = {first.sentence, first.sentence + 1} & cues.violation_sentences
+            return bool(revived)
+        return True
+
+    def is_source(self, match: Match, words: Sequence[Token], cues: Cues) -> bool:
+        """Whether a perpetrator word names who reports, investigates or judges: "the
+        Public Ministry reported", "according to the PNC", "a court sentenced"."""
+        sentence = words[match.first].sentence
+        after = range(match.last + 1, min(len(words), match.last + 1 + SOURCE_WINDOW))
+        if any(i in cues.source_starts and words[i].sentence == sentence for i in after):
+            return True
+        before = range(max(0, match.first - 1 - SOURCE_WINDOW), match.first)
+        return any(i in cues.source_ends and words[i].sentence == sentence for i in before)
+
+    def victim_words(self, words: Sequence[Token], abuses: Sequence[Match]) -> frozenset[int]:
+        """Words that name the victims of an abuse word: what follows "killings of",
+        "threats against", "murdered two", up to "by", a new clause or a relative word."""
+        victims: set[int] = set()
+        for abuse in abuses:
+            if words[abuse.last].folded in _AGENT_LINKS:
+                continue  # "killings by criminal gangs"
+            index = abuse.last + 1
+            ends = _REGION_ENDS
+            link = _victim_link(words, index)
+            if link is not None:
+                index = link + 1  # "threats and violence directed against judges"
+            elif abuse.pattern.language == "en" and index < len(words) and words[index].joined:
+                # "murdered two soldiers"; not in Spanish, where the subject often
+                # follows the verb ("me golpearon los policías")
+                ends = _REGION_ENDS | _VICTIM_LINKS  # "disappeared victims of the military"
+            else:
+                continue
+            start = words[abuse.last].sentence, words[abuse.last].clause
+            while index < len(words) and index - abuse.last <= VICTIM_WINDOW:
+                word = words[index]
+                if (word.sentence, word.clause) != start or word.folded in ends:
+                    break
+                victims.add(index)
+                index += 1
+        return frozenset(victims)
+
+
+def _victim_link(words: Sequence[Token], index: int) -> int | None:
+    """Where "of", "against" or "targeting" follows an abuse word, at most a few words on
+    and in the same clause ("threats and violence directed against")."""
+    for offset in range(LINK_REACH + 1):
+        at = index + offset
+        if at >= len(words) or words[at].clause != words[index - 1].clause:
+            return None
+        if words[at].folded in _VICTIM_LINKS:
+            # "victims of the military occupation": what follows is the cause
+            return None if words[at - 1].folded in _VICTIM_NOUNS else at
+        if words[at].folded in _REGION_ENDS:
+            return None
+    return None

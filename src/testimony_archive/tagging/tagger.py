@@ -1,0 +1,206 @@
+"""The suggestion engine: one paragraph in, suggested tags with their evidence out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+
+from ..vocabulary import Vocabulary
+from .conventions import (
+    choose_perpetrators,
+    conditional_threats,
+    hedged_killings,
+    implied_abuse_types,
+    most_specific,
+    plausible_agents,
+)
+from .gazetteer import Gazetteer
+from .lexicon import LANGUAGES, Lexicon
+from .locating import Placed, locate, location_codes
+from .model import Evidence, Suggestion, TagContext
+from .patterns import Match
+from .scope import Cues, Scope
+from .tokens import Token, tokenize
+
+HEADING_MAX_WORDS = 14
+RUN_IN_LABEL_MAX_WORDS = 5
+
+
+class Tagger:
+    """Suggests locations, abuse types and perpetrators for a paragraph.
+
+    Building one compiles the vocabulary and pattern files (~1 s); the place tables load
+    with the first paragraph that describes an abuse (~1 s). Reuse one Tagger.
+    """
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.lexicon = Lexicon.build(vocabulary.abuse_types, vocabulary.perpetrators)
+        self.scope = Scope()
+
+    @cached_property
+    def gazetteer(self) -> Gazetteer:
+        return Gazetteer(self.vocabulary.places)
+
+    def suggest(self, text: str, context: TagContext | None = None) -> Suggestion:
+        context = context or TagContext()
+        tokens = tokenize(text)
+        words = [token for token in tokens if token.is_word]
+        if not words or _is_heading(tokens, words):
+            return Suggestion()
+        languages = _languages(words, context)
+        slavery = self.lexicon.speaks_of_slavery(words, languages, context.kind == "testimony")
+        label_end = _label_end(tokens, words)
+        found = [
+            match
+            for match in self.lexicon.abuse_types.find(words, languages, slavery)
+            if match.first >= label_end
+        ]
+        if not found:
+            return Suggestion()  # most paragraphs: no need to look for scope cues
+        cues = self.scope.cues(words, languages)
+        abuses = hedged_killings(
+            [match for match in found if self.scope.describes_abuse(match, words, cues)], words
+        )
+        abuses += conditional_threats(found, words)
+        if not abuses:
+            return Suggestion()
+        matched = {match.value for match in abuses}
+        abuse_types = most_specific(
+            implied_abuse_types(abuses, words, matched, slavery), self.vocabulary.abuse_types
+        )
+        perpetrator_words = self.lexicon.perpetrators.find(words, languages, slavery)
+        agents = self._agents(perpetrator_words, abuses, abuse_types, words, cues)
+        perpetrators = choose_perpetrators(agents, abuses, abuse_types, words, slavery)
+
+        named_groups = {i for m in perpetrator_words for i in range(m.first, m.last + 1)}
+        mentions = [
+            mention
+            for mention in self.gazetteer.find(words, tokens)
+            if not any(i in named_groups for i in range(mention.first, mention.last + 1))
+        ]
+        abuse_sentences = {words[match.first].sentence for match in abuses}
+        placed = locate(self.gazetteer, mentions, words, abuse_sentences, context)
+        locations = location_codes(placed, context, self.vocabulary.places)
+
+        evidence = _evidence(text, words, abuses, abuse_types, "abuse_types")
+        evidence += _evidence(text, words, agents, perpetrators, "perpetrators")
+        evidence += _place_evidence(text, words, placed, locations)
+        return Suggestion(
+            tuple(locations),
+            tuple(sorted(abuse_types)),
+            tuple(sorted(perpetrators)),
+            tuple(sorted(set(evidence), key=lambda item: (item.start, item.field, item.value))),
+        )
+
+    def _agents(
+        self,
+        perpetrator_words: Sequence[Match],
+        abuses: Sequence[Match],
+        abuse_types: set[str],
+        words: Sequence[Token],
+        cues: Cues,
+    ) -> list[Match]:
+        """The perpetrator words that name who did the abuses described: in a sentence
+        that describes one (or the sentence before, when that one opens with "They"), not
+        its victims, not who reported or judged it."""
+        abuse_sentences = {words[match.first].sentence for match in abuses}
+        victims = self.scope.victim_words(words, abuses)
+        named = [
+            match
+            for match in perpetrator_words
+            if match.first not in victims
+            and self.scope.describes_abuse(match, words, cues)
+            and not self.scope.is_source(match, words, cues)
+        ]
+        with_agents = {words[match.first].sentence for match in named}
+        referred = {
+            sentence - 1
+            for sentence in abuse_sentences - with_agents
+            if _opens_with_pronoun(words, sentence)
+        }
+        candidates = [
+            match for match in named if words[match.first].sentence in abuse_sentences | referred
+        ]
+        return plausible_agents(candidates, abuses, abuse_types, words)
+
+
+def _opens_with_pronoun(words: Sequence[Token], sentence: int) -> bool:
+    first = next((word for word in words if word.sentence == sentence), None)
+    return first is not None and first.folded in _PRONOUNS
+
+
+_PRONOUNS = frozenset("they dey he she it these those ellos ellas".split())
+
+
+def _languages(words: Sequence[Token], context: TagContext) -> tuple[str, ...]:
+    """The document's language, and the paragraph's own if it reads as another (a
+    Spanish quotation in an English report)."""
+    sample = [word.folded for word in words[:200]]
+    spanish = sum(word in _SPANISH_WORDS for word in sample)
+    english = sum(word in _ENGLISH_WORDS for word in sample)
+    detected = "es" if spanish > english else "en"
+    declared = (context.language or "").split("-")[0].lower()
+    if declared in LANGUAGES and declared != detected:
+        return (declared, detected)
+    return (detected,)
+
+
+# Function words that tell the two languages apart (a query-sized list would not do:
+# "a" is both, and short paragraphs have few of them).
+_SPANISH_WORDS = frozenset(
+    "de la el los las del que en y por para con nos me se un una unos unas su sus al lo le "
+    "les fue fueron es son era eran como pero muy ya cuando donde sin sobre hasta".split()
+)
+_ENGLISH_WORDS = frozenset(
+    "the of and to in was were is are he she they we i you it that for with on at by his "
+    "her their from had have has this which who an".split()
+)
+
+
+def _label_end(tokens: Sequence[Token], words: Sequence[Token]) -> int:
+    """The first word after a run-in heading ("Arbitrary Arrest: CONADEH reported..."):
+    the heading names the section's topic, not what the paragraph describes."""
+    for token in tokens[: RUN_IN_LABEL_MAX_WORDS * 2]:
+        if token.text == ":":
+            label = [word for word in words if word.index < token.index]
+            if label and len(label) <= RUN_IN_LABEL_MAX_WORDS and label[0].is_capitalised:
+                return len(label)
+            return 0
+        if token.text in ".;!?":
+            return 0
+    return 0
+
+
+def _is_heading(tokens: Sequence[Token], words: Sequence[Token]) -> bool:
+    """A section heading ("Prison and Detention Center Conditions") names a topic; it
+    describes no abuse. Headings are short, unpunctuated and in title case."""
+    if len(words) > HEADING_MAX_WORDS or tokens[-1].text in '.!?"”:':
+        return False
+    content = [word for word in words if len(word.text) > 3]
+    capitalised = sum(word.is_capitalised for word in content)
+    return bool(content) and capitalised >= len(content) * 0.6
+
+
+def _evidence(
+    text: str, words: Sequence[Token], matches: Sequence[Match], values: set[str], field: str
+) -> list[Evidence]:
+    found = []
+    for match in matches:
+        value = match.value
+        if value not in values:
+            continue
+        start, end = match.span(words)
+        found.append(Evidence(field, value, start, end, text[start:end]))
+    return found
+
+
+def _place_evidence(
+    text: str, words: Sequence[Token], placed: Sequence[Placed], locations: Sequence[str]
+) -> list[Evidence]:
+    found = []
+    for item in placed:
+        if item.place.code in locations:
+            start, end = words[item.mention.first].start, words[item.mention.last].end
+            found.append(Evidence("locations", item.place.code, start, end, text[start:end]))
+    return found
