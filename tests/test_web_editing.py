@@ -106,3 +106,24 @@ def test_editing_is_off_by_default(client: TestClient) -> None:
         "/documents/mx-chis-2016-0007/tags", data={"csrf": "x", "action": "add", "value": "police"}
     )
     assert response.status_code == 403
+
+
+def test_suggestions_show_the_words_that_led_to_them(
+    editing_client: TestClient, settings: Settings
+) -> None:
+    from testimony_archive.tag_editing import TagEditor
+
+    editor = TagEditor(
+        Archive(settings.archive_dir), History(settings.instance_db), settings.index_dir, "x"
+    )
+    editor.change("t-en-001", "suggest", ["torture.electric-shock"], 3)
+    page = editing_client.get("/documents/t-en-001")
+    assert "(suggested: “shocked" in page.text or "(suggested: “taser" in page.text
+
+
+def test_confirmed_only_switch(editing_client: TestClient) -> None:
+    every = editing_client.get("/api/search", params={"location": "MX"}).json()["total"]
+    confirmed = editing_client.get("/api/search", params={"location": "MX", "confirmed": "true"})
+    assert confirmed.json()["total"] < every  # r-en-003's country is only suggested
+    page = editing_client.get("/search", params={"location": "MX"})
+    assert "confirmed=true" in page.text and "Confirmed tags only" in page.text

@@ -58,6 +58,7 @@ class TagView:
     label: str
     suggested: bool
     url: str  # the search for this tag
+    why: str = ""  # for a suggestion: the words that led to it
 
 
 @dataclass

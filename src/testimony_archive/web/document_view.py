@@ -31,6 +31,7 @@ def document_page(
     history: list[TagChange],
     editing: bool,
     csrf: str,
+    evidence: dict[int, dict[str, str]] | None = None,
 ) -> DocumentPage:
     language = translate.language
     return DocumentPage(
@@ -41,7 +42,7 @@ def document_page(
         language=document.language,
         metadata=_metadata(document, translate),
         tags=_tags(document, vocabulary, translate),
-        paragraphs=_rows(document, vocabulary, language, base_url, terms, hits),
+        paragraphs=_rows(document, vocabulary, language, base_url, terms, hits, evidence or {}),
         q=q,
         hits=hits,
         back_url="/search?" + urlencode({"q": q}) if q else "/search",
@@ -60,13 +61,17 @@ def _rows(
     base_url: str,
     terms: tuple[set[tuple[str, str]], set[tuple[str, str]]],
     hits: list[int],
+    evidence: dict[int, dict[str, str]],
 ) -> list[ParagraphRow]:
     rows: list[ParagraphRow] = []
     for paragraph in document.paragraphs:
         segment = document.segments.get(paragraph.number)
         tags: list[TagView] = []
         if segment is not None:
-            tags = _tag_views(segment.tags, segment.suggested, vocabulary, language)
+            tags = _tag_views(
+                segment.tags, segment.suggested, vocabulary, language,
+                evidence.get(paragraph.number),
+            )  # fmt: skip
         position = hits.index(paragraph.number) if paragraph.number in hits else None
         rows.append(
             ParagraphRow(
@@ -86,11 +91,16 @@ def _rows(
 
 
 def _tag_views(
-    confirmed: TagSet, suggested: TagSet, vocabulary: Vocabulary, language: str
+    confirmed: TagSet,
+    suggested: TagSet,
+    vocabulary: Vocabulary,
+    language: str,
+    evidence: dict[str, str] | None = None,
 ) -> list[TagView]:
     return [
         TagView(value, vocabulary.label(name, value, language), is_suggested,
-                "/search?" + urlencode({TAG_PARAMS[name]: value}))
+                "/search?" + urlencode({TAG_PARAMS[name]: value}),
+                (evidence or {}).get(value, "") if is_suggested else "")
         for is_suggested, tags in ((False, confirmed), (True, suggested))
         for name in TAG_FIELDS
         for value in tags.get(name)

@@ -43,6 +43,9 @@ def search_state(
         Query(description="date: oldest first; -date: newest first"),
     ] = "relevance",
     page: Annotated[int, Query(ge=1, le=10000)] = 1,
+    confirmed: Annotated[
+        bool, Query(description="Filter and count confirmed tags only (not suggestions)")
+    ] = False,
 ) -> SearchState:
     return SearchState(
         q=q,
@@ -57,6 +60,7 @@ def search_state(
         unit=unit,
         sort=sort,
         page=page,
+        confirmed=confirmed,
     )
 
 

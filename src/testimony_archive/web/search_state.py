@@ -26,6 +26,7 @@ class SearchState:
     unit: Unit = "document"
     sort: Sort = "relevance"
     page: int = 1
+    confirmed: bool = False  # filter and count confirmed tags only
 
     def request(self, limit: int, label_language: str) -> SearchRequest:
         return SearchRequest(
@@ -43,13 +44,14 @@ class SearchState:
             page=self.page,
             limit=limit,
             label_language=label_language,
+            confirmed_only=self.confirmed,
         )
 
     def params(self) -> dict[str, Any]:
         names = {"date_from": "from", "date_to": "to"}
         defaults = SearchState()
         return {
-            names.get(item.name, item.name): getattr(self, item.name)
+            names.get(item.name, item.name): _param(getattr(self, item.name))
             for item in fields(self)
             if getattr(self, item.name) not in (None, "")
             and getattr(self, item.name) != getattr(defaults, item.name)
@@ -75,3 +77,7 @@ class SearchState:
         current = self.filter_value(name)
         new: Any = None if current == value else (int(value) if name == "year" else value)
         return self.url(**{attribute: new})
+
+
+def _param(value: Any) -> Any:
+    return ("true" if value else "false") if isinstance(value, bool) else value

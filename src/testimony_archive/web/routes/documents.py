@@ -46,13 +46,34 @@ def document_page(
         found = service.search(SearchRequest(q=q, doc=document.id, unit="paragraph", limit=100))
         hits = sorted(hit.para for hit in found.hits if isinstance(hit, ParagraphHit))
     history = History(settings.instance_db).for_document(document.id)
+    evidence = suggestion_evidence(request, document) if settings.editing else {}
     page = document_context(
         document, service.archive.vocabulary, chrome.translator, str(request.base_url), q, terms,
         hits, history, settings.editing, csrf_token(request) if settings.editing else "",
+        evidence,
     )  # fmt: skip
     response = page_response(request, page, chrome)
     remember(request, response)
     return response
+
+
+def suggestion_evidence(request: Request, document: Document) -> dict[int, dict[str, str]]:
+    """For each paragraph with pending suggestions: tag → the words that suggest it."""
+    if not any(segment.suggested for segment in document.segments.values()):
+        return {}
+    from ...suggestions import paragraph_suggestions
+    from ...tagging import Tagger
+
+    tagger = getattr(request.app.state, "tagger", None)
+    if tagger is None:
+        tagger = request.app.state.tagger = Tagger(request.app.state.service.archive.vocabulary)
+    found: dict[int, dict[str, str]] = {}
+    for number, suggestion in paragraph_suggestions(tagger, document).items():
+        words: dict[str, list[str]] = {}
+        for item in suggestion.evidence:
+            words.setdefault(item.value, []).append(f"“{item.text}”")
+        found[number] = {value: ", ".join(dict.fromkeys(texts)) for value, texts in words.items()}
+    return found
 
 
 @router.post("/documents/{doc_id}/tags", include_in_schema=False)
