@@ -60,7 +60,7 @@ def search_state(
         unit=unit,
         sort=sort,
         page=page,
-        confirmed=confirmed,
+        confirmed_only=confirmed,
     )
 
 
