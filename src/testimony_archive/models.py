@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -124,15 +125,13 @@ class Document:
     extra: dict[str, Any] = field(default_factory=dict)
     path: Path | None = field(default=None, compare=False)
 
-    @property
+    @cached_property
     def paragraphs(self) -> list[Paragraph]:
         return list(iter_paragraphs(self.body))
 
     def paragraph(self, number: int) -> Paragraph | None:
-        for paragraph in iter_paragraphs(self.body):
-            if paragraph.number == number:
-                return paragraph
-        return None
+        paragraphs = self.paragraphs
+        return paragraphs[number - 1] if 1 <= number <= len(paragraphs) else None
 
     def all_tags(self) -> TagSet:
         """Confirmed and suggested tags of the document itself (not its segments)."""

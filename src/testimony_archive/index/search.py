@@ -40,7 +40,7 @@ SORTS: tuple[Sort, ...] = ("relevance", "date", "-date")
 MAX_LIMIT = 100
 MAX_PAGE = 10_000
 PARAGRAPHS_PER_DOCUMENT = 3
-RERANK_CANDIDATES = 300
+RERANK_CANDIDATES = 100  # the same dev scores as 300, at a third of the cost
 PROXIMITY_WEIGHT = 0.3
 
 
@@ -239,7 +239,7 @@ class SearchService:
         matched_docs[ordinals] = True
         first = (request.page - 1) * request.limit
         last = first + request.limit
-        dates = np.array([meta.sort_date or 0 for meta in snapshot.docs], np.int64)
+        dates = snapshot.dates
 
         def paragraph(entry: int, score: float) -> ParagraphHit:
             meta = snapshot.docs[snapshot.doc_of_entry[entry]]

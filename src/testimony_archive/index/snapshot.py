@@ -16,7 +16,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from typing import Any, TypeVar
 
 import numpy as np
@@ -126,6 +126,11 @@ class Snapshot:
     @property
     def size(self) -> int:
         return len(self.doc_of_entry)
+
+    @cached_property
+    def dates(self) -> npt.NDArray[np.int64]:
+        """Each document's date as yyyymmdd (0 where it has none), for sorting by date."""
+        return np.array([meta.sort_date or 0 for meta in self.docs], np.int64)
 
     @classmethod
     def build(cls, searcher: Searcher) -> Snapshot:
