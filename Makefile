@@ -10,7 +10,7 @@ VAR ?= var
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install index serve test lint typecheck unit eval bench clean
+.PHONY: install index serve test lint typecheck unit eval bench bench-quick clean
 
 install: $(STAMP)
 
@@ -44,9 +44,28 @@ unit: install
 eval: install
 	$(BIN)/python scripts/evaluate_search.py
 
-## Speed and size: import, index build and search latency on ../shared/corpus.
+## Speed at archive scale against Datasette (×1, ×4, ×10 of ../shared/corpus; needs wrk).
+## Writes var/bench/latest.json, report.md and chart.png. SIZES=1,4 picks sizes;
+## BENCH_ARGS=--fresh rebuilds the cached archives (var/bench/xN), --rebuild-index the indexes.
+BENCH_VENV := var/bench/venv
+SIZES ?= 1,4,10
+BENCH_ARGS ?=
+BENCH_SETUP = command -v wrk >/dev/null 2>&1 || { \
+	  echo "make bench needs wrk (Debian's package): apt-get install -y wrk" >&2; exit 1; }; \
+	test $(BENCH_VENV)/.installed-stamp -nt bench/requirements.txt || { \
+	  $(PYTHON) -m venv $(BENCH_VENV) && \
+	  $(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip && \
+	  $(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements.txt && \
+	  touch $(BENCH_VENV)/.installed-stamp; }
+
 bench: install
-	$(BIN)/python bench/run.py
+	@$(BENCH_SETUP)
+	$(BIN)/python bench/harness.py --sizes $(SIZES) --bench-venv $(BENCH_VENV) $(BENCH_ARGS)
+
+## The ×1 size only, built afresh, shorter load runs (under 3 minutes).
+bench-quick: install
+	@$(BENCH_SETUP)
+	$(BIN)/python bench/harness.py --sizes 1 --quick --fresh --bench-venv $(BENCH_VENV) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VAR) .pytest_cache .mypy_cache .ruff_cache

@@ -1,7 +1,9 @@
-"""Benchmark: import, index build and search latency on the shared corpora.
+"""Quick library check: import, index build and search latency on the shared corpora.
 
-Writes var/bench/latest.json and prints a short report. Timings belong here, not in
-the unit tests. Usage: python bench/run.py [--queries FILE] [--work DIR]
+Builds its own archive in var/bench/run-x1 (from scratch each time), writes
+var/bench/run.json and prints a short report. Timings belong here, not in the unit
+tests. The full benchmark against Datasette is bench/harness.py (`make bench`).
+Usage: python bench/run.py [--queries FILE] [--work DIR]
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def percentile(values: list[float], share: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--queries", type=Path, default=SHARED / "eval" / "known-items.dev.jsonl")
-    parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench" / "x1")
+    parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench" / "run-x1")
     parser.add_argument("--repeat", type=int, default=3, help="Passes over the queries.")
     options = parser.parse_args()
     corpora = sorted((SHARED / "corpus").glob("*.jsonl"))
@@ -61,8 +63,8 @@ def main() -> None:
             for unit in timings:
                 request = SearchRequest(
                     q=item["query"],
-                    unit=unit,
-                    include_restricted=True,  # type: ignore[arg-type]
+                    unit=unit,  # type: ignore[arg-type]
+                    include_restricted=True,
                     **(item.get("filters") or {}),
                 )
                 started = time.perf_counter()
@@ -85,7 +87,7 @@ def main() -> None:
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "queries": len(queries) * options.repeat,
     }
-    out = ROOT / "var" / "bench" / "latest.json"
+    out = ROOT / "var" / "bench" / "run.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     width = max(map(len, result))

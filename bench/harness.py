@@ -1,0 +1,257 @@
+"""Benchmark at archive scale, ours beside Datasette, in one run (`make bench`).
+
+For each size (×1 ≈ 25,500 paragraphs, ×4, ×10 ≈ 255,000) it builds (or reuses) a scaled
+archive under var/bench/xN/, then measures: import and full index build, Datasette's
+SQLite build, library search latency for a fixed query mix, the web pages of both under
+the same wrk load, and the time from adding one document to finding it. It writes
+var/bench/latest.json, var/bench/report.md and var/bench/chart.png.
+
+    python bench/harness.py --sizes 1,4,10          # what `make bench` runs
+    python bench/harness.py --sizes 1 --quick       # what `make bench-quick` runs
+
+Each size's archive, index and Datasette database are kept and reused; `--fresh` builds
+them again (and so measures the builds again), `--rebuild-index` only the index. Results
+of sizes not run this time are kept in latest.json from the earlier run that measured them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from build import build_datasette, build_index, import_archive
+from common import BENCH_DIR, ROOT, read_json
+from library import measure_latency, profile_search, time_to_searchable
+from loadgen import require_wrk
+from queries import CATEGORIES, Query, query_mix
+from report import growth, headline, render, targets
+from scale import SCALE_VERSION, build_scaled
+from testimony_archive.archive import Archive
+from testimony_archive.index import SearchService
+from web import DATASETTE_SETTINGS, LoadPlan, load_datasette, load_ours
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def git(*args: str) -> str:
+    result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+    return result.stdout.strip()
+
+
+def machine() -> dict[str, Any]:
+    wrk = subprocess.run([require_wrk(), "-v"], capture_output=True, text=True)
+    first = (wrk.stdout or wrk.stderr).splitlines()
+    return {
+        "generated": now(),
+        "commit": git("rev-parse", "--short", "HEAD") or "unknown",
+        "dirty": bool(git("status", "--porcelain", "--", "src")),
+        "cpus": os.cpu_count(),
+        "load_before": round(os.getloadavg()[0], 2),
+        "python": platform.python_version(),
+        "wrk": first[0].split(" [")[0].removeprefix("wrk ") if first else "unknown",
+    }
+
+
+def prepare(size: int, work: Path, options: argparse.Namespace) -> dict[str, Any]:
+    """Build what is missing (or everything with --fresh); the build figures are kept in
+    xN/build.json and reused with the archive."""
+    state = read_json(work / "build.json")
+    have_archive = (work / "archive" / "documents").is_dir() and (work / "corpus.jsonl").exists()
+    stale = dict(state.get("scale") or {}).get("version") != SCALE_VERSION
+    if options.fresh or stale or not have_archive or "import" not in state:
+        log(f"x{size}: writing the scaled corpus")
+        state = {"scale": build_scaled(size, work).as_dict()}
+        log(f"x{size}: importing {state['scale']['documents']:,} documents")
+        state["import"] = import_archive(work, work / "corpus.jsonl", state["scale"]["documents"])
+        state["import"]["measured_at"] = now()
+        _save(work, state)
+    scale = dict(state["scale"])
+    if options.fresh or options.rebuild_index or "index" not in state or not _has_index(work):
+        log(f"x{size}: full index build of {scale['paragraphs']:,} paragraphs")
+        state["index"] = build_index(work, scale["paragraphs"], scale["text_mb"])
+        state["index"]["measured_at"] = now()
+        _save(work, state)
+    database = work / "datasette.db"
+    if options.fresh or "datasette" not in state or not database.exists():
+        log(f"x{size}: building Datasette's database")
+        rows = work / "paragraphs.jsonl"
+        state["datasette"] = build_datasette(options.bench_venv, rows, database)
+        state["datasette"]["measured_at"] = now()
+        _save(work, state)
+    return state
+
+
+def _has_index(work: Path) -> bool:
+    return (work / "var" / "index").is_dir() and any((work / "var" / "index").glob("*.toc"))
+
+
+def _save(work: Path, state: dict[str, Any]) -> None:
+    (work / "build.json").write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
+
+
+def run_size(
+    size: int, mix: list[Query], options: argparse.Namespace, profile: bool
+) -> dict[str, Any]:
+    work = BENCH_DIR / f"x{size}"
+    state = prepare(size, work, options)
+    run: dict[str, Any] = {
+        "run": options.run_id,
+        "measured_at": now(),
+        "scale": state["scale"],
+        "build": {key: state[key] for key in ("import", "index", "datasette")},
+    }
+    index_dir = work / "var" / "index"
+
+    log(f"x{size}: library search latency ({len(mix)} queries × {options.repeat})")
+    service = SearchService(Archive(work / "archive"), index_dir)
+    run["library"] = measure_latency(service, mix, options.repeat)
+    if profile:
+        log(f"x{size}: profiling the library search")
+        run["profile"] = {"size": f"x{size}", **profile_search(service, mix)}
+    del service
+
+    plan = LoadPlan(connections=options.connections, duration=options.duration)
+    logs = work / "logs"
+    web: dict[str, Any] = {}
+    log(f"x{size}: Datasette under load")
+    web["datasette"] = load_datasette(options.bench_venv, work / "datasette.db", mix, plan, logs)
+    for workers in (1, 2):
+        log(f"x{size}: our server, {workers} worker(s), under load")
+        web[f"ours_w{workers}"] = load_ours(work, mix, workers, plan, logs)
+    run["web"] = web
+
+    log(f"x{size}: adding one document and searching for it")
+    run["add_one_document"] = time_to_searchable(work / "archive", index_dir)
+    return run
+
+
+def write_outputs(data: dict[str, Any], options: argparse.Namespace) -> None:
+    latest = BENCH_DIR / "latest.json"
+    latest.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (BENCH_DIR / "report.md").write_text(render(data), encoding="utf-8")
+    chart = [str(options.bench_venv / "bin" / "python"), str(ROOT / "bench" / "chart.py")]
+    result = subprocess.run(
+        [*chart, str(latest), str(BENCH_DIR / "chart.png")], capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        log(f"the chart could not be drawn: {result.stderr.strip()[-500:]}")
+
+
+def warnings(runs: dict[str, dict[str, Any]]) -> list[str]:
+    """Failed requests anywhere: the figures of such a run are not to be trusted."""
+    found = []
+    for size, run in runs.items():
+        for server, results in (run.get("web") or {}).items():
+            statuses = dict(dict(results.get("validation") or {}).get("statuses") or {})
+            bad = sum(count for status, count in statuses.items() if status != "200")
+            if bad:
+                found.append(f"{size} {server}: {bad} of the checked queries did not answer 200")
+            for name in ("search_page", "api"):
+                figures = results.get(name) or {}
+                failed = (figures.get("errors") or 0) + (figures.get("non_2xx") or 0)
+                if failed:
+                    found.append(
+                        f"{size} {server} {name}: {figures.get('non_2xx')} non-2xx responses and "
+                        f"{figures.get('errors')} socket errors under load (see {size}/logs/)"
+                    )
+    return found
+
+
+def assemble(
+    runs: dict[str, dict[str, Any]], meta: dict[str, Any], mix: list[Query], options: Any
+) -> dict[str, Any]:
+    sizes = sorted(runs, key=lambda name: int(name[1:]))
+    first = sizes[0]
+    profiled = [runs[size]["profile"] for size in reversed(sizes) if runs[size].get("profile")]
+    return {
+        **headline(runs[first]),
+        "headline_size": first,
+        "quick": options.quick,
+        "meta": meta,
+        "targets": [target.as_dict() for target in targets(runs)],
+        "warnings": warnings(runs),
+        "growth": growth(runs),
+        "profile": profiled[0] if profiled else None,
+        "load": {"connections": options.connections, "duration": options.duration},
+        "datasette_settings": DATASETTE_SETTINGS,
+        "query_mix": {
+            "total": len(mix),
+            "dev": sum(1 for query in mix if query.source == "dev"),
+            "categories": {c: sum(1 for q in mix if q.category == c) for c in CATEGORIES},
+            "queries": [query.as_dict() for query in mix],
+        },
+        "runs": {size: runs[size] for size in sizes},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1,4,10", help="Comma-separated: 1,4,10")
+    parser.add_argument("--quick", action="store_true", help="Shorter load runs, one pass.")
+    parser.add_argument("--fresh", action="store_true", help="Rebuild the archives.")
+    parser.add_argument("--rebuild-index", action="store_true", help="Rebuild the indexes.")
+    parser.add_argument("--duration", type=float, help="Seconds per load run (15; quick 8).")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--repeat", type=int, help="Measured passes over the mix (2; quick 1).")
+    parser.add_argument("--bench-venv", type=Path, default=BENCH_DIR / "venv")
+    parser.add_argument(
+        "--report-only", action="store_true", help="Only write report.md and chart.png again."
+    )
+    options = parser.parse_args()
+    if options.report_only:
+        data = read_json(BENCH_DIR / "latest.json")
+        if not data:
+            sys.exit("no var/bench/latest.json yet: run the benchmark first")
+        runs = data["runs"]
+        data.update(targets=[t.as_dict() for t in targets(runs)], warnings=warnings(runs))
+        data["growth"] = growth(runs)
+        write_outputs(data, options)
+        return
+    options.duration = options.duration or (8.0 if options.quick else 15.0)
+    options.repeat = options.repeat or (1 if options.quick else 2)
+    options.bench_venv = options.bench_venv.resolve()
+    sizes = sorted({int(part) for part in options.sizes.split(",") if part.strip()})
+    if not sizes or min(sizes) < 1:
+        sys.exit("--sizes: give positive whole numbers, such as 1,4,10")
+    if not (options.bench_venv / "bin" / "datasette").exists():
+        sys.exit(f"no datasette in {options.bench_venv}: pip install -r bench/requirements.txt")
+    started = time.perf_counter()
+    meta = machine()
+    options.run_id = meta["generated"]
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    previous = read_json(BENCH_DIR / "latest.json").get("runs")
+    runs: dict[str, dict[str, Any]] = dict(previous) if isinstance(previous, dict) else {}
+    mix = query_mix()
+    for size in sizes:
+        runs[f"x{size}"] = run_size(size, mix, options, profile=size == sizes[-1])
+        write_outputs(assemble(runs, meta, mix, options), options)
+    data = assemble(runs, meta, mix, options)
+    data["meta"]["wall_s"] = round(time.perf_counter() - started, 1)
+    write_outputs(data, options)
+    for warning in data["warnings"]:
+        log(f"warning: {warning}")
+    width = max(len(key) for key in headline({}))
+    for key in headline({}):
+        print(f"{key:<{width}}  {data.get(key)}")
+    for target in data["targets"]:
+        verdict = {True: "pass", False: "FAIL", None: "not measured"}[target["pass"]]
+        print(f"{verdict:>12}  {target['size']:>3}  {target['name']}: {target['value']}")
+    log(f"done in {data['meta']['wall_s']} s: var/bench/latest.json, report.md, chart.png")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,505 @@
+"""Targets, growth and the Markdown report, from the per-size results (pure functions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+LIBRARY_TARGETS_MS = {"words": 100, "phrase": 150, "filtered": 150, "prefix": 500, "fuzzy": 500}
+CATEGORY_NAMES = {
+    "words": "plain words (2-8), facets + highlights",
+    "phrase": "phrase",
+    "filtered": "location / abuse-type / year filters",
+    "paragraph": "plain words, unit=paragraph",
+    "prefix": "prefix (stem*)",
+    "fuzzy": "fuzzy (word~)",
+}
+
+
+@dataclass
+class Target:
+    name: str
+    size: str
+    value: float | None
+    limit: float
+    higher_is_better: bool
+    unit: str
+
+    @property
+    def passed(self) -> bool | None:
+        if self.value is None:
+            return None
+        return self.value >= self.limit if self.higher_is_better else self.value <= self.limit
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "size": self.size,
+            "value": self.value,
+            "limit": ("≥ " if self.higher_is_better else "≤ ") + f"{self.limit:g} {self.unit}",
+            "pass": self.passed,
+        }
+
+
+def dig(data: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(data, dict) or key not in data:
+            return None
+        data = data[key]
+    return data
+
+
+def ratio(ours: float | None, theirs: float | None) -> float | None:
+    if ours is None or not theirs:
+        return None
+    return round(ours / theirs, 3)
+
+
+def web_ratios(run: dict[str, Any], workers: int) -> dict[str, float | None]:
+    ours = dig(run, "web", f"ours_w{workers}")
+    theirs = dig(run, "web", "datasette")
+    found: dict[str, float | None] = {}
+    for name in ("search_page", "api"):
+        for figure in ("p50_ms", "p95_ms", "p99_ms", "requests_per_s"):
+            found[f"{name}_{figure}"] = ratio(dig(ours, name, figure), dig(theirs, name, figure))
+    return found
+
+
+def targets(runs: dict[str, dict[str, Any]]) -> list[Target]:
+    x10 = runs.get("x10", {})
+    found = [
+        Target(
+            "full index build, paragraphs/s",
+            "x10",
+            dig(x10, "build", "index", "paragraphs_per_s"),
+            1000,
+            True,
+            "paragraphs/s",
+        ),
+        Target(
+            "a new document searchable after import",
+            "x10",
+            dig(x10, "add_one_document", "total_s"),
+            1.0,
+            False,
+            "s",
+        ),
+    ]
+    for category, limit in LIBRARY_TARGETS_MS.items():
+        found.append(
+            Target(
+                f"library search p95, {CATEGORY_NAMES[category]}",
+                "x10",
+                dig(x10, "library", "categories", category, "p95_ms"),
+                limit,
+                False,
+                "ms",
+            )
+        )
+    found.append(
+        Target(
+            "server RSS (1 worker, peak under load)",
+            "x10",
+            dig(x10, "web", "ours_w1", "peak_rss_mb"),
+            600,
+            False,
+            "MB",
+        )
+    )
+    for size in ("x1", "x10"):
+        run = runs.get(size, {})
+        ratios = web_ratios(run, 1) if run else {}
+        found.append(
+            Target(
+                "search page p95, ours / Datasette (1 worker, 16 connections)",
+                size,
+                ratios.get("search_page_p95_ms"),
+                0.5,
+                False,
+                "×",
+            )
+        )
+        found.append(
+            Target(
+                "search page requests/s, ours / Datasette (1 worker, 16 connections)",
+                size,
+                ratios.get("search_page_requests_per_s"),
+                2.0,
+                True,
+                "×",
+            )
+        )
+    return found
+
+
+GROWTH_METRICS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("paragraphs", ("scale", "paragraphs")),
+    ("import, s", ("build", "import", "seconds")),
+    ("full index build, s", ("build", "index", "seconds")),
+    ("full index build, paragraphs/s", ("build", "index", "paragraphs_per_s")),
+    ("index build peak RSS, MB", ("build", "index", "peak_rss_mb")),
+    ("index size, MB", ("build", "index", "index_mb")),
+    ("Datasette db build, s", ("build", "datasette", "seconds")),
+    ("Datasette db size, MB", ("build", "datasette", "db_mb")),
+    ("library p95 plain words, ms", ("library", "categories", "words", "p95_ms")),
+    ("library p95 phrase, ms", ("library", "categories", "phrase", "p95_ms")),
+    ("library p95 filtered, ms", ("library", "categories", "filtered", "p95_ms")),
+    ("library p95 unit=paragraph, ms", ("library", "categories", "paragraph", "p95_ms")),
+    ("library p95 prefix, ms", ("library", "categories", "prefix", "p95_ms")),
+    ("library p95 fuzzy, ms", ("library", "categories", "fuzzy", "p95_ms")),
+    ("our search page p95, ms (1 worker)", ("web", "ours_w1", "search_page", "p95_ms")),
+    ("our search page req/s (1 worker)", ("web", "ours_w1", "search_page", "requests_per_s")),
+    ("Datasette page p95, ms", ("web", "datasette", "search_page", "p95_ms")),
+    ("Datasette page req/s", ("web", "datasette", "search_page", "requests_per_s")),
+    ("our server peak RSS, MB (1 worker)", ("web", "ours_w1", "peak_rss_mb")),
+    ("new document searchable, s", ("add_one_document", "total_s")),
+)
+
+
+def growth(runs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Each figure at the smallest and the largest size measured, and the factor."""
+    sizes = sorted(runs, key=lambda name: int(name[1:]))
+    if len(sizes) < 2:
+        return {}
+    low, high = sizes[0], sizes[-1]
+    rows = {}
+    for label, path in GROWTH_METRICS:
+        first, last = dig(runs[low], *path), dig(runs[high], *path)
+        rows[label] = {low: first, high: last, "factor": ratio(last, first)}
+    return {"from": low, "to": high, "figures": rows}
+
+
+def headline(run: dict[str, Any]) -> dict[str, Any]:
+    """The flat keys of latest.json, from one size's results."""
+    ours = dig(run, "web", "ours_w1") or {}
+    theirs = dig(run, "web", "datasette") or {}
+    ratios = web_ratios(run, 1)
+    return {
+        "paragraphs": dig(run, "scale", "paragraphs"),
+        "documents": dig(run, "scale", "documents"),
+        "index_paragraphs_per_s": dig(run, "build", "index", "paragraphs_per_s"),
+        "index_s": dig(run, "build", "index", "seconds"),
+        "index_mb": dig(run, "build", "index", "index_mb"),
+        "import_documents_per_s": dig(run, "build", "import", "documents_per_s"),
+        "search_p50_ms": dig(run, "library", "categories", "words", "p50_ms"),
+        "search_p95_ms": dig(run, "library", "categories", "words", "p95_ms"),
+        "web_p50_ms": dig(ours, "search_page", "p50_ms"),
+        "web_p95_ms": dig(ours, "search_page", "p95_ms"),
+        "web_requests_per_s": dig(ours, "search_page", "requests_per_s"),
+        "api_p95_ms": dig(ours, "api", "p95_ms"),
+        "datasette_web_p95_ms": dig(theirs, "search_page", "p95_ms"),
+        "datasette_web_requests_per_s": dig(theirs, "search_page", "requests_per_s"),
+        "datasette_api_p95_ms": dig(theirs, "api", "p95_ms"),
+        "web_p95_ratio_vs_datasette": ratios["search_page_p95_ms"],
+        "web_requests_ratio_vs_datasette": ratios["search_page_requests_per_s"],
+        "api_p95_ratio_vs_datasette": ratios["api_p95_ms"],
+        "serve_rss_mb": ours.get("rss_mb"),
+        "serve_peak_rss_mb": ours.get("peak_rss_mb"),
+        "add_to_searchable_s": dig(run, "add_one_document", "total_s"),
+    }
+
+
+# -- Markdown ----------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.3f}" if abs(value) < 1 else f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def _verdict(passed: bool | None) -> str:
+    return {True: "**pass**", False: "**FAIL**", None: "not measured"}[passed]
+
+
+def render(data: dict[str, Any]) -> str:
+    runs: dict[str, dict[str, Any]] = data["runs"]
+    sizes = sorted(runs, key=lambda name: int(name[1:]))
+    meta = data["meta"]
+    out = [
+        "# Benchmark: Testimony Archive against Datasette",
+        "",
+        f"Written by `bench/harness.py` on {meta['generated']} "
+        f"(commit {meta['commit']}{', with uncommitted changes' if meta['dirty'] else ''}); "
+        f"{'quick run (×1 only, shorter load runs)' if data['quick'] else 'full run'}. "
+        f"Machine: {meta['cpus']} CPUs, load average {meta['load_before']} before the run; "
+        "the load generator (wrk) shares these CPUs with the server. Python "
+        f"{meta['python']}, wrk {meta['wrk']}.",
+        "",
+        "Raw figures: `var/bench/latest.json`; chart: `var/bench/chart.png`.",
+        "",
+    ]
+    for size in sizes:
+        if runs[size].get("run") != meta["generated"]:
+            when = runs[size].get("measured_at")
+            out.append(f"*{size} was measured in an earlier run, on {when}.*")
+    if data.get("warnings"):
+        out += ["", "**Warnings** (figures affected by failed requests):", ""]
+        out += [f"- {warning}" for warning in data["warnings"]]
+    out += ["", "## Targets", ""]
+    rows = [
+        [target["name"], target["size"], target["value"], target["limit"], _verdict(target["pass"])]
+        for target in data["targets"]
+    ]
+    out += _table(["target", "size", "measured", "limit", "result"], rows)
+
+    out += ["## Web: ours against Datasette (16 connections)", ""]
+    rows = []
+    for size in sizes:
+        web = runs[size].get("web") or {}
+        for label, key in (("ours, 1 worker", "ours_w1"), ("ours, 2 workers", "ours_w2")):
+            for name, endpoint in (("search_page", "search page"), ("api", "JSON API")):
+                ratios = web_ratios(runs[size], int(key[-1]))
+                figures = dig(web, key, name) or {}
+                rows.append(
+                    [
+                        size,
+                        f"{label}: {endpoint}",
+                        figures.get("requests_per_s"),
+                        figures.get("p50_ms"),
+                        figures.get("p95_ms"),
+                        figures.get("p99_ms"),
+                        (figures.get("errors") or 0) + (figures.get("non_2xx") or 0),
+                        ratios.get(f"{name}_p95_ms"),
+                        ratios.get(f"{name}_requests_per_s"),
+                    ]
+                )
+        for name, endpoint in (("search_page", "table page (HTML)"), ("api", ".json")):
+            figures = dig(web, "datasette", name) or {}
+            rows.append(
+                [
+                    size,
+                    f"Datasette: {endpoint}",
+                    figures.get("requests_per_s"),
+                    figures.get("p50_ms"),
+                    figures.get("p95_ms"),
+                    figures.get("p99_ms"),
+                    (figures.get("errors") or 0) + (figures.get("non_2xx") or 0),
+                    None,
+                    None,
+                ]
+            )
+    out += _table(
+        [
+            "size",
+            "server: endpoint",
+            "req/s",
+            "p50 ms",
+            "p95 ms",
+            "p99 ms",
+            "errors",
+            "p95 ours/DS",
+            "req/s ours/DS",
+        ],
+        rows,
+    )
+    out.append(
+        "Ratios compare our search page with Datasette's HTML table page and our "
+        "/api/search with Datasette's .json, at the same size and with the same queries."
+    )
+    out.append("")
+
+    for size in sizes:
+        out += _size_section(size, runs[size])
+
+    grown = data.get("growth") or {}
+    if grown:
+        out += [f"## Growth from {grown['from']} to {grown['to']}", ""]
+        rows = [
+            [label, row[grown["from"]], row[grown["to"]], row["factor"]]
+            for label, row in grown["figures"].items()
+        ]
+        out += _table(["figure", grown["from"], grown["to"], "factor"], rows)
+
+    profile = data.get("profile") or {}
+    if profile:
+        out += _profile_section(profile)
+    out += _method_section(data)
+    return "\n".join(out) + "\n"
+
+
+def _size_section(size: str, run: dict[str, Any]) -> list[str]:
+    scale = run.get("scale") or {}
+    build = run.get("build") or {}
+    out = [
+        f"## {size}: {_cell(scale.get('paragraphs'))} paragraphs, "
+        f"{_cell(scale.get('documents'))} documents",
+        "",
+    ]
+    imp, idx, ds = build.get("import") or {}, build.get("index") or {}, build.get("datasette") or {}
+    paragraphs = scale.get("paragraphs") or 0
+    rows = [
+        [
+            "ours: import (testimony import)",
+            imp.get("seconds"),
+            _per_s(paragraphs, imp.get("seconds")),
+            imp.get("mb_per_s"),
+            imp.get("peak_rss_mb"),
+            imp.get("archive_mb"),
+        ],
+        [
+            "ours: full index build (testimony index --rebuild)",
+            idx.get("seconds"),
+            idx.get("paragraphs_per_s"),
+            idx.get("mb_per_s"),
+            idx.get("peak_rss_mb"),
+            idx.get("index_mb"),
+        ],
+        [
+            "Datasette: sqlite-utils insert + FTS5 + indexes",
+            ds.get("seconds"),
+            _per_s(paragraphs, ds.get("seconds")),
+            _per_s(scale.get("text_mb") or 0, ds.get("seconds")),
+            ds.get("peak_rss_mb"),
+            ds.get("db_mb"),
+        ],
+    ]
+    out += _table(["build", "s", "paragraphs/s", "MB/s", "peak RSS MB", "on disk MB"], rows)
+    if build.get("measured_at"):
+        out += [f"Built on {build['measured_at']} (reused until `--fresh`).", ""]
+    library = run.get("library") or {}
+    rows = []
+    for category, figures in (library.get("categories") or {}).items():
+        limit = LIBRARY_TARGETS_MS.get(category)
+        rows.append(
+            [
+                CATEGORY_NAMES.get(category, category),
+                figures["n"],
+                figures["p50_ms"],
+                figures["p95_ms"],
+                figures["max_ms"],
+                figures.get("median_hits"),
+                f"≤ {limit}" if limit else "–",
+            ]
+        )
+    if rows:
+        out += [
+            f"Library search (SearchService, 20 per page, all facets and highlights; "
+            f"{library.get('repeat')} measured pass(es) after one warm pass; first search "
+            f"{_cell(library.get('first_search_ms'))} ms):",
+            "",
+        ]
+        out += _table(
+            ["queries", "n", "p50 ms", "p95 ms", "max ms", "median hits", "target at x10"], rows
+        )
+    fresh = run.get("add_one_document") or {}
+    if fresh:
+        out += [
+            f"One new document: import {fresh['import_s']} s, index update "
+            f"{fresh['index_update_s']} s, found {fresh['visible_after_index_s']} s later: "
+            f"**{fresh['total_s']} s** from adding it to finding it.",
+            "",
+        ]
+    web = run.get("web") or {}
+    checks = []
+    for key, label in (("ours_w1", "ours"), ("datasette", "Datasette")):
+        check = dig(web, key, "validation")
+        if check:
+            checks.append(
+                f"{label}: statuses {check['statuses']}, median hits {check['median_hits']}, "
+                f"{check['zero_hits']} queries without hits, single requests p50 "
+                f"{check['single_p50_ms']} ms / p95 {check['single_p95_ms']} ms"
+                + (f", facets timed out {check['facets_timed_out']}" if key == "datasette" else "")
+            )
+    if checks:
+        out += ["Each query once through the JSON endpoint before the load: " + "; ".join(checks)]
+        out.append("")
+    memory = [
+        f"{label} {dig(web, key, 'rss_mb')} MB (peak {dig(web, key, 'peak_rss_mb')})"
+        for key, label in (("ours_w1", "ours, 1 worker"), ("ours_w2", "ours, 2 workers"))
+        if dig(web, key)
+    ]
+    if dig(web, "datasette"):
+        memory.append(f"Datasette {dig(web, 'datasette', 'rss_mb')} MB")
+    if memory:
+        out += ["Server memory after the load (RSS, all processes): " + "; ".join(memory), ""]
+    return out
+
+
+def _per_s(amount: float, seconds: float | None) -> float | None:
+    return round(amount / seconds, 1) if seconds else None
+
+
+def _profile_section(profile: dict[str, Any]) -> list[str]:
+    wall = profile["wall_s"] or 1
+    out = [
+        f"## Where the time goes at {profile['size']} (cProfile, library search)",
+        "",
+        f"One pass of the {profile['queries']} plain-word, phrase and filtered queries took "
+        f"{profile['wall_s']} s under the profiler. Functions with the most time of their own:",
+        "",
+    ]
+    rows = [
+        [row["function"], row["calls"], row["tottime_s"], f"{100 * row['tottime_s'] / wall:.0f} %"]
+        for row in profile["top_self_time"]
+    ]
+    out += _table(["function", "calls", "own s", "share"], rows)
+    out += ["The app's functions with the most time including their callees:", ""]
+    rows = [
+        [row["function"], row["calls"], row["cumtime_s"], f"{100 * row['cumtime_s'] / wall:.0f} %"]
+        for row in profile["top_cumulative_in_app"]
+    ]
+    out += _table(["function", "calls", "total s", "share"], rows)
+    inner = [
+        row for row in profile["top_cumulative_in_app"] if not row["function"].endswith("(search)")
+    ][:3]
+    if inner:
+        named = ", ".join(
+            f"`{_name(row['function'])}` ({100 * row['cumtime_s'] / wall:.0f} %)" for row in inner
+        )
+        out += [f"Largest shares of the search time: {named}.", ""]
+    return out
+
+
+def _name(function: str) -> str:
+    """'testimony_archive/index/search.py:277(_attach_text)' -> 'index/search.py _attach_text'"""
+    where, _, name = function.rstrip(")").partition("(")
+    path = where.rsplit(":", 1)[0].removeprefix("testimony_archive/")
+    return f"{path} {name}"
+
+
+def _method_section(data: dict[str, Any]) -> list[str]:
+    mix = data["query_mix"]
+    counts = ", ".join(f"{count} {name}" for name, count in mix["categories"].items())
+    plan = data["load"]
+    return [
+        "## Method and caveats",
+        "",
+        f"- Query mix: {mix['total']} queries ({counts}); {mix['dev']} of them are the "
+        "development known-item queries, the rest are drawn with a fixed seed from the ×1 "
+        "corpus (see bench/queries.py). The same mix is used for the library, our web pages "
+        "and Datasette, at every size.",
+        "- Scaled archives: copy 1 is the corpus; copies 2..N get new ids (`<id>-cK`), a short "
+        "sentence before the first paragraph and a few swapped neighbouring words, so they "
+        "are not duplicates. Imported with `--no-suggest`; abuse types are suggested per "
+        "paragraph by a fixed keyword table in bench/scale.py, so abuse-type filters and "
+        "facets have something to work on.",
+        "- Datasette: the same paragraphs in one `paragraphs` table (SQLite FTS5, porter "
+        "tokenizer, built with sqlite-utils), one process as Datasette always runs, settings "
+        f"{data['datasette_settings']}. URLs: `?_search=…&_facet=country&_facet=year"
+        "&_facet=kind&_size=20` plus `country=`, `year=` and `abuse_types__arraycontains=` for "
+        "the filters.",
+        "- Semantics differ: Datasette ANDs the words and returns rows in rowid order "
+        "(no ranking); we rank documents (or paragraphs) and compute every facet and "
+        "highlights. Phrases keep their quotes on both sides; prefix queries go to Datasette "
+        "with `_searchmode=raw` (FTS5 `stem*`); fuzzy queries go to Datasette as the plain, "
+        "correctly spelt word, since FTS5 has no fuzzy matching.",
+        f"- Load: wrk, {plan['connections']} connections, 2 threads, {plan['duration']} s per "
+        "run, 30 s timeout, paths rotated from a Lua script; 127.0.0.1 only. Every query is "
+        "sent once through the JSON endpoint before the runs (warm-up and check).",
+        "- Our `serve --workers 2` runs two processes; the targets use 1 worker against "
+        "Datasette's single process.",
+        "",
+    ]
