@@ -16,10 +16,10 @@ from whoosh.reading import IndexReader
 
 from ..archive import Archive
 from ..dates import parse_date
-from ..document_file import parse_document
+from ..document_file import split_front_matter
 from ..errors import ArchiveError, UsageError
 from ..expansion import Expander
-from ..models import Document
+from ..models import Paragraph, body_sha256, iter_paragraphs
 from ..notes import Note
 from .analysis import field_language
 from .entries import DocMeta
@@ -40,6 +40,7 @@ SORTS: tuple[Sort, ...] = ("relevance", "date", "-date")
 MAX_LIMIT = 100
 MAX_PAGE = 10_000
 PARAGRAPHS_PER_DOCUMENT = 3
+DOCUMENT_CACHE_SIZE = 4096  # documents whose paragraphs are kept (plain text only)
 RERANK_CANDIDATES = 100  # the same dev scores as 300, at a third of the cost
 PROXIMITY_WEIGHT = 0.3
 
@@ -119,7 +120,7 @@ class SearchService:
         self.archive = archive
         self.handle = IndexHandle(index_dir)
         self.expander = Expander(archive.vocabulary)
-        self._documents: OrderedDict[tuple[str, int], Document] = OrderedDict()
+        self._documents: OrderedDict[tuple[str, int], list[Paragraph]] = OrderedDict()
         self._documents_lock = Lock()
 
     def search(self, request: SearchRequest) -> SearchResult:
@@ -128,7 +129,7 @@ class SearchService:
         with self.handle.searcher() as (searcher, snapshot):
             reader = searcher.reader()
             built = QueryBuilder(reader, self.expander).build(parse_query(request.q))
-            mask = snapshot.live.copy()
+            mask = (snapshot.live if request.include_restricted else snapshot.public).copy()
             for query in [*self._filters(request), *built.filters]:
                 mask &= snapshot.mask(query, searcher)
             evaluator = Evaluator(snapshot, searcher)
@@ -224,8 +225,6 @@ class SearchService:
             filters.append(
                 wq.NumericRange("date", None, end.year * 10000 + end.month * 100 + end.day)
             )
-        if not request.include_restricted:
-            filters.append(wq.Term("access", "public"))
         return filters
 
     # -- ranking, grouping, paging -----------------------------------------------------
@@ -288,20 +287,22 @@ class SearchService:
             meta = paragraph_hit.meta
             assert meta is not None
             try:
-                document = self.document(meta)
+                paragraphs = self.paragraphs(meta)
             except ArchiveError as error:
                 notes.append(
                     Note("%(doc)s could not be read: %(error)s", doc=meta.id, error=str(error))
                 )
                 continue
-            paragraph = document.paragraph(paragraph_hit.para)
-            if paragraph is None:
+            if not 1 <= paragraph_hit.para <= len(paragraphs):
                 continue
+            paragraph = paragraphs[paragraph_hit.para - 1]
             paragraph_hit.text = paragraph.text
             paragraph_hit.highlights = spans_for(paragraph.text, meta.language, terms, weak_terms)
 
-    def document(self, meta: DocMeta) -> Document:
-        """The archived document behind an index entry (cached while its file is unchanged)."""
+    def paragraphs(self, meta: DocMeta) -> list[Paragraph]:
+        """The archived paragraphs behind an index entry, cached while the file is
+        unchanged. Only the body is read (no YAML), and checked against the sha256 that
+        was indexed: a quoted paragraph is always the archived text."""
         path = self.archive.root / meta.path
         try:
             key = (str(path), path.stat().st_mtime_ns)
@@ -312,12 +313,18 @@ class SearchService:
             if cached is not None:
                 self._documents.move_to_end(key)
                 return cached
-        document = parse_document(path.read_text(encoding="utf-8"), path)
+        _front, body, _line = split_front_matter(path.read_text(encoding="utf-8"), path)
+        if body_sha256(body) != meta.sha256:
+            raise ArchiveError(
+                "the text does not match the sha256 recorded at import; run 'testimony validate'",
+                path=path,
+            )
+        paragraphs = list(iter_paragraphs(body))
         with self._documents_lock:
-            self._documents[key] = document
-            while len(self._documents) > 512:
+            self._documents[key] = paragraphs
+            while len(self._documents) > DOCUMENT_CACHE_SIZE:
                 self._documents.popitem(last=False)
-        return document
+        return paragraphs
 
 
 def spans_for(

@@ -32,16 +32,19 @@ IntArray = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
 T = TypeVar("T")
-POSTINGS_CACHE_SIZE = 20_000
-FILTER_CACHE_SIZE = 256
+POSTINGS_CACHE_BYTES = 160 * 2**20  # all segments together
+FILTER_CACHE_SIZE = 64
 SEGMENT_CACHE_SIZE = 64
 
 
 class LRU:
-    """A small thread-safe least-recently-used cache."""
+    """A thread-safe least-recently-used cache, bounded by a count of items or, with
+    `weigh`, by their total weight (bytes)."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, weigh: Callable[[Any], int] | None = None) -> None:
         self.size = size
+        self.weigh = weigh or (lambda _value: 1)
+        self.total = 0
         self._items: OrderedDict[Any, Any] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -53,9 +56,12 @@ class LRU:
                 return value
         value = build()
         with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            if key not in self._items:
+                self._items[key] = value
+                self.total += self.weigh(value)
+            while self.total > self.size and len(self._items) > 1:
+                _key, dropped = self._items.popitem(last=False)
+                self.total -= self.weigh(dropped)
         return value
 
 
@@ -68,7 +74,6 @@ class SegmentData:
     doc_ids: list[str]  # the distinct document ids of its paragraph entries
     doc_index: IntArray  # local entry → index into doc_ids, -1 for other entries
     paras: IntArray  # local entry → paragraph number, 0 for other entries
-    postings: LRU = field(default_factory=lambda: LRU(POSTINGS_CACHE_SIZE))
     lengths: dict[str, FloatArray] = field(default_factory=dict)
 
     @classmethod
@@ -95,6 +100,7 @@ class SegmentData:
 
 
 _segments = LRU(SEGMENT_CACHE_SIZE)
+_postings = LRU(POSTINGS_CACHE_BYTES, weigh=lambda pair: pair[0].nbytes + pair[1].nbytes + 200)
 
 
 def _segment(segment_id: str, reader: IndexReader) -> SegmentData:
@@ -126,6 +132,14 @@ class Snapshot:
     @property
     def size(self) -> int:
         return len(self.doc_of_entry)
+
+    @cached_property
+    def public(self) -> BoolArray:
+        """The live paragraph entries of public documents (computed, not searched: the
+        access filter is on every web search, and this costs no index read)."""
+        doc_public = np.array([meta.access == "public" for meta in self.docs] + [False], np.bool_)
+        mask: BoolArray = doc_public[self.doc_of_entry] & self.live  # -1 → the trailing False
+        return mask
 
     @cached_property
     def dates(self) -> npt.NDArray[np.int64]:
@@ -176,9 +190,8 @@ class Snapshot:
         ids: list[IntArray] = []
         weights: list[FloatArray] = []
         for sid, offset, leaf in _leaves(reader):
-            segment = _segment(sid, leaf)
-            local_ids, local_weights = segment.postings.fetch(
-                (field_name, term), partial(_read_postings, leaf, field_name, term)
+            local_ids, local_weights = _postings.fetch(
+                (sid, field_name, term), partial(_read_postings, leaf, field_name, term)
             )
             if local_ids.size:
                 ids.append(local_ids + np.int32(offset))
