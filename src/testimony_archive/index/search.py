@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from threading import Lock
 from typing import Any, Literal
@@ -13,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from whoosh import query as wq
 from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 
 from ..archive import Archive
 from ..dates import parse_date
@@ -107,6 +110,7 @@ class SearchResult:
     facets: dict[str, list[FacetValue]]
     notes: list[Note]
     took_ms: float
+    started: float = 0.0  # when the search that computed this result began
 
     @property
     def pages(self) -> int:
@@ -124,33 +128,45 @@ class SearchService:
         self._documents_lock = Lock()
 
     def search(self, request: SearchRequest) -> SearchResult:
+        """Search; the same request on the same index generation is answered from a cache
+        (researchers page, sort and filter the same query again and again)."""
         request.check()
         started = time.perf_counter()
         with self.handle.searcher() as (searcher, snapshot):
-            reader = searcher.reader()
-            built = QueryBuilder(reader, self.expander).build(parse_query(request.q))
-            mask = (snapshot.live if request.include_restricted else snapshot.public).copy()
-            for query in [*self._filters(request), *built.filters]:
-                mask &= snapshot.mask(query, searcher)
-            evaluator = Evaluator(snapshot, searcher)
-            if built.plan is None:
-                scores = mask.astype(np.float32) * np.float32(1e-6)
-            else:
-                scores = evaluator.scores(built.plan)
-                scores[~mask] = 0
-                if text_leaves(built.plan):
-                    scores[~evaluator.text_match(built.plan)] = 0
-                self._rerank(scores, built, evaluator, reader)
-            matched = scores > 0
-            hits, total, matched_docs = self._arrange(request, scores, matched, snapshot)
-            counts = count_facets(
-                snapshot,
-                reader,
-                matched,
-                matched_docs,
-                request.unit == "paragraph",
-                request.confirmed_only,
+            result: SearchResult = snapshot.results.fetch(
+                request, partial(self._search, request, searcher, snapshot, started)
             )
+        if result.started != started:  # from the cache
+            result = dataclasses.replace(result, took_ms=(time.perf_counter() - started) * 1000)
+        return result
+
+    def _search(
+        self, request: SearchRequest, searcher: Searcher, snapshot: Snapshot, started: float
+    ) -> SearchResult:
+        reader = searcher.reader()
+        built = QueryBuilder(reader, self.expander).build(parse_query(request.q))
+        mask = (snapshot.live if request.include_restricted else snapshot.public).copy()
+        for query in [*self._filters(request), *built.filters]:
+            mask &= snapshot.mask(query, searcher)
+        evaluator = Evaluator(snapshot, searcher)
+        if built.plan is None:
+            scores = mask.astype(np.float32) * np.float32(1e-6)
+        else:
+            scores = evaluator.scores(built.plan)
+            scores[~mask] = 0
+            if text_leaves(built.plan):
+                scores[~evaluator.text_match(built.plan)] = 0
+            self._rerank(scores, built, evaluator, reader)
+        matched = scores > 0
+        hits, total, matched_docs = self._arrange(request, scores, matched, snapshot)
+        counts = count_facets(
+            snapshot,
+            reader,
+            matched,
+            matched_docs,
+            request.unit == "paragraph",
+            request.confirmed_only,
+        )
         facets = facet_values(counts, self.archive.vocabulary, request.label_language)
         notes = built.notes
         if (
@@ -167,6 +183,7 @@ class SearchService:
             facets=facets,
             notes=notes,
             took_ms=(time.perf_counter() - started) * 1000,
+            started=started,
         )
 
     def highlight_terms(self, q: str) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:

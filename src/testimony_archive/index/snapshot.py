@@ -34,6 +34,7 @@ BoolArray = npt.NDArray[np.bool_]
 T = TypeVar("T")
 POSTINGS_CACHE_BYTES = 160 * 2**20  # all segments together
 FILTER_CACHE_SIZE = 64
+RESULT_CACHE_SIZE = 256
 SEGMENT_CACHE_SIZE = 64
 
 
@@ -125,6 +126,7 @@ class Snapshot:
     live: BoolArray  # entry docnum → a live paragraph entry (not deleted)
     segments: list[tuple[str, int]]  # (segment id, offset)
     _filters: LRU = field(default_factory=lambda: LRU(FILTER_CACHE_SIZE))
+    results: LRU = field(default_factory=lambda: LRU(RESULT_CACHE_SIZE))  # search results
     _facets: dict[tuple[str, bool], dict[str, IntArray]] = field(default_factory=dict)
     _lengths: dict[str, tuple[FloatArray, float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
