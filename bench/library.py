@@ -46,13 +46,13 @@ def measure_latency(service: SearchService, mix: list[Query], repeat: int) -> di
     first_ms = (time.perf_counter() - started) * 1000
     hits: dict[str, list[int]] = defaultdict(list)
     for query in mix:
-        hits[query.category].append(service.search(request_for(query)).total)
+        hits[query.category].append(service.search(request_for(query), cache=False).total)
     timings: dict[str, list[float]] = defaultdict(list)
     for _ in range(repeat):
         for query in mix:
             request = request_for(query)
             started = time.perf_counter()
-            service.search(request)
+            service.search(request, cache=False)
             timings[query.category].append((time.perf_counter() - started) * 1000)
     categories = {
         category: {**summary(timings[category]), "median_hits": statistics.median(hits[category])}
@@ -76,7 +76,7 @@ def profile_search(service: SearchService, mix: list[Query], top: int = 15) -> d
     started = time.perf_counter()
     profiler.enable()
     for query in chosen:
-        service.search(request_for(query))
+        service.search(request_for(query), cache=False)
     profiler.disable()
     wall = time.perf_counter() - started
     stats = pstats.Stats(profiler)

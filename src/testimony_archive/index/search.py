@@ -127,15 +127,15 @@ class SearchService:
         self._documents: OrderedDict[tuple[str, int], list[Paragraph]] = OrderedDict()
         self._documents_lock = Lock()
 
-    def search(self, request: SearchRequest) -> SearchResult:
+    def search(self, request: SearchRequest, cache: bool = True) -> SearchResult:
         """Search; the same request on the same index generation is answered from a cache
-        (researchers page, sort and filter the same query again and again)."""
+        (researchers page, sort and filter the same query again and again). `cache=False`
+        always computes (for measuring)."""
         request.check()
         started = time.perf_counter()
         with self.handle.searcher() as (searcher, snapshot):
-            result: SearchResult = snapshot.results.fetch(
-                request, partial(self._search, request, searcher, snapshot, started)
-            )
+            compute = partial(self._search, request, searcher, snapshot, started)
+            result: SearchResult = snapshot.results.fetch(request, compute) if cache else compute()
         if result.started != started:  # from the cache
             result = dataclasses.replace(result, took_ms=(time.perf_counter() - started) * 1000)
         return result
