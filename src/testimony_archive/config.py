@@ -45,10 +45,6 @@ class Settings:
     def documents_dir(self) -> Path:
         return self.archive_dir / "documents"
 
-    @property
-    def vocabulary_dir(self) -> Path:
-        return self.archive_dir / "vocabulary"
-
     def with_paths(self, archive_dir: Path | None = None, var_dir: Path | None = None) -> Settings:
         return replace(
             self,

@@ -137,14 +137,6 @@ class Document:
         """Confirmed and suggested tags of the document itself (not its segments)."""
         return self.tags.union(self.suggested)
 
-    def paragraph_tags(self, number: int) -> TagSet:
-        """Every tag that applies to a paragraph: the document's and its segment's."""
-        segment = self.segments.get(number)
-        tags = self.all_tags()
-        if segment is not None:
-            tags = tags.union(segment.tags).union(segment.suggested)
-        return tags
-
 
 def pending_suggestions(document: Document) -> int:
     """How many suggested tags wait for a person's review."""

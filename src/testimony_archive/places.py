@@ -112,8 +112,7 @@ class Places:
     def _city_names(self) -> dict[str, list[City]]:
         names: dict[str, list[City]] = {}
         for city in self.cities.values():
-            for key in {folded_key(city.name)}:
-                names.setdefault(key, []).append(city)
+            names.setdefault(folded_key(city.name), []).append(city)
         for matches in names.values():
             matches.sort(key=lambda city: -city.population)
         return names

@@ -112,8 +112,8 @@ def load_vocabulary(archive_vocabulary_dir: Path | None = None) -> Vocabulary:
     """The built-in vocabulary, extended by an archive's `vocabulary/*.yaml` files."""
     abuse_types = Thesaurus("abuse_types")
     perpetrators = Thesaurus("perpetrators")
-    _merge_file(abuse_types, BUILTIN_DIR / "abuse-types.yaml", _read_list)
-    _merge_file(perpetrators, BUILTIN_DIR / "perpetrators.yaml", _read_list)
+    for thesaurus, name in ((abuse_types, "abuse-types.yaml"), (perpetrators, "perpetrators.yaml")):
+        _merge_entries(thesaurus, _read_list(BUILTIN_DIR / name), BUILTIN_DIR / name)
     if archive_vocabulary_dir is not None and archive_vocabulary_dir.is_dir():
         for path in sorted(archive_vocabulary_dir.glob("*.yaml")):
             data = _read_yaml(path)
@@ -153,10 +153,6 @@ def _read_list(path: Path) -> list[Any]:
     if not isinstance(data, list):
         raise ArchiveError("expected a list of vocabulary entries", path=path)
     return data
-
-
-def _merge_file(thesaurus: Thesaurus, path: Path, reader: Any) -> None:
-    _merge_entries(thesaurus, reader(path), path)
 
 
 def _merge_entries(

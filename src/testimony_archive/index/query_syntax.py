@@ -19,7 +19,6 @@ ClauseKind = Literal["word", "phrase", "prefix", "fuzzy", "field"]
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 64
 MAX_SLOP = 20
-FILTER_FIELDS = ("location", "abuse_type", "perpetrator", "kind", "language", "year")
 FIELD_ALIASES = {
     "title": "title", "location": "location", "place": "location",
     "abuse_type": "abuse_type", "abuse": "abuse_type", "perpetrator": "perpetrator",
@@ -54,10 +53,6 @@ class Clause:
 class ParsedQuery:
     clauses: list[Clause] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.clauses
 
     def positive(self) -> list[Clause]:
         return [clause for clause in self.clauses if clause.occur != "must_not"]

@@ -16,9 +16,7 @@ PARAGRAPH = "para"
 DOCUMENT = "doc"
 TITLE_BOOST = 0.35
 
-TEXT_FIELDS = tuple(f"text_{language}" for language in FIELD_LANGUAGES)
 CONFIRMED_SUFFIX = "_confirmed"
-FACET_TAG_FIELDS = TAG_FIELDS
 
 
 def text_field(field_lang: str) -> str:

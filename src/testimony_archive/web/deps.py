@@ -41,5 +41,4 @@ def get_chrome(
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ServiceDep = Annotated[SearchService, Depends(get_service)]
-TranslatorDep = Annotated[Translator, Depends(get_translator)]
 ChromeDep = Annotated[Chrome, Depends(get_chrome)]
