@@ -211,3 +211,17 @@ def test_every_command_has_help(runner: CliRunner) -> None:
         result = runner.invoke(cli, [command, "--help"])
         assert result.exit_code == 0, command
         assert cli.commands[command].help, f"{command} has no help text"
+
+
+def test_an_index_of_another_schema_is_rebuilt_not_patched(
+    runner: CliRunner, settings: Settings
+) -> None:
+    from whoosh import index as whoosh_index
+    from whoosh.fields import ID, Schema
+
+    run(runner, settings, "import", "--no-suggest", str(DATA / "records.jsonl"))
+    settings.index_dir.mkdir(parents=True)
+    whoosh_index.create_in(str(settings.index_dir), Schema(key=ID(stored=True)))
+    code, out, _ = run(runner, settings, "index")
+    assert code == 0 and "4 added" in out
+    assert len(indexed_documents(settings.index_dir)) == 4

@@ -53,10 +53,15 @@ class Archive:
         if not self.documents_dir.is_dir():
             self._paths_by_id = {}
             return []
-        paths = sorted(
-            path for path in self.documents_dir.rglob("*.md")
-            if not any(part.startswith(".") for part in path.relative_to(self.root).parts)
-        )  # fmt: skip
+        found: list[str] = []
+        for folder, subfolders, files in os.walk(self.documents_dir):
+            subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+            found.extend(
+                os.path.join(folder, name)
+                for name in files
+                if name.endswith(".md") and not name.startswith(".")
+            )
+        paths = [Path(name) for name in sorted(found)]
         seen: dict[str, Path] = {}
         for path in paths:
             if path.stem in seen:

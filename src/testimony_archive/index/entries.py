@@ -138,7 +138,14 @@ def index_entries(document: Document, meta: DocMeta) -> list[dict[str, Any]]:
         last = document.date.last_day
         common["date_end"] = last.year * 10000 + last.month * 100 + last.day
     entries: list[dict[str, Any]] = [
-        {**common, "key": document.id, "entry": DOCUMENT, "para": 0, "meta": meta.to_json()}
+        {
+            **common,
+            "key": document.id,
+            "entry": DOCUMENT,
+            "para": 0,
+            "meta": meta.to_json(),
+            "state": f"{meta.path}\t{meta.mtime_ns}\t{meta.size}",
+        }
     ]
     text_name = text_field(field_language(document.language))
     for paragraph in document.paragraphs:

@@ -37,6 +37,7 @@ def build_schema() -> Schema:
         "date": NUMERIC(int, bits=32, sortable=True),
         "date_end": NUMERIC(int, bits=32),
         "meta": STORED,
+        "state": STORED,  # "path\tmtime_ns\tsize" of the file, for incremental updates
     }
     for language in FIELD_LANGUAGES:
         fields[text_field(language)] = TEXT(analyzer=make_analyzer(language), phrase=True)

@@ -58,6 +58,28 @@ def build_id(index_dir: Path) -> str:
         return ""
 
 
+def schema_is_current(index_dir: Path) -> bool:
+    on_disk = whoosh_index.open_dir(str(index_dir)).schema
+    return set(on_disk.names()) == set(build_schema().names())
+
+
+def indexed_files(index_dir: Path) -> dict[str, tuple[str, FileState]]:
+    """Each indexed document's file and its state when indexed, by id (cheap: the
+    metadata records are not decoded)."""
+    ix = whoosh_index.open_dir(str(index_dir))
+    files: dict[str, tuple[str, FileState]] = {}
+    with ix.searcher() as searcher:
+        for fields in searcher.documents(entry=DOCUMENT):
+            state = fields.get("state")
+            if state is None:  # an index written before the field existed
+                meta = DocMeta.from_json(fields["meta"])
+                files[meta.id] = (meta.path, FileState(meta.mtime_ns, meta.size))
+                continue
+            path, mtime_ns, size = state.split("\t")
+            files[Path(path).stem] = (path, FileState(int(mtime_ns), int(size)))
+    return files
+
+
 def indexed_documents(index_dir: Path) -> dict[str, DocMeta]:
     """The metadata of every indexed document, by id."""
     ix = whoosh_index.open_dir(str(index_dir))
@@ -81,21 +103,17 @@ def update_index(
     archive: Archive, index_dir: Path, progress: Progress | None = None
 ) -> IndexReport:
     """Bring the index up to date with the archive, reading only what changed."""
-    if not index_exists(index_dir):
+    if not index_exists(index_dir) or not schema_is_current(index_dir):
+        # The index is derived: one written by another version is rebuilt, not patched.
         return rebuild_index(archive, index_dir, progress)
-    known = indexed_documents(index_dir)
+    known = indexed_files(index_dir)
     report = IndexReport()
     changed: list[tuple[Path, FileState]] = []
     present: set[str] = set()
     for path in archive.paths():
         present.add(path.stem)
         state = FileState.of(path)
-        meta = known.get(path.stem)
-        if (
-            meta is not None
-            and (meta.mtime_ns, meta.size) == (state.mtime_ns, state.size)
-            and meta.path == _relative(archive, path)
-        ):
+        if known.get(path.stem) == (_relative(archive, path), state):
             report.unchanged += 1
             if progress:
                 progress(1)
