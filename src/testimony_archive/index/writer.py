@@ -76,7 +76,8 @@ def indexed_files(index_dir: Path) -> dict[str, tuple[str, FileState]]:
                 files[meta.id] = (meta.path, FileState(meta.mtime_ns, meta.size))
                 continue
             path, mtime_ns, size = state.split("\t")
-            files[Path(path).stem] = (path, FileState(int(mtime_ns), int(size)))
+            doc_id = path.rsplit("/", 1)[-1].removesuffix(".md")  # (no pathlib: 30k of them)
+            files[doc_id] = (path, FileState(int(mtime_ns), int(size)))
     return files
 
 
@@ -201,6 +202,9 @@ def _swap(staging: Path, index_dir: Path) -> None:
 
 
 def _relative(archive: Archive, path: Path) -> str:
+    text, root = str(path), str(archive.root) + os.sep
+    if os.sep == "/" and text.startswith(root):
+        return text[len(root) :]  # the common case, without pathlib's cost
     return path.relative_to(archive.root).as_posix()
 
 
