@@ -46,7 +46,6 @@ class Expansion:
     start: int  # index of the first query word covered
     length: int  # number of query words covered
     alternatives: tuple[tuple[str, str], ...]  # (phrase, its language: en or es)
-    source: str  # "glossary", "vocabulary"
 
 
 @dataclass
@@ -138,9 +137,7 @@ class Expander:
                 )
                 if english:
                     found.append(
-                        Expansion(
-                            position, length, tuple((alt, "en") for alt in english[:4]), "glossary"
-                        )
+                        Expansion(position, length, tuple((alt, "en") for alt in english[:4]))
                     )
                     position += length
                     break
@@ -157,9 +154,7 @@ class Expander:
                 spanish = self.reverse_glossary.get(key)
                 if spanish:
                     found.append(
-                        Expansion(
-                            position, length, tuple((alt, "es") for alt in spanish[:3]), "glossary"
-                        )
+                        Expansion(position, length, tuple((alt, "es") for alt in spanish[:3]))
                     )
                     position += length
                     break
@@ -183,7 +178,7 @@ class Expander:
                         for phrase, language in self._term_phrases(term_id):
                             if tuple(words(phrase)) != key:
                                 alternatives[(phrase, language)] = None
-                    found.append(Expansion(position, length, tuple(alternatives), "vocabulary"))
+                    found.append(Expansion(position, length, tuple(alternatives)))
                     position += length
                     break
             else:

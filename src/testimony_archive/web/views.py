@@ -70,7 +70,6 @@ class ResultView:
     language: str
     places: list[str]
     tags: list[str]
-    restricted: bool
     paragraphs: list[ParagraphView]
 
 
@@ -204,7 +203,6 @@ def result_views(
                     for name in ("abuse_types", "perpetrators")
                     for value in (meta.tags.get(name, []) + meta.suggested.get(name, []))
                 ][:6],
-                restricted=meta.access != "public",
                 paragraphs=[
                     _paragraph_view(paragraph, state) for paragraph in paragraphs if paragraph.text
                 ],
