@@ -16,16 +16,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from report import dig  # noqa: E402  (standard library only: fine in the bench venv)
+
 OURS, THEIRS = "tab:blue", "tab:orange"
 Line = tuple[str, tuple[str, ...], str, str]  # label, path in a run's results, colour, style
-
-
-def dig(data: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(data, dict) or key not in data:
-            return None
-        data = data[key]
-    return data
 
 
 def series(runs: dict[str, Any], *path: str) -> tuple[list[float], list[float]]:
