@@ -39,7 +39,7 @@ def service(archive: Archive, settings: Settings) -> Iterator[SearchService]:
     rebuild_index(archive, settings.index_dir)
     service = SearchService(archive, settings.index_dir)
     yield service
-    service.handle.close()
+    service.close()
 
 
 @pytest.fixture(scope="session")

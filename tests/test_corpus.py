@@ -34,7 +34,7 @@ def corpus_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchS
     rebuild_index(archive, root / "var" / "index")
     service = SearchService(archive, root / "var" / "index")
     yield service
-    service.handle.close()
+    service.close()
 
 
 def records() -> Iterator[dict[str, object]]:

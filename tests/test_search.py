@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import threading
+from pathlib import Path
+
 import pytest
 
 from testimony_archive.errors import UsageError
@@ -147,3 +151,29 @@ def test_index_changes_are_seen_by_a_reused_searcher(service: SearchService) -> 
     import_paths(service.archive, [record])
     update_index(service.archive, service.handle.index_dir)
     assert service.search(SearchRequest(q="Palenque")).total == 1
+
+
+def open_index_files(index_dir: Path) -> int:
+    """How many files under the index folder this process holds open."""
+    count = 0
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            if os.readlink(fd).startswith(str(index_dir)):
+                count += 1
+        except OSError:
+            continue
+    return count
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_close_releases_every_threads_searcher(service: SearchService) -> None:
+    index_dir = service.handle.index_dir
+    threads = [threading.Thread(target=service.search, args=(SearchRequest(q="agents"),))
+               for _ in range(3)]  # fmt: skip
+    for thread in threads:
+        thread.start()
+        thread.join()
+    assert open_index_files(index_dir) >= 3  # one searcher per thread, each with its files
+    service.close()
+    assert open_index_files(index_dir) == 0
+    assert service.search(SearchRequest(q="agents")).total > 0  # reopens on demand

@@ -58,6 +58,7 @@ def test_add_a_paragraph_tag_changes_the_file_the_history_and_the_index(
     ]
     service = SearchService(Archive(settings.archive_dir), settings.index_dir)
     found = service.search(SearchRequest(abuse_type="torture", unit="paragraph"))
+    service.close()
     assert ("r-en-003", 3) in [(hit.doc, hit.para) for hit in found.hits]  # type: ignore[union-attr]
 
 

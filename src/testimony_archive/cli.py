@@ -252,10 +252,13 @@ def search_command(
     such as location:MX or abuse_type:torture.
     """
     service = SearchService(context.archive, context.settings.index_dir)
-    if batch is not None:
-        _run_batch(service, batch, options)
-        return
-    result = service.search(SearchRequest(q=query, include_restricted=True, **options))
+    try:
+        if batch is not None:
+            _run_batch(service, batch, options)
+            return
+        result = service.search(SearchRequest(q=query, include_restricted=True, **options))
+    finally:
+        service.close()
     if as_json:
         echo_json(result_json(result))
     else:

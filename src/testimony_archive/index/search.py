@@ -127,6 +127,10 @@ class SearchService:
         self._documents: OrderedDict[tuple[str, int], list[Paragraph]] = OrderedDict()
         self._documents_lock = Lock()
 
+    def close(self) -> None:
+        """Close the index files this service holds open."""
+        self.handle.close()
+
     def search(self, request: SearchRequest, cache: bool = True) -> SearchResult:
         """Search; the same request on the same index generation is answered from a cache
         (researchers page, sort and filter the same query again and again). `cache=False`

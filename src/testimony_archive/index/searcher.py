@@ -13,12 +13,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from ..errors import IndexMissing
 from .snapshot import Snapshot
-from .writer import build_id, index_exists
+from .writer import build_id, index_exists, open_index
 
 
 @dataclass
@@ -35,6 +34,7 @@ class IndexHandle:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._snapshots: dict[tuple[str, int], Snapshot] = {}
+        self._states: list[_ThreadState] = []  # every thread's, to close them all
 
     @contextmanager
     def searcher(self) -> Iterator[tuple[Searcher, Snapshot]]:
@@ -53,9 +53,13 @@ class IndexHandle:
             return state.searcher
         if state is not None:
             state.searcher.close()
-        ix = whoosh_index.open_dir(str(self.index_dir))
-        self._local.state = _ThreadState(build, ix.searcher())
-        return self._local.state.searcher
+            with self._lock:
+                self._states.remove(state)
+        state = _ThreadState(build, open_index(self.index_dir).searcher())
+        with self._lock:
+            self._states.append(state)
+        self._local.state = state
+        return state.searcher
 
     def _snapshot(self, searcher: Searcher) -> Snapshot:
         key = (build_id(self.index_dir), searcher.reader().generation())
@@ -69,7 +73,10 @@ class IndexHandle:
         return snapshot
 
     def close(self) -> None:
-        state: _ThreadState | None = getattr(self._local, "state", None)
-        if state is not None:
+        """Close every thread's searcher (their files); a later search opens new ones."""
+        with self._lock:
+            states, self._states = self._states, []
+            self._snapshots = {}
+            self._local = threading.local()
+        for state in states:
             state.searcher.close()
-            self._local.state = None

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
 from ..archive import Archive, FileState
@@ -47,6 +48,12 @@ class IndexReport:
         }
 
 
+def open_index(index_dir: Path) -> whoosh_index.Index:
+    """The index in a folder, its segment files read through the file system: with
+    memory maps, Whoosh copies every segment it opens into memory, per searcher."""
+    return FileStorage(str(index_dir), supports_mmap=False).open_index()
+
+
 def index_exists(index_dir: Path) -> bool:
     return index_dir.is_dir() and whoosh_index.exists_in(str(index_dir))
 
@@ -59,14 +66,14 @@ def build_id(index_dir: Path) -> str:
 
 
 def schema_is_current(index_dir: Path) -> bool:
-    on_disk = whoosh_index.open_dir(str(index_dir)).schema
+    on_disk = open_index(index_dir).schema
     return set(on_disk.names()) == set(build_schema().names())
 
 
 def indexed_files(index_dir: Path) -> dict[str, tuple[str, FileState]]:
     """Each indexed document's file and its state when indexed, by id (cheap: the
     metadata records are not decoded)."""
-    ix = whoosh_index.open_dir(str(index_dir))
+    ix = open_index(index_dir)
     files: dict[str, tuple[str, FileState]] = {}
     with ix.searcher() as searcher:
         for fields in searcher.documents(entry=DOCUMENT):
@@ -83,7 +90,7 @@ def indexed_files(index_dir: Path) -> dict[str, tuple[str, FileState]]:
 
 def indexed_documents(index_dir: Path) -> dict[str, DocMeta]:
     """The metadata of every indexed document, by id."""
-    ix = whoosh_index.open_dir(str(index_dir))
+    ix = open_index(index_dir)
     with ix.searcher() as searcher:
         return {
             meta.id: meta
@@ -123,7 +130,7 @@ def update_index(
     gone = [doc_id for doc_id in known if doc_id not in present]
     if not changed and not gone:
         return report
-    ix = whoosh_index.open_dir(str(index_dir))
+    ix = open_index(index_dir)
     writer = ix.writer(timeout=60.0, delay=0.1)
     try:
         for doc_id in gone:
@@ -152,7 +159,7 @@ def update_index(
 def reindex_document(archive: Archive, index_dir: Path, doc_id: str) -> IndexReport:
     """Re-index one document at once (after a tag edit): searchable within a second."""
     report = IndexReport()
-    ix = whoosh_index.open_dir(str(index_dir))
+    ix = open_index(index_dir)
     writer = ix.writer(timeout=60.0, delay=0.05)
     try:
         writer.delete_by_term("doc", doc_id)

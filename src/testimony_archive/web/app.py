@@ -25,7 +25,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Searches are CPU-bound Python: more threads than this only add memory (one searcher
     # each) and contention for the interpreter lock, not speed. Run more processes instead.
     anyio.to_thread.current_default_thread_limiter().total_tokens = SEARCH_THREADS
-    yield
+    try:
+        yield
+    finally:
+        app.state.service.close()
 
 
 def create_app(settings: Settings) -> FastAPI:
