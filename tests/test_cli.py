@@ -225,3 +225,17 @@ def test_an_index_of_another_schema_is_rebuilt_not_patched(
     code, out, _ = run(runner, settings, "index")
     assert code == 0 and "4 added" in out
     assert len(indexed_documents(settings.index_dir)) == 4
+
+
+def test_an_index_of_another_format_is_refused_then_rebuilt(
+    runner: CliRunner, settings: Settings
+) -> None:
+    run(runner, settings, "import", "--no-suggest", str(DATA / "records.jsonl"))
+    run(runner, settings, "index")
+    (settings.index_dir / "FORMAT").write_text("1\n", encoding="utf-8")  # an older version's
+    code, _, err = run(runner, settings, "search", "agents")
+    assert code == 2 and "another version" in err and "testimony index" in err
+    code, out, _ = run(runner, settings, "index")
+    assert code == 0 and "4 added" in out
+    code, out, _ = run(runner, settings, "search", "--json", "agents")
+    assert code == 0 and json.loads(out)["total"] > 0

@@ -1287,3 +1287,29 @@ def test_the_json_endpoints_are_json_even_on_errors(http: TestClient) -> None:
         response = http.get(url)
         assert response.headers["content-type"].startswith("application/json"), url
         assert isinstance(response.json(), dict)
+
+
+# --------------------------------------------------------------------------- the index missing
+
+
+def test_pages_say_how_to_build_a_missing_or_outdated_index(tmp_path: Path) -> None:
+    from testimony_archive.archive import Archive
+    from testimony_archive.config import Settings
+    from testimony_archive.index import rebuild_index
+    from testimony_archive.web.app import create_app
+
+    from .conftest import copy_sample_archive
+
+    settings = Settings(archive_dir=copy_sample_archive(tmp_path / "archive"), var_dir=tmp_path)
+    with TestClient(create_app(settings)) as client:
+        page = client.get("/search?q=agents")
+        assert page.status_code == 503 and "has not been built yet" in page.text
+        rebuild_index(Archive(settings.archive_dir), settings.index_dir)
+        assert client.get("/search?q=agents").status_code == 200
+        rebuild_index(Archive(settings.archive_dir), settings.index_dir)
+        (settings.index_dir / "FORMAT").write_text("1\n", encoding="utf-8")  # another version's
+        page = client.get("/search?q=agents", headers={"Accept-Language": "es"})
+        assert page.status_code == 503 and "otra versión" in page.text
+        api = client.get("/api/search?q=agents")
+        assert api.status_code == 503 and "another version" in api.json()["error"]
+        assert str(tmp_path) not in api.text + page.text

@@ -69,3 +69,14 @@ class IndexMissing(TestimonyError):
 
     def __init__(self, index_dir: Path) -> None:
         super().__init__(f"no search index at {index_dir}; build it with 'testimony index'")
+
+
+class IndexOutdated(IndexMissing):
+    """The index was written by another version (its entries would be misread)."""
+
+    def __init__(self, index_dir: Path) -> None:
+        TestimonyError.__init__(
+            self,
+            f"the search index at {index_dir} was built by another version of Testimony "
+            "Archive; rebuild it with 'testimony index'",
+        )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from functools import cached_property
 from typing import Any
 
 from ..archive import FileState
@@ -14,9 +13,10 @@ from .analysis import field_language
 from .schema import CONFIRMED_SUFFIX, DOCUMENT, PARAGRAPH, text_field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocMeta:
-    """What a search needs to know of a document without opening its file."""
+    """What a search needs to know of a document without opening its file (one per
+    document is held in memory by every server process: keep it small)."""
 
     id: str
     title: str
@@ -34,10 +34,10 @@ class DocMeta:
     sort_date: int | None = None
     tags: dict[str, list[str]] = field(default_factory=dict)
     suggested: dict[str, list[str]] = field(default_factory=dict)
-    facets: dict[str, list[str]] = field(default_factory=dict)  # document-level tags only
-    facets_confirmed: dict[str, list[str]] = field(default_factory=dict)
-    segment_facets: dict[int, dict[str, list[str]]] = field(default_factory=dict)
-    segment_facets_confirmed: dict[int, dict[str, list[str]]] = field(default_factory=dict)
+    # The values a document is counted under in facets: its kind, language and year, and
+    # its own and all its paragraphs' tags rolled up to their ancestors.
+    counted: dict[str, list[str]] = field(default_factory=dict)
+    counted_confirmed: dict[str, list[str]] = field(default_factory=dict)  # confirmed tags
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
@@ -45,29 +45,11 @@ class DocMeta:
     @classmethod
     def from_json(cls, text: str) -> DocMeta:
         data: dict[str, Any] = json.loads(text)
-        for key in ("segment_facets", "segment_facets_confirmed"):
-            data[key] = {int(number): value for number, value in data.get(key, {}).items()}
         return cls(**data)
-
-    def paragraph_facets(self, number: int, confirmed_only: bool = False) -> dict[str, list[str]]:
-        """The values a paragraph is filtered and counted by: its document's and its own."""
-        base = self.facets_confirmed if confirmed_only else self.facets
-        segments = self.segment_facets_confirmed if confirmed_only else self.segment_facets
-        extra = segments.get(number)
-        return _union(base, extra) if extra else base
-
-    @cached_property
-    def _all_facets(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-        every, confirmed = self.facets, self.facets_confirmed
-        for extra in self.segment_facets.values():
-            every = _union(every, extra)
-        for extra in self.segment_facets_confirmed.values():
-            confirmed = _union(confirmed, extra)
-        return every, confirmed
 
     def document_facets(self, confirmed_only: bool = False) -> dict[str, list[str]]:
         """The values a document is counted by: its own and all its paragraphs'."""
-        return self._all_facets[1 if confirmed_only else 0]
+        return self.counted_confirmed if confirmed_only else self.counted
 
 
 def _union(first: dict[str, list[str]], second: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -90,16 +72,11 @@ def _scalar_facets(document: Document) -> dict[str, list[str]]:
 def build_meta(
     document: Document, vocabulary: Vocabulary, relative_path: str, state: FileState
 ) -> DocMeta:
-    confirmed = document.tags
-    every = document.all_tags()
-    segment_all: dict[int, dict[str, list[str]]] = {}
-    segment_confirmed: dict[int, dict[str, list[str]]] = {}
-    for number, segment in document.segments.items():
-        if segment.tags or segment.suggested:
-            segment_all[number] = _rolled(vocabulary, segment.tags.union(segment.suggested))
-        if segment.tags:
-            segment_confirmed[number] = _rolled(vocabulary, segment.tags)
-    scalars = _scalar_facets(document)
+    every = _scalar_facets(document) | _rolled(vocabulary, document.all_tags())
+    confirmed = _scalar_facets(document) | _rolled(vocabulary, document.tags)
+    for extra_every, extra_confirmed in paragraph_tags(document, vocabulary).values():
+        every = _union(every, extra_every)
+        confirmed = _union(confirmed, extra_confirmed)
     return DocMeta(
         id=document.id,
         title=document.title,
@@ -115,17 +92,32 @@ def build_meta(
         date=str(document.date) if document.date else None,
         year=document.date.year if document.date else None,
         sort_date=document.date.sort_key if document.date else None,
-        tags=confirmed.as_dict(),
+        tags=document.tags.as_dict(),
         suggested=document.suggested.as_dict(),
-        facets={**scalars, **_rolled(vocabulary, every)},
-        facets_confirmed={**scalars, **_rolled(vocabulary, confirmed)},
-        segment_facets=segment_all,
-        segment_facets_confirmed=segment_confirmed,
+        counted=every,
+        counted_confirmed=confirmed,
     )
 
 
-def index_entries(document: Document, meta: DocMeta) -> list[dict[str, Any]]:
-    """The document entry, then one entry per paragraph."""
+ParagraphTags = dict[int, tuple[dict[str, list[str]], dict[str, list[str]]]]
+
+
+def paragraph_tags(document: Document, vocabulary: Vocabulary) -> ParagraphTags:
+    """Paragraph number → its own tags rolled up: (all, confirmed only), for the
+    paragraphs that have tags of their own."""
+    tags: ParagraphTags = {}
+    for number, segment in document.segments.items():
+        if segment.tags or segment.suggested:
+            every = _rolled(vocabulary, segment.tags.union(segment.suggested))
+            tags[number] = (every, _rolled(vocabulary, segment.tags))
+    return tags
+
+
+def index_entries(
+    document: Document, meta: DocMeta, vocabulary: Vocabulary
+) -> list[dict[str, Any]]:
+    """The document entry, then one entry per paragraph (carrying its document's tags
+    and its own, rolled up, to be filtered and counted by)."""
     common: dict[str, Any] = {
         "doc": document.id,
         "kind": document.kind,
@@ -148,9 +140,15 @@ def index_entries(document: Document, meta: DocMeta) -> list[dict[str, Any]]:
         }
     ]
     text_name = text_field(field_language(document.language))
+    document_every = _rolled(vocabulary, document.all_tags())
+    document_confirmed = _rolled(vocabulary, document.tags)
+    own = paragraph_tags(document, vocabulary)
     for paragraph in document.paragraphs:
-        tags = meta.paragraph_facets(paragraph.number)
-        confirmed = meta.paragraph_facets(paragraph.number, confirmed_only=True)
+        tags, confirmed = document_every, document_confirmed
+        if paragraph.number in own:
+            extra_every, extra_confirmed = own[paragraph.number]
+            tags = _union(tags, extra_every)
+            confirmed = _union(confirmed, extra_confirmed)
         entry: dict[str, Any] = {
             **common,
             "key": f"{document.id}#{paragraph.number}",

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from threading import Lock
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -266,7 +266,8 @@ class SearchService:
             return ParagraphHit(meta.id, int(snapshot.para_of_entry[entry]), score, meta=meta)
 
         if request.unit == "paragraph":
-            order = _order(scores[entries], dates[ordinals], entries, request.sort)
+            ranks = snapshot.entry_rank[entries]
+            order = _order(scores[entries], dates[ordinals], ranks, request.sort)
             page = [
                 paragraph(int(entry), float(scores[entry])) for entry in entries[order][first:last]
             ]
@@ -275,7 +276,9 @@ class SearchService:
         best = np.zeros(len(snapshot.docs), np.float32)
         np.maximum.at(best, ordinals, scores[entries])
         documents = np.flatnonzero(matched_docs)
-        doc_order = _order(best[documents], dates[documents], documents, request.sort)
+        doc_order = _order(
+            best[documents], dates[documents], snapshot.doc_rank[documents], request.sort
+        )
         page_docs = documents[doc_order][first:last]
         hits: list[DocumentHit] = []
         for ordinal in page_docs.tolist():
@@ -370,10 +373,11 @@ def _document_score(hits: list[ParagraphHit]) -> float:
 
 
 def _order(
-    scores: FloatArray, dates: npt.NDArray[np.int64], ids: npt.NDArray[np.integer[Any]], sort: Sort
+    scores: FloatArray, dates: npt.NDArray[np.int64], ranks: npt.NDArray[np.int64], sort: Sort
 ) -> IntArray:
-    """Indices that sort results: by score (ties by entry), or by date."""
+    """Indices that sort results: by score or by date, ties by document id (and
+    paragraph number)."""
     if sort == "relevance":
-        return np.lexsort((ids, -scores)).astype(np.int32)
+        return np.lexsort((ranks, -scores)).astype(np.int32)
     sign = -1 if sort == "-date" else 1
-    return np.lexsort((ids, sign * dates)).astype(np.int32)
+    return np.lexsort((ranks, sign * dates)).astype(np.int32)

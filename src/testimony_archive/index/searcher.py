@@ -13,11 +13,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from whoosh.reading import ReaderClosed
 from whoosh.searching import Searcher
 
-from ..errors import IndexMissing
+from ..errors import IndexMissing, IndexOutdated
 from .snapshot import Snapshot
-from .writer import build_id, index_exists, open_index
+from .writer import build_id, index_exists, open_index, schema_is_current
 
 
 @dataclass
@@ -51,10 +52,13 @@ class IndexHandle:
             if not state.searcher.up_to_date():
                 state.searcher = state.searcher.refresh()
             return state.searcher
-        if state is not None:
-            state.searcher.close()
+        if state is not None:  # the index was rebuilt
+            self._local.state = None
+            _close(state.searcher)
             with self._lock:
                 self._states.remove(state)
+        if not schema_is_current(self.index_dir):
+            raise IndexOutdated(self.index_dir)
         state = _ThreadState(build, open_index(self.index_dir).searcher())
         with self._lock:
             self._states.append(state)
@@ -79,4 +83,11 @@ class IndexHandle:
             self._snapshots = {}
             self._local = threading.local()
         for state in states:
-            state.searcher.close()
+            _close(state.searcher)
+
+
+def _close(searcher: Searcher) -> None:
+    try:
+        searcher.close()
+    except ReaderClosed:  # its segments were closed by a refresh that replaced them
+        pass

@@ -148,6 +148,22 @@ class Snapshot:
         """Each document's date as yyyymmdd (0 where it has none), for sorting by date."""
         return np.array([meta.sort_date or 0 for meta in self.docs], np.int64)
 
+    @cached_property
+    def doc_rank(self) -> npt.NDArray[np.int64]:
+        """Each document's place in the order of ids: ties in ranking are broken by it,
+        so that results do not depend on how the index is split into segments."""
+        rank = np.empty(len(self.docs), np.int64)
+        rank[sorted(range(len(self.docs)), key=lambda ordinal: self.docs[ordinal].id)] = np.arange(
+            len(self.docs), dtype=np.int64
+        )
+        return rank
+
+    @cached_property
+    def entry_rank(self) -> npt.NDArray[np.int64]:
+        """Each paragraph entry's place in the order of (document id, paragraph number)."""
+        rank: npt.NDArray[np.int64] = self.doc_rank[self.doc_of_entry] * 2**32 + self.para_of_entry
+        return rank
+
     @classmethod
     def build(cls, searcher: Searcher) -> Snapshot:
         reader = searcher.reader()

@@ -25,6 +25,10 @@ from .entries import DocMeta, build_meta, index_entries
 from .schema import DOCUMENT, build_schema
 
 BUILD_FILE = "BUILD"
+FORMAT_FILE = "FORMAT"
+# What the entries hold and how (the metadata record's shape, the fields' analysis): an
+# index of another format is rebuilt, not patched. 2: documents' facet values aggregated.
+INDEX_FORMAT = 2
 Progress = Callable[[int], None]
 
 
@@ -66,8 +70,13 @@ def build_id(index_dir: Path) -> str:
 
 
 def schema_is_current(index_dir: Path) -> bool:
+    """Whether the index was written by this version's schema and format."""
+    try:
+        written = int((index_dir / FORMAT_FILE).read_text(encoding="utf-8").strip())
+    except (FileNotFoundError, ValueError):
+        written = 1  # before the format was recorded
     on_disk = open_index(index_dir).schema
-    return set(on_disk.names()) == set(build_schema().names())
+    return written == INDEX_FORMAT and set(on_disk.names()) == set(build_schema().names())
 
 
 def indexed_files(index_dir: Path) -> dict[str, tuple[str, FileState]]:
@@ -104,6 +113,7 @@ def _create(index_dir: Path) -> whoosh_index.Index:
     index_dir.mkdir(parents=True, exist_ok=True)
     ix = whoosh_index.create_in(str(index_dir), build_schema())
     (index_dir / BUILD_FILE).write_text(uuid.uuid4().hex + "\n", encoding="utf-8")
+    (index_dir / FORMAT_FILE).write_text(f"{INDEX_FORMAT}\n", encoding="utf-8")
     return ix
 
 
@@ -173,11 +183,28 @@ def reindex_document(archive: Archive, index_dir: Path, doc_id: str) -> IndexRep
     return report
 
 
+PARALLEL_FROM = 500  # documents: below this, starting processes costs more than it saves
+
+
+def build_processes(documents: int) -> int:
+    """How many processes a full build uses: one per available core (at most 4) for an
+    archive large enough to gain from it."""
+    if documents < PARALLEL_FROM:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(4, cores or 1))
+
+
 def rebuild_index(
-    archive: Archive, index_dir: Path, progress: Progress | None = None, procs: int = 1
+    archive: Archive, index_dir: Path, progress: Progress | None = None, procs: int | None = None
 ) -> IndexReport:
-    """Build a new index from every archive file in a fresh directory, then swap it in."""
+    """Build a new index from every archive file in a fresh directory, then swap it in.
+
+    With several processes (`procs`, by default chosen by `build_processes`), this
+    process reads the archive files and the others analyse and write one segment each."""
     report = IndexReport()
+    paths = archive.paths()
+    procs = build_processes(len(paths)) if procs is None else procs
     staging = index_dir.with_name(f"{index_dir.name}.building-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     ix = _create(staging)
@@ -186,18 +213,27 @@ def rebuild_index(
         options.update(procs=procs, multisegment=True)
     writer = ix.writer(**options)
     try:
-        for path in archive.paths():
+        for path in paths:
             if _add(archive, writer, path, FileState.of(path), report):
                 report.added += 1
             if progress:
                 progress(1)
         writer.commit()
     except BaseException:
-        writer.cancel()
+        _cancel(writer)
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap(staging, index_dir)
     return report
+
+
+def _cancel(writer: SegmentWriter) -> None:
+    """Abandon a writer, stopping its processes (Whoosh's own cancel leaves them waiting
+    for work, and this process waiting for them at exit)."""
+    for task in getattr(writer, "tasks", []):
+        task.terminate()
+        task.join()
+    writer.cancel()
 
 
 def _swap(staging: Path, index_dir: Path) -> None:
@@ -224,7 +260,7 @@ def _add(
         report.failed.append((str(path), str(error)))
         return False
     meta = build_meta(document, archive.vocabulary, _relative(archive, path), state)
-    entries = index_entries(document, meta)
+    entries = index_entries(document, meta, archive.vocabulary)
     for entry in entries:
         writer.add_document(**entry)
     report.paragraphs += len(entries) - 1

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import IndexMissing, NotFound, TestimonyError
+from ..errors import IndexMissing, IndexOutdated, NotFound, TestimonyError
 from .contexts import Chrome, ErrorPage
 from .deps import get_translator
 from .responses import page_response
@@ -41,11 +41,18 @@ def _error(
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(TestimonyError)
     async def domain_error(request: Request, error: TestimonyError) -> Response:
-        if _wants_json(request):
-            return _error(request, error.status_code, error.message)
         translate = get_translator(request)
+        if _wants_json(request) and not isinstance(error, IndexMissing):
+            return _error(request, error.status_code, error.message)
         if isinstance(error, NotFound):
             return _error(request, 404, translate.gettext("There is no page at this address."))
+        # (The server's folders are not named to the visitor, in pages or JSON.)
+        if isinstance(error, IndexOutdated):
+            message = translate.gettext(
+                "The search index was built by another version of Testimony Archive: "
+                "run 'testimony index'."
+            )
+            return _error(request, 503, message)
         if isinstance(error, IndexMissing):
             message = translate.gettext(
                 "The search index has not been built yet: run 'testimony index'."

@@ -1,0 +1,78 @@
+"""Full index builds: one process or several give the same index; a failed build leaves
+the previous index and no process behind."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from testimony_archive.archive import Archive
+from testimony_archive.config import Settings
+from testimony_archive.index import SearchRequest, SearchService, rebuild_index
+from testimony_archive.index.writer import PARALLEL_FROM, build_processes, open_index
+
+from .conftest import copy_sample_archive
+
+QUERIES = ["agents", "golpearon migrantes", '"immigration agents"', "deport*", "Chiapas"]
+
+
+def results(settings: Settings, index_dir: Path) -> list[object]:
+    service = SearchService(Archive(settings.archive_dir), index_dir)
+    try:
+        found = []
+        for q in QUERIES:
+            result = service.search(SearchRequest(q=q, unit="paragraph", limit=50), cache=False)
+            found.append(
+                (result.total, [(h.doc, h.para, round(h.score, 4)) for h in result.hits],
+                 {name: [(v.value, v.count) for v in values]
+                  for name, values in result.facets.items()})
+            )  # fmt: skip
+        return found
+    finally:
+        service.close()
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    root = tmp_path_factory.mktemp("build")
+    return Settings(archive_dir=copy_sample_archive(root / "archive"), var_dir=root / "var")
+
+
+def test_a_parallel_build_gives_the_same_results(sample: Settings, tmp_path: Path) -> None:
+    archive = Archive(sample.archive_dir)
+    single = rebuild_index(archive, tmp_path / "one", procs=1)
+    parallel = rebuild_index(archive, tmp_path / "two", procs=2)
+    assert (single.added, single.paragraphs) == (parallel.added, parallel.paragraphs)
+    with open_index(tmp_path / "two").reader() as reader:
+        assert len(reader.leaf_readers()) == 2  # a segment from each process
+    assert results(sample, tmp_path / "two") == results(sample, tmp_path / "one")
+    assert results(sample, tmp_path / "one")[0][0] > 0
+
+
+def test_a_failed_parallel_build_keeps_the_index_and_stops_its_processes(
+    sample: Settings, tmp_path: Path
+) -> None:
+    archive = Archive(sample.archive_dir)
+    index_dir = tmp_path / "index"
+    rebuild_index(archive, index_dir, procs=1)
+    before = results(sample, index_dir)
+    seen = 0
+
+    def interrupt(step: int) -> None:
+        nonlocal seen
+        seen += step
+        if seen == 20:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        rebuild_index(archive, index_dir, interrupt, procs=2)
+    assert multiprocessing.active_children() == []
+    assert [path.name for path in tmp_path.iterdir()] == ["index"]  # no staging folder left
+    assert results(sample, index_dir) == before
+
+
+def test_build_processes_only_for_large_archives() -> None:
+    assert build_processes(PARALLEL_FROM - 1) == 1
+    assert 1 <= build_processes(PARALLEL_FROM) <= 4
