@@ -177,3 +177,27 @@ def test_close_releases_every_threads_searcher(service: SearchService) -> None:
     service.close()
     assert open_index_files(index_dir) == 0
     assert service.search(SearchRequest(q="agents")).total > 0  # reopens on demand
+
+
+def test_the_index_folder_is_listed_only_when_it_may_have_changed(
+    service: SearchService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from testimony_archive.index import searcher as searcher_module
+
+    listed: list[Path] = []
+    real = searcher_module.latest_generation
+    monkeypatch.setattr(
+        searcher_module, "latest_generation", lambda path: listed.append(path) or real(path)
+    )
+    monkeypatch.setattr(searcher_module, "RECHECK_S", 3600.0)
+    first = service.handle.version()
+    for _ in range(5):
+        service.search(SearchRequest(q="agents"))
+    assert service.handle.version() == first
+    assert len(listed) <= 1  # at most the first check
+    service.index_changed()
+    service.search(SearchRequest(q="agents"))
+    assert len(listed) == 2  # after a write by this process, a full check
+    (service.handle.index_dir / "touched").write_text("")  # the folder changes
+    service.search(SearchRequest(q="agents"))
+    assert len(listed) == 3

@@ -14,6 +14,8 @@ import hashlib
 import os
 import pickle
 import re
+import sys
+from collections.abc import Iterator, Mapping
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -35,6 +37,29 @@ class City(NamedTuple):
     country: str
     subdivision: str | None
     population: int
+
+
+CityRow = tuple[int, str, str, str | None, int]  # a City's fields, as a plain tuple
+
+
+class CityTable(Mapping[int, City]):
+    """GeoNames id → City, kept as plain tuples: the garbage collector stops tracking
+    tuples of strings and numbers, and the table has a hundred thousand and more."""
+
+    def __init__(self, rows: dict[int, CityRow]) -> None:
+        self.rows = rows
+
+    def __getitem__(self, geonameid: int) -> City:
+        return City(*self.rows[geonameid])
+
+    def __contains__(self, geonameid: object) -> bool:
+        return geonameid in self.rows
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
 
 class Places:
@@ -105,17 +130,19 @@ class Places:
     # -- GeoNames ----------------------------------------------------------------------
 
     @cached_property
-    def cities(self) -> dict[int, City]:
-        return _load_cities()
+    def cities(self) -> CityTable:
+        return CityTable(_load_cities())
 
     @cached_property
-    def _city_names(self) -> dict[str, list[City]]:
-        names: dict[str, list[City]] = {}
-        for city in self.cities.values():
-            names.setdefault(folded_key(city.name), []).append(city)
-        for matches in names.values():
-            matches.sort(key=lambda city: -city.population)
-        return names
+    def _city_names(self) -> dict[str, tuple[int, ...]]:
+        """Folded name → the ids of the cities of that name, most populous first."""
+        names: dict[str, list[CityRow]] = {}
+        for row in self.cities.rows.values():
+            names.setdefault(folded_key(row[1]), []).append(row)
+        return {
+            name: tuple(row[0] for row in sorted(rows, key=lambda row: -row[4]))
+            for name, rows in names.items()
+        }
 
     # -- free text → codes -------------------------------------------------------------
 
@@ -178,7 +205,8 @@ class Places:
         return list(codes)
 
     def _best_city(self, name: str, country: str | None, subdivision: str | None) -> City | None:
-        for city in self._city_names.get(name, []):
+        for geonameid in self._city_names.get(name, ()):
+            city = self.cities[geonameid]
             if subdivision is not None and city.subdivision != subdivision:
                 continue
             if country is not None and city.country != country:
@@ -286,22 +314,34 @@ def _cache_file() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _load_cities() -> dict[int, City]:
+def _load_cities() -> dict[int, CityRow]:
     cache = _cache_file()
     try:
-        rows: dict[int, tuple[int, str, str, str | None, int]] = pickle.loads(cache.read_bytes())
-        return {geonameid: City(*row) for geonameid, row in rows.items()}
+        rows: dict[int, CityRow] = pickle.loads(cache.read_bytes())
+        return {geonameid: _interned(row) for geonameid, row in rows.items()}
     except (OSError, pickle.UnpicklingError, EOFError, TypeError):
         pass
-    cities = _read_geonames()
+    rows = {key: _interned(tuple(city)) for key, city in _read_geonames().items()}  # type: ignore[arg-type]
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         temp = cache.with_suffix(f".{os.getpid()}.tmp")
-        temp.write_bytes(pickle.dumps({key: tuple(city) for key, city in cities.items()}))
+        temp.write_bytes(pickle.dumps(rows))
         os.replace(temp, cache)
     except OSError:
         pass  # a read-only home: no cache, just slower
-    return cities
+    return rows
+
+
+def _interned(row: CityRow) -> CityRow:
+    """The row as an exact tuple, its country and subdivision codes shared."""
+    geonameid, name, country, subdivision, population = row
+    return (
+        geonameid,
+        name,
+        sys.intern(country),
+        sys.intern(subdivision) if subdivision else None,
+        population,
+    )
 
 
 def _read_geonames() -> dict[int, City]:

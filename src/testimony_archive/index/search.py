@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from whoosh.searching import Searcher
 from ..archive import Archive
 from ..dates import parse_date
 from ..document_file import split_front_matter
-from ..errors import ArchiveError, UsageError
+from ..errors import ArchiveError, IndexMissing, UsageError
 from ..expansion import Expander
 from ..models import Paragraph, body_sha256, iter_paragraphs
 from ..notes import Note
@@ -127,9 +128,22 @@ class SearchService:
         self._documents: OrderedDict[tuple[str, int], list[Paragraph]] = OrderedDict()
         self._documents_lock = Lock()
 
+    def warm(self) -> None:
+        """Load what every search needs (the index snapshot, the place names) before the
+        first visitor asks, and keep it out of the garbage collector's passes."""
+        try:
+            self.search(SearchRequest(q="Chiapas"), cache=False)
+        except IndexMissing:
+            return  # nothing to load yet: the pages say how to build the index
+        gc.freeze()
+
     def close(self) -> None:
         """Close the index files this service holds open."""
         self.handle.close()
+
+    def index_changed(self) -> None:
+        """Look at the index folder again at the next search (after writing to it)."""
+        self.handle.forget_version()
 
     def search(self, request: SearchRequest, cache: bool = True) -> SearchResult:
         """Search; the same request on the same index generation is answered from a cache

@@ -3,11 +3,20 @@
 A Whoosh searcher is not thread-safe, so each thread keeps its own. The snapshot of a
 generation (entries → documents, cached postings and facets) is built once per index
 generation and shared by every thread.
+
+Whether the index changed is asked of the file system once per request, cheaply: every
+commit adds a file to the index folder and a rebuild replaces the folder, so a folder
+whose inode and modification time are unchanged holds the same index. Because a
+folder's time can be coarse, the full check (which lists the folder and reads the build
+file) is also repeated at least every `RECHECK_S`.
 """
 
 from __future__ import annotations
 
+import gc
+import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,13 +27,30 @@ from whoosh.searching import Searcher
 
 from ..errors import IndexMissing, IndexOutdated
 from .snapshot import Snapshot
-from .writer import build_id, index_exists, open_index, schema_is_current
+from .writer import build_id, index_exists, latest_generation, open_index, schema_is_current
+
+RECHECK_S = 0.2
+
+
+@dataclass(frozen=True)
+class Version:
+    """Which index a folder holds: its build and its latest generation."""
+
+    build: str
+    generation: int
 
 
 @dataclass
 class _ThreadState:
     build: str
     searcher: Searcher
+
+
+@dataclass(frozen=True)
+class _Checked:
+    folder: tuple[int, int, int]  # the folder's device, inode and modification time
+    at: float  # when the full check was made (monotonic clock)
+    version: Version
 
 
 class IndexHandle:
@@ -34,22 +60,42 @@ class IndexHandle:
         self.index_dir = index_dir
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._snapshots: dict[tuple[str, int], Snapshot] = {}
+        self._snapshots: dict[Version, Snapshot] = {}
         self._states: list[_ThreadState] = []  # every thread's, to close them all
+        self._checked: _Checked | None = None
 
     @contextmanager
     def searcher(self) -> Iterator[tuple[Searcher, Snapshot]]:
         """A current searcher of this thread, and the snapshot of its generation."""
-        searcher = self._current()
-        yield searcher, self._snapshot(searcher)
+        version = self.version()
+        searcher = self._current(version)
+        yield searcher, self._snapshot(version, searcher)
 
-    def _current(self) -> Searcher:
+    def version(self) -> Version:
+        """The index the folder holds now (raises IndexMissing if there is none)."""
+        try:
+            stat = os.stat(self.index_dir)
+        except FileNotFoundError:
+            raise IndexMissing(self.index_dir) from None
+        folder = (stat.st_dev, stat.st_ino, stat.st_mtime_ns)
+        checked = self._checked
+        now = time.monotonic()
+        if checked is not None and checked.folder == folder and now - checked.at < RECHECK_S:
+            return checked.version
         if not index_exists(self.index_dir):
             raise IndexMissing(self.index_dir)
-        build = build_id(self.index_dir)
+        version = Version(build_id(self.index_dir), latest_generation(self.index_dir))
+        self._checked = _Checked(folder, now, version)
+        return version
+
+    def forget_version(self) -> None:
+        """Make the next search check the folder in full."""
+        self._checked = None
+
+    def _current(self, version: Version) -> Searcher:
         state: _ThreadState | None = getattr(self._local, "state", None)
-        if state is not None and state.build == build:
-            if not state.searcher.up_to_date():
+        if state is not None and state.build == version.build:
+            if state.searcher.reader().generation() != version.generation:
                 state.searcher = state.searcher.refresh()
             return state.searcher
         if state is not None:  # the index was rebuilt
@@ -59,14 +105,14 @@ class IndexHandle:
                 self._states.remove(state)
         if not schema_is_current(self.index_dir):
             raise IndexOutdated(self.index_dir)
-        state = _ThreadState(build, open_index(self.index_dir).searcher())
+        state = _ThreadState(version.build, open_index(self.index_dir).searcher())
         with self._lock:
             self._states.append(state)
         self._local.state = state
         return state.searcher
 
-    def _snapshot(self, searcher: Searcher) -> Snapshot:
-        key = (build_id(self.index_dir), searcher.reader().generation())
+    def _snapshot(self, version: Version, searcher: Searcher) -> Snapshot:
+        key = Version(version.build, searcher.reader().generation())
         snapshot = self._snapshots.get(key)
         if snapshot is None:
             with self._lock:
@@ -74,6 +120,10 @@ class IndexHandle:
                 if snapshot is None:
                     snapshot = Snapshot.build(searcher)
                     self._snapshots = {key: snapshot}  # older generations are not needed
+                    # What is loaded now lives until the index changes: out of the
+                    # cyclic garbage collector's sight, whose full passes over it would
+                    # stall every thread (0.1 s and more for a large archive).
+                    gc.freeze()
         return snapshot
 
     def close(self) -> None:
@@ -81,6 +131,7 @@ class IndexHandle:
         with self._lock:
             states, self._states = self._states, []
             self._snapshots = {}
+            self._checked = None
             self._local = threading.local()
         for state in states:
             _close(state.searcher)

@@ -9,6 +9,7 @@ at the end, so searches keep working on the old index meanwhile.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Callable
@@ -60,6 +61,15 @@ def open_index(index_dir: Path) -> whoosh_index.Index:
 
 def index_exists(index_dir: Path) -> bool:
     return index_dir.is_dir() and whoosh_index.exists_in(str(index_dir))
+
+
+_TOC_NAME = re.compile(r"^_MAIN_(\d+)\.toc$")  # Whoosh's table of contents, per generation
+
+
+def latest_generation(index_dir: Path) -> int:
+    """The number of the index's latest generation (-1 if it has none)."""
+    numbers = (_TOC_NAME.match(name) for name in os.listdir(index_dir))
+    return max((int(match.group(1)) for match in numbers if match), default=-1)
 
 
 def build_id(index_dir: Path) -> str:

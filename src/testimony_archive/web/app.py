@@ -25,6 +25,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Searches are CPU-bound Python: more threads than this only add memory (one searcher
     # each) and contention for the interpreter lock, not speed. Run more processes instead.
     anyio.to_thread.current_default_thread_limiter().total_tokens = SEARCH_THREADS
+    await anyio.to_thread.run_sync(app.state.service.warm)
     try:
         yield
     finally:

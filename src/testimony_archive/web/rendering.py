@@ -36,6 +36,7 @@ def environment(templates_dir: Path) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates are read once per process, not checked per page
     )
     env.filters["highlighted"] = lambda pair: highlighted(*pair)
     return env

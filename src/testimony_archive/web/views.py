@@ -112,7 +112,7 @@ def facet_groups(
                 value.value,
                 _facet_label(name, value, translate),
                 value.count,
-                state.toggle(param, value.value),
+                "",  # set below, for the nodes shown only
                 value.value == active,
             )
             for value in values
@@ -122,10 +122,15 @@ def facet_groups(
             node = nodes[value.value]
             parent = nodes.get(value.parent) if value.parent else None
             (parent.children if parent is not None else roots).append(node)
-        for node in nodes.values():
+        roots = roots[:SHOWN_PER_LEVEL]
+        shown = list(roots)
+        while shown:
+            node = shown.pop()
+            node.url = state.toggle(param, node.value)
             node.children = node.children[:SHOWN_PER_LEVEL]
+            shown.extend(node.children)
         if roots:
-            groups.append(FacetGroup(name, param, titles[name], roots[:SHOWN_PER_LEVEL]))
+            groups.append(FacetGroup(name, param, titles[name], roots))
     return groups
 
 

@@ -97,5 +97,6 @@ def edit_tags(
         service.archive, History(settings.instance_db), settings.index_dir, settings.editor
     )
     editor.change(doc_id, action, [value.strip()], para)
+    service.index_changed()  # this process wrote it: no need to wait for the next check
     anchor = f"#p{para}" if para else "#tags"
     return RedirectResponse(f"/documents/{doc_id}{anchor}", status_code=303)
