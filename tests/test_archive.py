@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from testimony_archive.archive import Archive, validate_tags, write_atomically
+from testimony_archive.archive import Archive, FileState, validate_tags, write_atomically
 from testimony_archive.document_file import parse_document, serialize_document
 from testimony_archive.errors import ArchiveError, NotFound
 from testimony_archive.models import Document, Segment, TagSet, body_sha256
@@ -148,6 +148,8 @@ def test_duplicate_id_in_two_subfolders(archive: Archive) -> None:
     second = write_file(archive, "testimonies/t-es-002.md", text)
     with pytest.raises(ArchiveError) as caught:
         archive.paths()
+    with pytest.raises(ArchiveError, match="'t-es-002' is also used by"):
+        archive.file_states()
     message = str(caught.value)
     assert caught.value.path in (str(first), str(second))
     assert str(first) in message
@@ -316,11 +318,25 @@ def test_hidden_folders_are_not_part_of_the_archive(archive: Archive) -> None:
     write_file(archive, "old/.t-es-002.md", text)
     visible = write_file(archive, "t-es-002.md", text)
     assert archive.paths() == [visible]
+    assert list(archive.file_states()) == ["t-es-002"]
+
+
+def test_file_states_match_the_files(archive: Archive) -> None:
+    text = serialize_document(make_document())
+    write_file(archive, "2019/t-es-002.md", text)
+    write_file(archive, "2020/mx/t-en-009.md", text)
+    states = archive.file_states()
+    assert list(states) == [path.stem for path in archive.paths()]
+    for path in archive.paths():
+        relative, state = states[path.stem]
+        assert relative == path.relative_to(archive.root).as_posix()
+        assert state == FileState.of(path)
 
 
 def test_an_empty_or_missing_archive_has_no_documents(tmp_path: Path) -> None:
     missing = Archive(tmp_path / "missing")
     assert missing.paths() == []
+    assert missing.file_states() == {}
     assert list(missing) == []
     assert "anything" not in missing
     with pytest.raises(NotFound):

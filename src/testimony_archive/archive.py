@@ -50,8 +50,27 @@ class Archive:
 
     def paths(self) -> list[Path]:
         """Every document file, sorted; raises if two files claim the same id."""
+        found = self._walk()
+        paths = [Path(name) for name in found]
+        self._paths_by_id = dict(zip(self._ids(found), paths, strict=True))
+        return paths
+
+    def file_states(self) -> dict[str, tuple[str, FileState]]:
+        """Every document's id → its file (relative to the archive root, with "/") and
+        the file's state, in file order; raises like `paths`. Quicker than `paths` and a
+        stat of each: an incremental index update of a large archive starts with this."""
+        found = self._walk()
+        start = len(str(self.root)) + 1
+        states: dict[str, tuple[str, FileState]] = {}
+        for doc_id, name in zip(self._ids(found), found, strict=True):
+            stat = os.stat(name)
+            relative = name[start:].replace(os.sep, "/")
+            states[doc_id] = (relative, FileState(stat.st_mtime_ns, stat.st_size))
+        return states
+
+    def _walk(self) -> list[str]:
+        """The document files' paths, sorted."""
         if not self.documents_dir.is_dir():
-            self._paths_by_id = {}
             return []
         found: list[str] = []
         for folder, subfolders, files in os.walk(self.documents_dir):
@@ -61,18 +80,22 @@ class Archive:
                 for name in files
                 if name.endswith(".md") and not name.startswith(".")
             )
-        paths = [Path(name) for name in sorted(found)]
-        seen: dict[str, Path] = {}
-        for path in paths:
-            if path.stem in seen:
+        return sorted(found)
+
+    @staticmethod
+    def _ids(found: list[str]) -> list[str]:
+        """The id of each file (its name without .md); raises if two files share one."""
+        seen: dict[str, str] = {}
+        for name in found:
+            doc_id = os.path.basename(name)[: -len(".md")]
+            if doc_id in seen:
                 raise ArchiveError(
-                    f"id {path.stem!r} is also used by {seen[path.stem]}; ids must be unique "
+                    f"id {doc_id!r} is also used by {seen[doc_id]}; ids must be unique "
                     "in the archive: rename one of them",
-                    path=path,
+                    path=Path(name),
                 )
-            seen[path.stem] = path
-        self._paths_by_id = seen
-        return paths
+            seen[doc_id] = name
+        return list(seen)
 
     def refresh(self) -> None:
         """Forget the cached id → file map (files may have been added by others)."""

@@ -136,7 +136,7 @@ def index_entries(
             "entry": DOCUMENT,
             "para": 0,
             "meta": meta.to_json(),
-            "state": f"{meta.path}\t{meta.mtime_ns}\t{meta.size}",
+            "state": f"{meta.path}\t{meta.mtime_ns}\t{meta.size}".encode(),
         }
     ]
     text_name = text_field(field_language(document.language))

@@ -7,7 +7,8 @@ search needs (no text: the archive holds the text, so it is never stored twice).
 
 from __future__ import annotations
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from ..models import TAG_FIELDS
 from .analysis import FIELD_LANGUAGES, make_analyzer
@@ -37,7 +38,9 @@ def build_schema() -> Schema:
         "date": NUMERIC(int, bits=32, sortable=True),
         "date_end": NUMERIC(int, bits=32),
         "meta": STORED,
-        "state": STORED,  # "path\tmtime_ns\tsize" of the file, for incremental updates
+        # "path\tmtime_ns\tsize" of the file (UTF-8), for incremental updates: a column,
+        # read without decompressing each document's stored fields.
+        "state": COLUMN(VarBytesColumn()),
     }
     for language in FIELD_LANGUAGES:
         fields[text_field(language)] = TEXT(analyzer=make_analyzer(language), phrase=True)

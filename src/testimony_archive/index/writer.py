@@ -28,8 +28,9 @@ from .schema import DOCUMENT, build_schema
 BUILD_FILE = "BUILD"
 FORMAT_FILE = "FORMAT"
 # What the entries hold and how (the metadata record's shape, the fields' analysis): an
-# index of another format is rebuilt, not patched. 2: documents' facet values aggregated.
-INDEX_FORMAT = 2
+# index of another format is rebuilt, not patched. 2: documents' facet values aggregated;
+# 3: file states in a column.
+INDEX_FORMAT = 3
 Progress = Callable[[int], None]
 
 
@@ -90,18 +91,13 @@ def schema_is_current(index_dir: Path) -> bool:
 
 
 def indexed_files(index_dir: Path) -> dict[str, tuple[str, FileState]]:
-    """Each indexed document's file and its state when indexed, by id (cheap: the
-    metadata records are not decoded)."""
-    ix = open_index(index_dir)
+    """Each indexed document's file and its state when indexed, by id (cheap: read from
+    a column, the metadata records are not decoded)."""
     files: dict[str, tuple[str, FileState]] = {}
-    with ix.searcher() as searcher:
-        for fields in searcher.documents(entry=DOCUMENT):
-            state = fields.get("state")
-            if state is None:  # an index written before the field existed
-                meta = DocMeta.from_json(fields["meta"])
-                files[meta.id] = (meta.path, FileState(meta.mtime_ns, meta.size))
-                continue
-            path, mtime_ns, size = state.split("\t")
+    with open_index(index_dir).searcher() as searcher:
+        column = searcher.reader().column_reader("state")
+        for docnum in searcher.document_numbers(entry=DOCUMENT):
+            path, mtime_ns, size = column[docnum].decode("utf-8").split("\t")
             doc_id = path.rsplit("/", 1)[-1].removesuffix(".md")  # (no pathlib: 30k of them)
             files[doc_id] = (path, FileState(int(mtime_ns), int(size)))
     return files
@@ -137,16 +133,14 @@ def update_index(
     known = indexed_files(index_dir)
     report = IndexReport()
     changed: list[tuple[Path, FileState]] = []
-    present: set[str] = set()
-    for path in archive.paths():
-        present.add(path.stem)
-        state = FileState.of(path)
-        if known.get(path.stem) == (_relative(archive, path), state):
+    present = archive.file_states()
+    for doc_id, (relative, state) in present.items():
+        if known.get(doc_id) == (relative, state):
             report.unchanged += 1
             if progress:
                 progress(1)
         else:
-            changed.append((path, state))
+            changed.append((archive.root / relative, state))
     gone = [doc_id for doc_id in known if doc_id not in present]
     if not changed and not gone:
         return report
