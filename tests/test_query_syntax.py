@@ -308,3 +308,8 @@ def test_parse_query_never_raises_on_syntax_soup(text: str) -> None:
     for clause in parsed.clauses:
         assert clause.text.strip()
         assert 0 <= clause.slop <= MAX_SLOP
+
+
+def test_brackets_inside_a_phrase_are_dropped() -> None:
+    assert parse_query('")"').clauses == []
+    assert [c.text for c in parse_query('"detained (sic) at"').clauses] == ["detained  sic  at"]

@@ -108,7 +108,8 @@ def _with(clause: Clause, occur: Occur) -> Clause:
 
 def _clause(match: re.Match[str], parsed: ParsedQuery) -> Clause | None:
     if match.group("phrase") is not None:
-        words = match.group("phrase")[1:-1].strip()
+        # Brackets inside quotes mean nothing to a phrase ("(sic)" is the word sic).
+        words = match.group("phrase")[1:-1].replace("(", " ").replace(")", " ").strip()
         if not words:
             return None
         slop = int(match.group("slop") or 0)

@@ -27,7 +27,7 @@ from whoosh.searching import Searcher
 
 from ..errors import IndexMissing, IndexOutdated
 from .snapshot import Snapshot
-from .writer import build_id, index_exists, latest_generation, open_index, schema_is_current
+from .writer import build_id, latest_generation, open_index, schema_is_current
 
 RECHECK_S = 0.2
 
@@ -82,9 +82,13 @@ class IndexHandle:
         now = time.monotonic()
         if checked is not None and checked.folder == folder and now - checked.at < RECHECK_S:
             return checked.version
-        if not index_exists(self.index_dir):
+        try:
+            generation = latest_generation(self.index_dir)  # (cheaper than opening it)
+        except (FileNotFoundError, NotADirectoryError):
+            generation = -1
+        if generation < 0:
             raise IndexMissing(self.index_dir)
-        version = Version(build_id(self.index_dir), latest_generation(self.index_dir))
+        version = Version(build_id(self.index_dir), generation)
         self._checked = _Checked(folder, now, version)
         return version
 

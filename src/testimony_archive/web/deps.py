@@ -1,4 +1,7 @@
-"""Request dependencies: settings, the search service and the interface language."""
+"""Request dependencies: settings, the search service and the interface language.
+
+They are `async` although they never wait: FastAPI runs a plain function in a worker
+thread, and the hop there and back would cost more than the function itself."""
 
 from __future__ import annotations
 
@@ -12,17 +15,22 @@ from .contexts import Chrome
 from .i18n import Translator, choose_language, translator
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_service(request: Request) -> SearchService:
+async def get_service(request: Request) -> SearchService:
     service: SearchService = request.app.state.service
     return service
 
 
-def get_translator(request: Request) -> Translator:
+async def get_translator(request: Request) -> Translator:
+    return translator_for(request)
+
+
+def translator_for(request: Request) -> Translator:
+    """The interface language: ?lang=, then the cookie, then the browser's preference."""
     return translator(
         choose_language(
             request.query_params.get("lang"),
@@ -32,7 +40,7 @@ def get_translator(request: Request) -> Translator:
     )
 
 
-def get_chrome(
+async def get_chrome(
     request: Request, translate: Annotated[Translator, Depends(get_translator)]
 ) -> Chrome:
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")

@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import IndexMissing, IndexOutdated, NotFound, TestimonyError
 from .contexts import Chrome, ErrorPage
-from .deps import get_translator
+from .deps import translator_for
 from .responses import page_response
 
 log = logging.getLogger("testimony_archive.web")
@@ -26,7 +26,7 @@ def _error(
 ) -> Response:
     if _wants_json(request):
         return JSONResponse({"error": message, "details": details or []}, status_code=status)
-    translate = get_translator(request)
+    translate = translator_for(request)
     titles = {
         400: translate.gettext("That request could not be understood"),
         404: translate.gettext("Not found"),
@@ -41,7 +41,7 @@ def _error(
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(TestimonyError)
     async def domain_error(request: Request, error: TestimonyError) -> Response:
-        translate = get_translator(request)
+        translate = translator_for(request)
         if _wants_json(request) and not isinstance(error, IndexMissing):
             return _error(request, error.status_code, error.message)
         if isinstance(error, NotFound):
@@ -63,7 +63,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        translate = get_translator(request)
+        translate = translator_for(request)
         message = (
             translate.gettext("There is no page at this address.")
             if error.status_code == 404
@@ -77,13 +77,13 @@ def install_error_handlers(app: FastAPI) -> None:
             f"{'.'.join(str(part) for part in item.get('loc', ())[1:])}: {item.get('msg', '')}"
             for item in error.errors()
         ]
-        translate = get_translator(request)
+        translate = translator_for(request)
         return _error(request, 400, translate.gettext("Some parameters are not valid."), details)
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, error: Exception) -> Response:
         log.exception("unexpected error on %s", request.url.path)
-        translate = get_translator(request)
+        translate = translator_for(request)
         return _error(
             request, 500, translate.gettext("An unexpected error occurred; it was logged.")
         )

@@ -11,7 +11,7 @@ from .search_state import SearchState
 MAX_QUERY_LENGTH = 2000
 
 
-def search_state(
+async def search_state(  # async: see deps.py
     q: Annotated[
         str,
         Query(
