@@ -36,6 +36,7 @@ from report import growth, headline, render, targets
 from scale import SCALE_VERSION, build_scaled
 from testimony_archive.archive import Archive
 from testimony_archive.index import SearchService
+from testimony_archive.index.writer import index_exists, schema_is_current
 from web import DATASETTE_SETTINGS, LoadPlan, load_datasette, load_ours
 
 
@@ -96,7 +97,9 @@ def prepare(size: int, work: Path, options: argparse.Namespace) -> dict[str, Any
 
 
 def _has_index(work: Path) -> bool:
-    return (work / "var" / "index").is_dir() and any((work / "var" / "index").glob("*.toc"))
+    """An index of this version (one of another format is built again, and measured)."""
+    index_dir = work / "var" / "index"
+    return index_exists(index_dir) and schema_is_current(index_dir)
 
 
 def _save(work: Path, state: dict[str, Any]) -> None:

@@ -97,11 +97,17 @@ class Evaluator:
             return self._phrase(node)
         if isinstance(node, Best):
             children = [self.scores(child) for child in node.children]
-            best = np.maximum.reduce(children) if len(children) > 1 else children[0]
-            if node.tiebreak and len(children) > 1:
-                total = np.add.reduce(children)
-                best = best + node.tiebreak * (total - best)
-            return best.astype(np.float32, copy=False)
+            if len(children) == 1:
+                return children[0]
+            best = children[0].copy()  # (pairwise, in place: stacking them would copy all)
+            for child in children[1:]:
+                np.maximum(best, child, out=best)
+            if node.tiebreak:
+                total = _sum(children)
+                total -= best
+                total *= np.float32(node.tiebreak)
+                best += total
+            return best
         if isinstance(node, Sum):
             return _sum([self.scores(child) for child in node.children])
         if isinstance(node, All):
