@@ -333,6 +333,18 @@ def test_file_states_match_the_files(archive: Archive) -> None:
         assert state == FileState.of(path)
 
 
+def test_file_states_of_an_archive_given_as_a_relative_path(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_file(archive, "2019/t-es-002.md", serialize_document(make_document()))
+    monkeypatch.chdir(archive.root)
+    states = Archive(Path(".")).file_states()
+    assert states["t-es-002"][0] == "documents/2019/t-es-002.md"
+    monkeypatch.chdir(archive.root.parent)
+    relative = Archive(Path(archive.root.name)).file_states()
+    assert relative == states
+
+
 def test_an_empty_or_missing_archive_has_no_documents(tmp_path: Path) -> None:
     missing = Archive(tmp_path / "missing")
     assert missing.paths() == []

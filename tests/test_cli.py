@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from testimony_archive.archive import Archive
@@ -239,3 +240,15 @@ def test_an_index_of_another_format_is_refused_then_rebuilt(
     assert code == 0 and "4 added" in out
     code, out, _ = run(runner, settings, "search", "--json", "agents")
     assert code == 0 and json.loads(out)["total"] > 0
+
+
+def test_an_archive_given_as_a_relative_path(
+    runner: CliRunner, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(runner, settings, "import", "--no-suggest", str(DATA / "records.jsonl"))
+    monkeypatch.chdir(settings.archive_dir)
+    here = Settings(archive_dir=Path("."), var_dir=settings.var_dir)
+    code, out, _ = run(runner, here, "index")
+    assert code == 0 and "4 added" in out
+    code, out, _ = run(runner, here, "index")
+    assert code == 0 and "0 added, 0 updated, 0 removed, 4 unchanged" in out

@@ -4,6 +4,7 @@ the previous index and no process behind."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,32 @@ def test_a_failed_parallel_build_keeps_the_index_and_stops_its_processes(
 def test_build_processes_only_for_large_archives() -> None:
     assert build_processes(PARALLEL_FROM - 1) == 1
     assert 1 <= build_processes(PARALLEL_FROM) <= 4
+
+
+def test_a_parallel_build_that_loses_a_process_keeps_the_old_index(
+    sample: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from whoosh.writing import SegmentWriter
+
+    from testimony_archive.errors import TestimonyError
+
+    archive = Archive(sample.archive_dir)
+    index_dir = tmp_path / "index"
+    rebuild_index(archive, index_dir, procs=1)
+    before = results(sample, index_dir)
+    added = 0
+    real = SegmentWriter.add_document
+
+    def dies_midway(self: SegmentWriter, **fields: object) -> None:
+        nonlocal added
+        added += 1  # counted in each build process (forked with this patch)
+        if added == 40:
+            os._exit(1)  # a build process killed, as by the out-of-memory killer
+        real(self, **fields)
+
+    monkeypatch.setattr(SegmentWriter, "add_document", dies_midway)
+    with pytest.raises(TestimonyError, match="the previous index is kept"):
+        rebuild_index(archive, index_dir, procs=2)
+    monkeypatch.undo()
+    assert multiprocessing.active_children() == []
+    assert results(sample, index_dir) == before

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from testimony_archive.errors import UsageError
+from testimony_archive.errors import IndexMissing, UsageError
 from testimony_archive.index import DocumentHit, ParagraphHit, SearchRequest, SearchService
 
 
@@ -166,17 +166,48 @@ def open_index_files(index_dir: Path) -> int:
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
-def test_close_releases_every_threads_searcher(service: SearchService) -> None:
+def test_searchers_of_ended_threads_and_of_the_service_are_closed(
+    service: SearchService,
+) -> None:
     index_dir = service.handle.index_dir
-    threads = [threading.Thread(target=service.search, args=(SearchRequest(q="agents"),))
-               for _ in range(3)]  # fmt: skip
+    together = threading.Barrier(3)
+
+    def search() -> None:
+        service.search(SearchRequest(q="agents"))
+        together.wait()  # the three threads hold their searchers at the same time
+
+    threads = [threading.Thread(target=search) for _ in range(3)]
     for thread in threads:
         thread.start()
+    for thread in threads:
         thread.join()
-    assert open_index_files(index_dir) >= 3  # one searcher per thread, each with its files
+    per_searcher = open_index_files(index_dir) // 3
+    assert per_searcher >= 1
+    later = threading.Thread(target=service.search, args=(SearchRequest(q="agents"),))
+    later.start()
+    later.join()  # a new thread's first search closes the ended threads' searchers
+    assert open_index_files(index_dir) == per_searcher
     service.close()
     assert open_index_files(index_dir) == 0
     assert service.search(SearchRequest(q="agents")).total > 0  # reopens on demand
+
+
+def test_a_removed_or_changed_document_is_not_found_by_a_reused_searcher(
+    service: SearchService,
+) -> None:
+    from testimony_archive.index import update_index
+
+    def found(q: str) -> set[str]:
+        result = service.search(SearchRequest(q=q, unit="paragraph", limit=100))
+        return {hit.doc for hit in result.hits}  # type: ignore[union-attr]
+
+    assert "t-es-002" in found("golpearon")
+    before = service.search(SearchRequest(q="golpearon")).facets
+    service.archive.path_for("t-es-002").unlink()
+    update_index(service.archive, service.handle.index_dir)
+    assert "t-es-002" not in found("golpearon")
+    after = service.search(SearchRequest(q="golpearon")).facets
+    assert sum(v.count for v in after["language"]) < sum(v.count for v in before["language"])
 
 
 def test_the_index_folder_is_listed_only_when_it_may_have_changed(
@@ -201,3 +232,22 @@ def test_the_index_folder_is_listed_only_when_it_may_have_changed(
     (service.handle.index_dir / "touched").write_text("")  # the folder changes
     service.search(SearchRequest(q="agents"))
     assert len(listed) == 3
+
+
+def test_warm_loads_the_snapshot_and_freezes_it(service: SearchService) -> None:
+    import gc
+
+    gc.unfreeze()
+    service.warm()
+    assert service.handle._snapshots  # built before any visitor's search
+    assert gc.get_freeze_count() > 0
+    gc.unfreeze()
+
+
+def test_warm_without_an_index_is_quiet(tmp_path: Path) -> None:
+    from testimony_archive.archive import Archive
+
+    service = SearchService(Archive(tmp_path / "archive"), tmp_path / "index")
+    service.warm()  # the pages say how to build the index; starting must not fail
+    with pytest.raises(IndexMissing):
+        service.search(SearchRequest(q="agents"))

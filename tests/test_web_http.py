@@ -1313,3 +1313,26 @@ def test_pages_say_how_to_build_a_missing_or_outdated_index(tmp_path: Path) -> N
         api = client.get("/api/search?q=agents")
         assert api.status_code == 503 and "another version" in api.json()["error"]
         assert str(tmp_path) not in api.text + page.text
+
+
+def test_a_damaged_archive_file_is_reported_without_the_servers_paths(tmp_path: Path) -> None:
+    from testimony_archive.archive import Archive
+    from testimony_archive.config import Settings
+    from testimony_archive.index import rebuild_index
+    from testimony_archive.web.app import create_app
+
+    from .conftest import copy_sample_archive
+
+    settings = Settings(archive_dir=copy_sample_archive(tmp_path / "archive"), var_dir=tmp_path)
+    archive = Archive(settings.archive_dir)
+    rebuild_index(archive, settings.index_dir)
+    doc_id = archive.paths()[0].stem
+    path = archive.path_for(doc_id)
+    path.write_text(path.read_text(encoding="utf-8").replace("id:", "id: [", 1), encoding="utf-8")
+    with TestClient(create_app(settings)) as client:
+        page = client.get(f"/documents/{doc_id}")
+        api = client.get(f"/api/documents/{doc_id}")
+    assert page.status_code == api.status_code == 422
+    assert "could not be read from the archive" in page.text
+    assert "could not be read from the archive" in api.json()["error"]
+    assert str(tmp_path) not in page.text + api.text and ".md" not in page.text + api.text

@@ -60,11 +60,14 @@ class Archive:
         the file's state, in file order; raises like `paths`. Quicker than `paths` and a
         stat of each: an incremental index update of a large archive starts with this."""
         found = self._walk()
-        start = len(str(self.root)) + 1
+        # The walk's names start with the documents folder as written (a root of "."
+        # gives "documents/..."), so that prefix is the one to take off.
+        start = len(os.path.join(str(self.documents_dir), ""))
+        folder = self.documents_dir.name + "/"
         states: dict[str, tuple[str, FileState]] = {}
         for doc_id, name in zip(self._ids(found), found, strict=True):
             stat = os.stat(name)
-            relative = name[start:].replace(os.sep, "/")
+            relative = folder + name[start:].replace(os.sep, "/")
             states[doc_id] = (relative, FileState(stat.st_mtime_ns, stat.st_size))
         return states
 

@@ -135,6 +135,7 @@ class SearchService:
             self.search(SearchRequest(q="Chiapas"), cache=False)
         except IndexMissing:
             return  # nothing to load yet: the pages say how to build the index
+        gc.collect()
         gc.freeze()
 
     def close(self) -> None:

@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh.reading import ReaderClosed
@@ -40,10 +40,14 @@ class Version:
     generation: int
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity
 class _ThreadState:
+    """One thread's searcher, and the index it reads."""
+
     build: str
+    generation: int
     searcher: Searcher
+    thread: threading.Thread = field(default_factory=threading.current_thread)
 
 
 @dataclass(frozen=True)
@@ -67,9 +71,8 @@ class IndexHandle:
     @contextmanager
     def searcher(self) -> Iterator[tuple[Searcher, Snapshot]]:
         """A current searcher of this thread, and the snapshot of its generation."""
-        version = self.version()
-        searcher = self._current(version)
-        yield searcher, self._snapshot(version, searcher)
+        state = self._current(self.version())
+        yield state.searcher, self._snapshot(state)
 
     def version(self) -> Version:
         """The index the folder holds now (raises IndexMissing if there is none)."""
@@ -96,37 +99,67 @@ class IndexHandle:
         """Make the next search check the folder in full."""
         self._checked = None
 
-    def _current(self, version: Version) -> Searcher:
+    def _current(self, version: Version) -> _ThreadState:
         state: _ThreadState | None = getattr(self._local, "state", None)
-        if state is not None and state.build == version.build:
-            if state.searcher.reader().generation() != version.generation:
-                state.searcher = state.searcher.refresh()
-            return state.searcher
-        if state is not None:  # the index was rebuilt
+        if state is not None and (state.build, state.generation) == (
+            version.build,
+            version.generation,
+        ):
+            return state
+        # A new generation, or a rebuilt index: a fresh searcher. (Whoosh's refresh()
+        # reuses the readers of unchanged segments with their old deletions, so a
+        # removed or re-indexed document would still be found.)
+        if state is not None:
             self._local.state = None
-            _close(state.searcher)
-            with self._lock:
-                self._states.remove(state)
+            self._drop([state])
+        self._drop_finished_threads()
         if not schema_is_current(self.index_dir):
             raise IndexOutdated(self.index_dir)
-        state = _ThreadState(version.build, open_index(self.index_dir).searcher())
+        state = self._open()
         with self._lock:
             self._states.append(state)
         self._local.state = state
-        return state.searcher
+        if (state.build, state.generation) != (version.build, version.generation):
+            self.forget_version()  # the index changed since the last check: look again
+        return state
 
-    def _snapshot(self, version: Version, searcher: Searcher) -> Snapshot:
-        key = Version(version.build, searcher.reader().generation())
+    def _open(self) -> _ThreadState:
+        """A searcher, and the build it reads (the build file is read before and after
+        opening: a rebuild swapped in meanwhile means opening again)."""
+        while True:
+            before = build_id(self.index_dir)
+            searcher = open_index(self.index_dir).searcher()
+            if build_id(self.index_dir) == before:
+                return _ThreadState(before, searcher.reader().generation(), searcher)
+            _close(searcher)
+
+    def _drop_finished_threads(self) -> None:
+        """Close the searchers of threads that have ended (a server's pool ends idle
+        threads and starts new ones: their files must not pile up)."""
+        with self._lock:
+            finished = [state for state in self._states if not state.thread.is_alive()]
+        self._drop(finished)
+
+    def _drop(self, states: list[_ThreadState]) -> None:
+        with self._lock:
+            self._states = [state for state in self._states if state not in states]
+        for state in states:
+            _close(state.searcher)
+
+    def _snapshot(self, state: _ThreadState) -> Snapshot:
+        key = Version(state.build, state.generation)
         snapshot = self._snapshots.get(key)
         if snapshot is None:
             with self._lock:
                 snapshot = self._snapshots.get(key)
                 if snapshot is None:
-                    snapshot = Snapshot.build(searcher)
+                    snapshot = Snapshot.build(state.searcher)
                     self._snapshots = {key: snapshot}  # older generations are not needed
                     # What is loaded now lives until the index changes: out of the
                     # cyclic garbage collector's sight, whose full passes over it would
-                    # stall every thread (0.1 s and more for a large archive).
+                    # stall every thread (0.1 s and more for a large archive). Garbage
+                    # is collected first, so that none is kept for good.
+                    gc.collect()
                     gc.freeze()
         return snapshot
 

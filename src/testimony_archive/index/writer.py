@@ -21,7 +21,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
 from ..archive import Archive, FileState
-from ..errors import ArchiveError
+from ..errors import ArchiveError, TestimonyError
 from .entries import DocMeta, build_meta, index_entries
 from .schema import DOCUMENT, build_schema
 
@@ -227,6 +227,14 @@ def rebuild_index(
         _cancel(writer)
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    written = _entry_count(staging)
+    if written != report.added + report.paragraphs:  # a build process died
+        shutil.rmtree(staging, ignore_errors=True)
+        raise TestimonyError(
+            f"the index build wrote {written} of {report.added + report.paragraphs} entries "
+            "(a build process stopped early); the previous index is kept: run "
+            "'testimony index --rebuild' again"
+        )
     _swap(staging, index_dir)
     return report
 
@@ -238,6 +246,12 @@ def _cancel(writer: SegmentWriter) -> None:
         task.terminate()
         task.join()
     writer.cancel()
+
+
+def _entry_count(index_dir: Path) -> int:
+    with open_index(index_dir).reader() as reader:
+        count: int = reader.doc_count_all()
+    return count
 
 
 def _swap(staging: Path, index_dir: Path) -> None:

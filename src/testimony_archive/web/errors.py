@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import IndexMissing, IndexOutdated, NotFound, TestimonyError
+from ..errors import ArchiveError, IndexMissing, IndexOutdated, NotFound, TestimonyError
 from .contexts import Chrome, ErrorPage
 from .deps import translator_for
 from .responses import page_response
@@ -42,11 +42,18 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(TestimonyError)
     async def domain_error(request: Request, error: TestimonyError) -> Response:
         translate = translator_for(request)
+        # The server's folders are never named to the visitor, in pages or JSON: an
+        # archive or index error is logged with its path and told without it.
+        if isinstance(error, ArchiveError):
+            log.error("%s %s: %s", request.method, request.url.path, error.message)
+            message = translate.gettext(
+                "This document could not be read from the archive; the server's log says why."
+            )
+            return _error(request, error.status_code, message)
         if _wants_json(request) and not isinstance(error, IndexMissing):
             return _error(request, error.status_code, error.message)
         if isinstance(error, NotFound):
             return _error(request, 404, translate.gettext("There is no page at this address."))
-        # (The server's folders are not named to the visitor, in pages or JSON.)
         if isinstance(error, IndexOutdated):
             message = translate.gettext(
                 "The search index was built by another version of Testimony Archive: "
