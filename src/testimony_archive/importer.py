@@ -1,4 +1,5 @@
-"""Import documents into the archive from JSONL, CSV, Markdown and plain-text files.
+"""Import documents into the archive from JSONL, CSV, Markdown, plain-text, Word and PDF
+files.
 
 Each record is checked completely before its file is written, and written atomically, so
 a bad record never leaves a half-written file. A re-run is idempotent: a record whose id
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .archive import Archive, validate_tags
 from .document_file import parse_document
+from .document_text import ExtractedText, docx_text, pdf_text
 from .errors import ArchiveError, UsageError
 from .interchange import normalise_text, record_to_document
 from .models import Document
@@ -26,7 +28,7 @@ from .suggestions import with_suggestions
 if TYPE_CHECKING:
     from .tagging import Tagger
 
-SUPPORTED = (".jsonl", ".csv", ".md", ".txt")
+SUPPORTED = (".jsonl", ".csv", ".md", ".txt", ".docx", ".pdf")
 Progress = Callable[[int], None]
 
 
@@ -81,6 +83,10 @@ def read_candidates(path: Path, archive: Archive) -> Iterator[Candidate]:
         )
     elif suffix == ".md":
         yield _guard(str(path), lambda: _markdown(path))
+    elif suffix == ".docx":
+        yield _guard(str(path), lambda: _from_text(path, docx_text(path)))
+    elif suffix == ".pdf":
+        yield _guard(str(path), lambda: _from_text(path, pdf_text(path)))
     else:
         yield _guard(str(path), lambda: _plain_text(path))
 
@@ -139,9 +145,20 @@ def _markdown(path: Path) -> Document:
 
 
 def _plain_text(path: Path) -> Document:
-    body = normalise_text(path.read_text(encoding="utf-8"))
+    body = path.read_text(encoding="utf-8")
+    return _from_text(path, ExtractedText(None, body))
+
+
+def _from_text(path: Path, extracted: ExtractedText) -> Document:
+    """A testimony named after its file (its id a slug of the file name, its title the
+    file's own title where it has one)."""
     slug = re.sub(r"[^a-z0-9._-]+", "-", path.stem.lower()).strip("-._")[:100] or "document"
-    record = {"id": slug, "kind": "testimony", "title": path.stem, "text": body}
+    record = {
+        "id": slug,
+        "kind": "testimony",
+        "title": extracted.title or path.stem,
+        "text": normalise_text(extracted.body),
+    }
     return record_to_document(record, where=str(path))
 
 
