@@ -73,7 +73,8 @@ def write_docx(path: Path) -> Path:
     document.core_properties.title = "Testimony of R., Tapachula"
     document.add_paragraph("They took us from the bus at the checkpoint.")
     document.add_paragraph("")
-    document.add_paragraph("An agent asked for 500 pesos to let us go.")
+    document.add_paragraph("An agent asked for 500 pesos").add_run().add_break()
+    document.paragraphs[-1].add_run("to let us go.")
     table = document.add_table(rows=1, cols=2)
     table.rows[0].cells[0].text = "Date"
     table.rows[0].cells[1].text = "March 2019"
@@ -87,7 +88,7 @@ def test_word_paragraphs_and_title(tmp_path: Path) -> None:
     assert extracted.title == "Testimony of R., Tapachula"
     assert extracted.body.split("\n\n") == [
         "They took us from the bus at the checkpoint.",
-        "An agent asked for 500 pesos to let us go.",
+        "An agent asked for 500 pesos to let us go.",  # one paragraph, across a line break
         "Date | March 2019",
         "We were deported to Guatemala the next day.",
     ]

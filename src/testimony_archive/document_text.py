@@ -39,7 +39,7 @@ def docx_text(path: Path) -> ExtractedText:
                 cells = list(dict.fromkeys(_clean(cell.text) for cell in row.cells))
                 paragraphs.append(" | ".join(cell for cell in cells if cell))
         else:
-            paragraphs.extend(_clean(line) for line in block.text.split("\n"))
+            paragraphs.append(_clean(block.text))  # a line break inside stays inside
     body = "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
     if not body:
         raise ArchiveError("the Word file has no text", path=path)
