@@ -41,6 +41,14 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(archive_dir=copy_sample_archive(root / "archive"), var_dir=root / "var")
 
 
+def indexed_once(sample: Settings, tmp_path: Path) -> tuple[Archive, Path, list[object]]:
+    """The sample indexed by one process, and its results for QUERIES."""
+    archive = Archive(sample.archive_dir)
+    index_dir = tmp_path / "index"
+    rebuild_index(archive, index_dir, procs=1)
+    return archive, index_dir, results(sample, index_dir)
+
+
 def test_a_parallel_build_gives_the_same_results(sample: Settings, tmp_path: Path) -> None:
     archive = Archive(sample.archive_dir)
     single = rebuild_index(archive, tmp_path / "one", procs=1)
@@ -55,10 +63,7 @@ def test_a_parallel_build_gives_the_same_results(sample: Settings, tmp_path: Pat
 def test_a_failed_parallel_build_keeps_the_index_and_stops_its_processes(
     sample: Settings, tmp_path: Path
 ) -> None:
-    archive = Archive(sample.archive_dir)
-    index_dir = tmp_path / "index"
-    rebuild_index(archive, index_dir, procs=1)
-    before = results(sample, index_dir)
+    archive, index_dir, before = indexed_once(sample, tmp_path)
     seen = 0
 
     def interrupt(step: int) -> None:
@@ -86,10 +91,7 @@ def test_a_parallel_build_that_loses_a_process_keeps_the_old_index(
 
     from testimony_archive.errors import TestimonyError
 
-    archive = Archive(sample.archive_dir)
-    index_dir = tmp_path / "index"
-    rebuild_index(archive, index_dir, procs=1)
-    before = results(sample, index_dir)
+    archive, index_dir, before = indexed_once(sample, tmp_path)
     added = 0
     real = SegmentWriter.add_document
 

@@ -21,6 +21,11 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from testimony_archive.archive import Archive
+from testimony_archive.config import Settings
+from testimony_archive.index import rebuild_index
+from testimony_archive.web.app import create_app
+
 REPO = Path(__file__).resolve().parents[1]
 DOCUMENTS = REPO / "archive" / "documents"
 BASE_URL = "http://testserver"
@@ -1292,15 +1297,15 @@ def test_the_json_endpoints_are_json_even_on_errors(http: TestClient) -> None:
 # --------------------------------------------------------------------------- the index missing
 
 
-def test_pages_say_how_to_build_a_missing_or_outdated_index(tmp_path: Path) -> None:
-    from testimony_archive.archive import Archive
-    from testimony_archive.config import Settings
-    from testimony_archive.index import rebuild_index
-    from testimony_archive.web.app import create_app
-
+def own_sample(tmp_path: Path) -> Settings:
+    """A copy of the sample archive of one test's own, not yet indexed."""
     from .conftest import copy_sample_archive
 
-    settings = Settings(archive_dir=copy_sample_archive(tmp_path / "archive"), var_dir=tmp_path)
+    return Settings(archive_dir=copy_sample_archive(tmp_path / "archive"), var_dir=tmp_path)
+
+
+def test_pages_say_how_to_build_a_missing_or_outdated_index(tmp_path: Path) -> None:
+    settings = own_sample(tmp_path)
     with TestClient(create_app(settings)) as client:
         page = client.get("/search?q=agents")
         assert page.status_code == 503 and "has not been built yet" in page.text
@@ -1316,14 +1321,7 @@ def test_pages_say_how_to_build_a_missing_or_outdated_index(tmp_path: Path) -> N
 
 
 def test_a_damaged_archive_file_is_reported_without_the_servers_paths(tmp_path: Path) -> None:
-    from testimony_archive.archive import Archive
-    from testimony_archive.config import Settings
-    from testimony_archive.index import rebuild_index
-    from testimony_archive.web.app import create_app
-
-    from .conftest import copy_sample_archive
-
-    settings = Settings(archive_dir=copy_sample_archive(tmp_path / "archive"), var_dir=tmp_path)
+    settings = own_sample(tmp_path)
     archive = Archive(settings.archive_dir)
     rebuild_index(archive, settings.index_dir)
     doc_id = archive.paths()[0].stem
