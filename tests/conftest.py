@@ -10,14 +10,18 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from testimony_archive.access import ANONYMOUS, Viewer, readable
 from testimony_archive.archive import Archive
 from testimony_archive.config import Settings
 from testimony_archive.importer import import_paths
-from testimony_archive.index import SearchService, rebuild_index
+from testimony_archive.index import WhooshIndex, rebuild_index
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+ADMIN = Viewer.administrator("tests")
+PUBLIC = readable(ANONYMOUS)  # what anonymous visitors may read
+EVERY_LEVEL = readable(ADMIN)
 
 
 @pytest.fixture
@@ -35,11 +39,12 @@ def archive(settings: Settings) -> Archive:
 
 
 @pytest.fixture
-def service(archive: Archive, settings: Settings) -> Iterator[SearchService]:
+def backend(archive: Archive, settings: Settings) -> Iterator[WhooshIndex]:
+    """The Whoosh search backend over an index of tests/data/records.jsonl."""
     rebuild_index(archive, settings.index_dir)
-    service = SearchService(archive, settings.index_dir)
-    yield service
-    service.close()
+    backend = WhooshIndex(archive, settings.index_dir)
+    yield backend
+    backend.close()
 
 
 @pytest.fixture(scope="session")

@@ -27,18 +27,22 @@ def test_import_creates_the_archive_and_reports_counts(
     code, out, _ = run(runner, settings, "import", str(DATA / "records.jsonl"))
     assert code == 0
     assert "Imported 4, skipped 0" in out
-    assert sorted(path.stem for path in settings.documents_dir.rglob("*.md")) == [
+    assert sorted(path.stem for path in (settings.archive_dir / "documents").rglob("*.md")) == [
         "r-en-003", "r-es-004", "t-en-001", "t-es-002",
     ]  # fmt: skip
 
 
 def test_import_twice_is_idempotent(runner: CliRunner, settings: Settings) -> None:
     run(runner, settings, "import", str(DATA / "records.jsonl"))
-    before = {path: path.read_bytes() for path in settings.documents_dir.rglob("*.md")}
+    before = {
+        path: path.read_bytes() for path in (settings.archive_dir / "documents").rglob("*.md")
+    }
     code, out, _ = run(runner, settings, "import", "--json", str(DATA / "records.jsonl"))
     assert code == 0
     assert json.loads(out)["skipped"] == 4
-    assert {path: path.read_bytes() for path in settings.documents_dir.rglob("*.md")} == before
+    assert {
+        path: path.read_bytes() for path in (settings.archive_dir / "documents").rglob("*.md")
+    } == before
 
 
 def test_bad_records_fail_alone_with_reasons(runner: CliRunner, settings: Settings) -> None:
@@ -57,8 +61,8 @@ def test_bad_records_fail_alone_with_reasons(runner: CliRunner, settings: Settin
         "field 'text'",
     ):
         assert expected in reasons
-    assert [path.stem for path in settings.documents_dir.rglob("*.md")] == ["ok-005"]
-    assert not list(settings.documents_dir.rglob(".*"))  # no temp files left behind
+    assert [path.stem for path in (settings.archive_dir / "documents").rglob("*.md")] == ["ok-005"]
+    assert not list((settings.archive_dir / "documents").rglob(".*"))  # no temp files left behind
 
 
 def test_import_of_a_changed_text_under_an_existing_id_fails(
@@ -76,7 +80,10 @@ def test_import_of_a_changed_text_under_an_existing_id_fails(
     code, _, err = run(runner, settings, "import", str(changed))
     assert code == 2
     assert "already in the archive with a different text" in err
-    assert "checkpoint near Huixtla" in (settings.documents_dir / "t-en-001.md").read_text()
+    assert (
+        "checkpoint near Huixtla"
+        in ((settings.archive_dir / "documents") / "t-en-001.md").read_text()
+    )
 
 
 def test_missing_file_is_a_usage_error(runner: CliRunner, settings: Settings) -> None:
@@ -197,7 +204,7 @@ def test_export_round_trip(runner: CliRunner, settings: Settings, tmp_path: Path
 
 def test_validate_reports_a_tampered_body(runner: CliRunner, settings: Settings) -> None:
     run(runner, settings, "import", str(DATA / "records.jsonl"))
-    path = settings.documents_dir / "t-es-002.md"
+    path = (settings.archive_dir / "documents") / "t-es-002.md"
     path.write_text(
         path.read_text(encoding="utf-8").replace("golpearon", "empujaron"), encoding="utf-8"
     )

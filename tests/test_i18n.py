@@ -13,9 +13,9 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_keywords, parse_mapping_cfg
 from babel.messages.pofile import read_po
 
+from testimony_archive.i18n import KIND_LABELS, translator
 from testimony_archive.notes import Note
-from testimony_archive.web.document_view import KIND_LABELS
-from testimony_archive.web.i18n import choose_language, translator
+from testimony_archive.web.i18n import choose_language
 
 REPO = Path(__file__).resolve().parents[1]
 SPANISH_PO = REPO / "src" / "testimony_archive" / "locale" / "es" / "LC_MESSAGES" / "messages.po"

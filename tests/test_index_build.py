@@ -11,20 +11,22 @@ import pytest
 
 from testimony_archive.archive import Archive
 from testimony_archive.config import Settings
-from testimony_archive.index import SearchRequest, SearchService, rebuild_index
+from testimony_archive.index import SearchRequest, WhooshIndex, rebuild_index
 from testimony_archive.index.writer import PARALLEL_FROM, build_processes, open_index
 
-from .conftest import copy_sample_archive
+from .conftest import PUBLIC, copy_sample_archive
 
 QUERIES = ["agents", "golpearon migrantes", '"immigration agents"', "deport*", "Chiapas"]
 
 
 def results(settings: Settings, index_dir: Path) -> list[object]:
-    service = SearchService(Archive(settings.archive_dir), index_dir)
+    service = WhooshIndex(Archive(settings.archive_dir), index_dir)
     try:
         found = []
         for q in QUERIES:
-            result = service.search(SearchRequest(q=q, unit="paragraph", limit=50), cache=False)
+            result = service.search(
+                SearchRequest(q=q, unit="paragraph", limit=50), PUBLIC, cache=False
+            )
             found.append(
                 (result.total, [(h.doc, h.para, round(h.score, 4)) for h in result.hits],
                  {name: [(v.value, v.count) for v in values]

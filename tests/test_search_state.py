@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
 
+from testimony_archive.index import SearchRequest
 from testimony_archive.web.search_state import SearchState
 
 
@@ -14,43 +15,45 @@ def query(url: str) -> list[tuple[str, str]]:
 
 def test_defaults_are_left_out() -> None:
     assert SearchState().url() == "/search"
-    assert SearchState(q="agents", page=1, sort="relevance").url() == "/search?q=agents"
+    assert (
+        SearchState(SearchRequest(q="agents", page=1, sort="relevance")).url() == "/search?q=agents"
+    )
 
 
 def test_parameters_keep_one_order_whatever_is_changed() -> None:
-    state = SearchState(q="agents", year=2019, page=3)
+    state = SearchState(SearchRequest(q="agents", year=2019, page=3))
     assert query(state.url(location="MX")) == [
         ("q", "agents"),
         ("location", "MX"),
         ("year", "2019"),
     ]
     assert query(state.url(location="MX", sort="date")) == query(
-        SearchState(q="agents", location="MX", year=2019, sort="date").url()
+        SearchState(SearchRequest(q="agents", location="MX", year=2019, sort="date")).url()
     )
 
 
 def test_a_change_goes_back_to_page_one_unless_a_page_is_given() -> None:
-    state = SearchState(q="agents", page=4)
+    state = SearchState(SearchRequest(q="agents", page=4))
     assert ("page", "4") in query(state.url(page=4))
     assert "page" not in dict(query(state.url(sort="date")))
     assert state.params()["page"] == 4
 
 
 def test_toggle_sets_then_removes_a_filter() -> None:
-    state = SearchState(q="agents", location="MX")
+    state = SearchState(SearchRequest(q="agents", location="MX"))
     assert dict(query(state.toggle("location", "MX"))) == {"q": "agents"}
     assert dict(query(state.toggle("location", "GT")))["location"] == "GT"
     assert dict(query(state.toggle("year", "2020")))["year"] == "2020"
 
 
 def test_url_names_and_booleans() -> None:
-    state = SearchState(q="x", date_from="2019", confirmed_only=True)
+    state = SearchState(SearchRequest(q="x", date_from="2019", confirmed_only=True))
     assert query(state.url()) == [("q", "x"), ("from", "2019"), ("confirmed", "true")]
     assert dict(query(state.url(confirmed=False))) == {"q": "x", "from": "2019"}
     assert dict(query(state.url(to="2020")))["to"] == "2020"
 
 
 def test_params_are_a_copy() -> None:
-    state = SearchState(q="agents")
+    state = SearchState(SearchRequest(q="agents"))
     state.params()["q"] = "changed"
     assert state.params() == {"q": "agents"}

@@ -10,9 +10,9 @@ from testimony_archive.archive import Archive
 from testimony_archive.cli import cli
 from testimony_archive.config import Settings
 from testimony_archive.history import History
-from testimony_archive.index import SearchRequest, SearchService
+from testimony_archive.index import SearchRequest, WhooshIndex
 
-from .conftest import DATA, cli_args
+from .conftest import DATA, PUBLIC, cli_args
 
 
 def run(runner: CliRunner, settings: Settings, *args: str) -> tuple[int, str, str]:
@@ -29,7 +29,7 @@ def test_add_a_paragraph_tag_changes_the_file_the_history_and_the_index(
     runner: CliRunner, settings: Settings
 ) -> None:
     setup(runner, settings)
-    path = settings.documents_dir / "r-en-003.md"
+    path = (settings.archive_dir / "documents") / "r-en-003.md"
     body_before = path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
     code, out, _ = run(
         runner,
@@ -56,8 +56,8 @@ def test_add_a_paragraph_tag_changes_the_file_the_history_and_the_index(
         ("Ana", "add", 3, "torture.deprivation", (), ("torture.deprivation",), "manual"),
         ("Ana", "add", 3, "detention-staff", (), ("detention-staff",), "manual"),
     ]
-    service = SearchService(Archive(settings.archive_dir), settings.index_dir)
-    found = service.search(SearchRequest(abuse_type="torture", unit="paragraph"))
+    service = WhooshIndex(Archive(settings.archive_dir), settings.index_dir)
+    found = service.search(SearchRequest(abuse_type="torture", unit="paragraph"), PUBLIC)
     service.close()
     assert ("r-en-003", 3) in [(hit.doc, hit.para) for hit in found.hits]  # type: ignore[union-attr]
 

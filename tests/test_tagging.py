@@ -235,7 +235,7 @@ def test_suggest_batch_uses_the_document_as_context(tmp_path: Path, tagger: Tagg
         json.dumps({"doc": "wpa-1", "para": 2, "text": "De overseer whupped us."}),
         json.dumps({"doc": "missing", "para": 1, "text": "Police tortured detainees."}),
     ]
-    rows = {row["doc"]: row for row in suggest_batch(tagger, archive, lines)}
+    rows = {row["doc"]: row for row in suggest_batch(tagger, archive.get, lines)}
     assert rows["rep-1"]["locations"] == ["MX"]
     assert rows["rep-1"]["para"] == 2 and rows["rep-1"]["text"] == "Police tortured detainees."
     assert set(rows["wpa-1"]["locations"]) == {"US-GA", "US"}
@@ -248,7 +248,7 @@ def test_suggest_batch_uses_the_document_as_context(tmp_path: Path, tagger: Tagg
 def test_suggest_batch_names_a_bad_line(tmp_path: Path, tagger: Tagger, line: str) -> None:
     lines = [json.dumps({"doc": "x", "para": 1, "text": "Police beat him."}), line]
     with pytest.raises(UsageError, match="line 2"):
-        list(suggest_batch(tagger, Archive(tmp_path / "archive"), lines))
+        list(suggest_batch(tagger, Archive(tmp_path / "archive").get, lines))
 
 
 @pytest.mark.parametrize("text", ["", "   ", "...", "ÀÉÎ ÕÜ 123", "a" * 5000])
@@ -287,7 +287,7 @@ def test_dev_set_score(tmp_path: Path, tagger: Tagger) -> None:
     archive = Archive(tmp_path / "archive")
     assert not import_paths(archive, corpora).failed
     lines = gold_path.read_text(encoding="utf-8").splitlines()
-    predictions = list(suggest_batch(tagger, archive, lines))
+    predictions = list(suggest_batch(tagger, archive.get, lines))
     gold = [json.loads(line) for line in lines if line.strip()]
     report, missing, _dropped, _summary = _load_scorer().score_tagging(predictions, gold)
     assert missing == 0

@@ -113,9 +113,7 @@ def test_suggestions_show_the_words_that_led_to_them(
 ) -> None:
     from testimony_archive.tag_editing import TagEditor
 
-    editor = TagEditor(
-        Archive(settings.archive_dir), History(settings.instance_db), settings.index_dir, "x"
-    )
+    editor = TagEditor(Archive(settings.archive_dir), History(settings.instance_db), "x")
     editor.change("t-en-001", "suggest", ["torture.electric-shock"], 3)
     page = editing_client.get("/documents/t-en-001")
     assert "(suggested: “shocked" in page.text or "(suggested: “taser" in page.text

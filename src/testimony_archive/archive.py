@@ -16,7 +16,8 @@ from pathlib import Path
 
 from .document_file import ID_PATTERN, parse_document, serialize_document
 from .errors import ArchiveError, NotFound
-from .models import TAG_FIELDS, Document, TagSet
+from .fields import TAG_FIELDS
+from .models import Document, TagSet
 from .vocabulary import Vocabulary, load_vocabulary
 
 
@@ -34,16 +35,25 @@ class FileState:
 
 
 class Archive:
-    def __init__(self, root: Path, vocabulary: Vocabulary | None = None) -> None:
+    """The record: its files, read and checked, and written atomically.
+
+    `get` returns any document, whatever its access level: the record's reader is not a
+    door. The CLI and the web pages read documents through `SearchService`, which asks
+    the access policy (`access`) first."""
+
+    def __init__(
+        self, root: Path, vocabulary: Vocabulary | None = None, cache_dir: Path | None = None
+    ) -> None:
         self.root = root
         self.documents_dir = root / "documents"
+        self.cache_dir = cache_dir  # derived data of the vocabulary (place tables)
         self._vocabulary = vocabulary
         self._paths_by_id: dict[str, Path] | None = None
 
     @property
     def vocabulary(self) -> Vocabulary:
         if self._vocabulary is None:
-            self._vocabulary = load_vocabulary(self.root / "vocabulary")
+            self._vocabulary = load_vocabulary(self.root / "vocabulary", self.cache_dir)
         return self._vocabulary
 
     # -- reading -----------------------------------------------------------------------

@@ -2,27 +2,16 @@
 
 A citation names who and what (witness pseudonym or source, title, kind, date), where
 (document id and paragraph number), which version (the SHA-256 of the archived text) and
-how to find it again (a permalink to the paragraph).
+how to find it again (a permalink to the paragraph). It is made from the document as
+the reader may see it (`access.redact`), in the reader's language (gettext catalogs).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .i18n import Translator
 from .models import Document
-
-KIND_LABELS = {
-    "en": {"testimony": "testimony", "report_excerpt": "report excerpt"},
-    "es": {"testimony": "testimonio", "report_excerpt": "extracto de informe"},
-}
-WORDS = {
-    "en": {"paragraph": "paragraph", "document": "Testimony Archive document", "undated": "n.d."},
-    "es": {
-        "paragraph": "párrafo",
-        "document": "documento del Testimony Archive",
-        "undated": "s. f.",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -39,17 +28,16 @@ def permalink(base_url: str, doc_id: str, para: int | None = None) -> str:
     return f"{url}#p{para}" if para is not None else url
 
 
-def cite(document: Document, para: int, base_url: str, language: str = "en") -> Citation:
-    words = WORDS.get(language, WORDS["en"])
-    kinds = KIND_LABELS.get(language, KIND_LABELS["en"])
+def cite(document: Document, para: int, base_url: str, translate: Translator) -> Citation:
+    _ = translate.gettext
     who = _who(document)
     link = permalink(base_url, document.id, para)
     parts = [
         *([who] if who else []),
         f"“{document.title}”",
-        kinds.get(document.kind, document.kind),
-        str(document.date) if document.date else words["undated"],
-        f"{words['document']} {document.id}, {words['paragraph']} {para}",
+        translate.kind(document.kind).lower(),  # inside a sentence (English and Spanish)
+        str(document.date) if document.date else _("n.d."),
+        f"{_('Testimony Archive document')} {document.id}, {_('paragraph')} {para}",
         f"SHA-256 {document.sha256}",
         link,
     ]

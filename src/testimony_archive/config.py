@@ -42,8 +42,9 @@ class Settings:
         return self.var_dir / "instance.sqlite"
 
     @property
-    def documents_dir(self) -> Path:
-        return self.archive_dir / "documents"
+    def cache_dir(self) -> Path:
+        """Derived data that is quicker to read than to compute (the place tables)."""
+        return self.var_dir / "cache"
 
     def with_paths(self, archive_dir: Path | None = None, var_dir: Path | None = None) -> Settings:
         return replace(

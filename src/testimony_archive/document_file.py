@@ -15,10 +15,10 @@ import yaml
 
 from .dates import PartialDate, parse_date
 from .errors import ArchiveError
+from .fields import TAG_FIELDS
 from .models import (
     ACCESS_LEVELS,
     KINDS,
-    TAG_FIELDS,
     Document,
     Incident,
     Segment,

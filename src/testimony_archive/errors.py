@@ -32,6 +32,13 @@ class NotFound(TestimonyError):
     exit_code = 2
 
 
+class Forbidden(TestimonyError):
+    """The viewer may not do this (the access policy said no)."""
+
+    status_code = 403
+    exit_code = 2
+
+
 class ArchiveError(TestimonyError):
     """A file of the archive (or an input file) is invalid.
 

@@ -20,7 +20,8 @@ from typing import Any
 from .dates import parse_loose_date
 from .document_file import document_from_mapping, document_to_mapping
 from .errors import ArchiveError
-from .models import TAG_FIELDS, Document, body_sha256
+from .fields import TAG_FIELDS
+from .models import Document, body_sha256
 from .places import Places
 
 RECORD_KEYS = (

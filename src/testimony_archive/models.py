@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .dates import PartialDate
+from .fields import TAG_FIELDS
 
 Kind = Literal["testimony", "report_excerpt"]
 Access = Literal["public", "restricted"]
 KINDS: tuple[Kind, ...] = ("testimony", "report_excerpt")
 ACCESS_LEVELS: tuple[Access, ...] = ("public", "restricted")
-TAG_FIELDS = ("locations", "abuse_types", "perpetrators")
 
 
 def body_sha256(body: str) -> str:

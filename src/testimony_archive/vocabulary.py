@@ -108,8 +108,11 @@ class Vocabulary:
         return self.thesaurus(tag_field).label(value, language)
 
 
-def load_vocabulary(archive_vocabulary_dir: Path | None = None) -> Vocabulary:
-    """The built-in vocabulary, extended by an archive's `vocabulary/*.yaml` files."""
+def load_vocabulary(
+    archive_vocabulary_dir: Path | None = None, cache_dir: Path | None = None
+) -> Vocabulary:
+    """The built-in vocabulary, extended by an archive's `vocabulary/*.yaml` files; the
+    place registry keeps its compact tables in `cache_dir` (see `Places`)."""
     abuse_types = Thesaurus("abuse_types")
     perpetrators = Thesaurus("perpetrators")
     for thesaurus, name in ((abuse_types, "abuse-types.yaml"), (perpetrators, "perpetrators.yaml")):
@@ -133,7 +136,7 @@ def load_vocabulary(archive_vocabulary_dir: Path | None = None) -> Vocabulary:
                 raise ArchiveError("a vocabulary file holds a list or a mapping", path=path)
     for thesaurus in (abuse_types, perpetrators):
         _check_labels(thesaurus)
-    return Vocabulary(abuse_types, perpetrators)
+    return Vocabulary(abuse_types, perpetrators, Places(cache_dir))
 
 
 def _read_yaml(path: Path) -> Any:

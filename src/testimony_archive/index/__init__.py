@@ -1,23 +1,45 @@
-"""The search seam. Everything outside this package searches through these names, so a
-second backend (PostgreSQL full-text search, OpenSearch) can be added behind them."""
+"""The search seam. Everything outside this package searches through these names (a test
+holds every other module to it), so that a second backend, PostgreSQL full-text search,
+can be added behind `SearchBackend` beside the embedded Whoosh index."""
 
-from .search import (
+from .backend import Progress, Readable, SearchBackend
+from .entries import DocMeta
+from .highlight import Span, mark, snippet
+from .request import MAX_LIMIT, SORTS, UNITS, SearchRequest, Sort, Unit
+from .results import (
+    Counts,
     DocumentHit,
+    FacetValue,
+    HighlightTerms,
     ParagraphHit,
-    SearchRequest,
     SearchResult,
-    SearchService,
 )
+from .whoosh_index import WhooshIndex
 from .writer import IndexReport, index_exists, rebuild_index, update_index
 
 __all__ = [
+    "MAX_LIMIT",
+    "SORTS",
+    "UNITS",
+    "Counts",
+    "DocMeta",
     "DocumentHit",
+    "FacetValue",
+    "HighlightTerms",
     "IndexReport",
     "ParagraphHit",
+    "Progress",
+    "Readable",
+    "SearchBackend",
     "SearchRequest",
     "SearchResult",
-    "SearchService",
+    "Sort",
+    "Span",
+    "Unit",
+    "WhooshIndex",
     "index_exists",
+    "mark",
     "rebuild_index",
+    "snippet",
     "update_index",
 ]

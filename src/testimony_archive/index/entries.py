@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..archive import FileState
-from ..models import TAG_FIELDS, Document, TagSet, pending_suggestions
+from ..fields import TAG_FIELDS
+from ..models import Document, TagSet, pending_suggestions
 from ..vocabulary import Vocabulary
 from .analysis import field_language
 from .schema import CONFIRMED_SUFFIX, DOCUMENT, PARAGRAPH, text_field

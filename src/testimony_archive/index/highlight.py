@@ -8,16 +8,17 @@ the quoted text itself is never altered.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 from .analysis import WORD_PATTERN, analyze
 from .schema import text_field
 
-Span = tuple[int, int]
+Span = tuple[int, int]  # [start, end) character offsets of a highlighted word
 _WORD = re.compile(WORD_PATTERN)
 
 
-def highlight_spans(text: str, field_lang: str, terms: set[tuple[str, str]]) -> list[Span]:
+def highlight_spans(text: str, field_lang: str, terms: AbstractSet[tuple[str, str]]) -> list[Span]:
     """Offsets of the words of `text` whose index term the query looks for."""
     wanted = {term for name, term in terms if name == text_field(field_lang)}
     if not wanted:

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 
-from ..expansion import Expander, Expansion, looks_spanish
+from ..fields import BY_PARAM
 from ..notes import Note
 from ..text_folding import fold, words
 from . import scoring as plan
 from .analysis import FIELD_LANGUAGES, analyze
+from .expansion import Expander, Expansion, looks_spanish
+from .filters import facet_filter
 from .proximity import Pair
 from .query_syntax import Clause, ParsedQuery
 from .schema import text_field
@@ -31,9 +33,6 @@ REVERSE_GLOSSARY_WEIGHT = 0.6
 VOCABULARY_WEIGHT = 0.3
 PLACE_WEIGHT = 1.0
 MIN_HIGHLIGHT_WEIGHT = 0.5  # weaker expansions (vocabulary synonyms) are not highlighted
-FILTER_FIELD_NAMES = {
-    "location": "locations", "abuse_type": "abuse_types", "perpetrator": "perpetrators",
-}  # fmt: skip
 
 
 @dataclass
@@ -249,18 +248,15 @@ class QueryBuilder:
 
     def _field_clause(self, clause: Clause, built: BuiltQuery) -> wq.Query | None:
         assert clause.field is not None
-        value = clause.text
-        if clause.field in FILTER_FIELD_NAMES:
-            if clause.field == "location" and not value.startswith("geonames:"):
-                value = value.upper()
-            return wq.Term(FILTER_FIELD_NAMES[clause.field], value)
-        if clause.field in ("kind", "language"):
-            return wq.Term(clause.field, value)
-        if clause.field == "year":
-            if value.isdigit():
-                return wq.NumericRange("year", int(value), int(value))
-            built.notes.append(Note("year:%(value)s is not a year and was ignored.", value=value))
-        return None
+        facet = BY_PARAM.get(clause.field)
+        if facet is None:
+            return None
+        if facet.kind == "year" and not clause.text.isdigit():
+            built.notes.append(
+                Note("year:%(value)s is not a year and was ignored.", value=clause.text)
+            )
+            return None
+        return facet_filter(facet, clause.text)
 
 
 def _is_plain(clause: Clause) -> bool:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..fields import FILTER_PARAMS
 from ..notes import Note
 
 Occur = Literal["should", "must", "must_not"]
@@ -19,10 +20,10 @@ ClauseKind = Literal["word", "phrase", "prefix", "fuzzy", "field"]
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 64
 MAX_SLOP = 20
+# Field names a query may use: every facet's parameter, the title, and short aliases.
 FIELD_ALIASES = {
-    "title": "title", "location": "location", "place": "location",
-    "abuse_type": "abuse_type", "abuse": "abuse_type", "perpetrator": "perpetrator",
-    "kind": "kind", "language": "language", "lang": "language", "year": "year",
+    **{param: param for param in FILTER_PARAMS},
+    "title": "title", "place": "location", "abuse": "abuse_type", "lang": "language",
 }  # fmt: skip
 
 _TOKEN = re.compile(

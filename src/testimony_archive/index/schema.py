@@ -10,7 +10,7 @@ from __future__ import annotations
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from ..models import TAG_FIELDS
+from ..fields import TAG_FIELDS
 from .analysis import FIELD_LANGUAGES, make_analyzer
 
 PARAGRAPH = "para"

@@ -26,7 +26,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from .entries import DocMeta
-from .schema import DOCUMENT
+from .schema import CONFIRMED_SUFFIX, DOCUMENT
 
 IntArray = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float32]
@@ -128,6 +128,7 @@ class Snapshot:
     _filters: LRU = field(default_factory=lambda: LRU(FILTER_CACHE_SIZE))
     results: LRU = field(default_factory=lambda: LRU(RESULT_CACHE_SIZE))  # search results
     _facets: dict[tuple[str, bool], dict[str, IntArray]] = field(default_factory=dict)
+    _readable: dict[frozenset[str], BoolArray] = field(default_factory=dict)
     _lengths: dict[str, tuple[FloatArray, float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -135,13 +136,20 @@ class Snapshot:
     def size(self) -> int:
         return len(self.doc_of_entry)
 
-    @cached_property
-    def public(self) -> BoolArray:
-        """The live paragraph entries of public documents (computed, not searched: the
-        access filter is on every web search, and this costs no index read)."""
-        doc_public = np.array([meta.access == "public" for meta in self.docs] + [False], np.bool_)
-        mask: BoolArray = doc_public[self.doc_of_entry] & self.live  # -1 → the trailing False
+    def readable(self, levels: frozenset[str]) -> BoolArray:
+        """The live paragraph entries of documents of these access levels (computed, not
+        searched: the access filter is on every search, and this costs no index read)."""
+        mask = self._readable.get(levels)
+        if mask is None:
+            doc_readable = self.readable_documents(levels).tolist() + [False]
+            mask = np.array(doc_readable, np.bool_)[self.doc_of_entry] & self.live  # -1 → False
+            with self._lock:
+                self._readable[levels] = mask
         return mask
+
+    def readable_documents(self, levels: frozenset[str]) -> BoolArray:
+        """Document ordinal → whether its access level is one of these."""
+        return np.array([meta.access in levels for meta in self.docs], np.bool_)
 
     @cached_property
     def dates(self) -> npt.NDArray[np.int64]:
@@ -262,8 +270,6 @@ class Snapshot:
         self, reader: IndexReader, name: str, confirmed_only: bool
     ) -> dict[str, IntArray]:
         """Tag facet value → the entries carrying it (from the index's keyword fields)."""
-        from .schema import CONFIRMED_SUFFIX
-
         key = (name, confirmed_only)
         cached = self._facets.get(key)
         if cached is None:

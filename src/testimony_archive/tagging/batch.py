@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from ..archive import Archive
 from ..errors import TestimonyError, UsageError
 from ..models import Document
 from .model import TagContext
@@ -25,11 +24,12 @@ def context_for(document: Document, tagger: Tagger) -> TagContext:
 
 
 def suggest_batch(
-    tagger: Tagger, archive: Archive, lines: Iterable[str]
+    tagger: Tagger, documents: Callable[[str], Document], lines: Iterable[str]
 ) -> Iterator[dict[str, Any]]:
     """For each `{"doc", "para", "text"}` line, the same object with the suggested
-    `locations`, `abuse_types` and `perpetrators`. A `doc` that is not in the archive (or
-    cannot be read) gives no context; the paragraph is still tagged. A line that is not
+    `locations`, `abuse_types` and `perpetrators`. `documents` reads a document by id; a
+    `doc` it cannot read (not in the archive, not readable by the one asking, or invalid)
+    gives no context; the paragraph is still tagged. A line that is not
     such an object raises UsageError naming the line."""
     contexts: dict[str, TagContext | None] = {}
     for number, line in enumerate(lines, start=1):
@@ -38,7 +38,7 @@ def suggest_batch(
         item = _read_item(line, number)
         doc_id = item.get("doc")
         if isinstance(doc_id, str) and doc_id not in contexts:
-            contexts[doc_id] = _load_context(archive, doc_id, tagger)
+            contexts[doc_id] = _load_context(documents, doc_id, tagger)
         context = contexts.get(doc_id) if isinstance(doc_id, str) else None
         suggestion = tagger.suggest(str(item.get("text") or ""), context)
         yield {**item, **suggestion.as_dict()}
@@ -54,8 +54,10 @@ def _read_item(line: str, number: int) -> dict[str, Any]:
     return item
 
 
-def _load_context(archive: Archive, doc_id: str, tagger: Tagger) -> TagContext | None:
+def _load_context(
+    documents: Callable[[str], Document], doc_id: str, tagger: Tagger
+) -> TagContext | None:
     try:
-        return context_for(archive.get(doc_id), tagger)
+        return context_for(documents(doc_id), tagger)
     except TestimonyError:
         return None

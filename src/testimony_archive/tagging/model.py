@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-TAG_FIELDS = ("locations", "abuse_types", "perpetrators")
+from ..fields import TAG_FIELDS
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,6 @@ class Suggestion:
 
     def as_dict(self) -> dict[str, list[str]]:
         return {name: list(getattr(self, name)) for name in TAG_FIELDS}
-
-    def evidence_for(self, field: str, value: str) -> list[Evidence]:
-        return [item for item in self.evidence if item.field == field and item.value == value]
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
-from ..archive import Archive
 from ..config import Settings
-from ..index import SearchService
+from ..service import SearchService
 from .errors import install_error_handlers
 from .routes import api, documents, review, search, vocabulary
 from .security import SecurityHeaders
@@ -48,7 +47,7 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.service = SearchService(Archive(settings.archive_dir), settings.index_dir)
+    app.state.service = SearchService.open(settings)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     for module in (search, documents, vocabulary, review, api):
@@ -58,5 +57,6 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 def create_app_from_env() -> FastAPI:
-    """For `testimony serve` / uvicorn: settings from TESTIMONY_ARCHIVE and TESTIMONY_VAR."""
+    """For running under uvicorn by hand (`uvicorn --factory
+    testimony_archive.web.app:create_app_from_env`): settings from the environment."""
     return create_app(Settings.from_env())

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..citation import Citation
-from ..index.highlight import Span
-from .i18n import LANGUAGES, Translator
+from ..i18n import LANGUAGES, Translator
+from ..index import Span
 from .search_state import SearchState
 from .views import Chip, FacetGroup, Pagination, ResultView, YearChart
 

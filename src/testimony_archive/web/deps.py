@@ -1,4 +1,4 @@
-"""Request dependencies: settings, the search service and the interface language.
+"""Request dependencies: settings, the service, the viewer and the interface language.
 
 They are `async` although they never wait: FastAPI runs a plain function in a worker
 thread, and the hop there and back would cost more than the function itself."""
@@ -9,10 +9,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from ..access import Viewer
 from ..config import Settings
-from ..index import SearchService
+from ..i18n import Translator, translator
+from ..service import SearchService
 from .contexts import Chrome
-from .i18n import Translator, choose_language, translator
+from .i18n import choose_language
 
 
 async def get_settings(request: Request) -> Settings:
@@ -23,6 +25,13 @@ async def get_settings(request: Request) -> Settings:
 async def get_service(request: Request) -> SearchService:
     service: SearchService = request.app.state.service
     return service
+
+
+async def get_viewer(request: Request) -> Viewer:
+    """Who is asking. Until accounts exist every visitor is anonymous; a server started
+    with TESTIMONY_EDITING=1 lets them edit tags under its TESTIMONY_EDITOR name."""
+    settings: Settings = request.app.state.settings
+    return Viewer.anonymous(open_editing_as=settings.editor if settings.editing else None)
 
 
 async def get_translator(request: Request) -> Translator:
@@ -49,4 +58,5 @@ async def get_chrome(
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ServiceDep = Annotated[SearchService, Depends(get_service)]
+ViewerDep = Annotated[Viewer, Depends(get_viewer)]
 ChromeDep = Annotated[Chrome, Depends(get_chrome)]

@@ -5,34 +5,31 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from ..citation import cite
+from ..fields import BY_NAME, TAG_FACETS, TAG_FIELDS
 from ..history import TagChange
-from ..index.search import spans_for
-from ..models import TAG_FIELDS, Document, TagSet
+from ..i18n import N_, Translator
+from ..models import Document, TagSet
+from ..service import DocumentReading
 from ..vocabulary import Vocabulary
 from .contexts import DocumentPage, HistoryRow, ParagraphRow, TagView
-from .i18n import KIND_LABELS, N_, Translator
 
-__all__ = ["KIND_LABELS", "document_page"]
+WITNESS_DETAILS = (("age", N_("Age")), ("gender", N_("Gender")), ("community", N_("Community")))
 ACTION_LABELS = {
     "add": N_("added"), "remove": N_("removed"), "accept": N_("accepted"),
     "reject": N_("rejected"), "suggest": N_("suggested by the machine"),
 }  # fmt: skip
-TAG_PARAMS = {"locations": "location", "abuse_types": "abuse_type", "perpetrators": "perpetrator"}
 
 
 def document_page(
-    document: Document,
+    *,
+    reading: DocumentReading,
+    q: str,
     vocabulary: Vocabulary,
     translate: Translator,
     base_url: str,
-    q: str,
-    terms: tuple[set[tuple[str, str]], set[tuple[str, str]]],
-    hits: list[int],
-    history: list[TagChange],
-    editing: bool,
     csrf: str,
-    evidence: dict[int, dict[str, str]] | None = None,
 ) -> DocumentPage:
+    document = reading.document
     language = translate.language
     return DocumentPage(
         doc_id=document.id,
@@ -42,27 +39,22 @@ def document_page(
         language=document.language,
         metadata=_metadata(document, translate),
         tags=_tags(document, vocabulary, translate),
-        paragraphs=_rows(document, vocabulary, language, base_url, terms, hits, evidence or {}),
+        paragraphs=_rows(reading, vocabulary, translate, base_url),
         q=q,
-        hits=hits,
+        hits=reading.hits,
         back_url="/search?" + urlencode({"q": q}) if q else "/search",
         sha256=document.sha256,
         doc_tags=_tag_views(document.tags, document.suggested, vocabulary, language),
-        history=history_rows(history, vocabulary, translate),
-        editing=editing,
+        history=history_rows(reading.history, vocabulary, translate),
+        editing=reading.may_edit_tags,
         csrf=csrf,
     )
 
 
 def _rows(
-    document: Document,
-    vocabulary: Vocabulary,
-    language: str,
-    base_url: str,
-    terms: tuple[set[tuple[str, str]], set[tuple[str, str]]],
-    hits: list[int],
-    evidence: dict[int, dict[str, str]],
+    reading: DocumentReading, vocabulary: Vocabulary, translate: Translator, base_url: str
 ) -> list[ParagraphRow]:
+    document, hits, language = reading.document, reading.hits, translate.language
     rows: list[ParagraphRow] = []
     for paragraph in document.paragraphs:
         segment = document.segments.get(paragraph.number)
@@ -70,16 +62,16 @@ def _rows(
         if segment is not None:
             tags = _tag_views(
                 segment.tags, segment.suggested, vocabulary, language,
-                evidence.get(paragraph.number),
+                reading.evidence.get(paragraph.number),
             )  # fmt: skip
         position = hits.index(paragraph.number) if paragraph.number in hits else None
         rows.append(
             ParagraphRow(
                 number=paragraph.number,
                 text=paragraph.text,
-                spans=spans_for(paragraph.text, document.language, *terms),
+                spans=reading.spans.get(paragraph.number, []),
                 tags=tags,
-                citation=cite(document, paragraph.number, base_url, language),
+                citation=cite(document, paragraph.number, base_url, translate),
                 is_hit=position is not None,
                 previous_hit=hits[position - 1] if position else None,
                 next_hit=hits[position + 1]
@@ -99,7 +91,7 @@ def _tag_views(
 ) -> list[TagView]:
     return [
         TagView(value, vocabulary.label(name, value, language), is_suggested,
-                "/search?" + urlencode({TAG_PARAMS[name]: value}),
+                "/search?" + urlencode({BY_NAME[name].param: value}),
                 (evidence or {}).get(value, "") if is_suggested else "")
         for is_suggested, tags in ((False, confirmed), (True, suggested))
         for name in TAG_FIELDS
@@ -132,10 +124,15 @@ def history_rows(
 
 
 def _metadata(document: Document, translate: Translator) -> list[tuple[str, str]]:
+    """The document's details, as the viewer may see them (`access.redact` has left only
+    the witness details the viewer may read)."""
     rows: list[tuple[str, str]] = []
-    if document.witness and document.witness.get("pseudonym"):
-        # The pseudonym only: age, community and the like can identify a witness.
-        rows.append((translate.gettext("Witness"), str(document.witness["pseudonym"])))
+    witness = document.witness or {}
+    if witness.get("pseudonym"):
+        rows.append((translate.gettext("Witness"), str(witness["pseudonym"])))
+    for key, label in WITNESS_DETAILS:
+        if witness.get(key) not in (None, ""):
+            rows.append((translate.gettext(label), str(witness[key])))
     if document.date:
         rows.append((translate.gettext("Date"), str(document.date)))
     incident = document.incident
@@ -158,20 +155,15 @@ def _metadata(document: Document, translate: Translator) -> list[tuple[str, str]
 def _tags(
     document: Document, vocabulary: Vocabulary, translate: Translator
 ) -> dict[str, list[tuple[str, str]]]:
-    headings = {
-        "locations": translate.gettext("Places"),
-        "abuse_types": translate.gettext("Abuse types"),
-        "perpetrators": translate.gettext("Perpetrators"),
-    }
     every = document.all_tags()
     tags: dict[str, list[tuple[str, str]]] = {}
-    for name in TAG_FIELDS:
-        values = every.get(name)
+    for facet in TAG_FACETS:
+        values = every.get(facet.name)
         if values:
-            tags[headings[name]] = [
+            tags[translate.gettext(facet.plural)] = [
                 (
-                    vocabulary.label(name, value, translate.language),
-                    "/search?" + urlencode({TAG_PARAMS[name]: value}),
+                    facet.label(value, vocabulary, translate),
+                    "/search?" + urlencode({facet.param: value}),
                 )
                 for value in values
             ]

@@ -6,9 +6,11 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Query
 
+from ..index import SearchRequest
 from .search_state import SearchState
 
 MAX_QUERY_LENGTH = 2000
+PAGE_SIZE = 20  # results per page, in the pages and the API
 
 
 async def search_state(  # async: see deps.py
@@ -48,19 +50,22 @@ async def search_state(  # async: see deps.py
     ] = False,
 ) -> SearchState:
     return SearchState(
-        q=q,
-        location=location or None,
-        abuse_type=abuse_type or None,
-        perpetrator=perpetrator or None,
-        kind=kind,
-        language=language or None,
-        year=year,
-        date_from=date_from or None,
-        date_to=date_to or None,
-        unit=unit,
-        sort=sort,
-        page=page,
-        confirmed_only=confirmed,
+        SearchRequest(
+            q=q,
+            location=location or None,
+            abuse_type=abuse_type or None,
+            perpetrator=perpetrator or None,
+            kind=kind,
+            language=language or None,
+            year=year,
+            date_from=date_from or None,
+            date_to=date_to or None,
+            unit=unit,
+            sort=sort,
+            page=page,
+            limit=PAGE_SIZE,
+            confirmed_only=confirmed,
+        )
     )
 
 

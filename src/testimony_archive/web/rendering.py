@@ -9,7 +9,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from ..index.highlight import Span
+from ..index import Span
 
 
 def highlighted(text: str, spans: list[Span]) -> Markup:

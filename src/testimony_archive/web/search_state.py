@@ -1,26 +1,43 @@
-"""Every search state is a URL: the request's parameters, and links that change one."""
+"""Every search state is a URL: the request's parameters, and links that change one.
+
+A `SearchState` holds the `SearchRequest` a page searched with; only the request fields
+declared in `URL_PARAMETERS` ever become URL parameters, so a field added to the request
+later (a page size, a document scope, anything the server sets) cannot leak into links.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
+from ..fields import FACETS
 from ..index import SearchRequest
 
-# Request fields that are not URL parameters of the pages (the server sets them).
-NOT_IN_URL = ("limit", "include_restricted", "label_language", "doc")
-URL_NAMES = {"date_from": "from", "date_to": "to", "confirmed_only": "confirmed"}
+# (request attribute, URL parameter), in the order links write them.
+URL_PARAMETERS: tuple[tuple[str, str], ...] = (
+    ("q", "q"),
+    *((facet.param, facet.param) for facet in FACETS),
+    ("date_from", "from"),
+    ("date_to", "to"),
+    ("unit", "unit"),
+    ("sort", "sort"),
+    ("page", "page"),
+    ("confirmed_only", "confirmed"),
+)
+URL_NAMES = dict(URL_PARAMETERS)
+URL_ATTRIBUTES = {url: attribute for attribute, url in URL_PARAMETERS}
+URL_ORDER = {url: order for order, (_attribute, url) in enumerate(URL_PARAMETERS)}
+DEFAULTS = SearchRequest()
 
 
 @dataclass(frozen=True)
-class SearchState(SearchRequest):
+class SearchState:
     """A search request as the pages see it: parsed from the URL, and turned back into
     URLs for links that change one parameter (a facet, a sort, a page)."""
 
-    def request(self, limit: int, label_language: str) -> SearchRequest:
-        return replace(self, limit=limit, label_language=label_language)
+    request: SearchRequest = field(default_factory=SearchRequest)
 
     def params(self) -> dict[str, Any]:
         return dict(self._params)
@@ -30,8 +47,8 @@ class SearchState(SearchRequest):
         """The URL parameters that differ from the defaults, in a fixed order (computed
         once: a results page makes a hundred links from them)."""
         params: dict[str, Any] = {}
-        for attribute in URL_FIELDS:
-            _set(params, attribute, getattr(self, attribute))
+        for attribute, _url_name in URL_PARAMETERS:
+            _set(params, attribute, getattr(self.request, attribute))
         return params
 
     def url(self, path: str = "/search", **changes: Any) -> str:
@@ -40,7 +57,7 @@ class SearchState(SearchRequest):
         pairs.pop("page", None)
         for name, value in changes.items():
             attribute = URL_ATTRIBUTES.get(name, name)
-            url_name = URL_NAMES.get(attribute, attribute)
+            url_name = URL_NAMES[attribute]  # a KeyError for anything not declared
             pairs.pop(url_name, None)
             single: dict[str, Any] = {}
             _set(single, attribute, value)
@@ -57,7 +74,7 @@ class SearchState(SearchRequest):
         return {name: urlencode({name: value}) for name, value in self._params.items()}
 
     def filter_value(self, name: str) -> str | None:
-        value = getattr(self, URL_ATTRIBUTES.get(name, name))
+        value = getattr(self.request, URL_ATTRIBUTES.get(name, name))
         return None if value is None else str(value)
 
     def toggle(self, name: str, value: str) -> str:
@@ -67,15 +84,9 @@ class SearchState(SearchRequest):
         return self.url(**{name: new})
 
 
-URL_ATTRIBUTES = {url: attribute for attribute, url in URL_NAMES.items()}
-URL_FIELDS = [item.name for item in fields(SearchState) if item.name not in NOT_IN_URL]
-URL_ORDER = {URL_NAMES.get(name, name): order for order, name in enumerate(URL_FIELDS)}
-DEFAULTS = SearchState()
-
-
 def _set(params: dict[str, Any], attribute: str, value: Any) -> None:
     """Set a URL parameter, or leave it out where the value is empty or the default."""
-    name = URL_NAMES.get(attribute, attribute)
+    name = URL_NAMES[attribute]
     if value in (None, "") or value == getattr(DEFAULTS, attribute):
         params.pop(name, None)
     else:

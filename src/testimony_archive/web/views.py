@@ -4,29 +4,22 @@ result and paragraph views. Pure functions, tested without a browser."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode
 
 from babel import Locale, UnknownLocaleError
 from markupsafe import Markup
 
-from ..index import DocumentHit, ParagraphHit
-from ..index.entries import DocMeta
-from ..index.facets import FacetValue
-from ..index.highlight import snippet
+from ..fields import BY_NAME, FACETS, TAG_FACETS, Facet
+from ..i18n import N_, Translator
+from ..index import DocMeta, DocumentHit, FacetValue, ParagraphHit, snippet
 from ..vocabulary import Vocabulary
-from .i18n import Translator
 from .rendering import highlighted
 from .search_state import SearchState
 
 SNIPPET_CHARS = 420
-FACET_PARAMS = {
-    "locations": "location",
-    "abuse_types": "abuse_type",
-    "perpetrators": "perpetrator",
-    "kind": "kind",
-    "language": "language",
-    "year": "year",
-}
 SHOWN_PER_LEVEL = 12
+RESULT_PLACES = 4
+RESULT_TAGS = 6
 
 
 @dataclass
@@ -93,24 +86,19 @@ class YearChart:
 
 
 def facet_groups(
-    facets: dict[str, list[FacetValue]], state: SearchState, translate: Translator
+    facets: dict[str, list[FacetValue]],
+    state: SearchState,
+    vocabulary: Vocabulary,
+    translate: Translator,
 ) -> list[FacetGroup]:
-    titles = {
-        "locations": translate.gettext("Place"),
-        "abuse_types": translate.gettext("Abuse type"),
-        "perpetrators": translate.gettext("Perpetrator"),
-        "kind": translate.gettext("Kind"),
-        "language": translate.gettext("Language"),
-        "year": translate.gettext("Year"),
-    }
     groups: list[FacetGroup] = []
     for name, values in facets.items():
-        param = FACET_PARAMS[name]
-        active = state.filter_value(param)
+        facet = BY_NAME[name]
+        active = state.filter_value(facet.param)
         nodes = {
             value.value: FacetNode(
                 value.value,
-                _facet_label(name, value, translate),
+                facet_label(facet, value.value, vocabulary, translate),
                 value.count,
                 "",  # set below, for the nodes shown only
                 value.value == active,
@@ -126,20 +114,19 @@ def facet_groups(
         shown = list(roots)
         while shown:
             node = shown.pop()
-            node.url = state.toggle(param, node.value)
+            node.url = state.toggle(facet.param, node.value)
             node.children = node.children[:SHOWN_PER_LEVEL]
             shown.extend(node.children)
         if roots:
-            groups.append(FacetGroup(name, param, titles[name], roots))
+            groups.append(FacetGroup(name, facet.param, translate.gettext(facet.title), roots))
     return groups
 
 
-def _facet_label(name: str, value: FacetValue, translate: Translator) -> str:
-    if name == "kind":
-        return translate.kind(value.value)
-    if name == "language":
-        return language_name(value.value, translate.language)
-    return value.label
+def facet_label(facet: Facet, value: str, vocabulary: Vocabulary, translate: Translator) -> str:
+    """A facet value as the pages show it (a language by its name, in the reader's)."""
+    if facet.name == "language":
+        return language_name(value, translate.language)
+    return facet.label(value, vocabulary, translate)
 
 
 def language_name(code: str, in_language: str) -> str:
@@ -151,32 +138,21 @@ def language_name(code: str, in_language: str) -> str:
     return name or code
 
 
-def chips(
-    state: SearchState, vocabulary: Vocabulary, translate: Translator, language: str
-) -> list[Chip]:
+def chips(state: SearchState, vocabulary: Vocabulary, translate: Translator) -> list[Chip]:
+    """The filters in force, each with a link that removes it."""
     result: list[Chip] = []
-    labels = {
-        "kind": translate.gettext("Kind"),
-        "language": translate.gettext("Language"),
-        "year": translate.gettext("Year"),
-        "from": translate.gettext("From"),
-        "to": translate.gettext("To"),
-    }
-    tag_fields = {
-        "location": "locations",
-        "abuse_type": "abuse_types",
-        "perpetrator": "perpetrators",
-    }
-    for name in ("location", "abuse_type", "perpetrator", "kind", "language", "year", "from", "to"):
-        value = state.filter_value(name)
+    for facet in FACETS:
+        value = state.filter_value(facet.param)
         if value is None:
             continue
-        if name in tag_fields:
-            text = vocabulary.label(tag_fields[name], value, language)
-        else:
-            shown = language_name(value, language) if name == "language" else translate.kind(value)
-            text = f"{labels[name]}: {shown}"
-        result.append(Chip(text, state.toggle(name, value)))
+        text = facet_label(facet, value, vocabulary, translate)
+        if not facet.is_tag:
+            text = f"{translate.gettext(facet.title)}: {text}"
+        result.append(Chip(text, state.toggle(facet.param, value)))
+    for name, title in (("from", N_("From")), ("to", N_("To"))):
+        value = state.filter_value(name)
+        if value is not None:
+            result.append(Chip(f"{translate.gettext(title)}: {value}", state.toggle(name, value)))
     return result
 
 
@@ -185,8 +161,8 @@ def result_views(
     state: SearchState,
     vocabulary: Vocabulary,
     translate: Translator,
-    language: str,
 ) -> list[ResultView]:
+    language = translate.language
     views: list[ResultView] = []
     for hit in hits:
         meta = hit.meta
@@ -196,18 +172,20 @@ def result_views(
             ResultView(
                 doc=meta.id,
                 title=meta.title,
-                url=document_url(meta.id, state.q),
+                url=document_url(meta.id, state.request.q),
                 kind=translate.kind(meta.kind),
                 date=meta.date,
                 language=meta.language,
-                places=[vocabulary.label("locations", code, language) for code in _places(meta)][
-                    :4
-                ],
+                places=[
+                    vocabulary.label("locations", code, language)
+                    for code in _tags(meta, "locations")
+                ][:RESULT_PLACES],
                 tags=[
-                    vocabulary.label(name, value, language)
-                    for name in ("abuse_types", "perpetrators")
-                    for value in (meta.tags.get(name, []) + meta.suggested.get(name, []))
-                ][:6],
+                    vocabulary.label(facet.name, value, language)
+                    for facet in TAG_FACETS
+                    if facet.name != "locations"
+                    for value in _tags(meta, facet.name)
+                ][:RESULT_TAGS],
                 paragraphs=[
                     _paragraph_view(paragraph, state) for paragraph in paragraphs if paragraph.text
                 ],
@@ -216,20 +194,19 @@ def result_views(
     return views
 
 
-def _places(meta: DocMeta) -> list[str]:
-    return list(dict.fromkeys(meta.tags.get("locations", []) + meta.suggested.get("locations", [])))
+def _tags(meta: DocMeta, name: str) -> list[str]:
+    """A document's confirmed, then suggested, tags of one field."""
+    return list(dict.fromkeys(meta.tags.get(name, []) + meta.suggested.get(name, [])))
 
 
 def _paragraph_view(hit: ParagraphHit, state: SearchState) -> ParagraphView:
     text, spans = snippet(hit.text, hit.highlights, SNIPPET_CHARS)
     return ParagraphView(
-        hit.para, document_url(hit.doc, state.q, hit.para), highlighted(text, spans)
+        hit.para, document_url(hit.doc, state.request.q, hit.para), highlighted(text, spans)
     )
 
 
 def document_url(doc_id: str, q: str = "", para: int | None = None) -> str:
-    from urllib.parse import quote, urlencode
-
     url = f"/documents/{quote(doc_id)}"
     if q:
         url += "?" + urlencode({"q": q})
@@ -273,10 +250,11 @@ class Pagination:
 
 
 def pagination(state: SearchState, pages: int) -> Pagination:
+    page = state.request.page
     return Pagination(
-        state.page,
+        page,
         pages,
-        state.url(page=min(state.page - 1, pages)) if state.page > 1 else None,
-        state.url(page=state.page + 1) if state.page < pages else None,
+        state.url(page=min(page - 1, pages)) if page > 1 else None,
+        state.url(page=page + 1) if page < pages else None,
         state.url(page=pages),
     )

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Path, Request
 
 from ...citation import cite
 from ...errors import NotFound
-from ...index import SearchService
-from ...search_output import result_json
+from ...i18n import translator
+from ...models import Document
+from ...search_json import LABEL_LANGUAGE, result_json
 from ..api_models import (
     CitationModel,
     DocumentResponse,
@@ -18,10 +19,8 @@ from ..api_models import (
     ParagraphResponse,
     SearchResponse,
 )
-from ..deps import ServiceDep
+from ..deps import ServiceDep, ViewerDep
 from ..params import SearchStateDep
-from .documents import public_document
-from .search import PAGE_SIZE
 
 router = APIRouter()
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -33,25 +32,8 @@ DocId = Annotated[str, Path(max_length=100, description="Document id")]
 
 
 @router.get("/api/search", response_model=SearchResponse, responses=ERRORS, summary="Search")
-def api_search(state: SearchStateDep, service: ServiceDep) -> dict[str, Any]:
-    return result_json(service.search(state.request(PAGE_SIZE, "en")))
-
-
-def _paragraph(
-    request: Request, service: SearchService, doc_id: str, number: int
-) -> ParagraphResponse:
-    document = public_document(service, doc_id)
-    paragraph = document.paragraph(number)
-    if paragraph is None:
-        raise NotFound(f"{doc_id} has no paragraph {number} (it has {len(document.paragraphs)})")
-    citation = cite(document, number, str(request.base_url))
-    return ParagraphResponse(
-        doc=document.id,
-        para=number,
-        text=paragraph.text,
-        sha256=document.sha256,
-        citation=CitationModel(text=citation.text, permalink=citation.permalink),
-    )
+def api_search(state: SearchStateDep, service: ServiceDep, viewer: ViewerDep) -> dict[str, Any]:
+    return result_json(service.search(state.request, viewer), service.vocabulary)
 
 
 @router.get(
@@ -60,8 +42,11 @@ def _paragraph(
     responses=ERRORS,
     summary="A document with its numbered paragraphs",
 )
-def api_document(request: Request, doc_id: DocId, service: ServiceDep) -> DocumentResponse:
-    document = public_document(service, doc_id)
+def api_document(
+    request: Request, doc_id: DocId, service: ServiceDep, viewer: ViewerDep
+) -> DocumentResponse:
+    document = service.document(doc_id, viewer)
+    base_url = str(request.base_url)
     return DocumentResponse(
         id=document.id,
         kind=document.kind,
@@ -72,13 +57,10 @@ def api_document(request: Request, doc_id: DocId, service: ServiceDep) -> Docume
         sha256=document.sha256,
         tags=document.tags.as_dict(),
         suggested=document.suggested.as_dict(),
-        witness={"pseudonym": document.witness["pseudonym"]}
-        if document.witness and document.witness.get("pseudonym")
-        else None,
+        witness=document.witness,
         source=document.source,
         paragraphs=[
-            _paragraph(request, service, document.id, paragraph.number)
-            for paragraph in document.paragraphs
+            _paragraph(document, paragraph.number, base_url) for paragraph in document.paragraphs
         ],
     )
 
@@ -94,16 +76,28 @@ def api_paragraph(
     doc_id: DocId,
     number: Annotated[int, Path(ge=1, le=100000)],
     service: ServiceDep,
+    viewer: ViewerDep,
 ) -> ParagraphResponse:
-    return _paragraph(request, service, doc_id, number)
+    return _paragraph(service.document(doc_id, viewer), number, str(request.base_url))
+
+
+def _paragraph(document: Document, number: int, base_url: str) -> ParagraphResponse:
+    paragraph = document.paragraph(number)
+    if paragraph is None:
+        raise NotFound(
+            f"{document.id} has no paragraph {number} (it has {len(document.paragraphs)})"
+        )
+    citation = cite(document, number, base_url, translator(LABEL_LANGUAGE))
+    return ParagraphResponse(
+        doc=document.id,
+        para=number,
+        text=paragraph.text,
+        sha256=document.sha256,
+        citation=CitationModel(text=citation.text, permalink=citation.permalink),
+    )
 
 
 @router.get("/healthz", response_model=Health, summary="Health check")
-def healthz(service: ServiceDep) -> Health:
-    with service.handle.searcher() as (_searcher, snapshot):
-        public = [meta for meta in snapshot.docs if meta.access == "public"]
-        return Health(
-            status="ok",
-            documents=len(public),
-            paragraphs=sum(meta.paragraph_count for meta in public),
-        )
+def healthz(service: ServiceDep, viewer: ViewerDep) -> Health:
+    counts = service.counts(viewer)
+    return Health(status="ok", documents=counts.documents, paragraphs=counts.paragraphs)

@@ -5,24 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from ..contexts import ReviewPage, ReviewRow
-from ..deps import ChromeDep, ServiceDep, SettingsDep
+from ...access import may_edit_tags
+from ..deps import ChromeDep, ServiceDep, ViewerDep
+from ..page_builders import review_page as review_context
 from ..responses import page_response
-from ..views import document_url
 
 router = APIRouter()
-SHOWN = 200
 
 
 @router.get("/review", response_class=HTMLResponse, summary="Documents with pending suggestions")
 def review_page(
-    request: Request, service: ServiceDep, settings: SettingsDep, chrome: ChromeDep
+    request: Request, service: ServiceDep, viewer: ViewerDep, chrome: ChromeDep
 ) -> HTMLResponse:
-    with service.handle.searcher() as (_searcher, snapshot):
-        waiting = [meta for meta in snapshot.docs if meta.pending and meta.access == "public"]
-    waiting.sort(key=lambda meta: (-meta.pending, meta.id))
-    rows = [
-        ReviewRow(meta.id, meta.title, document_url(meta.id), meta.pending, meta.date)
-        for meta in waiting[:SHOWN]
-    ]
-    return page_response(request, ReviewPage(rows, settings.editing), chrome)
+    page = review_context(waiting=service.pending(viewer), editing=may_edit_tags(viewer))
+    return page_response(request, page, chrome)

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .config import DATA_DIR
-from .text_folding import fold, stemmer, words
-from .vocabulary import Vocabulary
+from ..config import DATA_DIR
+from ..text_folding import fold, stemmer, words
+from ..vocabulary import Vocabulary
 
 GLOSSARY_FILE = DATA_DIR / "glossary-es-en.tsv"
 DEMONYMS_FILE = DATA_DIR / "demonyms.tsv"

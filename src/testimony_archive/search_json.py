@@ -1,59 +1,16 @@
-"""Search results for people (terminal text) and programs (JSON)."""
+"""Search results for programs: the JSON of `testimony search --json`, of /api/search and
+of `testimony search --batch` (whose shape is a contract)."""
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
-import click
-
+from .fields import BY_NAME
+from .i18n import translator
 from .index import DocumentHit, ParagraphHit, SearchResult
-from .index.highlight import mark, snippet
+from .vocabulary import Vocabulary
 
-SNIPPET_CHARS = 320
-
-
-def _paragraph_line(hit: ParagraphHit, color: bool) -> str:
-    text, spans = snippet(hit.text.replace("\n", " "), hit.highlights, SNIPPET_CHARS)
-    before, after = ("\x1b[1;33m", "\x1b[0m") if color else ("[", "]")
-    wrapped = textwrap.fill(
-        mark(text, spans, "\0", "\1"), width=96, initial_indent="    ", subsequent_indent="    "
-    )
-    return f"  ¶{hit.para}\n" + wrapped.replace("\0", before).replace("\1", after)
-
-
-def format_result(result: SearchResult, color: bool = False) -> str:
-    request = result.request
-    lines: list[str] = [*(f"Note: {note}" for note in result.notes)]
-    noun = "paragraph" if request.unit == "paragraph" else "document"
-    lines.append(
-        f"{result.total} {noun}{'s' if result.total != 1 else ''} found"
-        f" (page {request.page} of {result.pages}, {result.took_ms:.0f} ms)."
-    )
-    rank = (request.page - 1) * request.limit
-    for hit in result.hits:
-        rank += 1
-        meta = hit.meta
-        assert meta is not None
-        heading = f"{rank}. {meta.title}"
-        details = ", ".join(
-            filter(None, [meta.id, meta.kind.replace("_", " "), meta.date, meta.language])
-        )
-        lines.append("")
-        lines.append(click.style(heading, bold=True) if color else heading)
-        lines.append(f"   {details}")
-        paragraphs = hit.paragraphs if isinstance(hit, DocumentHit) else [hit]
-        lines.extend(
-            _paragraph_line(paragraph, color) for paragraph in paragraphs if paragraph.text
-        )
-    if result.total:
-        lines.append("")
-        for name in ("locations", "abuse_types", "perpetrators", "year"):
-            values = result.facets.get(name, [])[:6]
-            if values:
-                listed = ", ".join(f"{value.label} ({value.count})" for value in values)
-                lines.append(f"{name.replace('_', ' ').capitalize()}: {listed}")
-    return "\n".join(lines)
+LABEL_LANGUAGE = "en"  # facet labels in JSON (programs read the values)
 
 
 def _paragraph_json(hit: ParagraphHit) -> dict[str, Any]:
@@ -66,8 +23,9 @@ def _paragraph_json(hit: ParagraphHit) -> dict[str, Any]:
     }
 
 
-def result_json(result: SearchResult) -> dict[str, Any]:
+def result_json(result: SearchResult, vocabulary: Vocabulary) -> dict[str, Any]:
     request = result.request
+    translate = translator(LABEL_LANGUAGE)
     hits: list[dict[str, Any]] = []
     for hit in result.hits:
         if isinstance(hit, DocumentHit):
@@ -102,8 +60,13 @@ def result_json(result: SearchResult) -> dict[str, Any]:
         "results": hits,
         "facets": {
             name: [
-                {"value": v.value, "label": v.label, "count": v.count, "parent": v.parent}
-                for v in values
+                {
+                    "value": value.value,
+                    "label": BY_NAME[name].label(value.value, vocabulary, translate),
+                    "count": value.count,
+                    "parent": value.parent,
+                }
+                for value in values
             ]
             for name, values in result.facets.items()
         },

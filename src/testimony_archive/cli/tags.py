@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import IO
 
 import click
 
-from .archive import Archive
-from .cli_context import Context, pass_context
-from .errors import UsageError
-from .history import History
-from .models import TAG_FIELDS, Segment
-from .tag_editing import Action, TagEditor
-
-if TYPE_CHECKING:
-    from .tagging import Tagger
+from ..errors import UsageError
+from ..fields import TAG_FIELDS
+from ..models import Segment, TagSet
+from ..tag_editing import Action
+from .context import Context, pass_context
 
 
 @click.group("tag")
@@ -28,20 +24,6 @@ def tag_group() -> None:
     """
 
 
-def make_tagger(archive: Archive) -> Tagger:
-    from .tagging import Tagger
-
-    return Tagger(archive.vocabulary)
-
-
-def _editor(context: Context, editor: str | None) -> TagEditor:
-    settings = context.settings
-    return TagEditor(
-        context.archive, History(settings.instance_db), settings.index_dir,
-        editor or settings.editor,
-    )  # fmt: skip
-
-
 def _tag_command(action: Action, summary: str) -> None:
     @tag_group.command(action, help=summary)
     @click.argument("doc_id")
@@ -52,27 +34,35 @@ def _tag_command(action: Action, summary: str) -> None:
     def command(
         context: Context, doc_id: str, tags: tuple[str, ...], para: int | None, editor: str | None
     ) -> None:
+        service, viewer = context.service, context.viewer(editor)
         values = list(tags)
         if not values and action in ("accept", "reject"):
-            document = context.archive.get(doc_id)
-            level = (
-                document.suggested
-                if para is None
-                else document.segments.get(para, Segment()).suggested
-            )
-            values = [value for name in TAG_FIELDS for value in level.get(name)]
+            document = service.document(doc_id, viewer)
+            values = _values(_level(document.suggested, document.segments, para, suggested=True))
             if not values:
                 click.echo("No suggestions to review there.")
                 return
         if not values:
             raise UsageError(f"name at least one tag to {action}")
-        document = _editor(context, editor).change(doc_id, action, values, para)
+        document = service.edit_tags(viewer, doc_id, action, values, para)
         where = f"paragraph {para} of {doc_id}" if para else doc_id
         click.echo(f"{action.capitalize()}: {', '.join(values)} on {where}.")
-        tags_now = document.tags if para is None else document.segments.get(para, Segment()).tags
-        click.echo(
-            f"Tags now: {', '.join(v for n in TAG_FIELDS for v in tags_now.get(n)) or 'none'}"
-        )
+        tags_now = _level(document.tags, document.segments, para, suggested=False)
+        click.echo(f"Tags now: {', '.join(_values(tags_now)) or 'none'}")
+
+
+def _level(
+    document_level: TagSet, segments: dict[int, Segment], para: int | None, suggested: bool
+) -> TagSet:
+    """The document's own tags, or one paragraph's."""
+    if para is None:
+        return document_level
+    segment = segments.get(para, Segment())
+    return segment.suggested if suggested else segment.tags
+
+
+def _values(tags: TagSet) -> list[str]:
+    return [value for name in TAG_FIELDS for value in tags.get(name)]
 
 
 _tag_command("add", "Add confirmed TAGS to a document (or a paragraph).")
@@ -97,23 +87,20 @@ _tag_command(
 @click.option("--json", "as_json", is_flag=True, help="Print the suggestions as JSON lines.")
 @pass_context
 def tag_suggest_command(
-    context: Context, doc_id: str | None, batch: Any, apply: bool, as_json: bool
+    context: Context, doc_id: str | None, batch: IO[str] | None, apply: bool, as_json: bool
 ) -> None:
     """Suggest tags for the paragraphs of document DOC_ID (or of a --batch file), with the
     words that led to each suggestion."""
-    from .suggestions import paragraph_suggestions
-    from .tagging import suggest_batch
+    from ..tagging import suggest_batch
 
-    tagger = make_tagger(context.archive)
+    service, viewer = context.service, context.viewer()
     if batch is not None:
-        for line in suggest_batch(tagger, context.archive, batch):
+        for line in suggest_batch(service.tagger, service.lookup(viewer), batch):
             click.echo(json.dumps(line, ensure_ascii=False))
         return
     if doc_id is None:
         raise UsageError("name a document id, or give --batch FILE")
-    document = context.archive.get(doc_id)
-    editor = _editor(context, None) if apply else None
-    for number, suggestion in paragraph_suggestions(tagger, document).items():
+    for number, suggestion in service.suggestions(doc_id, viewer).items():
         values = [*suggestion.locations, *suggestion.abuse_types, *suggestion.perpetrators]
         if as_json:
             click.echo(json.dumps({
@@ -125,8 +112,8 @@ def tag_suggest_command(
         elif values:
             why = "; ".join(f"{e.value} ← “{e.text}”" for e in suggestion.evidence)
             click.echo(f"¶{number}: {', '.join(values)}\n    {why}")
-        if editor is not None and values:
-            editor.change(doc_id, "suggest", values, number)
+        if apply and values:
+            service.edit_tags(viewer, doc_id, "suggest", values, number)
     if apply:
         click.echo(f"Suggestions stored on {doc_id}; review them with 'testimony tag accept'.")
 
@@ -137,8 +124,7 @@ def tag_suggest_command(
 @pass_context
 def tag_history_command(context: Context, doc_id: str, as_json: bool) -> None:
     """Show who changed which tag of a document, when, and from what to what."""
-    context.archive.get(doc_id)
-    changes = History(context.settings.instance_db).for_document(doc_id)
+    changes = context.service.history(doc_id, context.viewer())
     for change in changes:
         if as_json:
             click.echo(json.dumps(change.__dict__, ensure_ascii=False))

@@ -1,0 +1,124 @@
+"""`testimony import | export | index | validate`: the archive's files and their index."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..archive import write_atomically
+from ..errors import ArchiveError, UsageError
+from ..importer import count_records, import_paths
+from ..interchange import document_to_record
+from .context import Context, echo_json, pass_context, progress_bar
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--no-index", is_flag=True, help="Do not update the search index afterwards.")
+@click.option("--no-suggest", is_flag=True, help="Do not suggest tags for the new documents.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_context
+def import_command(
+    context: Context, paths: tuple[Path, ...], no_index: bool, no_suggest: bool, as_json: bool
+) -> None:
+    """Import documents from .jsonl, .csv, .md, .txt, .docx (Word) or .pdf files.
+
+    Each record (a line of .jsonl, a row of .csv, or a whole .md, .txt, .docx or .pdf
+    file) becomes one file in the archive's documents/ folder. Records already in the
+    archive with the same text are skipped; bad records are listed with the reason and
+    leave nothing behind. Each new paragraph gets suggested tags (places, abuse types,
+    perpetrators) for a person to review. The search index, if any, is updated.
+    """
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        raise UsageError(f"no such file: {', '.join(missing)}")
+    total = sum(count_records(path) for path in paths)
+    service = context.service
+    with progress_bar(total, "Importing") as step:
+        tagger = None if no_suggest else service.tagger
+        report = import_paths(context.archive, list(paths), step, tagger)
+    indexed = None
+    if report.imported and not no_index and service.index_exists():
+        indexed = service.update_index()
+    if as_json:
+        echo_json({**report.as_dict(), "index": indexed.as_dict() if indexed else None})
+    else:
+        click.echo(
+            f"Imported {len(report.imported)}, skipped {len(report.skipped)} (already "
+            f"archived), failed {len(report.failed)}."
+        )
+        if indexed is not None:
+            click.echo(f"Index updated: {indexed.added} added.")
+        elif report.imported and not service.index_exists():
+            click.echo("Run 'testimony index' to make them searchable.")
+        _failures("failed", report.failed)
+    if report.failed:
+        sys.exit(2)
+
+
+@click.command("export")
+@click.option(
+    "--format", "format_", type=click.Choice(["jsonl"]), default="jsonl", show_default=True
+)
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), help="Write to a file instead of stdout."
+)
+@pass_context
+def export_command(context: Context, format_: str, output: Path | None) -> None:
+    """Export the archive in the interchange format (one JSON object per line): every
+    document, restricted ones and witness details included (an administrator's export)."""
+    documents = context.service.documents(context.viewer())
+    lines = (json.dumps(document_to_record(document), ensure_ascii=False) for document in documents)
+    if output is None:
+        for line in lines:
+            click.echo(line)
+        return
+    write_atomically(output, "".join(f"{line}\n" for line in lines))
+
+
+@click.command("index")
+@click.option("--rebuild", is_flag=True, help="Build a new index from scratch and swap it in.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_context
+def index_command(context: Context, rebuild: bool, as_json: bool) -> None:
+    """Build or update the search index (only changed files are read again)."""
+    total = len(context.archive.paths())
+    with progress_bar(total, "Indexing") as step:
+        report = context.service.update_index(rebuild, step)
+    if as_json:
+        echo_json(report.as_dict())
+    else:
+        click.echo(
+            f"Indexed: {report.added} added, {report.updated} updated, {report.removed} removed, "
+            f"{report.unchanged} unchanged ({report.paragraphs} paragraphs indexed)."
+        )
+        _failures("not indexed", report.failed)
+    if report.failed:
+        sys.exit(2)
+
+
+@click.command("validate")
+@pass_context
+def validate_command(context: Context) -> None:
+    """Check every archive file: format, ids, dates, vocabulary and sha256."""
+    errors = 0
+    paths = context.archive.paths()
+    for path in paths:
+        try:
+            context.archive.load(path)
+        except ArchiveError as error:
+            errors += 1
+            click.echo(str(error), err=True)
+    click.echo(f"{len(paths) - errors} of {len(paths)} documents are valid.")
+    if errors:
+        sys.exit(2)
+
+
+def _failures(verb: str, failed: list[tuple[str, str]]) -> None:
+    for where, reason in failed:
+        click.echo(
+            f"  {verb}: {reason if reason.startswith(where) else f'{where}: {reason}'}", err=True
+        )
