@@ -259,3 +259,35 @@ def test_an_archive_given_as_a_relative_path(
     assert code == 0 and "4 added" in out
     code, out, _ = run(runner, here, "index")
     assert code == 0 and "0 added, 0 updated, 0 removed, 4 unchanged" in out
+
+
+def test_import_help_names_every_format(runner: CliRunner, settings: Settings) -> None:
+    result = runner.invoke(cli, cli_args(settings, "import", "--help"))
+    for ending in (".jsonl", ".csv", ".md", ".txt", ".docx", ".pdf"):
+        assert ending in result.output
+
+
+def test_serve_hands_its_settings_to_the_app_not_to_the_environment(
+    runner: CliRunner, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import pickle
+
+    import uvicorn
+
+    started: list[uvicorn.Config] = []
+
+    def run(server: uvicorn.Server) -> None:
+        started.append(server.config)
+        server.started = True
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    monkeypatch.delenv("TESTIMONY_ARCHIVE", raising=False)
+    before = dict(os.environ)
+    result = runner.invoke(cli, cli_args(settings, "serve", "--port", "8123"))
+    assert result.exit_code == 0, result.output
+    assert dict(os.environ) == before
+    (config,) = started
+    assert config.factory and config.port == 8123
+    app = pickle.loads(pickle.dumps(config.app))()  # as a worker process receives it
+    assert app.state.settings.archive_dir == settings.archive_dir

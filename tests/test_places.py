@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from testimony_archive.places import Places
@@ -198,3 +200,18 @@ def test_a_city_is_looked_up_inside_the_named_subdivision(places: Places) -> Non
 
 def test_a_small_town_name_alone_is_not_guessed(places: Places) -> None:
     assert places.codes_for_text("Oak Grove") == []
+
+
+def test_the_city_table_is_cached_in_the_folder_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from testimony_archive import places
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    cache = tmp_path / "var" / "cache"
+    rows = places._read_cities(cache)
+    assert [path.suffix for path in cache.iterdir()] == [".pickle"]
+    assert places._read_cities(cache) == rows  # read back from the cache
+    assert not (tmp_path / "home").exists() and not (tmp_path / "xdg").exists()
+    assert 3516266 in rows  # Tapachula

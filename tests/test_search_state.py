@@ -57,3 +57,21 @@ def test_params_are_a_copy() -> None:
     state = SearchState(SearchRequest(q="agents"))
     state.params()["q"] = "changed"
     assert state.params() == {"q": "agents"}
+
+
+def test_a_new_request_field_stays_out_of_urls_unless_declared() -> None:
+    import dataclasses
+
+    from testimony_archive.web.search_state import URL_PARAMETERS
+
+    extended = dataclasses.make_dataclass(
+        "Extended", [("secret_scope", str, "")], bases=(SearchRequest,), frozen=True
+    )
+    state = SearchState(extended(q="agents", secret_scope="restricted-only", doc="x", limit=7))
+    for url in (state.url(), state.url(page=2), state.toggle("location", "MX")):
+        assert "secret" not in url and "restricted-only" not in url
+        assert "limit" not in url and "doc=" not in url
+    assert set(state.params()) == {"q"}
+    declared = {attribute for attribute, _name in URL_PARAMETERS}
+    server_set = {"doc", "limit"}  # fields the server sets: never parameters of the pages
+    assert declared | server_set == {field.name for field in dataclasses.fields(SearchRequest)}

@@ -15,7 +15,7 @@ from .results import (
     SearchResult,
 )
 from .whoosh_index import WhooshIndex
-from .writer import IndexReport, index_exists, rebuild_index, update_index
+from .writer import IndexReport, index_exists, rebuild_index, schema_is_current, update_index
 
 __all__ = [
     "MAX_LIMIT",
@@ -40,6 +40,7 @@ __all__ = [
     "index_exists",
     "mark",
     "rebuild_index",
+    "schema_is_current",
     "snippet",
     "update_index",
 ]
