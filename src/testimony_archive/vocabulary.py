@@ -20,6 +20,7 @@ from .places import Places
 
 BUILTIN_DIR = DATA_DIR / "vocabulary"
 LANGUAGES = ("en", "es")
+MAX_LABELS_KEPT = 200_000
 
 
 @dataclass
@@ -77,6 +78,9 @@ class Vocabulary:
     abuse_types: Thesaurus
     perpetrators: Thesaurus
     places: Places = field(default_factory=Places)
+    _labels: dict[tuple[str, str, str], str] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def thesaurus(self, tag_field: str) -> Thesaurus:
         if tag_field == "abuse_types":
@@ -103,9 +107,17 @@ class Vocabulary:
         return list(rolled)
 
     def label(self, tag_field: str, value: str, language: str = "en") -> str:
-        if tag_field == "locations":
-            return self.places.label(value, language)
-        return self.thesaurus(tag_field).label(value, language)
+        """A tag's label in a language (kept: every results page shows a few hundred)."""
+        key = (tag_field, value, language)
+        label = self._labels.get(key)
+        if label is None:
+            if tag_field == "locations":
+                label = self.places.label(value, language)
+            else:
+                label = self.thesaurus(tag_field).label(value, language)
+            if len(self._labels) < MAX_LABELS_KEPT:
+                self._labels[key] = label
+        return label
 
 
 def load_vocabulary(

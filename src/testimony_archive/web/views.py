@@ -98,9 +98,9 @@ def facet_groups(
         nodes = {
             value.value: FacetNode(
                 value.value,
-                facet_label(facet, value.value, vocabulary, translate),
+                "",  # the label and the link are set below, for the nodes shown only
                 value.count,
-                "",  # set below, for the nodes shown only
+                "",
                 value.value == active,
             )
             for value in values
@@ -115,6 +115,7 @@ def facet_groups(
         while shown:
             node = shown.pop()
             node.url = state.toggle(facet.param, node.value)
+            node.label = facet_label(facet, node.value, vocabulary, translate)
             node.children = node.children[:SHOWN_PER_LEVEL]
             shown.extend(node.children)
         if roots:
