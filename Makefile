@@ -35,7 +35,7 @@ lint: install
 	$(BIN)/ruff check src tests scripts bench
 
 typecheck: install
-	$(BIN)/mypy src
+	$(BIN)/mypy src bench
 
 unit: install
 	$(BIN)/pytest
@@ -60,12 +60,12 @@ BENCH_SETUP = command -v wrk >/dev/null 2>&1 || { \
 
 bench: install
 	@$(BENCH_SETUP)
-	$(BIN)/python bench/harness.py --sizes $(SIZES) --bench-venv $(BENCH_VENV) $(BENCH_ARGS)
+	$(BIN)/python -m bench.harness --sizes $(SIZES) --bench-venv $(BENCH_VENV) $(BENCH_ARGS)
 
 ## The ×1 size only, built afresh, shorter load runs (under 3 minutes).
 bench-quick: install
 	@$(BENCH_SETUP)
-	$(BIN)/python bench/harness.py --sizes 1 --quick --fresh --bench-venv $(BENCH_VENV) $(BENCH_ARGS)
+	$(BIN)/python -m bench.harness --sizes 1 --quick --fresh --bench-venv $(BENCH_VENV) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VAR) .pytest_cache .mypy_cache .ruff_cache

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from common import folder_mb, run_measured
+from .common import folder_mb, run_measured
 
 _CLI = [sys.executable, "-m", "testimony_archive"]
 

@@ -1,7 +1,7 @@
 """Draw var/bench/chart.png from var/bench/latest.json (run with the bench venv's Python,
 which has matplotlib; the app's environment does not need it).
 
-    var/bench/venv/bin/python bench/chart.py var/bench/latest.json var/bench/chart.png
+    var/bench/venv/bin/python -m bench.chart var/bench/latest.json var/bench/chart.png
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from report import dig  # noqa: E402  (standard library only: fine in the bench venv)
+from .figures import dig  # noqa: E402  (standard library only: fine in the bench venv)
 
 OURS, THEIRS = "tab:blue", "tab:orange"
 Line = tuple[str, tuple[str, ...], str, str]  # label, path in a run's results, colour, style

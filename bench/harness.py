@@ -6,8 +6,8 @@ SQLite build, library search latency for a fixed query mix, the web pages of bot
 the same wrk load, and the time from adding one document to finding it. It writes
 var/bench/latest.json, var/bench/report.md and var/bench/chart.png.
 
-    python bench/harness.py --sizes 1,4,10          # what `make bench` runs
-    python bench/harness.py --sizes 1 --quick       # what `make bench-quick` runs
+    python -m bench.harness --sizes 1,4,10          # what `make bench` runs
+    python -m bench.harness --sizes 1 --quick       # what `make bench-quick` runs
 
 Each size's archive, index and Datasette database are kept and reused; `--fresh` builds
 them again (and so measures the builds again), `--rebuild-index` only the index. Results
@@ -27,17 +27,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from build import build_datasette, build_index, import_archive
-from common import BENCH_DIR, ROOT, read_json
-from library import measure_latency, profile_search, time_to_searchable
-from loadgen import require_wrk
-from queries import CATEGORIES, Query, query_mix
-from report import growth, headline, render, targets
-from scale import SCALE_VERSION, build_scaled
 from testimony_archive.archive import Archive
-from testimony_archive.index import SearchService
-from testimony_archive.index.writer import index_exists, schema_is_current
-from web import DATASETTE_SETTINGS, LoadPlan, load_datasette, load_ours
+from testimony_archive.index import WhooshIndex, index_exists, schema_is_current
+
+from .build import build_datasette, build_index, import_archive
+from .common import BENCH_DIR, ROOT, read_json
+from .figures import growth, headline, targets
+from .library import measure_latency, profile_search, time_to_searchable
+from .loadgen import require_wrk
+from .queries import CATEGORIES, Query, query_mix
+from .report import render
+from .scale import SCALE_VERSION, build_scaled
+from .web import DATASETTE_SETTINGS, LoadPlan, load_datasette, load_ours
 
 
 def now() -> str:
@@ -120,7 +121,7 @@ def run_size(
     index_dir = work / "var" / "index"
 
     log(f"x{size}: library search latency ({len(mix)} queries × {options.repeat})")
-    service = SearchService(Archive(work / "archive"), index_dir)
+    service = WhooshIndex(Archive(work / "archive"), index_dir)
     run["library"] = measure_latency(service, mix, options.repeat)
     if profile:
         log(f"x{size}: profiling the library search")
@@ -146,9 +147,12 @@ def write_outputs(data: dict[str, Any], options: argparse.Namespace) -> None:
     latest = BENCH_DIR / "latest.json"
     latest.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (BENCH_DIR / "report.md").write_text(render(data), encoding="utf-8")
-    chart = [str(options.bench_venv / "bin" / "python"), str(ROOT / "bench" / "chart.py")]
+    chart = [str(options.bench_venv / "bin" / "python"), "-m", "bench.chart"]
     result = subprocess.run(
-        [*chart, str(latest), str(BENCH_DIR / "chart.png")], capture_output=True, text=True
+        [*chart, str(latest), str(BENCH_DIR / "chart.png")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     if result.returncode != 0:
         log(f"the chart could not be drawn: {result.stderr.strip()[-500:]}")
@@ -219,9 +223,9 @@ def main() -> None:
         data = read_json(BENCH_DIR / "latest.json")
         if not data:
             sys.exit("no var/bench/latest.json yet: run the benchmark first")
-        runs = data["runs"]
-        data.update(targets=[t.as_dict() for t in targets(runs)], warnings=warnings(runs))
-        data["growth"] = growth(runs)
+        stored = data["runs"]
+        data.update(targets=[t.as_dict() for t in targets(stored)], warnings=warnings(stored))
+        data["growth"] = growth(stored)
         write_outputs(data, options)
         return
     options.duration = options.duration or (8.0 if options.quick else 15.0)

@@ -1,6 +1,7 @@
 """Library-side measures: search latency per query category, a profile, and the time from
 adding one document to finding it. These run in the benchmark's own process, on the app's
-Python API (`testimony_archive.index.SearchService`), as the web server uses it."""
+Python API (the Whoosh backend, `testimony_archive.index.WhooshIndex`), as the web
+server uses it for anonymous visitors."""
 
 from __future__ import annotations
 
@@ -15,11 +16,15 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from common import percentile
-from queries import CATEGORIES, Query
+from testimony_archive.access import ANONYMOUS, readable
 from testimony_archive.archive import Archive
 from testimony_archive.importer import import_paths
-from testimony_archive.index import SearchRequest, SearchService, update_index
+from testimony_archive.index import SearchRequest, WhooshIndex, update_index
+
+from .common import percentile
+from .queries import CATEGORIES, Query
+
+PUBLIC = readable(ANONYMOUS)  # what the web pages search for a visitor
 
 
 def request_for(query: Query) -> SearchRequest:
@@ -39,20 +44,20 @@ def summary(values: list[float]) -> dict[str, float]:
     }
 
 
-def measure_latency(service: SearchService, mix: list[Query], repeat: int) -> dict[str, Any]:
+def measure_latency(service: WhooshIndex, mix: list[Query], repeat: int) -> dict[str, Any]:
     """One unmeasured pass (warms caches), then `repeat` measured passes over the mix."""
     started = time.perf_counter()
-    service.search(SearchRequest(q="warm up"))
+    service.search(SearchRequest(q="warm up"), PUBLIC)
     first_ms = (time.perf_counter() - started) * 1000
     hits: dict[str, list[int]] = defaultdict(list)
     for query in mix:
-        hits[query.category].append(service.search(request_for(query), cache=False).total)
+        hits[query.category].append(service.search(request_for(query), PUBLIC, cache=False).total)
     timings: dict[str, list[float]] = defaultdict(list)
     for _ in range(repeat):
         for query in mix:
             request = request_for(query)
             started = time.perf_counter()
-            service.search(request, cache=False)
+            service.search(request, PUBLIC, cache=False)
             timings[query.category].append((time.perf_counter() - started) * 1000)
     categories = {
         category: {**summary(timings[category]), "median_hits": statistics.median(hits[category])}
@@ -69,14 +74,14 @@ def measure_latency(service: SearchService, mix: list[Query], repeat: int) -> di
     }
 
 
-def profile_search(service: SearchService, mix: list[Query], top: int = 15) -> dict[str, Any]:
+def profile_search(service: WhooshIndex, mix: list[Query], top: int = 15) -> dict[str, Any]:
     """cProfile over one pass of the plain-word and filtered queries: where the time goes."""
     chosen = [query for query in mix if query.category in ("words", "filtered", "phrase")]
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
     for query in chosen:
-        service.search(request_for(query), cache=False)
+        service.search(request_for(query), PUBLIC, cache=False)
     profiler.disable()
     wall = time.perf_counter() - started
     stats = pstats.Stats(profiler)
@@ -114,11 +119,11 @@ def _short(filename: str) -> str:
 
 def time_to_searchable(archive_dir: Path, index_dir: Path, timeout: float = 60.0) -> dict[str, Any]:
     """Import one new document (importer + incremental index update, as `testimony import`
-    does) while a warm SearchService is open, then search until it is found; remove it
+    does) while a warm WhooshIndex is open, then search until it is found; remove it
     again afterwards so that the cached archive stays as built."""
     archive = Archive(archive_dir)
-    service = SearchService(archive, index_dir)
-    service.search(SearchRequest(q="warm up"))
+    service = WhooshIndex(archive, index_dir)
+    service.search(SearchRequest(q="warm up"), PUBLIC)
     marker = "zq" + uuid.uuid4().hex[:10]
     doc_id = f"bench-fresh-{marker}"
     record = {
@@ -142,7 +147,7 @@ def time_to_searchable(archive_dir: Path, index_dir: Path, timeout: float = 60.0
             polls = 0
             while True:
                 polls += 1
-                if service.search(SearchRequest(q=marker)).total:
+                if service.search(SearchRequest(q=marker), PUBLIC).total:
                     break
                 if time.perf_counter() - started > timeout:
                     raise RuntimeError(f"{doc_id} not searchable after {timeout:.0f} s")

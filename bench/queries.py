@@ -30,10 +30,11 @@ from urllib.parse import urlencode
 
 import pycountry
 
-from common import DEV_QUERIES
-from scale import abuse_types, country_of, load_records, year_of
 from testimony_archive.interchange import normalise_text
 from testimony_archive.models import split_paragraphs
+
+from .common import DEV_QUERIES
+from .scale import abuse_types, country_of, load_records, year_of
 
 SEED = 20251128
 CATEGORIES = ("words", "phrase", "filtered", "paragraph", "prefix", "fuzzy")

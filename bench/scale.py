@@ -21,9 +21,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from common import CORPUS_DIR
 from testimony_archive.interchange import normalise_text
 from testimony_archive.models import split_paragraphs
+
+from .common import CORPUS_DIR
 
 SCALE_VERSION = 1  # change when the copies change, so that cached archives are rebuilt
 PREFIXES = (

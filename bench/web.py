@@ -19,9 +19,9 @@ from pathlib import Path
 from subprocess import Popen
 from typing import Any
 
-from common import HOST, fetch, free_port, percentile, server, tree_memory_mb
-from loadgen import wrk
-from queries import Query
+from .common import HOST, fetch, free_port, percentile, server, tree_memory_mb
+from .loadgen import wrk
+from .queries import Query
 
 DATASETTE_DB = "datasette"
 DATASETTE_SETTINGS = {

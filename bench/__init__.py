@@ -1,0 +1,1 @@
+"""The benchmark: our search beside Datasette at archive scale (`make bench`)."""

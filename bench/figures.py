@@ -1,0 +1,202 @@
+"""The benchmark's figures: targets, ratios, growth between sizes (no rendering)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+LIBRARY_TARGETS_MS = {"words": 100, "phrase": 150, "filtered": 150, "prefix": 500, "fuzzy": 500}
+CATEGORY_NAMES = {
+    "words": "plain words (2-8), facets + highlights",
+    "phrase": "phrase",
+    "filtered": "location / abuse-type / year filters",
+    "paragraph": "plain words, unit=paragraph",
+    "prefix": "prefix (stem*)",
+    "fuzzy": "fuzzy (word~)",
+}
+
+
+@dataclass
+class Target:
+    name: str
+    size: str
+    value: float | None
+    limit: float
+    higher_is_better: bool
+    unit: str
+
+    @property
+    def passed(self) -> bool | None:
+        if self.value is None:
+            return None
+        return self.value >= self.limit if self.higher_is_better else self.value <= self.limit
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "size": self.size,
+            "value": self.value,
+            "limit": ("≥ " if self.higher_is_better else "≤ ") + f"{self.limit:g} {self.unit}",
+            "pass": self.passed,
+        }
+
+
+def dig(data: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(data, dict) or key not in data:
+            return None
+        data = data[key]
+    return data
+
+
+def ratio(ours: float | None, theirs: float | None) -> float | None:
+    if ours is None or not theirs:
+        return None
+    return round(ours / theirs, 3)
+
+
+def web_ratios(run: dict[str, Any], workers: int) -> dict[str, float | None]:
+    ours = dig(run, "web", f"ours_w{workers}")
+    theirs = dig(run, "web", "datasette")
+    found: dict[str, float | None] = {}
+    for name in ("search_page", "api"):
+        for figure in ("p50_ms", "p95_ms", "p99_ms", "requests_per_s"):
+            found[f"{name}_{figure}"] = ratio(dig(ours, name, figure), dig(theirs, name, figure))
+    return found
+
+
+def targets(runs: dict[str, dict[str, Any]]) -> list[Target]:
+    x10 = runs.get("x10", {})
+    found = [
+        Target(
+            "full index build, paragraphs/s",
+            "x10",
+            dig(x10, "build", "index", "paragraphs_per_s"),
+            1000,
+            True,
+            "paragraphs/s",
+        ),
+        Target(
+            "a new document searchable after import",
+            "x10",
+            dig(x10, "add_one_document", "total_s"),
+            1.0,
+            False,
+            "s",
+        ),
+    ]
+    for category, limit in LIBRARY_TARGETS_MS.items():
+        found.append(
+            Target(
+                f"library search p95, {CATEGORY_NAMES[category]}",
+                "x10",
+                dig(x10, "library", "categories", category, "p95_ms"),
+                limit,
+                False,
+                "ms",
+            )
+        )
+    found.append(
+        Target(
+            "server RSS (1 worker, peak under load)",
+            "x10",
+            dig(x10, "web", "ours_w1", "peak_rss_mb"),
+            600,
+            False,
+            "MB",
+        )
+    )
+    for size in ("x1", "x10"):
+        run = runs.get(size, {})
+        ratios = web_ratios(run, 1) if run else {}
+        found.append(
+            Target(
+                "search page p95, ours / Datasette (1 worker, 16 connections)",
+                size,
+                ratios.get("search_page_p95_ms"),
+                0.5,
+                False,
+                "×",
+            )
+        )
+        found.append(
+            Target(
+                "search page requests/s, ours / Datasette (1 worker, 16 connections)",
+                size,
+                ratios.get("search_page_requests_per_s"),
+                2.0,
+                True,
+                "×",
+            )
+        )
+    return found
+
+
+GROWTH_METRICS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("paragraphs", ("scale", "paragraphs")),
+    ("import, s", ("build", "import", "seconds")),
+    ("full index build, s", ("build", "index", "seconds")),
+    ("full index build, paragraphs/s", ("build", "index", "paragraphs_per_s")),
+    ("index build peak RSS, MB", ("build", "index", "peak_rss_mb")),
+    ("index size, MB", ("build", "index", "index_mb")),
+    ("Datasette db build, s", ("build", "datasette", "seconds")),
+    ("Datasette db size, MB", ("build", "datasette", "db_mb")),
+    ("library p95 plain words, ms", ("library", "categories", "words", "p95_ms")),
+    ("library p95 phrase, ms", ("library", "categories", "phrase", "p95_ms")),
+    ("library p95 filtered, ms", ("library", "categories", "filtered", "p95_ms")),
+    ("library p95 unit=paragraph, ms", ("library", "categories", "paragraph", "p95_ms")),
+    ("library p95 prefix, ms", ("library", "categories", "prefix", "p95_ms")),
+    ("library p95 fuzzy, ms", ("library", "categories", "fuzzy", "p95_ms")),
+    ("our search page p95, ms (1 worker)", ("web", "ours_w1", "search_page", "p95_ms")),
+    ("our search page req/s (1 worker)", ("web", "ours_w1", "search_page", "requests_per_s")),
+    ("Datasette page p95, ms", ("web", "datasette", "search_page", "p95_ms")),
+    ("Datasette page req/s", ("web", "datasette", "search_page", "requests_per_s")),
+    ("our server peak RSS, MB (1 worker)", ("web", "ours_w1", "peak_rss_mb")),
+    ("new document searchable, s", ("add_one_document", "total_s")),
+)
+
+
+def growth(runs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Each figure at the smallest and the largest size measured, and the factor."""
+    sizes = sorted(runs, key=lambda name: int(name[1:]))
+    if len(sizes) < 2:
+        return {}
+    low, high = sizes[0], sizes[-1]
+    rows = {}
+    for label, path in GROWTH_METRICS:
+        first, last = dig(runs[low], *path), dig(runs[high], *path)
+        rows[label] = {low: first, high: last, "factor": ratio(last, first)}
+    return {"from": low, "to": high, "figures": rows}
+
+
+def headline(run: dict[str, Any]) -> dict[str, Any]:
+    """The flat keys of latest.json, from one size's results."""
+    ours = dig(run, "web", "ours_w1") or {}
+    theirs = dig(run, "web", "datasette") or {}
+    ratios = web_ratios(run, 1)
+    return {
+        "paragraphs": dig(run, "scale", "paragraphs"),
+        "documents": dig(run, "scale", "documents"),
+        "index_paragraphs_per_s": dig(run, "build", "index", "paragraphs_per_s"),
+        "index_s": dig(run, "build", "index", "seconds"),
+        "index_mb": dig(run, "build", "index", "index_mb"),
+        "import_documents_per_s": dig(run, "build", "import", "documents_per_s"),
+        "search_p50_ms": dig(run, "library", "categories", "words", "p50_ms"),
+        "search_p95_ms": dig(run, "library", "categories", "words", "p95_ms"),
+        "web_p50_ms": dig(ours, "search_page", "p50_ms"),
+        "web_p95_ms": dig(ours, "search_page", "p95_ms"),
+        "web_requests_per_s": dig(ours, "search_page", "requests_per_s"),
+        "api_p95_ms": dig(ours, "api", "p95_ms"),
+        "datasette_web_p95_ms": dig(theirs, "search_page", "p95_ms"),
+        "datasette_web_requests_per_s": dig(theirs, "search_page", "requests_per_s"),
+        "datasette_api_p95_ms": dig(theirs, "api", "p95_ms"),
+        "web_p95_ratio_vs_datasette": ratios["search_page_p95_ms"],
+        "web_requests_ratio_vs_datasette": ratios["search_page_requests_per_s"],
+        "api_p95_ratio_vs_datasette": ratios["api_p95_ms"],
+        "serve_rss_mb": ours.get("rss_mb"),
+        "serve_peak_rss_mb": ours.get("peak_rss_mb"),
+        "add_to_searchable_s": dig(run, "add_one_document", "total_s"),
+    }
+
+
+# -- Markdown ----------------------------------------------------------------------------
