@@ -16,7 +16,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from testimony_archive.access import ANONYMOUS, readable
+from testimony_archive.access import ANONYMOUS, scope
 from testimony_archive.archive import Archive
 from testimony_archive.importer import import_paths
 from testimony_archive.index import SearchRequest, WhooshIndex, update_index
@@ -24,7 +24,7 @@ from testimony_archive.index import SearchRequest, WhooshIndex, update_index
 from .common import percentile
 from .queries import CATEGORIES, Query
 
-PUBLIC = readable(ANONYMOUS)  # what the web pages search for a visitor
+PUBLIC = scope(ANONYMOUS)  # what the web pages search for a visitor
 
 
 def request_for(query: Query) -> SearchRequest:

@@ -10,18 +10,19 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from testimony_archive.access import ANONYMOUS, Viewer, readable
+from testimony_archive.access import ANONYMOUS, Viewer, scope
 from testimony_archive.archive import Archive
 from testimony_archive.config import Settings
 from testimony_archive.importer import import_paths
 from testimony_archive.index import WhooshIndex, rebuild_index
+from testimony_archive.instance import InstanceDatabase
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 ADMIN = Viewer.administrator("tests")
-PUBLIC = readable(ANONYMOUS)  # what anonymous visitors may read
-EVERY_LEVEL = readable(ADMIN)
+PUBLIC = scope(ANONYMOUS)  # what anonymous visitors may search
+EVERY_LEVEL = scope(ADMIN)
 
 
 @pytest.fixture
@@ -50,6 +51,13 @@ def backend(archive: Archive, settings: Settings) -> Iterator[WhooshIndex]:
 @pytest.fixture(scope="session")
 def sample_archive() -> Path:
     return REPO / "archive"
+
+
+def instance_database(settings: Settings) -> InstanceDatabase:
+    """The settings' instance database, created (migrated) if new."""
+    database = InstanceDatabase(settings.database_url)
+    database.prepare()
+    return database
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from testimony_archive.config import Settings
 from testimony_archive.history import History
 from testimony_archive.index import SearchRequest, WhooshIndex
 
-from .conftest import DATA, PUBLIC, cli_args
+from .conftest import DATA, PUBLIC, cli_args, instance_database
 
 
 def run(runner: CliRunner, settings: Settings, *args: str) -> tuple[int, str, str]:
@@ -49,7 +49,7 @@ def test_add_a_paragraph_tag_changes_the_file_the_history_and_the_index(
     assert document.segments[3].tags.abuse_types == ("torture.deprivation",)
     assert document.segments[3].tags.perpetrators == ("detention-staff",)
     assert path.read_text(encoding="utf-8").split("\n---\n", 1)[1] == body_before
-    changes = History(settings.instance_db).for_document("r-en-003")
+    changes = History(instance_database(settings)).for_document("r-en-003")
     assert [
         (c.editor, c.action, c.para, c.value, c.before, c.after, c.origin) for c in changes
     ] == [

@@ -62,7 +62,7 @@ def test_accept_a_suggestion_then_add_a_paragraph_tag(
     assert Archive(settings.archive_dir).get("r-en-003").segments[3].tags.abuse_types == (
         "torture.deprivation",
     )
-    changes = History(settings.instance_db).for_document("r-en-003")
+    changes = History(instance_database(settings)).for_document("r-en-003")
     assert [(c.editor, c.action, c.value) for c in changes] == [
         ("Reviewer R", "accept", "MX"),
         ("Reviewer R", "add", "torture.deprivation"),
@@ -113,7 +113,7 @@ def test_suggestions_show_the_words_that_led_to_them(
 ) -> None:
     from testimony_archive.tag_editing import TagEditor
 
-    editor = TagEditor(Archive(settings.archive_dir), History(settings.instance_db), "x")
+    editor = TagEditor(Archive(settings.archive_dir), History(instance_database(settings)), "x")
     editor.change("t-en-001", "suggest", ["torture.electric-shock"], 3)
     page = editing_client.get("/documents/t-en-001")
     assert "(suggested: “shocked" in page.text or "(suggested: “taser" in page.text

@@ -1,11 +1,20 @@
 """Who may see and change what: the one place where access is decided.
 
-A `Viewer` is whoever asks: an anonymous visitor, or a user with a role. The command
-line's viewer is an explicit administrator (whoever runs it holds the archive's files
-anyway). Adapters never compare access levels themselves: they pass their viewer to the
-service, which asks this module whether a document may be read, which of its fields may
-be shown and whether its tags may be changed. A document that may not be read does not
-exist for that viewer: not in results, totals, facet counts or error messages.
+A `Viewer` is whoever asks: an anonymous visitor, or a signed-in user with a role. The
+command line's viewer is an administrator (whoever runs it holds the archive's files
+anyway) unless it is told to act as a user. Adapters never compare roles or access
+levels themselves: they pass their viewer to the service, which asks this module.
+
+- `may_see(viewer, access, part)` answers "may this viewer see this document / this part
+  of it": the document itself, its witness details, its exact dates, its redacted text.
+- `may(viewer, action)` answers "may this viewer do this": edit tags, redact, manage
+  users, read the audit trail.
+- `scope(viewer)` is what a search backend is handed: the access levels it may search and
+  whether redacted passages are searchable.
+- `redact(document, viewer)` is the document as the viewer may see it.
+
+A document that may not be read does not exist for that viewer: not in results, totals,
+facet counts, error messages or the time an answer takes.
 """
 
 from __future__ import annotations
@@ -14,76 +23,119 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
+from . import redaction
+from .dates import PartialDate
 from .errors import Forbidden
-from .models import ACCESS_LEVELS, Access, Document
+from .models import ACCESS_LEVELS, Access, Document, Incident
 
 Role = Literal["anonymous", "researcher", "editor", "admin"]
 ROLES: tuple[Role, ...] = ("anonymous", "researcher", "editor", "admin")
-Readable = frozenset[Access]  # the access levels a viewer may read
+# The parts of a document beyond the document itself that a role may be kept from.
+Part = Literal["document", "witness details", "exact dates", "redacted text"]
+Action = Literal["edit tags", "redact", "manage users", "read audit"]
 
-_READS: dict[Role, Readable] = {
+_READS: dict[Role, frozenset[Access]] = {
     "anonymous": frozenset({"public"}),
     "researcher": frozenset(ACCESS_LEVELS),
     "editor": frozenset(ACCESS_LEVELS),
     "admin": frozenset(ACCESS_LEVELS),
 }
-_EDITS_TAGS: frozenset[Role] = frozenset({"editor", "admin"})
-# Witness details other than the pseudonym (age, gender, community) can identify a
-# witness: only an administrator sees them (and the export, which is an administrator's).
-_SEES_WITNESS_DETAILS: frozenset[Role] = frozenset({"admin"})
+# Witness details other than the pseudonym, the exact dates of the events a testimony
+# tells and redacted passages can identify a witness: only those who keep the record (editors, who tag and
+# redact, and administrators) see them.
+_SEES_EVERY_PART: frozenset[Role] = frozenset({"editor", "admin"})
+_MAY: dict[Action, frozenset[Role]] = {
+    "edit tags": frozenset({"editor", "admin"}),
+    "redact": frozenset({"editor", "admin"}),
+    "manage users": frozenset({"admin"}),
+    "read audit": frozenset({"admin"}),
+}
 PUBLIC_WITNESS_FIELDS = ("pseudonym",)
+COMMAND_LINE = "cli"  # the address of the command line's viewers
 
 
 @dataclass(frozen=True)
 class Viewer:
     role: Role = "anonymous"
-    name: str | None = None  # whom changes are recorded under
-    # A server started with TESTIMONY_EDITING=1 lets every visitor edit tags, under the
-    # server's TESTIMONY_EDITOR name: the interim switch until accounts exist.
-    open_editing: bool = False
+    name: str | None = None  # the user's name, whom actions are recorded under
+    address: str = ""  # where the request came from ("cli" for the command line)
+
+    @property
+    def signed_in(self) -> bool:
+        return self.role != "anonymous"
 
     @classmethod
-    def anonymous(cls, open_editing_as: str | None = None) -> Viewer:
-        if open_editing_as is None:
-            return cls()
-        return cls(name=open_editing_as, open_editing=True)
+    def anonymous(cls, address: str = "") -> Viewer:
+        return cls(address=address)
 
     @classmethod
-    def administrator(cls, name: str) -> Viewer:
-        return cls(role="admin", name=name)
+    def administrator(cls, name: str, address: str = COMMAND_LINE) -> Viewer:
+        return cls(role="admin", name=name, address=address)
 
 
 ANONYMOUS = Viewer()
 
 
-def readable(viewer: Viewer) -> Readable:
-    """The access levels of the documents this viewer may read."""
-    return _READS[viewer.role]
+@dataclass(frozen=True)
+class Scope:
+    """What a search backend may search for a viewer (a backend decides nothing)."""
+
+    levels: frozenset[Access]  # the access levels of the documents it may find
+    unredacted: bool  # whether redacted passages are searchable and shown
 
 
-def may_read(viewer: Viewer, access: str) -> bool:
-    return access in readable(viewer)
+def may_see(viewer: Viewer, access: str, part: Part = "document") -> bool:
+    """May this viewer see this part of a document of this access level?"""
+    if access not in _READS[viewer.role]:
+        return False
+    return part == "document" or viewer.role in _SEES_EVERY_PART
 
 
-def may_edit_tags(viewer: Viewer) -> bool:
-    return viewer.role in _EDITS_TAGS or viewer.open_editing
+def may_use_archive(viewer: Viewer, open_to_anonymous: bool) -> bool:
+    """Whether the viewer may use the archive at all (a server may close it to anonymous
+    visitors: TESTIMONY_ANONYMOUS=none)."""
+    return viewer.signed_in or open_to_anonymous
 
 
-def require_tag_editing(viewer: Viewer) -> str:
-    """The name a viewer's tag changes are recorded under; Forbidden if it may not edit."""
-    if not may_edit_tags(viewer):
-        raise Forbidden("Tag editing is switched off on this server (TESTIMONY_EDITING=1).")
-    return viewer.name or "editor"
+def may(viewer: Viewer, action: Action) -> bool:
+    return viewer.role in _MAY[action]
+
+
+def require(viewer: Viewer, action: Action) -> str:
+    """The name the viewer's action is recorded under; Forbidden if it may not act."""
+    if not may(viewer, action):
+        roles = " or ".join(sorted(_MAY[action]))
+        raise Forbidden(f"Only a signed-in {roles} may {action}.")
+    return viewer.name or viewer.role
+
+
+def scope(viewer: Viewer) -> Scope:
+    return Scope(_READS[viewer.role], viewer.role in _SEES_EVERY_PART)
 
 
 def redact(document: Document, viewer: Viewer) -> Document:
-    """The document as this viewer may see it: witness details reduced to the pseudonym
-    unless the viewer may see more. The text and its sha256 are never touched."""
-    if viewer.role in _SEES_WITNESS_DETAILS or not document.witness:
+    """The document as this viewer may see it: redacted passages replaced by
+    `[redacted]`, witness details reduced to the pseudonym and the dates of the events a
+    testimony tells (`incident`) to their years, unless the viewer may see more. The date
+    the testimony was recorded stays: citations name it. The record itself is never
+    touched: the sha256 stays the archived text's."""
+    if may_see(viewer, document.access, "redacted text"):
         return document
-    shown = {
-        key: document.witness[key] for key in PUBLIC_WITNESS_FIELDS if document.witness.get(key)
-    }
-    if shown == document.witness:
-        return document
-    return dataclasses.replace(document, witness=shown or None)
+    shown = redaction.redacted(document)
+    if document.witness and not may_see(viewer, document.access, "witness details"):
+        kept = {key: document.witness[key] for key in PUBLIC_WITNESS_FIELDS
+                if document.witness.get(key)}  # fmt: skip
+        shown = dataclasses.replace(shown, witness=kept or None)
+    if document.kind == "testimony" and not may_see(viewer, document.access, "exact dates"):
+        shown = dataclasses.replace(shown, incident=_years(document.incident))
+    return shown
+
+
+def _year(date: PartialDate | None) -> PartialDate | None:
+    return PartialDate(date.year) if date is not None else None
+
+
+def _years(incident: Incident | None) -> Incident | None:
+    if incident is None:
+        return None
+    return Incident(_year(incident.start), _year(incident.end))

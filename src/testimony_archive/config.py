@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
+
+from .errors import UsageError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
@@ -29,8 +32,15 @@ class Settings:
     var_dir: Path = Path("var")
     templates_dir: Path = field(default_factory=_find_templates)
     static_dir: Path = field(default_factory=lambda: _find_templates().parent / "static")
-    editing: bool = False  # web tag editing (TESTIMONY_EDITING=1) until accounts exist
-    editor: str = "editor"  # who tag edits are recorded as (TESTIMONY_EDITOR)
+    editor: str = "editor"  # whom the command line's changes are recorded under
+    # Another engine for the instance database (TESTIMONY_DATABASE_URL); SQLite under
+    # the var folder by default.
+    database: str | None = None
+    # Whether visitors who have not signed in may search and read the public documents
+    # (TESTIMONY_ANONYMOUS=read, the default) or must sign in first (=none).
+    open_to_anonymous: bool = True
+    session_idle: timedelta = timedelta(hours=1)  # TESTIMONY_SESSION_IDLE_MINUTES
+    session_lifetime: timedelta = timedelta(hours=12)  # TESTIMONY_SESSION_HOURS
 
     @property
     def index_dir(self) -> Path:
@@ -38,8 +48,17 @@ class Settings:
 
     @property
     def instance_db(self) -> Path:
-        """Instance data that is not part of the record: tag history (SQLite)."""
+        """The default instance database: users, sessions, the audit trail, tag history."""
         return self.var_dir / "instance.sqlite"
+
+    @property
+    def database_url(self) -> str:
+        return self.database or f"sqlite:///{self.instance_db}"
+
+    @property
+    def audit_head_file(self) -> Path:
+        """The audit trail's last entry, kept outside the database (`security.audit`)."""
+        return self.var_dir / "audit-head.txt"
 
     @property
     def cache_dir(self) -> Path:
@@ -56,9 +75,27 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
+        anonymous = env.get("TESTIMONY_ANONYMOUS", "read").strip().lower() or "read"
+        if anonymous not in ("read", "none"):
+            raise UsageError(
+                f"TESTIMONY_ANONYMOUS={anonymous!r}: use 'read' (visitors who have not "
+                "signed in may read the public documents) or 'none' (everyone signs in)"
+            )
         return cls(
             archive_dir=Path(env.get("TESTIMONY_ARCHIVE", "archive")),
             var_dir=Path(env.get("TESTIMONY_VAR", "var")),
-            editing=env.get("TESTIMONY_EDITING", "") in ("1", "true", "yes"),
             editor=env.get("TESTIMONY_EDITOR") or env.get("USER") or "editor",
+            database=env.get("TESTIMONY_DATABASE_URL") or None,
+            open_to_anonymous=anonymous == "read",
+            session_idle=timedelta(minutes=_number(env, "TESTIMONY_SESSION_IDLE_MINUTES", 60)),
+            session_lifetime=timedelta(hours=_number(env, "TESTIMONY_SESSION_HOURS", 12)),
         )
+
+
+def _number(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise UsageError(f"{name}={text!r}: give a whole number of 1 or more")
+    return int(text)

@@ -14,24 +14,28 @@ from typing import Any
 import yaml
 
 from .dates import PartialDate, parse_date
-from .errors import ArchiveError
+from .errors import ArchiveError, UsageError
 from .fields import TAG_FIELDS
 from .models import (
     ACCESS_LEVELS,
     KINDS,
     Document,
     Incident,
+    Paragraph,
+    Redaction,
     Segment,
     TagSet,
     body_sha256,
-    split_paragraphs,
+    iter_paragraphs,
 )
+from .redaction import parse_chars
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 KEYS = (
     "id", "kind", "title", "language", "translation", "date", "incident",
-    *TAG_FIELDS, "suggested", "witness", "source", "access", "sha256", "segments", "extra",
+    *TAG_FIELDS, "suggested", "witness", "source", "access", "sha256", "segments", "redactions",
+    "extra",
 )  # fmt: skip
 REQUIRED = ("id", "kind", "title", "language", "sha256")
 SEGMENT_KEYS = (*TAG_FIELDS, "suggested")
@@ -174,8 +178,9 @@ def document_from_mapping(
     if not body.strip():
         raise ArchiveError("the document has no text after the front matter", path=path)
 
-    paragraph_count = len(split_paragraphs(body))
-    segments = _segments(data.get("segments"), paragraph_count, lambda r: fail("segments", r))
+    paragraphs = list(iter_paragraphs(body))
+    segments = _segments(data.get("segments"), len(paragraphs), lambda r: fail("segments", r))
+    redactions = _redactions(data.get("redactions"), paragraphs, lambda r: fail("redactions", r))
 
     return Document(
         id=doc_id,
@@ -197,6 +202,7 @@ def document_from_mapping(
         witness=_optional_mapping(data, "witness", fail),
         source=_source(data.get("source"), lambda reason: fail("source", reason)),
         segments=segments,
+        redactions=redactions,
         extra=_optional_mapping(data, "extra", fail) or {},
         path=Path(path) if path is not None else None,
     )
@@ -280,6 +286,43 @@ def _segments(value: Any, paragraph_count: int, fail: Any) -> dict[int, Segment]
     return dict(sorted(segments.items()))
 
 
+REDACTION_KEYS = ("para", "chars", "reason", "by", "at")
+
+
+def _redactions(value: Any, paragraphs: list[Paragraph], fail: Any) -> tuple[Redaction, ...]:
+    """`[{para: 3, chars: 12-25, reason: ..., by: ..., at: ...}]`: characters 12 to 25 of
+    paragraph 3, counted from 1 and both included (see `redaction`)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise fail("must be a list such as [{para: 3, chars: 12-25, reason: ...}]")
+    found: list[Redaction] = []
+    for position, item in enumerate(value, start=1):
+        where = f"item {position}"
+        if not isinstance(item, dict) or set(item) - set(REDACTION_KEYS):
+            raise fail(f"{where}: use the keys {', '.join(REDACTION_KEYS)}")
+        number = item.get("para")
+        if not isinstance(number, int) or not 1 <= number <= len(paragraphs):
+            raise fail(
+                f"{where}: paragraph {number!r} does not exist; the text has "
+                f"{len(paragraphs)} paragraphs"
+            )
+        length = len(paragraphs[number - 1].text)
+        try:
+            start, end = parse_chars(str(item.get("chars", "")))
+        except UsageError as error:
+            raise fail(f"{where}: chars: {error}") from None
+        if end > length:
+            raise fail(
+                f"{where}: chars {item['chars']} go past the paragraph's {length} characters"
+            )
+        texts = [item.get(key, "") for key in ("reason", "by", "at")]
+        if not all(isinstance(text, str) for text in texts):
+            raise fail(f"{where}: reason, by and at are text")
+        found.append(Redaction(number, start, end, *texts))
+    return tuple(found)
+
+
 def _segment_suggested(tags: dict[str, Any], fail: Any) -> dict[str, Any]:
     suggested = tags.get("suggested") or {}
     if not isinstance(suggested, dict):
@@ -322,9 +365,19 @@ def document_to_mapping(document: Document) -> dict[str, Any]:
             for number, segment in document.segments.items()
             if segment.tags or segment.suggested
         }
+    if document.redactions:
+        data["redactions"] = [_redaction_mapping(redaction) for redaction in document.redactions]
     if document.extra:
         data["extra"] = document.extra
     return data
+
+
+def _redaction_mapping(redaction: Redaction) -> dict[str, Any]:
+    mapping: dict[str, Any] = {"para": redaction.para, "chars": redaction.chars}
+    for key in ("reason", "by", "at"):
+        if getattr(redaction, key):
+            mapping[key] = getattr(redaction, key)
+    return mapping
 
 
 def _segment_mapping(segment: Segment) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The history of tag changes, kept in the instance database (SQLite under var/).
+"""The history of tag changes, kept in the instance database.
 
 The archive file always holds the current tags; this table says who changed which tag,
 when, from what to what, and whether the change was a machine suggestion or a person's.
@@ -7,29 +7,12 @@ when, from what to what, and whether the change was a machine suggestion or a pe
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS tag_changes (
-    id INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    editor TEXT NOT NULL,
-    doc TEXT NOT NULL,
-    para INTEGER,
-    field TEXT NOT NULL,
-    action TEXT NOT NULL,
-    value TEXT NOT NULL,
-    before TEXT NOT NULL,
-    after TEXT NOT NULL,
-    origin TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS tag_changes_doc ON tag_changes (doc, id);
-"""
+from sqlalchemy import select
+
+from .instance import InstanceDatabase, tables
 
 
 @dataclass(frozen=True)
@@ -47,47 +30,33 @@ class TagChange:
 
 
 class History:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self.path, timeout=30)
-        try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.executescript(SCHEMA)
-            with connection:
-                yield connection
-        finally:
-            connection.close()
+    def __init__(self, database: InstanceDatabase) -> None:
+        self._database = database
 
     def record(self, changes: list[TagChange]) -> None:
         if not changes:
             return
-        with self._connect() as connection:
-            connection.executemany(
-                "INSERT INTO tag_changes (at, editor, doc, para, field, action, value, before,"
-                " after, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        with self._database.begin() as connection:
+            connection.execute(
+                tables.tag_changes.insert(),
                 [
-                    (c.at, c.editor, c.doc, c.para, c.field, c.action, c.value,
-                     json.dumps(list(c.before)), json.dumps(list(c.after)), c.origin)
+                    {"at": c.at, "editor": c.editor, "doc": c.doc, "para": c.para,
+                     "field": c.field, "action": c.action, "value": c.value,
+                     "before": json.dumps(list(c.before)), "after": json.dumps(list(c.after)),
+                     "origin": c.origin}
                     for c in changes
                 ],
             )  # fmt: skip
 
     def for_document(self, doc: str) -> list[TagChange]:
-        if not self.path.exists():
-            return []
-        with self._connect() as connection:
+        table = tables.tag_changes
+        with self._database.begin() as connection:
             rows = connection.execute(
-                "SELECT at, editor, doc, para, field, action, value, before, after, origin"
-                " FROM tag_changes WHERE doc = ? ORDER BY id",
-                (doc,),
-            ).fetchall()
+                select(table).where(table.c.doc == doc).order_by(table.c.id)
+            ).all()
         return [
-            TagChange(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
-                      tuple(json.loads(row[7])), tuple(json.loads(row[8])), row[9])
+            TagChange(row.at, row.editor, row.doc, row.para, row.field, row.action, row.value,
+                      tuple(json.loads(row.before)), tuple(json.loads(row.after)), row.origin)
             for row in rows
         ]  # fmt: skip
 

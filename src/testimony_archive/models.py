@@ -100,6 +100,24 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Redaction:
+    """A passage hidden from readers who may not see it (`redaction`): paragraph `para`,
+    characters start..end of its text (0-based, end excluded), why, by whom, when."""
+
+    para: int
+    start: int
+    end: int
+    reason: str = ""
+    by: str = ""
+    at: str = ""
+
+    @property
+    def chars(self) -> str:
+        """The range as people write it (1-based, both ends included): `12-25`."""
+        return f"{self.start + 1}-{self.end}"
+
+
+@dataclass(frozen=True)
 class Incident:
     start: PartialDate | None = None
     end: PartialDate | None = None
@@ -122,6 +140,7 @@ class Document:
     witness: dict[str, Any] | None = None
     source: dict[str, Any] | str | None = None
     segments: dict[int, Segment] = field(default_factory=dict)
+    redactions: tuple[Redaction, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
     path: Path | None = field(default=None, compare=False)
 

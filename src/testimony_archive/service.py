@@ -1,24 +1,30 @@
-"""The archive as its adapters see it: searches, documents, counts and tag changes, each
-asked for by a viewer.
+"""The archive as its adapters see it: searches, documents, counts, tag changes,
+redactions and imports, each asked for by a viewer.
 
-The CLI and the web app hold one `SearchService` and nothing else of the domain's: every
-method that returns a document, a result or a count takes the viewer, asks the access
-policy (`access`) and returns only what that viewer may see, redacted as it must be.
+The CLI and the web app hold one `SearchService` (and, for accounts, one
+`security.Accounts`) and nothing else of the domain's: every method that returns a
+document, a result or a count takes the viewer, asks the access policy (`access`) and
+returns only what that viewer may see, redacted as it must be. What the audit trail must
+hold is recorded here too: changes, imports and exports by anyone; searches and views of
+restricted documents by signed-in web users.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from . import access
+from . import access, redaction
 from .access import Viewer
 from .archive import Archive
 from .config import Settings
-from .errors import NotFound
+from .errors import IndexMissing, NotFound, UsageError
 from .history import History, TagChange
+from .importer import ImportReport, Progress, import_paths
 from .index import (
     Counts,
     DocMeta,
@@ -30,7 +36,9 @@ from .index import (
     Span,
     WhooshIndex,
 )
-from .models import Document
+from .instance import InstanceDatabase, stamp
+from .models import Document, Redaction
+from .security.audit import AuditTrail
 from .suggestions import paragraph_suggestions
 from .tag_editing import Action, TagEditor
 from .vocabulary import Vocabulary
@@ -52,22 +60,29 @@ class DocumentReading:
     # For viewers who may review suggestions: paragraph → tag → the words behind it.
     evidence: dict[int, dict[str, str]]
     may_edit_tags: bool
+    may_redact: bool = False
 
 
 class SearchService:
     """One per process, shared by threads."""
 
-    def __init__(self, archive: Archive, backend: SearchBackend, history: History) -> None:
+    def __init__(
+        self, archive: Archive, backend: SearchBackend, history: History, audit: AuditTrail
+    ) -> None:
         self._archive = archive
         self._backend = backend
         self._history = history
+        self.audit = audit
 
     @classmethod
-    def open(cls, settings: Settings, archive: Archive | None = None) -> SearchService:
-        """The archive, index and instance database that the settings name."""
+    def open(
+        cls, settings: Settings, database: InstanceDatabase, archive: Archive | None = None
+    ) -> SearchService:
+        """The archive and index that the settings name, over an instance database."""
         archive = archive or Archive(settings.archive_dir, cache_dir=settings.cache_dir)
         backend = WhooshIndex(archive, settings.index_dir)
-        return cls(archive, backend, History(settings.instance_db))
+        audit = AuditTrail(database, settings.audit_head_file)
+        return cls(archive, backend, History(database), audit)
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -83,27 +98,47 @@ class SearchService:
     # -- reading -----------------------------------------------------------------------
 
     def search(self, request: SearchRequest, viewer: Viewer, cache: bool = True) -> SearchResult:
-        return self._backend.search(request, access.readable(viewer), cache)
+        result = self._backend.search(request, access.scope(viewer), cache)
+        if _audited(viewer):
+            filters = {key: value for key, value in dataclasses.asdict(request).items()
+                       if value and key not in ("q", "limit")}  # fmt: skip
+            self.audit.record(viewer, "search", request.q[:200], **filters)
+        return result
 
     def document(self, doc_id: str, viewer: Viewer) -> Document:
         """A document this viewer may read, redacted for it; NotFound otherwise, in the
-        same words as for a document that does not exist."""
+        same words, and in about the same time, as for a document that does not exist:
+        the index says whether it may be read before its file is opened."""
+        try:
+            meta = self._backend.indexed(doc_id)
+        except IndexMissing:
+            meta = None
+        if meta is not None and not access.may_see(viewer, meta.access):
+            raise NotFound(f"no document with id {doc_id!r}")
         document = self._archive.get(doc_id)
-        if not access.may_read(viewer, document.access):
+        if not access.may_see(viewer, document.access):  # changed since it was indexed
             raise NotFound(f"no document with id {doc_id!r}")
         return access.redact(document, viewer)
+
+    def open_document(self, doc_id: str, viewer: Viewer) -> Document:
+        """`document`, for a person who reads it: a view of a restricted document by a
+        signed-in user is recorded in the audit trail."""
+        document = self.document(doc_id, viewer)
+        if document.access != "public" and _audited(viewer):
+            self.audit.record(viewer, "view", document.id)
+        return document
 
     def documents(self, viewer: Viewer) -> Iterator[Document]:
         """Every document this viewer may read, in file order, redacted for it."""
         for document in self._archive:
-            if access.may_read(viewer, document.access):
+            if access.may_see(viewer, document.access):
                 yield access.redact(document, viewer)
 
     def reading(self, doc_id: str, viewer: Viewer, q: str = "") -> DocumentReading:
         """What the document page shows: the document, the paragraphs matching `q` with
         their words highlighted, the tag history and, for those who may edit tags, the
         words behind each pending suggestion."""
-        document = self.document(doc_id, viewer)
+        document = self.open_document(doc_id, viewer)
         hits: list[int] = []
         spans: dict[int, list[Span]] = {}
         if q.strip():
@@ -117,7 +152,7 @@ class SearchService:
                 found_spans = self._backend.spans(paragraph.text, document.language, terms)
                 if found_spans:
                     spans[paragraph.number] = found_spans
-        editing = access.may_edit_tags(viewer)
+        editing = access.may(viewer, "edit tags")
         return DocumentReading(
             document=document,
             hits=hits,
@@ -125,15 +160,16 @@ class SearchService:
             history=self._history.for_document(document.id),
             evidence=self._evidence(document) if editing else {},
             may_edit_tags=editing,
+            may_redact=access.may(viewer, "redact"),
         )
 
     def counts(self, viewer: Viewer) -> Counts:
         """How many documents and paragraphs this viewer may read, and their facets."""
-        return self._backend.counts(access.readable(viewer))
+        return self._backend.counts(access.scope(viewer))
 
     def pending(self, viewer: Viewer) -> list[DocMeta]:
         """Readable documents whose suggested tags wait for review, most first."""
-        return self._backend.pending(access.readable(viewer))
+        return self._backend.pending(access.scope(viewer))
 
     def history(self, doc_id: str, viewer: Viewer) -> list[TagChange]:
         return self._history.for_document(self.document(doc_id, viewer).id)
@@ -172,13 +208,89 @@ class SearchService:
     ) -> Document:
         """Apply a tag action for a viewer who may edit tags; the change is recorded under
         the viewer's name and searchable at once. Returns the document as written."""
-        editor = access.require_tag_editing(viewer)
+        editor = access.require(viewer, "edit tags")
         self.document(doc_id, viewer)  # NotFound for a document the viewer may not read
         updated = TagEditor(self._archive, self._history, editor).change(
             doc_id, action, values, para
         )
         self._backend.document_changed(doc_id)
+        self.audit.record(viewer, "tag-edit", doc_id, change=action, values=values, para=para)
         return updated
+
+    def redact(
+        self, viewer: Viewer, doc_id: str, para: int, reason: str, *, chars: str = "",
+        words: str = "",
+    ) -> Document:  # fmt: skip
+        """Hide a passage of one paragraph from readers who may not see it: characters
+        `chars` ("12-25", counted from 1), or every place `words` stand. The archive
+        file's front matter records it (the text is never touched); searchable as
+        redacted at once."""
+        editor = access.require(viewer, "redact")
+        self.document(doc_id, viewer)
+        if not reason.strip():
+            raise UsageError("say why the passage is redacted (a reason)")
+        if bool(chars.strip()) == bool(words.strip()):
+            raise UsageError("give either the characters to redact (12-25) or the words")
+        at = stamp()
+        with self._archive.write_lock():
+            document = self._archive.get(doc_id)
+            paragraph = document.paragraph(para)
+            if paragraph is None:
+                raise UsageError(
+                    f"{doc_id} has no paragraph {para} (it has {len(document.paragraphs)})"
+                )
+            ranges = [redaction.parse_chars(chars)] if chars.strip() else (
+                redaction.occurrences(paragraph.text, words))  # fmt: skip
+            added = [Redaction(para, start, end, reason.strip(), editor, at)
+                     for start, end in ranges]  # fmt: skip
+            for item in added:
+                redaction.check(document, item)
+            updated = dataclasses.replace(document, redactions=(*document.redactions, *added))
+            self._archive.write(updated, document.path)
+        self._backend.document_changed(doc_id)
+        self.audit.record(viewer, "redact", doc_id, para=para,
+                          chars=[item.chars for item in added], reason=reason.strip())  # fmt: skip
+        return updated
+
+    def unredact(self, viewer: Viewer, doc_id: str, number: int) -> Document:
+        """Remove the document's redaction `number` (counted from 1, in file order)."""
+        access.require(viewer, "redact")
+        self.document(doc_id, viewer)
+        with self._archive.write_lock():
+            document = self._archive.get(doc_id)
+            if not 1 <= number <= len(document.redactions):
+                raise UsageError(
+                    f"{doc_id} has {len(document.redactions)} redactions; there is no "
+                    f"number {number}"
+                )
+            removed = document.redactions[number - 1]
+            kept = document.redactions[: number - 1] + document.redactions[number:]
+            updated = dataclasses.replace(document, redactions=kept)
+            self._archive.write(updated, document.path)
+        self._backend.document_changed(doc_id)
+        self.audit.record(viewer, "unredact", doc_id, para=removed.para, chars=removed.chars,
+                          reason=removed.reason)  # fmt: skip
+        return updated
+
+    def import_files(
+        self,
+        viewer: Viewer,
+        paths: list[Path],
+        progress: Progress | None = None,
+        suggest: bool = True,
+    ) -> ImportReport:
+        """Import documents from files (see `importer`), recorded in the audit trail."""
+        access.require(viewer, "edit tags")
+        report = import_paths(self._archive, paths, progress, self.tagger if suggest else None)
+        self.audit.record(viewer, "import", ", ".join(path.name for path in paths)[:200],
+                          imported=len(report.imported), skipped=len(report.skipped),
+                          failed=len(report.failed))  # fmt: skip
+        return report
+
+    def record(self, viewer: Viewer, action: str, target: str = "", **detail: Any) -> None:
+        """Record in the audit trail what an adapter did with what the service gave it
+        (an export, say)."""
+        self.audit.record(viewer, action, target, **detail)
 
     # -- the index ---------------------------------------------------------------------
 
@@ -198,3 +310,10 @@ class SearchService:
 
     def close(self) -> None:
         self._backend.close()
+
+
+def _audited(viewer: Viewer) -> bool:
+    """Whether a viewer's searches and reads are recorded: those of signed-in web users.
+    (The command line's are not: whoever runs it holds the archive's files.)"""
+    return viewer.signed_in and viewer.address != access.COMMAND_LINE
+

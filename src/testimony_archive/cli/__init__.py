@@ -53,15 +53,22 @@ class TestimonyGroup(click.Group):
     show_default=True,
     help="Folder for the search index and instance data (env TESTIMONY_VAR).",
 )
+@click.option(
+    "--as",
+    "acting_as",
+    metavar="USER",
+    help="Act as this user, with its role (default: an administrator).",
+)
 @click.version_option(__version__, prog_name="testimony")
 @click.pass_context
-def cli(ctx: click.Context, archive_dir: Path, var_dir: Path) -> None:
+def cli(ctx: click.Context, archive_dir: Path, var_dir: Path, acting_as: str | None) -> None:
     """Keep, index and search witness testimonies and report excerpts.
 
     Start with 'testimony import FILE' to add documents, 'testimony index' to build the
-    search index, then 'testimony search "words"' or 'testimony serve'.
+    search index, then 'testimony search "words"' or 'testimony serve'. Whoever runs these
+    commands holds the archive's files and acts as an administrator, unless told --as USER.
     """
-    context = Context(Settings.from_env().with_paths(archive_dir, var_dir))
+    context = Context(Settings.from_env().with_paths(archive_dir, var_dir), acting_as)
     ctx.obj = context
     ctx.call_on_close(context.close)
 

@@ -10,7 +10,7 @@ import click
 
 from ..archive import write_atomically
 from ..errors import ArchiveError, UsageError
-from ..importer import count_records, import_paths
+from ..importer import count_records
 from ..interchange import document_to_record
 from .context import Context, echo_json, pass_context, progress_bar
 
@@ -38,8 +38,7 @@ def import_command(
     total = sum(count_records(path) for path in paths)
     service = context.service
     with progress_bar(total, "Importing") as step:
-        tagger = None if no_suggest else service.tagger
-        report = import_paths(context.archive, list(paths), step, tagger)
+        report = service.import_files(context.viewer(), list(paths), step, not no_suggest)
     indexed = None
     if report.imported and not no_index and service.index_exists():
         indexed = service.update_index()
@@ -69,14 +68,21 @@ def import_command(
 @pass_context
 def export_command(context: Context, format_: str, output: Path | None) -> None:
     """Export the archive in the interchange format (one JSON object per line): every
-    document, restricted ones and witness details included (an administrator's export)."""
-    documents = context.service.documents(context.viewer())
-    lines = (json.dumps(document_to_record(document), ensure_ascii=False) for document in documents)
+    document, restricted ones and witness details included (an administrator's export;
+    with --as USER, what that user may see). The export is recorded in the audit trail."""
+    viewer = context.viewer()
+    service = context.service
+    lines = [
+        json.dumps(document_to_record(document), ensure_ascii=False)
+        for document in service.documents(viewer)
+    ]
     if output is None:
         for line in lines:
             click.echo(line)
-        return
-    write_atomically(output, "".join(f"{line}\n" for line in lines))
+    else:
+        write_atomically(output, "".join(f"{line}\n" for line in lines))
+    service.record(viewer, "export", str(output or "stdout"), format=format_,
+                   documents=len(lines))  # fmt: skip
 
 
 @click.command("index")

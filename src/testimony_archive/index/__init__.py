@@ -2,7 +2,7 @@
 holds every other module to it), so that a second backend, PostgreSQL full-text search,
 can be added behind `SearchBackend` beside the embedded Whoosh index."""
 
-from .backend import Progress, Readable, SearchBackend
+from .backend import Progress, SearchBackend
 from .entries import DocMeta
 from .highlight import Span, mark, snippet
 from .request import MAX_LIMIT, SORTS, UNITS, SearchRequest, Sort, Unit
@@ -29,7 +29,6 @@ __all__ = [
     "IndexReport",
     "ParagraphHit",
     "Progress",
-    "Readable",
     "SearchBackend",
     "SearchRequest",
     "SearchResult",

@@ -2,8 +2,9 @@
 
 The Whoosh index (`WhooshIndex`) is the embedded backend; a second one (PostgreSQL
 full-text search) implements the same methods. A backend never decides who may read
-what: it is handed the access levels the viewer may read (`readable`) and counts,
-finds and lists nothing else.
+what: it is handed the viewer's `access.Scope` (the access levels it may read, and
+whether redacted passages are searchable) and counts, finds, shows and lists nothing
+else.
 """
 
 from __future__ import annotations
@@ -11,31 +12,36 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from ..models import Access
+from ..access import Scope
 from .entries import DocMeta
 from .highlight import Span
 from .request import SearchRequest
 from .results import Counts, HighlightTerms, SearchResult
 from .writer import IndexReport
 
-Readable = frozenset[Access]
 Progress = Callable[[int], None]
 
 
 class SearchBackend(Protocol):
     def search(
-        self, request: SearchRequest, readable: Readable, cache: bool = True
+        self, request: SearchRequest, scope: Scope, cache: bool = True
     ) -> SearchResult:
-        """Ranked documents or paragraphs of the readable documents, with facet counts
-        over the whole result set and highlights. `cache=False` always computes."""
+        """Ranked documents or paragraphs of the documents in scope, with facet counts
+        over the whole result set and highlights (redacted passages hidden unless the
+        scope may see them). `cache=False` always computes."""
         ...
 
-    def counts(self, readable: Readable) -> Counts:
-        """How many readable documents and paragraphs there are, and their facets."""
+    def counts(self, scope: Scope) -> Counts:
+        """How many documents and paragraphs in scope there are, and their facets."""
         ...
 
-    def pending(self, readable: Readable) -> list[DocMeta]:
-        """Readable documents with suggested tags waiting for review, most first."""
+    def pending(self, scope: Scope) -> list[DocMeta]:
+        """Documents in scope with suggested tags waiting for review, most first."""
+        ...
+
+    def indexed(self, doc_id: str) -> DocMeta | None:
+        """What the index knows of a document (its access level among it), without
+        reading its file; None if it is not indexed."""
         ...
 
     def highlight_terms(self, q: str) -> HighlightTerms:

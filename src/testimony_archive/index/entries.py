@@ -9,9 +9,17 @@ from typing import Any
 from ..archive import FileState
 from ..fields import TAG_FIELDS
 from ..models import Document, TagSet, pending_suggestions
+from ..redaction import apply, ranges_by_paragraph
 from ..vocabulary import Vocabulary
 from .analysis import field_language
-from .schema import CONFIRMED_SUFFIX, DOCUMENT, PARAGRAPH, text_field
+from .schema import (
+    CONFIRMED_SUFFIX,
+    DOCUMENT,
+    PARAGRAPH,
+    REDACTED_PARAGRAPH,
+    UNREDACTED_PARAGRAPH,
+    text_field,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +47,8 @@ class DocMeta:
     # its own and all its paragraphs' tags rolled up to their ancestors.
     counted: dict[str, list[str]] = field(default_factory=dict)
     counted_confirmed: dict[str, list[str]] = field(default_factory=dict)  # confirmed tags
+    # [paragraph, start, end] of each redacted passage, to hide it in what a search shows.
+    redactions: list[list[int]] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
@@ -47,6 +57,9 @@ class DocMeta:
     def from_json(cls, text: str) -> DocMeta:
         data: dict[str, Any] = json.loads(text)
         return cls(**data)
+
+    def redacted_ranges(self, para: int) -> list[tuple[int, int]]:
+        return [(start, end) for number, start, end in self.redactions if number == para]
 
     def document_facets(self, confirmed_only: bool = False) -> dict[str, list[str]]:
         """The values a document is counted by: its own and all its paragraphs'."""
@@ -97,6 +110,11 @@ def build_meta(
         suggested=document.suggested.as_dict(),
         counted=every,
         counted_confirmed=confirmed,
+        redactions=[
+            [number, start, end]
+            for number, ranges in ranges_by_paragraph(document.redactions).items()
+            for start, end in ranges
+        ],
     )
 
 
@@ -118,7 +136,8 @@ def index_entries(
     document: Document, meta: DocMeta, vocabulary: Vocabulary
 ) -> list[dict[str, Any]]:
     """The document entry, then one entry per paragraph (carrying its document's tags
-    and its own, rolled up, to be filtered and counted by)."""
+    and its own, rolled up, to be filtered and counted by); two for a paragraph with
+    redacted passages: its whole text, and its text without them."""
     common: dict[str, Any] = {
         "doc": document.id,
         "kind": document.kind,
@@ -144,6 +163,7 @@ def index_entries(
     document_every = _rolled(vocabulary, document.all_tags())
     document_confirmed = _rolled(vocabulary, document.tags)
     own = paragraph_tags(document, vocabulary)
+    redacted = ranges_by_paragraph(document.redactions)
     for paragraph in document.paragraphs:
         tags, confirmed = document_every, document_confirmed
         if paragraph.number in own:
@@ -161,5 +181,13 @@ def index_entries(
         for name in TAG_FIELDS:
             entry[name] = " ".join(tags.get(name, []))
             entry[name + CONFIRMED_SUFFIX] = " ".join(confirmed.get(name, []))
+        ranges = redacted.get(paragraph.number)
+        if ranges:
+            # The words are left out, not replaced by a marker, so that "redacted" is
+            # not a word every such paragraph contains.
+            without, _markers = apply(paragraph.text, ranges, marker=" ")
+            entries.append({**entry, "entry": UNREDACTED_PARAGRAPH})
+            entry = {**entry, "key": entry["key"] + "/redacted", "entry": REDACTED_PARAGRAPH,
+                     text_name: without}  # fmt: skip
         entries.append(entry)
     return entries

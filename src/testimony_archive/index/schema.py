@@ -15,6 +15,10 @@ from .analysis import FIELD_LANGUAGES, make_analyzer
 
 PARAGRAPH = "para"
 DOCUMENT = "doc"
+# A paragraph with redacted passages has two entries: its whole text, searched only for
+# those who may see redacted passages, and its text without them, for everyone else.
+UNREDACTED_PARAGRAPH = "para-unredacted"
+REDACTED_PARAGRAPH = "para-redacted"
 TITLE_BOOST = 0.35
 
 CONFIRMED_SUFFIX = "_confirmed"

@@ -25,8 +25,9 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from ..access import Scope
 from .entries import DocMeta
-from .schema import CONFIRMED_SUFFIX, DOCUMENT
+from .schema import CONFIRMED_SUFFIX, DOCUMENT, REDACTED_PARAGRAPH, UNREDACTED_PARAGRAPH
 
 IntArray = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float32]
@@ -36,6 +37,7 @@ POSTINGS_CACHE_BYTES = 160 * 2**20  # all segments together
 FILTER_CACHE_SIZE = 64
 RESULT_CACHE_SIZE = 256
 SEGMENT_CACHE_SIZE = 64
+UNREDACTED, REDACTED = 1, 2  # `Snapshot.variant`
 
 
 class LRU:
@@ -75,6 +77,10 @@ class SegmentData:
     doc_ids: list[str]  # the distinct document ids of its paragraph entries
     doc_index: IntArray  # local entry → index into doc_ids, -1 for other entries
     paras: IntArray  # local entry → paragraph number, 0 for other entries
+    # Local entries of paragraphs with redacted passages: their whole text, and their
+    # text without the passages (`schema.REDACTED_PARAGRAPH`).
+    unredacted: IntArray
+    redacted: IntArray
     lengths: dict[str, FloatArray] = field(default_factory=dict)
 
     @classmethod
@@ -97,7 +103,13 @@ class SegmentData:
                 index = positions[doc_id] = len(doc_ids)
                 doc_ids.append(doc_id)
             doc_index[local] = index
-        return cls(size, metas, doc_ids, doc_index, paras)
+        unredacted, redacted = (
+            np.fromiter(reader.postings("entry", value).all_ids(), dtype=np.int32)
+            if ("entry", value) in reader
+            else np.empty(0, np.int32)
+            for value in (UNREDACTED_PARAGRAPH, REDACTED_PARAGRAPH)
+        )
+        return cls(size, metas, doc_ids, doc_index, paras, unredacted, redacted)
 
 
 _segments = LRU(SEGMENT_CACHE_SIZE)
@@ -124,11 +136,14 @@ class Snapshot:
     doc_of_entry: IntArray  # entry docnum → document ordinal, -1 for other entries
     para_of_entry: IntArray  # entry docnum → paragraph number, 0 for other entries
     live: BoolArray  # entry docnum → a live paragraph entry (not deleted)
+    # Entry docnum → the whole text of a paragraph with redacted passages (1), the text
+    # without them (2), or a paragraph without redactions (0).
+    variant: npt.NDArray[np.int8]
     segments: list[tuple[str, int]]  # (segment id, offset)
     _filters: LRU = field(default_factory=lambda: LRU(FILTER_CACHE_SIZE))
     results: LRU = field(default_factory=lambda: LRU(RESULT_CACHE_SIZE))  # search results
     _facets: dict[tuple[str, bool], dict[str, IntArray]] = field(default_factory=dict)
-    _readable: dict[frozenset[str], BoolArray] = field(default_factory=dict)
+    _readable: dict[Scope, BoolArray] = field(default_factory=dict)
     _lengths: dict[str, tuple[FloatArray, float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -136,15 +151,18 @@ class Snapshot:
     def size(self) -> int:
         return len(self.doc_of_entry)
 
-    def readable(self, levels: frozenset[str]) -> BoolArray:
-        """The live paragraph entries of documents of these access levels (computed, not
-        searched: the access filter is on every search, and this costs no index read)."""
-        mask = self._readable.get(levels)
+    def readable(self, scope: Scope) -> BoolArray:
+        """The live paragraph entries of documents of the scope's access levels, each
+        paragraph with redacted passages in the one form the scope may search (computed,
+        not searched: the access filter is on every search, and this costs no index
+        read)."""
+        mask = self._readable.get(scope)
         if mask is None:
-            doc_readable = self.readable_documents(levels).tolist() + [False]
+            doc_readable = self.readable_documents(scope.levels).tolist() + [False]
             mask = np.array(doc_readable, np.bool_)[self.doc_of_entry] & self.live  # -1 → False
+            mask &= self.variant != (REDACTED if scope.unredacted else UNREDACTED)
             with self._lock:
-                self._readable[levels] = mask
+                self._readable[scope] = mask
         return mask
 
     def readable_documents(self, levels: frozenset[str]) -> BoolArray:
@@ -191,6 +209,7 @@ class Snapshot:
                     docs.append(meta)
         doc_of_entry = np.full(size, -1, np.int32)
         para_of_entry = np.zeros(size, np.int32)
+        variant = np.zeros(size, np.int8)
         for (segment, offset, _leaf), deleted in zip(data, deleted_sets, strict=True):
             ordinals = np.array(
                 [ordinal_by_id.get(doc_id, -1) for doc_id in segment.doc_ids] + [-1], np.int32
@@ -199,12 +218,14 @@ class Snapshot:
             span = slice(offset, offset + segment.size)
             doc_of_entry[span] = local_ordinals
             para_of_entry[span] = segment.paras
+            variant[segment.unredacted + offset] = UNREDACTED
+            variant[segment.redacted + offset] = REDACTED
             segment_live = local_ordinals >= 0
             if deleted:
                 segment_live[np.fromiter(deleted, dtype=np.int64)] = False
             live[span] = segment_live
         doc_of_entry[~live] = -1
-        return cls(docs, ordinal_by_id, doc_of_entry, para_of_entry, live,
+        return cls(docs, ordinal_by_id, doc_of_entry, para_of_entry, live, variant,
                    [(sid, offset) for sid, offset, _ in leaves])  # fmt: skip
 
     # -- term statistics ---------------------------------------------------------------

@@ -13,14 +13,16 @@ import numpy as np
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from ..access import Scope
 from ..archive import Archive
 from ..dates import parse_date
 from ..errors import ArchiveError, IndexMissing
 from ..models import ACCESS_LEVELS
 from ..notes import Note
+from ..redaction import apply
 from .analysis import field_language
 from .arrange import arrange
-from .backend import Progress, Readable
+from .backend import Progress
 from .bodies import Bodies
 from .entries import DocMeta
 from .expansion import Expander
@@ -40,7 +42,7 @@ from .writer import IndexReport, index_exists, rebuild_index, reindex_document, 
 RERANK_CANDIDATES = 100  # the same dev scores as 300, at a third of the cost
 PROXIMITY_WEIGHT = 0.3
 EVERYTHING = SearchRequest(limit=1)
-ALL_LEVELS: Readable = frozenset(ACCESS_LEVELS)
+EVERY_PART = Scope(frozenset(ACCESS_LEVELS), unredacted=True)
 
 
 class WhooshIndex:
@@ -78,7 +80,7 @@ class WhooshIndex:
         """Load what every search needs (the index snapshot, the place names) before the
         first visitor asks, and keep it out of the garbage collector's passes."""
         try:
-            self.search(SearchRequest(q="Chiapas"), ALL_LEVELS, cache=False)
+            self.search(SearchRequest(q="Chiapas"), EVERY_PART, cache=False)
         except IndexMissing:
             return  # nothing to load yet: the pages say how to build the index
         gc.collect()
@@ -91,17 +93,17 @@ class WhooshIndex:
     # -- searching ---------------------------------------------------------------------
 
     def search(
-        self, request: SearchRequest, readable: Readable, cache: bool = True
+        self, request: SearchRequest, scope: Scope, cache: bool = True
     ) -> SearchResult:
-        """Search; the same request on the same index generation, for the same access
-        levels, is answered from a cache (researchers page, sort and filter the same
+        """Search; the same request on the same index generation, for the same scope,
+        is answered from a cache (researchers page, sort and filter the same
         query again and again)."""
         request.check()
         started = time.perf_counter()
         with self.handle.searcher() as (searcher, snapshot):
-            compute = partial(self._search, request, readable, searcher, snapshot, started)
+            compute = partial(self._search, request, scope, searcher, snapshot, started)
             result: SearchResult = (
-                snapshot.results.fetch((request, readable), compute) if cache else compute()
+                snapshot.results.fetch((request, scope), compute) if cache else compute()
             )
         if result.started != started:  # from the cache
             result = dataclasses.replace(result, took_ms=(time.perf_counter() - started) * 1000)
@@ -110,14 +112,14 @@ class WhooshIndex:
     def _search(
         self,
         request: SearchRequest,
-        readable: Readable,
+        scope: Scope,
         searcher: Searcher,
         snapshot: Snapshot,
         started: float,
     ) -> SearchResult:
         reader = searcher.reader()
         built = QueryBuilder(reader, self.expander).build(parse_query(request.q))
-        mask = snapshot.readable(readable).copy()
+        mask = snapshot.readable(scope).copy()
         for query in [*request_filters(request), *built.filters]:
             mask &= snapshot.mask(query, searcher)
         evaluator = Evaluator(snapshot, searcher)
@@ -147,7 +149,7 @@ class WhooshIndex:
         ):
             notes.append(Note("The 'from' date is after the 'to' date, so nothing can match."))
         terms = HighlightTerms(frozenset(built.highlight), frozenset(built.weak_highlight))
-        self._attach_text(hits, terms, notes)
+        self._attach_text(hits, terms, notes, scope)
         return SearchResult(
             request=request,
             total=total,
@@ -185,20 +187,27 @@ class WhooshIndex:
 
     # -- what the pages need besides results -------------------------------------------
 
-    def counts(self, readable: Readable) -> Counts:
-        result = self.search(EVERYTHING, readable)
+    def counts(self, scope: Scope) -> Counts:
+        result = self.search(EVERYTHING, scope)
         with self.handle.searcher() as (_searcher, snapshot):
-            documents = [meta for meta in snapshot.docs if meta.access in readable]
+            documents = [meta for meta in snapshot.docs if meta.access in scope.levels]
         return Counts(
             documents=len(documents),
             paragraphs=sum(meta.paragraph_count for meta in documents),
             facets=result.facets,
         )
 
-    def pending(self, readable: Readable) -> list[DocMeta]:
+    def pending(self, scope: Scope) -> list[DocMeta]:
         with self.handle.searcher() as (_searcher, snapshot):
-            waiting = [meta for meta in snapshot.docs if meta.pending and meta.access in readable]
+            waiting = [
+                meta for meta in snapshot.docs if meta.pending and meta.access in scope.levels
+            ]
         return sorted(waiting, key=lambda meta: (-meta.pending, meta.id))
+
+    def indexed(self, doc_id: str) -> DocMeta | None:
+        with self.handle.searcher() as (_searcher, snapshot):
+            ordinal = snapshot.ordinal_by_id.get(doc_id)
+            return snapshot.docs[ordinal] if ordinal is not None else None
 
     def highlight_terms(self, q: str) -> HighlightTerms:
         with self.handle.searcher() as (searcher, _snapshot):
@@ -218,6 +227,7 @@ class WhooshIndex:
         hits: list[DocumentHit] | list[ParagraphHit],
         terms: HighlightTerms,
         notes: list[Note],
+        scope: Scope,
     ) -> None:
         paragraph_hits: list[ParagraphHit] = []
         for hit in hits:
@@ -234,6 +244,8 @@ class WhooshIndex:
                 continue
             if not 1 <= paragraph_hit.para <= len(paragraphs):
                 continue
-            paragraph = paragraphs[paragraph_hit.para - 1]
-            paragraph_hit.text = paragraph.text
-            paragraph_hit.highlights = self.spans(paragraph.text, meta.language, terms)
+            text = paragraphs[paragraph_hit.para - 1].text
+            if meta.redactions and not scope.unredacted:
+                text, _markers = apply(text, meta.redacted_ranges(paragraph_hit.para))
+            paragraph_hit.text = text
+            paragraph_hit.highlights = self.spans(text, meta.language, terms)

@@ -29,8 +29,8 @@ BUILD_FILE = "BUILD"
 FORMAT_FILE = "FORMAT"
 # What the entries hold and how (the metadata record's shape, the fields' analysis): an
 # index of another format is rebuilt, not patched. 2: documents' facet values aggregated;
-# 3: file states in a column.
-INDEX_FORMAT = 3
+# 3: file states in a column; 4: redacted paragraphs twice, with and without their passages.
+INDEX_FORMAT = 4
 Progress = Callable[[int], None]
 
 

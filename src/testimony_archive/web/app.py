@@ -12,9 +12,12 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..config import Settings
+from ..instance import InstanceDatabase
+from ..security.accounts import Accounts
 from ..service import SearchService
 from .errors import install_error_handlers
-from .routes import api, documents, review, search, vocabulary
+from .limits import BodySizeLimit
+from .routes import account, admin, api, documents, review, search, vocabulary
 from .security import SecurityHeaders
 
 FULL_COLLECTION_EVERY = 100  # collections of the middle generation (Python's default: 10)
@@ -35,6 +38,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         app.state.service.close()
+        app.state.database.close()
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -46,11 +50,19 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None,  # the interactive docs load scripts from a CDN: never here
         redoc_url=None,
     )
+    database = InstanceDatabase(settings.database_url)
+    database.prepare()  # a database that is behind is refused, with what to run
+    service = SearchService.open(settings, database)
     app.state.settings = settings
-    app.state.service = SearchService.open(settings)
+    app.state.database = database
+    app.state.service = service
+    app.state.accounts = Accounts(
+        database, service.audit, settings.session_idle, settings.session_lifetime
+    )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodySizeLimit)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
-    for module in (search, documents, vocabulary, review, api):
+    for module in (search, documents, vocabulary, review, account, admin, api):
         app.include_router(module.router)
     install_error_handlers(app)
     return app

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import access
+from ..access import ANONYMOUS, Viewer
 from ..citation import Citation
 from ..i18n import LANGUAGES, Translator
 from ..index import Span
@@ -14,11 +16,17 @@ from .views import Chip, FacetGroup, Pagination, ResultView, YearChart
 
 @dataclass
 class Chrome:
-    """What every page needs: language, its switch, the current path."""
+    """What every page needs: language, its switch, the current path, who is signed in
+    and what they may do (asked of `access`, never decided in a template)."""
 
     translator: Translator
     path_with_query: str
     body_class: str = ""
+    viewer: Viewer = ANONYMOUS
+    csrf: str = ""  # for the sign-out form of a signed-in viewer
+
+    def may(self, action: access.Action) -> bool:
+        return access.may(self.viewer, action)
 
     @property
     def language(self) -> str:
@@ -83,6 +91,18 @@ class ParagraphRow:
     is_hit: bool
     previous_hit: int | None = None
     next_hit: int | None = None
+    redacted: list[Span] = field(default_factory=list)  # hidden words, or their markers
+
+
+@dataclass
+class RedactionRow:
+    number: int  # in the document's list, counted from 1 (to remove it)
+    para: int
+    chars: str
+    words: str  # the redacted words, for the editor who may see them
+    reason: str
+    by: str
+    at: str
 
 
 @dataclass
@@ -103,7 +123,8 @@ class DocumentPage:
     doc_tags: list[TagView] = field(default_factory=list)
     history: list[HistoryRow] = field(default_factory=list)
     editing: bool = False
-    csrf: str = ""
+    may_redact: bool = False
+    redactions: list[RedactionRow] = field(default_factory=list)
 
 
 @dataclass
@@ -149,7 +170,90 @@ class ErrorPage:
     details: list[str] = field(default_factory=list)
 
 
-Page = SearchPage | DocumentPage | VocabularyPage | ReviewPage | ErrorPage
+@dataclass
+class SignInPage:
+    template = "sign_in.html"
+    forms = True  # a page with forms for visitors who have not signed in: a CSRF token
+    stage: str  # "password", then "code" where the user has a second factor
+    next_url: str
+    signed_in_as: str | None
+    error: str = ""
+    name: str = ""
+
+
+@dataclass
+class AccountPage:
+    template = "account.html"
+    name: str
+    role: str
+    second_factor: bool
+    recovery_codes_left: int
+    enrolling: bool
+    second_factor_advised: bool  # an editor or administrator without one
+    message: str = ""
+    error: str = ""
+
+
+@dataclass
+class EnrolmentPage:
+    template = "enrolment.html"
+    secret: str
+    qr_data_uri: str
+    error: str = ""
+
+
+@dataclass
+class RecoveryCodesPage:
+    template = "recovery_codes.html"
+    codes: list[str]
+
+
+@dataclass
+class UserRow:
+    name: str
+    role: str
+    role_label: str
+    disabled: bool
+    second_factor: bool
+    created: str
+
+
+@dataclass
+class UsersPage:
+    template = "users.html"
+    rows: list[UserRow]
+    roles: list[tuple[str, str]]  # (role, label)
+    message: str = ""
+    error: str = ""
+
+
+@dataclass
+class AuditRow:
+    seq: int
+    at: str
+    actor: str
+    role: str
+    address: str
+    action: str
+    target: str
+    detail: str
+
+
+@dataclass
+class AuditPage:
+    template = "audit.html"
+    rows: list[AuditRow]
+    intact: bool
+    verdict: str  # what `audit verify` says
+    user: str
+    since: str
+    older_url: str | None
+
+
+Page = (
+    SearchPage | DocumentPage | VocabularyPage | ReviewPage | ErrorPage | SignInPage
+    | AccountPage | EnrolmentPage | RecoveryCodesPage | UsersPage | AuditPage
+)  # fmt: skip
 
 
 def template_context(page: Page, chrome: Chrome) -> dict[str, Any]:

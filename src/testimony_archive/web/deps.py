@@ -9,12 +9,15 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from .. import access
 from ..access import Viewer
 from ..config import Settings
 from ..i18n import Translator, translator
+from ..security.accounts import Accounts
 from ..service import SearchService
 from .contexts import Chrome
 from .i18n import choose_language
+from .session_cookie import SignInRequired, client_address, session_token
 
 
 async def get_settings(request: Request) -> Settings:
@@ -27,11 +30,40 @@ async def get_service(request: Request) -> SearchService:
     return service
 
 
+async def get_accounts(request: Request) -> Accounts:
+    accounts: Accounts = request.app.state.accounts
+    return accounts
+
+
+def viewer_of(request: Request) -> Viewer:
+    """Who is asking, from the session cookie (anonymous without one); worked out once
+    per request. No database is asked for a visitor without a session cookie."""
+    viewer: Viewer | None = getattr(request.state, "viewer", None)
+    if viewer is None:
+        address = client_address(request)
+        token = session_token(request)
+        accounts: Accounts = request.app.state.accounts
+        viewer = accounts.viewer(token, address) if token else Viewer.anonymous(address)
+        request.state.viewer = viewer
+    return viewer
+
+
 async def get_viewer(request: Request) -> Viewer:
-    """Who is asking. Until accounts exist every visitor is anonymous; a server started
-    with TESTIMONY_EDITING=1 lets them edit tags under its TESTIMONY_EDITOR name."""
+    """The viewer of a page or API call that reads the archive: visitors who have not
+    signed in are sent to sign in where the server is closed to them."""
+    viewer = viewer_of(request)
     settings: Settings = request.app.state.settings
-    return Viewer.anonymous(open_editing_as=settings.editor if settings.editing else None)
+    if not access.may_use_archive(viewer, settings.open_to_anonymous):
+        raise SignInRequired("Sign in to use this archive.")
+    return viewer
+
+
+async def get_signed_in(request: Request) -> Viewer:
+    """The viewer of a signed-in user's own pages (its account, the administration)."""
+    viewer = viewer_of(request)
+    if not viewer.signed_in:
+        raise SignInRequired("Sign in to see this page.")
+    return viewer
 
 
 async def get_translator(request: Request) -> Translator:
@@ -52,11 +84,17 @@ def translator_for(request: Request) -> Translator:
 async def get_chrome(
     request: Request, translate: Annotated[Translator, Depends(get_translator)]
 ) -> Chrome:
+    return chrome_for(request, translate)
+
+
+def chrome_for(request: Request, translate: Translator, body_class: str = "") -> Chrome:
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return Chrome(translate, path)
+    return Chrome(translate, path, body_class, viewer_of(request))
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ServiceDep = Annotated[SearchService, Depends(get_service)]
 ViewerDep = Annotated[Viewer, Depends(get_viewer)]
+AccountsDep = Annotated[Accounts, Depends(get_accounts)]
+SignedInDep = Annotated[Viewer, Depends(get_signed_in)]
 ChromeDep = Annotated[Chrome, Depends(get_chrome)]

@@ -11,7 +11,7 @@ from ..i18n import N_, Translator
 from ..models import Document, TagSet
 from ..service import DocumentReading
 from ..vocabulary import Vocabulary
-from .contexts import DocumentPage, HistoryRow, ParagraphRow, TagView
+from .contexts import DocumentPage, HistoryRow, ParagraphRow, RedactionRow, TagView
 
 WITNESS_DETAILS = (("age", N_("Age")), ("gender", N_("Gender")), ("community", N_("Community")))
 ACTION_LABELS = {
@@ -27,7 +27,6 @@ def document_page(
     vocabulary: Vocabulary,
     translate: Translator,
     base_url: str,
-    csrf: str,
 ) -> DocumentPage:
     document = reading.document
     language = translate.language
@@ -47,7 +46,8 @@ def document_page(
         doc_tags=_tag_views(document.tags, document.suggested, vocabulary, language),
         history=history_rows(reading.history, vocabulary, translate),
         editing=reading.may_edit_tags,
-        csrf=csrf,
+        may_redact=reading.may_redact,
+        redactions=_redactions(document) if reading.may_redact else [],
     )
 
 
@@ -70,6 +70,8 @@ def _rows(
                 number=paragraph.number,
                 text=paragraph.text,
                 spans=reading.spans.get(paragraph.number, []),
+                redacted=[(item.start, item.end) for item in document.redactions
+                          if item.para == paragraph.number],  # fmt: skip
                 tags=tags,
                 citation=cite(document, paragraph.number, base_url, translate),
                 is_hit=position is not None,
@@ -121,6 +123,16 @@ def history_rows(
                                ", ".join(change.before) or "—", ", ".join(change.after) or "—",
                                origin))  # fmt: skip
     return rows
+
+
+def _redactions(document: Document) -> list[RedactionRow]:
+    """The document's redactions, listed for those who may redact (their document is
+    unredacted, and each redaction says who made it, when and why)."""
+    return [
+        RedactionRow(number, item.para, item.chars, document.paragraphs[item.para - 1].text[
+            item.start:item.end], item.reason, item.by, item.at.replace("T", " ")[:16])
+        for number, item in enumerate(document.redactions, start=1)
+    ]  # fmt: skip
 
 
 def _metadata(document: Document, translate: Translator) -> list[tuple[str, str]]:

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import ArchiveError, IndexMissing, IndexOutdated, NotFound, TestimonyError
-from .contexts import Chrome, ErrorPage
-from .deps import translator_for
+from ..errors import (
+    ArchiveError,
+    Forbidden,
+    IndexMissing,
+    IndexOutdated,
+    NotFound,
+    TestimonyError,
+)
+from ..notes import Note
+from .contexts import ErrorPage
+from .deps import chrome_for, translator_for
 from .responses import page_response
+from .session_cookie import SignInRequired
 
 log = logging.getLogger("testimony_archive.web")
 
@@ -29,13 +39,23 @@ def _error(
     translate = translator_for(request)
     titles = {
         400: translate.gettext("That request could not be understood"),
+        401: translate.gettext("Please sign in"),
+        403: translate.gettext("Not allowed"),
         404: translate.gettext("Not found"),
+        429: translate.gettext("Too many attempts"),
         503: translate.gettext("The archive is not ready"),
     }
     title = titles.get(status, translate.gettext("Something went wrong"))
-    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     page = ErrorPage(status, title, message, details or [])
-    return page_response(request, page, Chrome(translate, path, "error"), status)
+    return page_response(request, page, chrome_for(request, translate, "error"), status)
+
+
+def _translated(error: TestimonyError, gettext: object) -> str:
+    """A domain error's message in the reader's language, where the catalog has it."""
+    message = error.message
+    if isinstance(message, Note):
+        return message.translated(gettext)
+    return str(gettext(message))  # type: ignore[operator]
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -50,6 +70,11 @@ def install_error_handlers(app: FastAPI) -> None:
                 "This document could not be read from the archive; the server's log says why."
             )
             return _error(request, error.status_code, message)
+        if isinstance(error, SignInRequired) and not _wants_json(request):
+            if request.method == "GET":
+                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                return RedirectResponse(f"/sign-in?{urlencode({'next': target})}", 303)
+            return _error(request, 401, _translated(error, translate.gettext))
         if _wants_json(request) and not isinstance(error, IndexMissing):
             return _error(request, error.status_code, error.message)
         if isinstance(error, NotFound):
@@ -65,8 +90,10 @@ def install_error_handlers(app: FastAPI) -> None:
                 "The search index has not been built yet: run 'testimony index'."
             )
             return _error(request, 503, message)
+        if isinstance(error, Forbidden) or error.status_code in (401, 403, 413, 429):
+            return _error(request, error.status_code, _translated(error, translate.gettext))
         message = translate.gettext("Some parameters are not valid.")
-        return _error(request, error.status_code, message, [error.message])
+        return _error(request, error.status_code, message, [_translated(error, translate.gettext)])
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:

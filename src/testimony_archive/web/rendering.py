@@ -12,19 +12,21 @@ from markupsafe import Markup, escape
 from ..index import Span
 
 
-def highlighted(text: str, spans: list[Span]) -> Markup:
-    """The text, escaped, with each span wrapped in <mark>."""
+def highlighted(text: str, spans: list[Span], redacted: list[Span] | None = None) -> Markup:
+    """The text, escaped, with each highlight span wrapped in <mark> and each redacted
+    passage (or `[redacted]` marker) in <span class="redacted">."""
+    events = sorted(
+        {0, len(text), *(edge for span in spans for edge in span),
+         *(edge for span in redacted or [] for edge in span)}  # fmt: skip
+    )
     pieces: list[str] = []
-    position = 0
-    for start, end in spans:
-        pieces += [
-            str(escape(text[position:start])),
-            "<mark>",
-            str(escape(text[start:end])),
-            "</mark>",
-        ]
-        position = end
-    pieces.append(str(escape(text[position:])))
+    for start, end in zip(events, events[1:], strict=False):
+        piece = str(escape(text[start:end]))
+        if any(a <= start and end <= b for a, b in spans):
+            piece = f"<mark>{piece}</mark>"
+        if any(a <= start and end <= b for a, b in redacted or []):
+            piece = f'<span class="redacted">{piece}</span>'
+        pieces.append(piece)
     return Markup("".join(pieces))
 
 
@@ -38,7 +40,7 @@ def environment(templates_dir: Path) -> Environment:
         lstrip_blocks=True,
         auto_reload=False,  # templates are read once per process, not checked per page
     )
-    env.filters["highlighted"] = lambda pair: highlighted(*pair)
+    env.filters["highlighted"] = lambda spans: highlighted(*spans)
     return env
 
 

@@ -7,14 +7,22 @@ from fastapi.responses import HTMLResponse
 
 from ..config import Settings
 from .contexts import Chrome, Page, template_context
+from .csrf import csrf_token, remember
 from .rendering import render
 
 
 def page_response(request: Request, page: Page, chrome: Chrome, status: int = 200) -> HTMLResponse:
     settings: Settings = request.app.state.settings
     chrome.body_class = chrome.body_class or page.template.removesuffix(".html")
+    if chrome.viewer.signed_in or getattr(page, "forms", False):
+        chrome.csrf = csrf_token(request)  # its forms (signing out, at least) need it
     html = render(settings.templates_dir, page.template, template_context(page, chrome))
     response = HTMLResponse(html, status_code=status)
+    if chrome.viewer.signed_in:
+        # A signed-in user's page is never kept by the browser or a proxy: after signing
+        # out, the back button must not show it again.
+        response.headers["Cache-Control"] = "no-store"
+    remember(request, response)
     if request.query_params.get("lang") == chrome.language:
         response.set_cookie(
             "lang", chrome.language, max_age=365 * 24 * 3600, samesite="lax", httponly=True

@@ -1,5 +1,5 @@
 """The document page (metadata, numbered paragraphs, highlights, citations, tags and
-their history), and the tag editing form for those who may edit tags."""
+their history), and the forms of those who may edit tags or redact passages."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from ...access import require_tag_editing
+from ... import access
 from ...errors import NotFound
 from ...tag_editing import ACTIONS, Action
-from ..csrf import check, csrf_token, remember
+from ..csrf import check
 from ..deps import ChromeDep, ServiceDep, ViewerDep
 from ..document_view import document_page as document_context
 from ..responses import page_response
@@ -36,11 +36,8 @@ def document_page(
         vocabulary=service.vocabulary,
         translate=chrome.translator,
         base_url=str(request.base_url),
-        csrf=csrf_token(request) if reading.may_edit_tags else "",
     )
-    response = page_response(request, page, chrome)
-    remember(request, response)
-    return response
+    return page_response(request, page, chrome)
 
 
 @router.post("/documents/{doc_id}/tags", include_in_schema=False)
@@ -54,7 +51,7 @@ def edit_tags(
     csrf: Annotated[str, Form(max_length=100)] = "",
     para: Annotated[int | None, Form(ge=1)] = None,
 ) -> RedirectResponse:
-    require_tag_editing(viewer)  # before the form's token: say why, not "reload the page"
+    access.require(viewer, "edit tags")  # before the form's token: say why, not "reload"
     check(request, csrf)
     chosen = next((each for each in EDIT_ACTIONS if each == action), None)
     if chosen is None:
@@ -62,3 +59,37 @@ def edit_tags(
     service.edit_tags(viewer, doc_id, chosen, [value.strip()], para)
     anchor = f"#p{para}" if para else "#tags"
     return RedirectResponse(f"/documents/{doc_id}{anchor}", status_code=303)
+
+
+@router.post("/documents/{doc_id}/redactions", include_in_schema=False)
+def redact(
+    request: Request,
+    doc_id: str,
+    service: ServiceDep,
+    viewer: ViewerDep,
+    para: Annotated[int, Form(ge=1, le=100000)],
+    reason: Annotated[str, Form(max_length=500)],
+    words: Annotated[str, Form(max_length=2000)] = "",
+    chars: Annotated[str, Form(max_length=30)] = "",
+    csrf: Annotated[str, Form(max_length=100)] = "",
+) -> RedirectResponse:
+    """Redact the given words (every place they stand in the paragraph) or characters."""
+    access.require(viewer, "redact")
+    check(request, csrf)
+    service.redact(viewer, doc_id, para, reason, chars=chars, words=words)
+    return RedirectResponse(f"/documents/{doc_id}#p{para}", status_code=303)
+
+
+@router.post("/documents/{doc_id}/redactions/{number}/remove", include_in_schema=False)
+def unredact(
+    request: Request,
+    doc_id: str,
+    number: int,
+    service: ServiceDep,
+    viewer: ViewerDep,
+    csrf: Annotated[str, Form(max_length=100)] = "",
+) -> RedirectResponse:
+    access.require(viewer, "redact")
+    check(request, csrf)
+    service.unredact(viewer, doc_id, number)
+    return RedirectResponse(f"/documents/{doc_id}#redactions", status_code=303)

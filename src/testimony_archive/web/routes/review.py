@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from ...access import may_edit_tags
+from ... import access
 from ..deps import ChromeDep, ServiceDep, ViewerDep
 from ..page_builders import review_page as review_context
 from ..responses import page_response
@@ -17,5 +17,5 @@ router = APIRouter()
 def review_page(
     request: Request, service: ServiceDep, viewer: ViewerDep, chrome: ChromeDep
 ) -> HTMLResponse:
-    page = review_context(waiting=service.pending(viewer), editing=may_edit_tags(viewer))
+    page = review_context(waiting=service.pending(viewer), editing=access.may(viewer, "edit tags"))
     return page_response(request, page, chrome)

@@ -1,0 +1,126 @@
+"""The instance database: one engine, its migrations, and the check that it is current.
+
+SQLite under `var/` is the default; `TESTIMONY_DATABASE_URL` names another engine
+(PostgreSQL beyond one machine). Alembic's migrations live beside this module, so that an
+installed package can upgrade the database it finds. Software and database must agree: a
+database another version wrote, or one that was never upgraded, is refused with a message
+that says what to run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+
+from ..errors import TestimonyError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+State = Literal["new", "current", "behind", "ahead"]
+
+
+class DatabaseNotCurrent(TestimonyError):
+    status_code = 503
+    exit_code = 2
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+class InstanceDatabase:
+    """One per process; its connections are shared by threads."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        parsed = make_url(url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        if self.is_sqlite and parsed.database:
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(url, pool_pre_ping=not self.is_sqlite)
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+
+    @property
+    def display_url(self) -> str:
+        """The URL without its password, for messages."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A connection in a transaction, committed when the block ends without error."""
+        with self.engine.begin() as connection:
+            yield connection
+
+    # -- migrations --------------------------------------------------------------------
+
+    def _config(self, connection: Connection | None = None) -> Config:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        return config
+
+    def head(self) -> str:
+        head = ScriptDirectory.from_config(self._config()).get_current_head()
+        assert head is not None
+        return head
+
+    def revision(self) -> str | None:
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    def state(self) -> State:
+        revision = self.revision()
+        if revision == self.head():
+            return "current"
+        if revision is None:
+            tables = set(inspect(self.engine).get_table_names())
+            return "behind" if tables else "new"
+        scripts = ScriptDirectory.from_config(self._config())
+        known = {script.revision for script in scripts.walk_revisions()}
+        return "behind" if revision in known else "ahead"
+
+    def upgrade(self) -> tuple[str | None, str]:
+        """Apply every migration not yet applied: (revision before, revision after)."""
+        before = self.revision()
+        with self.engine.begin() as connection:
+            command.upgrade(self._config(connection), "head")
+        return before, self.head()
+
+    def prepare(self) -> None:
+        """Create a new database, accept a current one, refuse any other with what to do."""
+        state = self.state()
+        if state == "new":
+            self.upgrade()
+        elif state == "behind":
+            raise DatabaseNotCurrent(
+                f"the instance database {self.display_url} is behind this version of "
+                "Testimony Archive; back it up, then run 'testimony db upgrade'"
+            )
+        elif state == "ahead":
+            raise DatabaseNotCurrent(
+                f"the instance database {self.display_url} was written by a newer version "
+                "of Testimony Archive; run that version, or restore a backup"
+            )
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    # Readers never wait for the writer (WAL); a commit reaches the disk at checkpoints,
+    # not at every audit entry, and a crash loses at most the last moments, never order.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()

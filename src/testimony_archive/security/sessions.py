@@ -1,0 +1,118 @@
+"""Server-side sessions: a random token in the cookie, its SHA-256 in the database.
+
+A session ends when it is revoked (sign-out, `user disable`), when it has been idle too
+long, or at its absolute expiry, whichever comes first. Signing in always starts a new
+session, so that a token planted before sign-in is worth nothing after it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
+
+from sqlalchemy import select, update
+
+from ..instance import InstanceDatabase, parse, stamp, tables, utc_now
+from .users import User
+
+Stage = Literal["second-factor", "signed-in"]
+TOUCH_EVERY = timedelta(seconds=60)  # seen_at is written at most this often
+
+
+@dataclass(frozen=True)
+class Session:
+    user: User
+    stage: Stage
+    expires_at: str
+
+
+def _key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Sessions:
+    def __init__(
+        self,
+        database: InstanceDatabase,
+        idle: timedelta = timedelta(hours=1),
+        absolute: timedelta = timedelta(hours=12),
+    ) -> None:
+        self._database = database
+        self.idle = idle
+        self.absolute = absolute
+
+    def start(self, user: User, address: str, stage: Stage) -> str:
+        """A new session for `user`; returns the token for the cookie."""
+        token = secrets.token_urlsafe(32)
+        now = utc_now()
+        with self._database.begin() as connection:
+            connection.execute(
+                tables.sessions.insert().values(
+                    id=_key(token), user_id=user.id, stage=stage, created_at=stamp(now),
+                    seen_at=stamp(now), expires_at=stamp(now + self.absolute),
+                    address=address[:64],
+                )
+            )  # fmt: skip
+        return token
+
+    def lookup(self, token: str) -> Session | None:
+        """The live session behind a cookie's token, with its user, or None (one query)."""
+        if not token or len(token) > 100:
+            return None
+        table, users = tables.sessions, tables.users
+        query = (
+            select(table, users.c.name, users.c.role, users.c.disabled, users.c.created_at.label(
+                "user_created_at"), users.c.totp_secret)
+            .join(users, users.c.id == table.c.user_id)
+            .where(table.c.id == _key(token), table.c.revoked_at.is_(None))
+        )  # fmt: skip
+        with self._database.begin() as connection:
+            row = connection.execute(query).first()
+        if row is None or row.disabled:
+            return None
+        now = utc_now()
+        seen = parse(row.seen_at)
+        if now >= parse(row.expires_at) or now - seen >= self.idle:
+            self._revoke(row.id)
+            return None
+        if now - seen >= TOUCH_EVERY:
+            with self._database.begin() as connection:
+                connection.execute(
+                    update(table).where(table.c.id == row.id).values(seen_at=stamp(now))
+                )
+        user = User(row.user_id, row.name, row.role, False, row.user_created_at,
+                    row.totp_secret is not None)  # fmt: skip
+        return Session(user, row.stage, row.expires_at)
+
+    def promote(self, token: str, address: str) -> str:
+        """The second factor was given: end the half-signed-in session, start a full one."""
+        session = self.lookup(token)
+        if session is None:
+            raise LookupError("no such session")
+        self._revoke(_key(token))
+        return self.start(session.user, address, "signed-in")
+
+    def end(self, token: str) -> None:
+        self._revoke(_key(token))
+
+    def end_all(self, user: User) -> int:
+        table = tables.sessions
+        with self._database.begin() as connection:
+            result = connection.execute(
+                update(table)
+                .where(table.c.user_id == user.id, table.c.revoked_at.is_(None))
+                .values(revoked_at=stamp())
+            )
+        return int(result.rowcount)
+
+    def _revoke(self, key: str) -> None:
+        table = tables.sessions
+        with self._database.begin() as connection:
+            connection.execute(
+                update(table)
+                .where(table.c.id == key, table.c.revoked_at.is_(None))
+                .values(revoked_at=stamp())
+            )
