@@ -60,6 +60,31 @@ def instance_database(settings: Settings) -> InstanceDatabase:
     return database
 
 
+PASSWORD = "correct horse battery staple"
+
+
+def add_user(settings: Settings, name: str, role: str, password: str = PASSWORD) -> None:
+    from testimony_archive.security.users import Users
+
+    Users(instance_database(settings)).add(name, role, password)
+
+
+def sign_in(client: TestClient, name: str, password: str = PASSWORD) -> None:
+    """Sign in through the real form (its CSRF token from the page, the cookie kept)."""
+    import re
+
+    page = client.get("/sign-in")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token, "the sign-in page has no CSRF token"
+    response = client.post(
+        "/sign-in",
+        data={"name": name, "password": password, "csrf": token.group(1)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    assert "session" in client.cookies
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -1,5 +1,5 @@
 """The access policy: who may read, see and change what, decided in `access` and applied
-by the service to every search, document, count and tag change."""
+by the service to every search, document, count, tag change and redaction."""
 
 from __future__ import annotations
 
@@ -12,68 +12,87 @@ from testimony_archive import access
 from testimony_archive.access import ANONYMOUS, ROLES, Viewer
 from testimony_archive.archive import Archive
 from testimony_archive.config import Settings
+from testimony_archive.dates import PartialDate
 from testimony_archive.errors import Forbidden, NotFound
-from testimony_archive.index import ParagraphHit, SearchRequest, rebuild_index
+from testimony_archive.index import DocumentHit, ParagraphHit, SearchRequest, rebuild_index
+from testimony_archive.models import Incident
 from testimony_archive.service import SearchService
 
-from .conftest import ADMIN
+from .conftest import ADMIN, instance_database
 
 RESTRICTED = "r-es-004"  # access: restricted in tests/data/records.jsonl
-RESEARCHER = Viewer(role="researcher", name="R")
+RESEARCHER = Viewer(role="researcher", name="rita", address="203.0.113.5")
+EDITOR = Viewer(role="editor", name="ed", address="203.0.113.6")
 
 
 @pytest.fixture
 def service(archive: Archive, settings: Settings) -> Iterator[SearchService]:
     rebuild_index(archive, settings.index_dir)
-    service = SearchService.open(settings, archive)
+    service = SearchService.open(settings, instance_database(settings), archive)
     yield service
     service.close()
 
 
 @pytest.mark.parametrize(
-    ("role", "levels", "edits"),
+    ("role", "levels", "every_part", "actions"),
     [
-        ("anonymous", {"public"}, False),
-        ("researcher", {"public", "restricted"}, False),
-        ("editor", {"public", "restricted"}, True),
-        ("admin", {"public", "restricted"}, True),
+        ("anonymous", {"public"}, False, set()),
+        ("researcher", {"public", "restricted"}, False, set()),
+        ("editor", {"public", "restricted"}, True, {"edit tags", "redact", "import"}),
+        ("admin", {"public", "restricted"}, True,
+         {"edit tags", "redact", "import", "manage users", "read audit"}),
     ],
-)
-def test_each_role_reads_and_edits_what_the_policy_says(
-    role: access.Role, levels: set[str], edits: bool
+)  # fmt: skip
+def test_each_role_reads_sees_and_does_what_the_policy_says(
+    role: access.Role, levels: set[str], every_part: bool, actions: set[str]
 ) -> None:
     viewer = Viewer(role=role, name="x")
-    assert access.readable(viewer) == levels
-    assert access.may_edit_tags(viewer) is edits
-    assert access.may_read(viewer, "public")
-    assert access.may_read(viewer, "restricted") is ("restricted" in levels)
+    assert access.scope(viewer) == access.Scope(frozenset(levels), every_part)  # type: ignore[arg-type]
+    for level in ("public", "restricted"):
+        assert access.may_see(viewer, level) is (level in levels)
+        for part in ("witness details", "exact dates", "redacted text"):
+            assert access.may_see(viewer, level, part) is (level in levels and every_part)
+    every_action = ("edit tags", "redact", "import", "manage users", "read audit")
+    assert {action for action in every_action if access.may(viewer, action)} == actions
     assert set(ROLES) == {"anonymous", "researcher", "editor", "admin"}
 
 
-def test_open_editing_lets_anonymous_visitors_edit_but_not_read_more() -> None:
-    viewer = Viewer.anonymous(open_editing_as="Reviewer R")
-    assert access.may_edit_tags(viewer) and access.require_tag_editing(viewer) == "Reviewer R"
-    assert access.readable(viewer) == {"public"}
-    with pytest.raises(Forbidden, match="switched off"):
-        access.require_tag_editing(ANONYMOUS)
+def test_refusals_say_who_may_act() -> None:
+    with pytest.raises(Forbidden, match="editors and administrators may change tags"):
+        access.require(RESEARCHER, "edit tags")
+    with pytest.raises(Forbidden, match="administrators may read the audit trail"):
+        access.require(EDITOR, "read audit")
+    assert access.require(EDITOR, "redact") == "ed"
 
 
-def test_redaction_keeps_the_pseudonym_and_never_the_text(archive: Archive) -> None:
+def test_closing_the_archive_to_anonymous_visitors() -> None:
+    assert access.may_use_archive(ANONYMOUS, open_to_anonymous=True)
+    assert not access.may_use_archive(ANONYMOUS, open_to_anonymous=False)
+    assert access.may_use_archive(RESEARCHER, open_to_anonymous=False)
+
+
+def test_redaction_keeps_the_pseudonym_the_year_and_never_the_record(archive: Archive) -> None:
     document = archive.get("t-en-001")
     detailed = dataclasses.replace(
-        document, witness={"pseudonym": "Witness A", "age": 18, "community": "Tzeltal"}
+        document,
+        witness={"pseudonym": "Witness A", "age": 18, "community": "Tzeltal", "interviewer": "B"},
+        incident=Incident(PartialDate(2016, 2, 20), PartialDate(2016, 2, 23)),
     )
-    for role in ("anonymous", "researcher", "editor"):
+    for role in ("anonymous", "researcher"):
         shown = access.redact(detailed, Viewer(role=role))
         assert shown.witness == {"pseudonym": "Witness A"}
-        assert (shown.body, shown.sha256) == (detailed.body, detailed.sha256)
-    assert access.redact(detailed, ADMIN).witness == detailed.witness
+        assert shown.incident == Incident(PartialDate(2016), PartialDate(2016))
+        assert (shown.body, shown.sha256, shown.date) == (
+            detailed.body, detailed.sha256, detailed.date
+        )  # fmt: skip
+    for viewer in (EDITOR, ADMIN):
+        assert access.redact(detailed, viewer) == detailed
     nameless = dataclasses.replace(document, witness={"age": 30})
     assert access.redact(nameless, ANONYMOUS).witness is None
 
 
 def test_a_restricted_document_does_not_exist_for_anonymous_visitors(
-    service: SearchService,
+    service: SearchService, archive: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with pytest.raises(NotFound) as hidden:
         service.document(RESTRICTED, ANONYMOUS)
@@ -82,6 +101,11 @@ def test_a_restricted_document_does_not_exist_for_anonymous_visitors(
     assert str(hidden.value).replace(RESTRICTED, "X") == str(missing.value).replace(
         "no-such-doc", "X"
     )
+    # The index answers before the file is opened: a refusal costs what a miss costs.
+    monkeypatch.setattr(archive, "load", lambda path: pytest.fail(f"{path} was read"))
+    with pytest.raises(NotFound):
+        service.document(RESTRICTED, ANONYMOUS)
+    monkeypatch.undo()
     assert service.document(RESTRICTED, RESEARCHER).id == RESTRICTED
     with pytest.raises(NotFound):
         service.history(RESTRICTED, ANONYMOUS)
@@ -98,7 +122,7 @@ def test_searches_counts_and_queues_hold_only_what_the_viewer_may_read(
     assert RESTRICTED not in docs
     assert RESTRICTED in {hit.doc for hit in everything.hits if isinstance(hit, ParagraphHit)}
     assert public.total < everything.total
-    # the result cache is kept per access level: the anonymous answer is not reused
+    # the result cache is kept per scope: the anonymous answer is not reused
     again = service.search(SearchRequest(unit="paragraph", limit=100), ANONYMOUS)
     assert again.total == public.total
     counts, all_counts = service.counts(ANONYMOUS), service.counts(ADMIN)
@@ -110,18 +134,37 @@ def test_searches_counts_and_queues_hold_only_what_the_viewer_may_read(
     assert [doc.id for doc in service.documents(ANONYMOUS)] == sorted(docs)
 
 
-def test_tag_edits_need_the_right_and_are_searchable_at_once(service: SearchService) -> None:
-    with pytest.raises(Forbidden):
-        service.edit_tags(ANONYMOUS, "t-en-001", "add", ["police"])
-    with pytest.raises(Forbidden):
-        service.edit_tags(RESEARCHER, "t-en-001", "add", ["police"])
-    editor = Viewer(role="editor", name="Ed")
-    with pytest.raises(NotFound):  # an editor who may not read it cannot tag it either
-        service.edit_tags(dataclasses.replace(editor, role="anonymous", open_editing=True),
-                          RESTRICTED, "add", ["police"])  # fmt: skip
-    service.edit_tags(editor, "t-en-001", "add", ["torture.deprivation"], 2)
+def test_tag_edits_need_the_right_are_searchable_at_once_and_audited(
+    service: SearchService,
+) -> None:
+    for viewer in (ANONYMOUS, RESEARCHER):
+        with pytest.raises(Forbidden):
+            service.edit_tags(viewer, "t-en-001", "add", ["police"])
+    service.edit_tags(EDITOR, "t-en-001", "add", ["torture.deprivation"], 2)
     found = service.search(SearchRequest(abuse_type="torture.deprivation"), ANONYMOUS)
-    assert [hit.meta.id for hit in found.hits if not isinstance(hit, ParagraphHit)] == ["t-en-001"]
-    assert [(c.editor, c.value) for c in service.history("t-en-001", editor)] == [
-        ("Ed", "torture.deprivation")
+    assert [hit.meta.id for hit in found.hits if isinstance(hit, DocumentHit)] == ["t-en-001"]
+    assert [(c.editor, c.value) for c in service.history("t-en-001", EDITOR)] == [
+        ("ed", "torture.deprivation")
     ]
+    entry = service.audit.entries()[-1]
+    assert (entry.actor, entry.role, entry.address, entry.action, entry.target) == (
+        "ed", "editor", "203.0.113.6", "tag-edit", "t-en-001"
+    )  # fmt: skip
+    assert entry.detail == {"change": "add", "values": ["torture.deprivation"], "para": 2}
+
+
+def test_signed_in_searches_and_restricted_reads_are_audited_the_command_line_not(
+    service: SearchService,
+) -> None:
+    service.search(SearchRequest(q="golpes"), ANONYMOUS)
+    service.search(SearchRequest(q="golpes", location="MX"), RESEARCHER)
+    service.open_document(RESTRICTED, RESEARCHER)
+    service.open_document("t-en-001", RESEARCHER)  # public: not a view worth recording
+    service.search(SearchRequest(q="golpes"), ADMIN)  # the command line's
+    entries = [(e.actor, e.action, e.target, e.detail) for e in service.audit.entries()]
+    assert entries == [
+        ("rita", "search", "golpes", {"location": "MX", "page": 1, "unit": "document",
+                                      "sort": "relevance"}),
+        ("rita", "view", RESTRICTED, {}),
+    ]  # fmt: skip
+    assert service.audit.verify().ok

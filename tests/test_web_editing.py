@@ -1,8 +1,7 @@
-"""Tag review and editing in the web pages (behind TESTIMONY_EDITING=1), with CSRF."""
+"""Tag review and editing in the web pages, for signed-in editors, with CSRF."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
 
@@ -15,12 +14,15 @@ from testimony_archive.history import History
 from testimony_archive.index import rebuild_index
 from testimony_archive.web.app import create_app
 
+from .conftest import add_user, instance_database, sign_in
+
 
 @pytest.fixture
 def editing_client(archive: Archive, settings: Settings) -> Iterator[TestClient]:
     rebuild_index(archive, settings.index_dir)
-    editing = dataclasses.replace(settings, editing=True, editor="Reviewer R")
-    with TestClient(create_app(editing)) as client:
+    add_user(settings, "reviewer.r", "editor")
+    with TestClient(create_app(settings)) as client:
+        sign_in(client, "reviewer.r")
         yield client
 
 
@@ -36,7 +38,8 @@ def test_review_queue_lists_documents_with_suggestions(editing_client: TestClien
     page = editing_client.get("/review")
     assert page.status_code == 200
     assert "/documents/t-en-001" in page.text and "/documents/r-en-003" in page.text
-    assert "r-es-004" not in page.text  # restricted
+    anonymous = TestClient(editing_client.app).get("/review")
+    assert "/documents/t-en-001" in anonymous.text and "r-es-004" not in anonymous.text
 
 
 def test_accept_a_suggestion_then_add_a_paragraph_tag(
@@ -64,11 +67,11 @@ def test_accept_a_suggestion_then_add_a_paragraph_tag(
     )
     changes = History(instance_database(settings)).for_document("r-en-003")
     assert [(c.editor, c.action, c.value) for c in changes] == [
-        ("Reviewer R", "accept", "MX"),
-        ("Reviewer R", "add", "torture.deprivation"),
+        ("reviewer.r", "accept", "MX"),
+        ("reviewer.r", "add", "torture.deprivation"),
     ]
     page = editing_client.get("/documents/r-en-003")
-    assert "Tag history" in page.text and "Reviewer R" in page.text
+    assert "Tag history" in page.text and "reviewer.r" in page.text
     found = editing_client.get("/api/search", params={"abuse_type": "torture.deprivation"})
     assert [hit["doc"] for hit in found.json()["results"]] == ["r-en-003"]
 
@@ -99,13 +102,25 @@ def test_bad_tags_are_explained(editing_client: TestClient) -> None:
     assert response.status_code == 400 and "unknown tag" in response.text
 
 
-def test_editing_is_off_by_default(client: TestClient) -> None:
-    page = client.get("/documents/mx-chis-2016-0007")
+def test_only_editors_edit(editing_client: TestClient, settings: Settings) -> None:
+    anonymous = TestClient(editing_client.app)
+    page = anonymous.get("/documents/t-en-001")
     assert 'name="csrf"' not in page.text and '<form class="add-tag"' not in page.text
-    response = client.post(
-        "/documents/mx-chis-2016-0007/tags", data={"csrf": "x", "action": "add", "value": "police"}
+    response = anonymous.post(
+        "/documents/t-en-001/tags", data={"csrf": "x", "action": "add", "value": "police"}
+    )
+    assert response.status_code == 403 and "editors and administrators" in response.text
+    add_user(settings, "rita", "researcher")
+    researcher = TestClient(editing_client.app)
+    sign_in(researcher, "rita")
+    page = researcher.get("/documents/t-en-001")
+    assert '<form class="add-tag"' not in page.text and "/sign-out" in page.text
+    csrf = token(researcher, "t-en-001")
+    response = researcher.post(
+        "/documents/t-en-001/tags", data={"csrf": csrf, "action": "add", "value": "police"}
     )
     assert response.status_code == 403
+    assert Archive(settings.archive_dir).get("t-en-001").tags.perpetrators == ("immigration",)
 
 
 def test_suggestions_show_the_words_that_led_to_them(

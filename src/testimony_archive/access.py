@@ -26,13 +26,14 @@ from typing import Literal
 from . import redaction
 from .dates import PartialDate
 from .errors import Forbidden
+from .i18n import N_
 from .models import ACCESS_LEVELS, Access, Document, Incident
 
 Role = Literal["anonymous", "researcher", "editor", "admin"]
 ROLES: tuple[Role, ...] = ("anonymous", "researcher", "editor", "admin")
 # The parts of a document beyond the document itself that a role may be kept from.
 Part = Literal["document", "witness details", "exact dates", "redacted text"]
-Action = Literal["edit tags", "redact", "manage users", "read audit"]
+Action = Literal["edit tags", "redact", "import", "manage users", "read audit"]
 
 _READS: dict[Role, frozenset[Access]] = {
     "anonymous": frozenset({"public"}),
@@ -41,14 +42,22 @@ _READS: dict[Role, frozenset[Access]] = {
     "admin": frozenset(ACCESS_LEVELS),
 }
 # Witness details other than the pseudonym, the exact dates of the events a testimony
-# tells and redacted passages can identify a witness: only those who keep the record (editors, who tag and
-# redact, and administrators) see them.
+# tells and redacted passages can identify a witness: only those who keep the record
+# (editors, who tag and redact, and administrators) see them.
 _SEES_EVERY_PART: frozenset[Role] = frozenset({"editor", "admin"})
 _MAY: dict[Action, frozenset[Role]] = {
     "edit tags": frozenset({"editor", "admin"}),
     "redact": frozenset({"editor", "admin"}),
+    "import": frozenset({"editor", "admin"}),
     "manage users": frozenset({"admin"}),
     "read audit": frozenset({"admin"}),
+}
+_REFUSED: dict[Action, str] = {
+    "edit tags": N_("Only editors and administrators may change tags; sign in as one."),
+    "redact": N_("Only editors and administrators may redact; sign in as one."),
+    "import": N_("Only editors and administrators may import documents; sign in as one."),
+    "manage users": N_("Only administrators may manage users; sign in as one."),
+    "read audit": N_("Only administrators may read the audit trail; sign in as one."),
 }
 PUBLIC_WITNESS_FIELDS = ("pseudonym",)
 COMMAND_LINE = "cli"  # the address of the command line's viewers
@@ -104,8 +113,7 @@ def may(viewer: Viewer, action: Action) -> bool:
 def require(viewer: Viewer, action: Action) -> str:
     """The name the viewer's action is recorded under; Forbidden if it may not act."""
     if not may(viewer, action):
-        roles = " or ".join(sorted(_MAY[action]))
-        raise Forbidden(f"Only a signed-in {roles} may {action}.")
+        raise Forbidden(_REFUSED[action])
     return viewer.name or viewer.role
 
 

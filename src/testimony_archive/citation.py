@@ -2,8 +2,9 @@
 
 A citation names who and what (witness pseudonym or source, title, kind, date), where
 (document id and paragraph number), which version (the SHA-256 of the archived text) and
-how to find it again (a permalink to the paragraph). It is made from the document as
-the reader may see it (`access.redact`), in the reader's language (gettext catalogs).
+how to find it again (a permalink to the paragraph), and whether a passage of it is
+redacted. It is made from the document as the reader may see it (`access.redact`), in
+the reader's language (gettext catalogs).
 """
 
 from __future__ import annotations
@@ -31,13 +32,15 @@ def permalink(base_url: str, doc_id: str, para: int | None = None) -> str:
 def cite(document: Document, para: int, base_url: str, translate: Translator) -> Citation:
     _ = translate.gettext
     who = _who(document)
+    redacted = any(item.para == para for item in document.redactions)
     link = permalink(base_url, document.id, para)
     parts = [
         *([who] if who else []),
         f"“{document.title}”",
         translate.kind(document.kind).lower(),  # inside a sentence (English and Spanish)
         str(document.date) if document.date else _("n.d."),
-        f"{_('Testimony Archive document')} {document.id}, {_('paragraph')} {para}",
+        f"{_('Testimony Archive document')} {document.id}, {_('paragraph')} {para}"
+        + (f" ({_('passage redacted')})" if redacted else ""),
         f"SHA-256 {document.sha256}",
         link,
     ]

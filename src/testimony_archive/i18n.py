@@ -12,6 +12,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from .notes import Note
+
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LANGUAGES = {"en": "English", "es": "Español"}
 
@@ -33,6 +35,13 @@ class Translator:
     def gettext(self, message: str) -> str:
         translated = self.messages.get(message)
         return translated if isinstance(translated, str) and translated else message
+
+    def message(self, message: str) -> str:
+        """A message of the library (an error's, a note's) in this language, where the
+        catalog has it: a `Note` with its parameters, or a message marked with `N_`."""
+        if isinstance(message, Note):
+            return message.translated(self.gettext)
+        return self.gettext(message)
 
     def kind(self, kind: str) -> str:
         """The label of a document kind (testimony, report excerpt) in this language."""

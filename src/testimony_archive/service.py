@@ -143,9 +143,9 @@ class SearchService:
         spans: dict[int, list[Span]] = {}
         if q.strip():
             terms = self._backend.highlight_terms(q)
-            found = self.search(
+            found = self._backend.search(
                 SearchRequest(q=q, doc=document.id, unit="paragraph", limit=MAX_MARKED_PARAGRAPHS),
-                viewer,
+                access.scope(viewer),
             )
             hits = sorted(hit.para for hit in found.hits if isinstance(hit, ParagraphHit))
             for paragraph in document.paragraphs:
@@ -280,7 +280,7 @@ class SearchService:
         suggest: bool = True,
     ) -> ImportReport:
         """Import documents from files (see `importer`), recorded in the audit trail."""
-        access.require(viewer, "edit tags")
+        access.require(viewer, "import")
         report = import_paths(self._archive, paths, progress, self.tagger if suggest else None)
         self.audit.record(viewer, "import", ", ".join(path.name for path in paths)[:200],
                           imported=len(report.imported), skipped=len(report.skipped),

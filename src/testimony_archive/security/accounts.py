@@ -14,7 +14,9 @@ from datetime import timedelta
 from .. import access
 from ..access import Viewer
 from ..errors import TestimonyError, UsageError
+from ..i18n import N_
 from ..instance import InstanceDatabase
+from ..notes import Note
 from .audit import AuditTrail, Entry, Verification
 from .second_factor import SecondFactor, qr_svg
 from .sessions import Session, Sessions, Stage
@@ -76,7 +78,9 @@ class Accounts:
         if user is None:
             self.throttle.failed(account, address)
             self.audit.record(Viewer.anonymous(address), "sign-in-failed", account)
-            raise SignInFailed("That name and password do not match an account that may sign in.")
+            raise SignInFailed(
+                N_("That name and password do not match an account that may sign in.")
+            )
         stage: Stage = "second-factor" if user.second_factor else "signed-in"
         token = self.sessions.start(user, address, stage)
         if stage == "signed-in":
@@ -89,14 +93,14 @@ class Accounts:
         of a new session (the half-open one ends)."""
         session = self.sessions.lookup(token)
         if session is None or session.stage != "second-factor":
-            raise SignInFailed("This sign-in has expired; sign in again.")
+            raise SignInFailed(N_("This sign-in has expired; sign in again."))
         user = session.user
         self.throttle.check(user.name, address)
         if not self.second_factor.verify(user, code):
             self.throttle.failed(user.name, address)
             self.audit.record(self._viewer(user, address), "second-factor-failed", user.name)
-            raise SignInFailed("That code is not right, or was used already. Type the six "
-                               "digits your device shows now, or a recovery code.")  # fmt: skip
+            raise SignInFailed(N_("That code is not right, or was used already. Type the six "
+                                  "digits your device shows now, or a recovery code."))  # fmt: skip
         self.throttle.succeeded(user.name)
         new_token = self.sessions.promote(token, address)
         self.audit.record(self._viewer(user, address), "sign-in", user.name, second_factor=True)
@@ -127,7 +131,7 @@ class Accounts:
 
     def me(self, viewer: Viewer) -> User:
         if not viewer.signed_in or viewer.name is None:
-            raise SignInFailed("Sign in first.")
+            raise SignInFailed(N_("Sign in first."))
         return self.users.get(viewer.name)
 
     def summary(self, viewer: Viewer) -> AccountSummary:
@@ -163,7 +167,7 @@ class Accounts:
     def change_own_password(self, viewer: Viewer, current: str, new: str) -> None:
         user = self.me(viewer)
         if self.users.authenticate(user.name, current) is None:
-            raise UsageError("the current password is not right")
+            raise UsageError(N_("The current password is not right."))
         self.users.set_password(user.name, new)
         self.audit.record(viewer, "user-change", user.name, password="changed")
 
@@ -255,8 +259,7 @@ class Accounts:
         others = [each for each in self.users.all()
                   if each.role == "admin" and not each.disabled and each.id != user.id]  # fmt: skip
         if not others:
-            raise UsageError(
-                f"{user.name} is the last administrator who may sign in; make another user "
-                "an administrator first"
-            )
+            raise UsageError(Note(
+                "%(name)s is the last administrator who may sign in; make another user an "
+                "administrator first.", name=user.name))  # fmt: skip
 

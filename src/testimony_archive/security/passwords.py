@@ -11,6 +11,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..config import DATA_DIR
 from ..errors import UsageError
+from ..i18n import N_
+from ..notes import Note
 
 MIN_LENGTH = 12
 MAX_LENGTH = 1024  # argon2 takes any length; a limit keeps a request from costing seconds
@@ -31,20 +33,21 @@ def common_passwords() -> frozenset[str]:
 def check_policy(password: str, name: str = "") -> None:
     """Raise WeakPassword unless `password` is long, not common and not the name."""
     if len(password) < MIN_LENGTH:
-        raise WeakPassword(
-            f"the password is {len(password)} characters long; use at least {MIN_LENGTH} "
-            "(a few unrelated words make a good one)"
-        )
+        raise WeakPassword(Note(
+            "The password is %(n)s characters long; use at least %(min)s (a few unrelated "
+            "words make a good one).", n=len(password), min=MIN_LENGTH))  # fmt: skip
     if len(password) > MAX_LENGTH:
-        raise WeakPassword(f"the password is longer than {MAX_LENGTH} characters")
+        raise WeakPassword(
+            Note("The password is longer than %(max)s characters.", max=MAX_LENGTH)
+        )
     folded = password.casefold()
     stem = _EDGES.sub("", folded)
     if len(set(folded)) <= 2 or folded in common_passwords() or stem in common_passwords():
         raise WeakPassword(
-            "that password is one of the first an attacker would try; choose another"
+            N_("That password is one of the first an attacker would try; choose another.")
         )
     if name and name.casefold() in folded:
-        raise WeakPassword("the password must not contain the user name")
+        raise WeakPassword(N_("The password must not contain the user name."))
 
 
 def hash_password(password: str) -> str:

@@ -17,6 +17,7 @@ import segno
 from sqlalchemy import select, update
 
 from ..errors import UsageError
+from ..i18n import N_
 from ..instance import InstanceDatabase, stamp, tables
 from .users import User
 
@@ -63,11 +64,11 @@ class SecondFactor:
         """Turn the pending secret on if `code` is right; returns new recovery codes."""
         secret = self.pending_secret(user)
         if secret is None:
-            raise UsageError("start the enrolment again: no second factor is being set up")
+            raise UsageError(N_("Start again: no second factor is being set up."))
         step = _matching_step(secret, code)
         if step is None:
-            raise UsageError("that code does not match; check the device's clock and type "
-                             "the six digits it shows now")  # fmt: skip
+            raise UsageError(N_("That code does not match; check the device's clock and type "
+                                "the six digits it shows now."))  # fmt: skip
         codes = [new_recovery_code() for _ in range(RECOVERY_CODES)]
         with self._database.begin() as connection:
             connection.execute(

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select
 
 from ..errors import TestimonyError
 from ..instance import InstanceDatabase, parse, stamp, tables, utc_now
+from ..notes import Note
 
 WINDOW = timedelta(minutes=15)
 PER_ACCOUNT = 5
@@ -21,10 +22,9 @@ class TooManyAttempts(TestimonyError):
     exit_code = 2
 
     def __init__(self, minutes: int) -> None:
-        super().__init__(
-            "Too many failed sign-ins. For your safety, signing in is paused for "
-            f"{minutes} minute{'s' if minutes != 1 else ''}; then try again."
-        )
+        super().__init__(Note(
+            "Too many failed sign-ins. For your safety, signing in is paused: try again in "
+            "%(minutes)s min.", minutes=minutes))  # fmt: skip
         self.minutes = minutes
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from ..access import ROLES, Role
 from ..errors import NotFound, UsageError
 from ..instance import InstanceDatabase, stamp, tables
+from ..notes import Note
 from .passwords import (
     check_policy,
     hash_password,
@@ -37,10 +38,9 @@ class User:
 def normalise_name(name: str) -> str:
     folded = name.strip().casefold()
     if not NAME.match(folded):
-        raise UsageError(
-            f"{name!r} is not a valid user name: use 2 to 64 letters, digits, '.', '_' or "
-            "'-', starting with a letter or digit"
-        )
+        raise UsageError(Note(
+            "“%(name)s” is not a valid user name: use 2 to 64 letters, digits, '.', '_' or "
+            "'-', starting with a letter or digit.", name=name[:80]))  # fmt: skip
     return folded
 
 
@@ -48,7 +48,8 @@ def check_role(role: str) -> Role:
     for known in ACCOUNT_ROLES:
         if role == known:
             return known
-    raise UsageError(f"unknown role {role!r}; choose one of {', '.join(ACCOUNT_ROLES)}")
+    raise UsageError(Note("Unknown role “%(role)s”; choose one of %(roles)s.", role=role[:40],
+                          roles=", ".join(ACCOUNT_ROLES)))  # fmt: skip
 
 
 def _user(row: Any) -> User:
@@ -73,7 +74,7 @@ class Users:
                     )
                 )  # fmt: skip
         except IntegrityError:
-            raise UsageError(f"there is already a user named {name!r}") from None
+            raise UsageError(Note("There is already a user named %(name)s.", name=name)) from None
         return self.get(name)
 
     def get(self, name: str) -> User:

@@ -11,7 +11,6 @@ from .. import access
 from ..access import Viewer
 from ..errors import TestimonyError
 from ..i18n import N_, Translator
-from ..notes import Note
 from ..security.accounts import AccountSummary, Enrolment
 from ..security.audit import Entry, Verification
 from ..security.users import ACCOUNT_ROLES, User
@@ -33,11 +32,7 @@ AUDIT_PAGE_SIZE = 100
 
 def message_of(error: TestimonyError | None, translate: Translator) -> str:
     """A domain error's message in the reader's language, where the catalog has it."""
-    if error is None:
-        return ""
-    if isinstance(error.message, Note):
-        return error.message.translated(translate.gettext)
-    return translate.gettext(error.message)
+    return translate.message(error.message) if error is not None else ""
 
 
 def sign_in_page(

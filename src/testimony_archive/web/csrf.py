@@ -11,6 +11,7 @@ import secrets
 from fastapi import Request, Response
 
 from ..errors import TestimonyError
+from ..i18n import N_
 
 COOKIE = "csrf"
 
@@ -39,5 +40,6 @@ def check(request: Request, submitted: str) -> None:
     cookie = request.cookies.get(COOKIE, "")
     if not cookie or not submitted or not secrets.compare_digest(cookie, submitted):
         raise CsrfRejected(
-            "This form has expired or did not come from this site; reload the page and try again."
-        )
+            N_("This form has expired or did not come from this site; reload the page and try "
+               "again.")
+        )  # fmt: skip

@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 from .. import access
 from ..access import Viewer
 from ..config import Settings
-from ..i18n import Translator, translator
+from ..i18n import N_, Translator, translator
 from ..security.accounts import Accounts
 from ..service import SearchService
 from .contexts import Chrome
@@ -54,7 +54,7 @@ async def get_viewer(request: Request) -> Viewer:
     viewer = viewer_of(request)
     settings: Settings = request.app.state.settings
     if not access.may_use_archive(viewer, settings.open_to_anonymous):
-        raise SignInRequired("Sign in to use this archive.")
+        raise SignInRequired(N_("Sign in to use this archive."))
     return viewer
 
 
@@ -62,7 +62,7 @@ async def get_signed_in(request: Request) -> Viewer:
     """The viewer of a signed-in user's own pages (its account, the administration)."""
     viewer = viewer_of(request)
     if not viewer.signed_in:
-        raise SignInRequired("Sign in to see this page.")
+        raise SignInRequired(N_("Sign in to see this page."))
     return viewer
 
 

@@ -18,7 +18,6 @@ from ..errors import (
     NotFound,
     TestimonyError,
 )
-from ..notes import Note
 from .contexts import ErrorPage
 from .deps import chrome_for, translator_for
 from .responses import page_response
@@ -50,14 +49,6 @@ def _error(
     return page_response(request, page, chrome_for(request, translate, "error"), status)
 
 
-def _translated(error: TestimonyError, gettext: object) -> str:
-    """A domain error's message in the reader's language, where the catalog has it."""
-    message = error.message
-    if isinstance(message, Note):
-        return message.translated(gettext)
-    return str(gettext(message))  # type: ignore[operator]
-
-
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(TestimonyError)
     async def domain_error(request: Request, error: TestimonyError) -> Response:
@@ -74,7 +65,7 @@ def install_error_handlers(app: FastAPI) -> None:
             if request.method == "GET":
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 return RedirectResponse(f"/sign-in?{urlencode({'next': target})}", 303)
-            return _error(request, 401, _translated(error, translate.gettext))
+            return _error(request, 401, translate.message(error.message))
         if _wants_json(request) and not isinstance(error, IndexMissing):
             return _error(request, error.status_code, error.message)
         if isinstance(error, NotFound):
@@ -91,9 +82,9 @@ def install_error_handlers(app: FastAPI) -> None:
             )
             return _error(request, 503, message)
         if isinstance(error, Forbidden) or error.status_code in (401, 403, 413, 429):
-            return _error(request, error.status_code, _translated(error, translate.gettext))
+            return _error(request, error.status_code, translate.message(error.message))
         message = translate.gettext("Some parameters are not valid.")
-        return _error(request, error.status_code, message, [_translated(error, translate.gettext)])
+        return _error(request, error.status_code, message, [translate.message(error.message)])
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
