@@ -149,7 +149,8 @@ def _metadata(document: Document, translate: Translator) -> list[tuple[str, str]
         rows.append((translate.gettext("Date"), str(document.date)))
     incident = document.incident
     if incident is not None and (incident.start or incident.end):
-        span = " – ".join(str(value) for value in (incident.start, incident.end) if value)
+        span = " – ".join(dict.fromkeys(str(value) for value in (incident.start, incident.end)
+                                        if value))  # fmt: skip
         rows.append((translate.gettext("Events"), span))
     if document.translation:
         described = ", ".join(f"{key}: {value}" for key, value in document.translation.items())
