@@ -10,7 +10,7 @@ VAR ?= var
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install index serve test lint typecheck unit eval bench bench-quick clean
+.PHONY: install index serve test lint typecheck security unit eval bench bench-quick clean
 
 install: $(STAMP)
 
@@ -28,14 +28,20 @@ index: install
 serve: index
 	$(BIN)/testimony --archive $(ARCHIVE) --var $(VAR) serve --host $(HOST) --port $(PORT)
 
-## Set up and run every check: lint, types, tests.
-test: lint typecheck unit
+## Set up and run every check: lint, types, security, tests.
+test: lint typecheck security unit
 
 lint: install
 	$(BIN)/ruff check src tests scripts bench
 
 typecheck: install
 	$(BIN)/mypy src bench
+
+## bandit over the application (accepted findings are justified beside them), pip-audit over the
+## installed packages (it asks PyPI's JSON API for each package's known vulnerabilities).
+security: install
+	$(BIN)/bandit -q -c pyproject.toml -r src
+	$(BIN)/python scripts/audit_dependencies.py
 
 unit: install
 	$(BIN)/pytest

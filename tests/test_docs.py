@@ -29,8 +29,12 @@ def test_every_setting_is_in_the_readme() -> None:
     for setting in (
         "TESTIMONY_ARCHIVE",
         "TESTIMONY_VAR",
-        "TESTIMONY_EDITING",
         "TESTIMONY_EDITOR",
+        "TESTIMONY_DATABASE_URL",
+        "TESTIMONY_ANONYMOUS",
+        "TESTIMONY_SESSION_IDLE_MINUTES",
+        "TESTIMONY_SESSION_HOURS",
+        "--as",
         "--archive",
         "--var",
     ):
@@ -40,3 +44,15 @@ def test_every_setting_is_in_the_readme() -> None:
 def test_the_readme_opens_with_the_two_commands() -> None:
     opening = README.split("## ", 1)[0]
     assert "make serve" in opening and "make test" in opening
+
+
+def test_every_environment_setting_the_code_reads_is_in_the_readme() -> None:
+    import re
+
+    source = "".join(
+        path.read_text(encoding="utf-8") for path in (REPO / "src").rglob("*.py")
+    )
+    settings = set(re.findall(r"\bTESTIMONY_[A-Z_]+\b", source))
+    assert len(settings) >= 6
+    missing = sorted(setting for setting in settings if setting not in README)
+    assert not missing, f"document these settings in README.md: {missing}"

@@ -26,16 +26,38 @@ def vocabulary_command(context: Context, name: str, language: str) -> None:
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on (0.0.0.0: every address; put HTTPS in front).",
+)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
+@click.option(
+    "--forwarded-allow-ips",
+    default="127.0.0.1",
+    show_default=True,
+    help="The reverse proxies (addresses, comma-separated) whose X-Forwarded-Proto and "
+    "X-Forwarded-For are believed: the HTTPS scheme (Secure cookies) and the client's address.",
+)
 @pass_context
-def serve_command(context: Context, host: str, port: int, workers: int) -> None:
+def serve_command(
+    context: Context, host: str, port: int, workers: int, forwarded_allow_ips: str
+) -> None:
     """Serve the archive's web pages and JSON API."""
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
     from ..web.app import create_app
+
+    context.database.close()  # one that is behind stops the server here, saying what to run
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(
+            f"Listening on {host}: anyone who reaches this address reaches the archive. "
+            "Serve it behind HTTPS (see the README, 'Putting it on a network').",
+            err=True,
+        )
 
     # The factory and its settings travel to each worker process as they are (pickled),
     # never through the environment.
@@ -46,6 +68,8 @@ def serve_command(context: Context, host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         log_level="info",
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
     )
     try:
         if workers > 1:

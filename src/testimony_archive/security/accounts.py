@@ -169,7 +169,7 @@ class Accounts:
         if self.users.authenticate(user.name, current) is None:
             raise UsageError(N_("The current password is not right."))
         self.users.set_password(user.name, new)
-        self.audit.record(viewer, "user-change", user.name, password="changed")
+        self.audit.record(viewer, "user-change", user.name, change="password changed")
 
     # -- administrators ----------------------------------------------------------------
 
@@ -188,7 +188,7 @@ class Accounts:
         access.require(viewer, "manage users")
         user = self.users.set_password(name, password)
         self.sessions.end_all(user)
-        self.audit.record(viewer, "user-change", user.name, password="set")
+        self.audit.record(viewer, "user-change", user.name, change="password set")
         return user
 
     def set_role(self, viewer: Viewer, name: str, role: str) -> User:

@@ -78,8 +78,10 @@ class DocumentResponse(BaseModel):
 
 class Health(BaseModel):
     status: str
-    documents: int
-    paragraphs: int
+    # What the caller may read; absent where the archive is closed to visitors who have
+    # not signed in (the check itself stays open, for load balancers).
+    documents: int | None = None
+    paragraphs: int | None = None
 
 
 class ErrorResponse(BaseModel):

@@ -48,6 +48,12 @@ def viewer_of(request: Request) -> Viewer:
     return viewer
 
 
+async def get_visitor(request: Request) -> Viewer:
+    """The viewer of the few routes open even where the archive is closed to visitors
+    who have not signed in (the health check): they ask `access` what to show."""
+    return viewer_of(request)
+
+
 async def get_viewer(request: Request) -> Viewer:
     """The viewer of a page or API call that reads the archive: visitors who have not
     signed in are sent to sign in where the server is closed to them."""
@@ -95,6 +101,7 @@ def chrome_for(request: Request, translate: Translator, body_class: str = "") ->
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ServiceDep = Annotated[SearchService, Depends(get_service)]
 ViewerDep = Annotated[Viewer, Depends(get_viewer)]
+VisitorDep = Annotated[Viewer, Depends(get_visitor)]
 AccountsDep = Annotated[Accounts, Depends(get_accounts)]
 SignedInDep = Annotated[Viewer, Depends(get_signed_in)]
 ChromeDep = Annotated[Chrome, Depends(get_chrome)]

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 
+from ... import access
 from ...citation import cite
 from ...errors import NotFound
 from ...i18n import translator
@@ -19,7 +20,7 @@ from ..api_models import (
     ParagraphResponse,
     SearchResponse,
 )
-from ..deps import ServiceDep, ViewerDep
+from ..deps import ServiceDep, SettingsDep, ViewerDep, VisitorDep
 from ..params import SearchStateDep
 
 router = APIRouter()
@@ -98,6 +99,8 @@ def _paragraph(document: Document, number: int, base_url: str) -> ParagraphRespo
 
 
 @router.get("/healthz", response_model=Health, summary="Health check")
-def healthz(service: ServiceDep, viewer: ViewerDep) -> Health:
+def healthz(service: ServiceDep, viewer: VisitorDep, settings: SettingsDep) -> Health:
+    if not access.may_use_archive(viewer, settings.open_to_anonymous):
+        return Health(status="ok")
     counts = service.counts(viewer)
     return Health(status="ok", documents=counts.documents, paragraphs=counts.paragraphs)
