@@ -12,9 +12,7 @@ import csv
 import gettext
 import hashlib
 import os
-# The place table is cached as a pickle this program writes under var/cache: whoever can
-# write there can change the program itself, so reading it is no new door (bandit B403).
-import pickle  # nosec B403
+import pickle  # nosec B403: see _read_cities
 import re
 import sys
 from collections.abc import Iterator, Mapping
@@ -333,7 +331,8 @@ def _read_cities(cache_dir: Path | None) -> dict[int, CityRow]:
     cache = _cache_file(cache_dir) if cache_dir is not None else None
     if cache is not None:
         try:
-            # Our own cache (see the import of pickle): bandit B301 accepted.
+            # The pickle is our own, written below under var/cache: whoever can write there
+            # can change the program itself, so reading it opens no new door (bandit B301).
             rows: dict[int, CityRow] = pickle.loads(cache.read_bytes())  # nosec B301
             return {geonameid: _interned(row) for geonameid, row in rows.items()}
         except (OSError, pickle.UnpicklingError, EOFError, TypeError):

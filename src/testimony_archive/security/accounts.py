@@ -69,9 +69,12 @@ class Accounts:
 
     # -- signing in --------------------------------------------------------------------
 
-    def sign_in(self, name: str, password: str, address: str) -> SignIn:
-        """Check a name and password; start a session (half-open until the second
-        factor is given, where the user has one). Throttled per account and address."""
+    def sign_in(
+        self, name: str, password: str, address: str, replacing: str | None = None
+    ) -> SignIn:
+        """Check a name and password; start a new session (half-open until the second
+        factor is given, where the user has one), ending the one it replaces. Throttled
+        per account and address."""
         account = name.strip().casefold()[:64]
         self.throttle.check(account, address)
         user = self.users.authenticate(account, password)
@@ -82,6 +85,8 @@ class Accounts:
                 N_("That name and password do not match an account that may sign in.")
             )
         stage: Stage = "second-factor" if user.second_factor else "signed-in"
+        if replacing:
+            self.sessions.end(replacing)
         token = self.sessions.start(user, address, stage)
         if stage == "signed-in":
             self.throttle.succeeded(account)

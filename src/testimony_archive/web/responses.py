@@ -18,10 +18,6 @@ def page_response(request: Request, page: Page, chrome: Chrome, status: int = 20
         chrome.csrf = csrf_token(request)  # its forms (signing out, at least) need it
     html = render(settings.templates_dir, page.template, template_context(page, chrome))
     response = HTMLResponse(html, status_code=status)
-    if chrome.viewer.signed_in:
-        # A signed-in user's page is never kept by the browser or a proxy: after signing
-        # out, the back button must not show it again.
-        response.headers["Cache-Control"] = "no-store"
     remember(request, response)
     if request.query_params.get("lang") == chrome.language:
         response.set_cookie(

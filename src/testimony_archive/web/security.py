@@ -7,6 +7,8 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .session_cookie import COOKIE as SESSION_COOKIE
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -36,4 +38,9 @@ class SecurityHeaders(BaseHTTPMiddleware):
         response = await call_next(request)
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        response.headers["Vary"] = "Cookie"  # what a page shows depends on who asks
+        if SESSION_COOKIE in request.cookies:
+            # Nothing a signed-in user was shown is kept by the browser or a proxy: after
+            # signing out, the back button must not show it again.
+            response.headers["Cache-Control"] = "no-store"
         return response

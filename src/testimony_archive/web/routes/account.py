@@ -60,7 +60,9 @@ def sign_in(
 ) -> Response:
     check(request, csrf)
     try:
-        signed = accounts.sign_in(name, password, client_address(request))
+        signed = accounts.sign_in(
+            name, password, client_address(request), replacing=session_token(request)
+        )
     except TestimonyError as error:  # a wrong password, or too many: the form again
         page = sign_in_page(stage="password", next_url=safe_next(next), viewer=chrome.viewer,
                             translate=chrome.translator, error=error, name=name)  # fmt: skip
