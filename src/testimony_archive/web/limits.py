@@ -29,27 +29,31 @@ class BodySizeLimit:
             await _refuse(send, self.limit)
             return
         received = 0
-        started = False
+        started = refused = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, refused
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
+                    if not started:  # the answer is ours; whatever the app says is dropped
+                        refused = True
+                        await _refuse(send, self.limit)
                     raise BodyTooLarge
             return message
 
         async def watching_send(message: Message) -> None:
             nonlocal started
+            if refused:
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
             await self.app(scope, counting_receive, watching_send)
         except BodyTooLarge:
-            if not started:
-                await _refuse(send, self.limit)
+            pass  # answered already
 
 
 async def _refuse(send: Send, limit: int) -> None:
