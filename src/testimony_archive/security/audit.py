@@ -123,18 +123,21 @@ class AuditTrail:
         return entry
 
     def _write_head(self, entry: Entry) -> None:
-        """Keep the file naming the newest entry (never an older one: writers may race)."""
+        """Keep the file naming the newest entry (never an older one: writers may race).
+        The line has a fixed width and is written over the old one in place: no
+        truncation, which costs milliseconds on some file systems, on every entry."""
         self.head_file.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.head_file, "a+", encoding="ascii") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            handle.seek(0)
-            known = _parse_head(handle.read())
+        line = f"{entry.seq:020d} {entry.hash}\n".encode("ascii")
+        descriptor = os.open(self.head_file, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            known = _parse_head(os.pread(descriptor, 4096, 0).decode("ascii", "replace"))
             if known is None or known[0] < entry.seq:
-                handle.seek(0)
-                handle.truncate()
-                handle.write(f"{entry.seq} {entry.hash}\n")
-                handle.flush()
-                os.fsync(handle.fileno())
+                os.pwrite(descriptor, line, 0)
+                if os.fstat(descriptor).st_size != len(line):
+                    os.ftruncate(descriptor, len(line))
+        finally:
+            os.close(descriptor)
 
     def entries(
         self, actor: str | None = None, since: str | None = None, limit: int | None = None,
