@@ -138,7 +138,7 @@ def test_every_route_that_uses_the_service_takes_the_viewer(tmp_path: Path) -> N
 @pytest.mark.parametrize("path", python_files(ROUTES), ids=lambda path: path.name)
 def test_routes_open_no_record_or_index_of_their_own(path: Path) -> None:
     source = path.read_text(encoding="utf-8")
-    for reach in ("_archive", "_backend", ".handle", "snapshot", "Archive(", "History(",
+    for reach in ("._archive", "._backend", ".handle", "snapshot", "Archive(", "History(",
                   "TagEditor", "access ==", "\"public\"", "\"restricted\""):  # fmt: skip
         assert reach not in source, f"{path.name} reaches {reach!r}"
     imported = imports(path)

@@ -53,11 +53,11 @@ _MAY: dict[Action, frozenset[Role]] = {
     "read audit": frozenset({"admin"}),
 }
 _REFUSED: dict[Action, str] = {
-    "edit tags": N_("Only editors and administrators may change tags; sign in as one."),
-    "redact": N_("Only editors and administrators may redact; sign in as one."),
-    "import": N_("Only editors and administrators may import documents; sign in as one."),
-    "manage users": N_("Only administrators may manage users; sign in as one."),
-    "read audit": N_("Only administrators may read the audit trail; sign in as one."),
+    "edit tags": N_("Only editors and administrators may change tags."),
+    "redact": N_("Only editors and administrators may redact."),
+    "import": N_("Only editors and administrators may import documents."),
+    "manage users": N_("Only administrators may manage users."),
+    "read audit": N_("Only administrators may read the audit trail."),
 }
 PUBLIC_WITNESS_FIELDS = ("pseudonym",)
 COMMAND_LINE = "cli"  # the address of the command line's viewers

@@ -17,10 +17,14 @@ from .. import __version__
 from ..config import Settings
 from ..errors import TestimonyError
 from .archive_commands import export_command, import_command, index_command, validate_command
+from .audit_commands import audit_group
 from .context import Context
+from .db_commands import db_group
+from .redact_command import redact_command
 from .search import search_command
 from .serve import serve_command, vocabulary_command
 from .tags import tag_group
+from .users import user_group
 
 
 class TestimonyGroup(click.Group):
@@ -82,6 +86,10 @@ for command in (
     vocabulary_command,
     serve_command,
     tag_group,
+    redact_command,
+    user_group,
+    audit_group,
+    db_group,
 ):
     cli.add_command(command)
 

@@ -3,10 +3,11 @@ SQLAlchemy Core, with Alembic migrations. Nothing outside this package builds an
 
 from . import tables
 from .clock import parse, stamp, utc_now
-from .database import DatabaseNotCurrent, InstanceDatabase, sqlite_url
+from .database import DatabaseNotCurrent, DatabaseUnavailable, InstanceDatabase, sqlite_url
 
 __all__ = [
     "DatabaseNotCurrent",
+    "DatabaseUnavailable",
     "InstanceDatabase",
     "parse",
     "sqlite_url",

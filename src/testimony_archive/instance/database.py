@@ -20,6 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import TestimonyError
 
@@ -28,6 +29,13 @@ State = Literal["new", "current", "behind", "ahead"]
 
 
 class DatabaseNotCurrent(TestimonyError):
+    status_code = 503
+    exit_code = 2
+
+
+class DatabaseUnavailable(TestimonyError):
+    """The URL cannot be read, its driver is missing, or its server does not answer."""
+
     status_code = 503
     exit_code = 2
 
@@ -41,11 +49,18 @@ class InstanceDatabase:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        parsed = make_url(url)
-        self.is_sqlite = parsed.get_backend_name() == "sqlite"
-        if self.is_sqlite and parsed.database:
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(url, pool_pre_ping=not self.is_sqlite)
+        try:
+            parsed = make_url(url)
+            self.is_sqlite = parsed.get_backend_name() == "sqlite"
+            if self.is_sqlite and parsed.database:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            self.engine: Engine = create_engine(url, pool_pre_ping=not self.is_sqlite)
+        except (SQLAlchemyError, ImportError, ValueError) as error:
+            raise DatabaseUnavailable(
+                f"the instance database URL cannot be used ({type(error).__name__}); check "
+                "TESTIMONY_DATABASE_URL, such as sqlite:////path/to/instance.sqlite or "
+                "postgresql://user@host/name"
+            ) from None
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
 
@@ -78,6 +93,15 @@ class InstanceDatabase:
             return MigrationContext.configure(connection).get_current_revision()
 
     def state(self) -> State:
+        try:
+            return self._state()
+        except SQLAlchemyError as error:
+            raise DatabaseUnavailable(
+                f"the instance database {self.display_url} does not answer "
+                f"({type(error).__name__}); check that it runs and TESTIMONY_DATABASE_URL"
+            ) from None
+
+    def _state(self) -> State:
         revision = self.revision()
         if revision == self.head():
             return "current"
@@ -90,6 +114,11 @@ class InstanceDatabase:
 
     def upgrade(self) -> tuple[str | None, str]:
         """Apply every migration not yet applied: (revision before, revision after)."""
+        if self.state() == "ahead":
+            raise DatabaseNotCurrent(
+                f"the instance database {self.display_url} was written by a newer version "
+                "of Testimony Archive; run that version, or restore a backup"
+            )
         before = self.revision()
         with self.engine.begin() as connection:
             command.upgrade(self._config(connection), "head")
