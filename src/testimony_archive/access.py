@@ -126,7 +126,7 @@ def redact(document: Document, viewer: Viewer) -> Document:
     `[redacted]`, witness details reduced to the pseudonym and the dates of the events a
     testimony tells (`incident`) to their years, unless the viewer may see more. The date
     the testimony was recorded stays: citations name it. The record itself is never
-    touched: the sha256 stays the archived text's."""
+    touched; a redacted text carries the sha256 of the text as shown."""
     if may_see(viewer, document.access, "redacted text"):
         return document
     shown = redaction.redacted(document)

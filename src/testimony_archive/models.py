@@ -141,6 +141,9 @@ class Document:
     source: dict[str, Any] | str | None = None
     segments: dict[int, Segment] = field(default_factory=dict)
     redactions: tuple[Redaction, ...] = ()
+    # True in the view of a reader who may not see the redacted passages: the body has
+    # `[redacted]` in their place and the sha256 is the shown text's (`redaction.redacted`).
+    redacted: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
     path: Path | None = field(default=None, compare=False)
 

@@ -2,7 +2,8 @@
 
 A redaction names a paragraph and a run of characters in it. It is kept beside the text,
 in the archive file's front matter (`redactions:`), and never alters the body or its
-sha256: the record stays whole, and what a reader is shown is derived from it. Readers
+sha256: the record stays whole, and what a reader is shown is derived from it (with the
+sha256 of what is shown). Readers
 whose role may not see redacted passages get `[redacted]` in their place, everywhere
 (pages, API, highlights, citations); the search index holds a redacted copy of such a
 paragraph for them, so that a redacted word does not find the document either.
@@ -19,7 +20,7 @@ import re
 from collections.abc import Iterable
 
 from .errors import UsageError
-from .models import Document, Redaction
+from .models import Document, Redaction, body_sha256
 
 MARKER = "[redacted]"
 MAX_REASON = 500
@@ -77,8 +78,10 @@ def ranges_by_paragraph(redactions: Iterable[Redaction]) -> dict[int, list[Range
 
 def redacted(document: Document) -> Document:
     """The document as a reader who may not see its redacted passages gets it: each
-    passage replaced by `[redacted]` in the body (paragraph numbers unchanged), and its
-    redactions reduced to where the markers stand, without who made them or why."""
+    passage replaced by `[redacted]` in the body (paragraph numbers unchanged), its
+    redactions reduced to where the markers stand, without who made them or why, and its
+    sha256 that of the text as shown (the archived text's would let a reader confirm a
+    guess of a redacted word)."""
     if not document.redactions:
         return document
     body = document.body
@@ -89,7 +92,9 @@ def redacted(document: Document) -> Document:
         text, markers = apply(paragraph.text, ranges)
         body = body[: paragraph.start] + text + body[paragraph.start + len(paragraph.text) :]
         shown[:0] = [Redaction(number, start, end) for start, end in markers]
-    return dataclasses.replace(document, body=body, redactions=tuple(shown))
+    return dataclasses.replace(
+        document, body=body, sha256=body_sha256(body), redactions=tuple(shown), redacted=True
+    )
 
 
 def occurrences(text: str, words: str) -> list[Range]:

@@ -10,6 +10,7 @@ are re-ranked (see `proximity`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -50,6 +51,8 @@ class BuiltQuery:
 class QueryBuilder:
     reader: IndexReader
     expander: Expander
+    # (field, term) → how many entries the searcher may see hold it; None: the whole index
+    frequency: Callable[[str, str], int] | None = None
     languages: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -229,9 +232,12 @@ class QueryBuilder:
                 terms = self.reader.terms_within(name, stems[0], clause.slop, prefix=1)
             for term in terms:
                 term_text = term.decode("utf-8") if isinstance(term, bytes) else term
-                candidates.append((self.reader.doc_frequency(name, term_text), name, term_text))
+                frequency = (self.frequency or self.reader.doc_frequency)(name, term_text)
+                if frequency:  # a word only in what the searcher may not see: not one
+                    candidates.append((frequency, name, term_text))
         if not candidates:
-            return None
+            # A word found nowhere matches nothing (dropping it would match everything).
+            return plan.Term(text_field(self.languages[0]), text)
         if len(candidates) > limit:
             candidates.sort(reverse=True)
             candidates = candidates[:limit]

@@ -14,6 +14,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from ..access import Scope
 from .snapshot import BoolArray, FloatArray, IntArray, Snapshot
 
 BM25_B = 0.75
@@ -86,9 +87,15 @@ def text_leaves(node: Node) -> list[Term | Phrase]:
 
 
 class Evaluator:
-    def __init__(self, snapshot: Snapshot, searcher: Searcher) -> None:
+    """Scores a plan for one scope: the statistics of BM25 (how many entries there are,
+    how many hold a term, how long they are on average) count only the entries the scope
+    may search, so that no score tells of a document the viewer may not read."""
+
+    def __init__(self, snapshot: Snapshot, searcher: Searcher, scope: Scope) -> None:
         self.snapshot = snapshot
         self.searcher = searcher
+        self.scope = scope
+        self.hidden, self.hidden_count = snapshot.hidden(scope)
 
     def scores(self, node: Node) -> FloatArray:
         if isinstance(node, Term):
@@ -147,8 +154,11 @@ class Evaluator:
         ids, weights = self.snapshot.postings(reader, field_name, text)
         if not ids.size:
             return ids, weights
-        lengths, average = self.snapshot.lengths(reader, field_name)
-        idf = self.snapshot.idf(int(ids.size))
+        lengths, average = self.snapshot.lengths(reader, field_name, self.scope)
+        frequency = int(ids.size)
+        if self.hidden_count:
+            frequency -= int(np.count_nonzero(self.hidden[ids]))
+        idf = self.snapshot.idf(frequency, self.hidden_count)
         norm = BM25_K1 * ((1 - BM25_B) + BM25_B * lengths[ids] / average)
         return ids, (idf * weights * (BM25_K1 + 1) / (weights + norm)).astype(np.float32)
 

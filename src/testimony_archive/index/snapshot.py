@@ -144,7 +144,9 @@ class Snapshot:
     results: LRU = field(default_factory=lambda: LRU(RESULT_CACHE_SIZE))  # search results
     _facets: dict[tuple[str, bool], dict[str, IntArray]] = field(default_factory=dict)
     _readable: dict[Scope, BoolArray] = field(default_factory=dict)
+    _hidden: dict[Scope, tuple[BoolArray, int]] = field(default_factory=dict)
     _lengths: dict[str, tuple[FloatArray, float]] = field(default_factory=dict)
+    _scoped_averages: dict[tuple[str, Scope], float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -164,6 +166,19 @@ class Snapshot:
             with self._lock:
                 self._readable[scope] = mask
         return mask
+
+    def hidden(self, scope: Scope) -> tuple[BoolArray, int]:
+        """The live paragraph entries the scope may not search, and how many entries of
+        the index it may not (those, and the metadata entries of documents it may not
+        read): term statistics leave them out, so that no score tells of them."""
+        cached = self._hidden.get(scope)
+        if cached is None:
+            hidden = self.live & ~self.readable(scope)
+            documents = len(self.docs) - int(self.readable_documents(scope.levels).sum())
+            cached = (hidden, int(hidden.sum()) + documents)
+            with self._lock:
+                self._hidden[scope] = cached
+        return cached
 
     def readable_documents(self, levels: frozenset[str]) -> BoolArray:
         """Document ordinal → whether its access level is one of these."""
@@ -249,8 +264,27 @@ class Snapshot:
             return ids[0], weights[0]
         return np.concatenate(ids), np.concatenate(weights)
 
-    def lengths(self, reader: IndexReader, field_name: str) -> tuple[FloatArray, float]:
-        """Per-entry length of a text field, and its average over entries that have it."""
+    def lengths(
+        self, reader: IndexReader, field_name: str, scope: Scope | None = None
+    ) -> tuple[FloatArray, float]:
+        """Per-entry length of a text field, and its average over the entries that have
+        it (those the scope may search)."""
+        values, average = self._all_lengths(reader, field_name)
+        if scope is None:
+            return values, average
+        hidden, count = self.hidden(scope)
+        if not count:
+            return values, average  # (the same figures as for the whole index, exactly)
+        key = (field_name, scope)
+        scoped = self._scoped_averages.get(key)
+        if scoped is None:
+            present = values[(values > 0) & self.live & ~hidden]
+            scoped = float(present.mean()) if present.size else 1.0
+            with self._lock:
+                self._scoped_averages[key] = scoped
+        return values, scoped
+
+    def _all_lengths(self, reader: IndexReader, field_name: str) -> tuple[FloatArray, float]:
         cached = self._lengths.get(field_name)
         if cached is None:
             values = np.zeros(self.size, np.float32)
@@ -270,8 +304,10 @@ class Snapshot:
                 self._lengths[field_name] = cached
         return cached
 
-    def idf(self, frequency: int) -> float:
-        return math.log(self.size / (frequency + 1)) + 1
+    def idf(self, frequency: int, hidden: int = 0) -> float:
+        """Inverse document frequency, over the entries a scope may search (`hidden`:
+        how many it may not)."""
+        return math.log((self.size - hidden) / (frequency + 1)) + 1
 
     # -- filters and facets ------------------------------------------------------------
 

@@ -118,11 +118,13 @@ class WhooshIndex:
         started: float,
     ) -> SearchResult:
         reader = searcher.reader()
-        built = QueryBuilder(reader, self.expander).build(parse_query(request.q))
+        built = QueryBuilder(
+            reader, self.expander, partial(_visible_frequency, snapshot, reader, scope)
+        ).build(parse_query(request.q))
         mask = snapshot.readable(scope).copy()
         for query in [*request_filters(request), *built.filters]:
             mask &= snapshot.mask(query, searcher)
-        evaluator = Evaluator(snapshot, searcher)
+        evaluator = Evaluator(snapshot, searcher, scope)
         if built.plan is None:
             scores = mask.astype(np.float32) * np.float32(1e-6)
         else:
@@ -249,3 +251,15 @@ class WhooshIndex:
                 text, _markers = apply(text, meta.redacted_ranges(paragraph_hit.para))
             paragraph_hit.text = text
             paragraph_hit.highlights = self.spans(text, meta.language, terms)
+
+
+def _visible_frequency(
+    snapshot: Snapshot, reader: IndexReader, scope: Scope, field_name: str, term: str
+) -> int:
+    """How many entries the scope may search hold a term (what a prefix or fuzzy word
+    expands to is chosen by this, so that it tells nothing of the others)."""
+    hidden, count = snapshot.hidden(scope)
+    if not count:
+        return int(reader.doc_frequency(field_name, term))
+    ids = snapshot.postings(reader, field_name, term)[0]
+    return int(ids.size - np.count_nonzero(hidden[ids]))

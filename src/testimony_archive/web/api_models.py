@@ -48,6 +48,12 @@ class SearchResponse(BaseModel):
     facets: dict[str, list[FacetCount]]
 
 
+SHA256_DESCRIPTION = (
+    "SHA-256 of the document's archived text; where passages are redacted for this caller, "
+    "of the text as shown, with [redacted] in their place"
+)
+
+
 class CitationModel(BaseModel):
     text: str
     permalink: str
@@ -57,7 +63,7 @@ class ParagraphResponse(BaseModel):
     doc: str
     para: int
     text: str
-    sha256: str = Field(description="SHA-256 of the document's archived text")
+    sha256: str = Field(description=SHA256_DESCRIPTION)
     citation: CitationModel
 
 
@@ -68,7 +74,10 @@ class DocumentResponse(BaseModel):
     language: str
     date: str | None
     access: str
-    sha256: str
+    sha256: str = Field(description=SHA256_DESCRIPTION)
+    redacted: bool = Field(
+        False, description="Passages are hidden from this caller, shown as [redacted]"
+    )
     tags: dict[str, list[str]]
     suggested: dict[str, list[str]]
     witness: dict[str, object] | None

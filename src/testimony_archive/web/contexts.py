@@ -120,6 +120,7 @@ class DocumentPage:
     hits: list[int]
     back_url: str
     sha256: str
+    text_redacted: bool = False  # the text shown has [redacted] passages (and their hash)
     doc_tags: list[TagView] = field(default_factory=list)
     history: list[HistoryRow] = field(default_factory=list)
     editing: bool = False

@@ -43,6 +43,7 @@ def document_page(
         hits=reading.hits,
         back_url="/search?" + urlencode({"q": q}) if q else "/search",
         sha256=document.sha256,
+        text_redacted=document.redacted,
         doc_tags=_tag_views(document.tags, document.suggested, vocabulary, language),
         history=history_rows(reading.history, vocabulary, translate),
         editing=reading.may_edit_tags,

@@ -4,7 +4,7 @@ and a user's own account: the second factor's enrolment and the password."""
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -28,8 +28,13 @@ Csrf = Annotated[str, Form(max_length=100)]
 
 
 def safe_next(target: str) -> str:
-    """Where to go after signing in: a path of this site only (never another host)."""
-    if target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target:
+    """Where to go after signing in: a path of this site only, never another host (nor a
+    path that a browser would read as one: it drops tabs and line breaks, and reads a
+    backslash as a slash)."""
+    if any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in target):
+        return "/search"
+    read = urlsplit(target.replace("\\", "/"))
+    if target.startswith("/") and not read.scheme and not read.netloc:
         return target
     return "/search"
 

@@ -56,6 +56,7 @@ def api_document(
         date=str(document.date) if document.date else None,
         access=document.access,
         sha256=document.sha256,
+        redacted=document.redacted,
         tags=document.tags.as_dict(),
         suggested=document.suggested.as_dict(),
         witness=document.witness,
