@@ -168,3 +168,19 @@ def test_signed_in_searches_and_restricted_reads_are_audited_the_command_line_no
         ("rita", "view", RESTRICTED, {}),
     ]  # fmt: skip
     assert service.audit.verify().ok
+
+
+def test_scores_do_not_move_when_a_hidden_document_is_edited(service: SearchService) -> None:
+    """An edit leaves the old entries of a document in their segment until a merge: they
+    must not count either (a visitor watching scores would learn its words)."""
+
+    def scores() -> list[tuple[str, float]]:
+        found = service.search(SearchRequest(q="golpes police", unit="paragraph"), ANONYMOUS)
+        return [(f"{hit.doc}#{hit.para}", hit.score) for hit in found.hits
+                if isinstance(hit, ParagraphHit)]  # fmt: skip
+
+    before = scores()
+    assert before
+    service.edit_tags(EDITOR, RESTRICTED, "add", ["police"])
+    service.edit_tags(EDITOR, RESTRICTED, "add", ["torture.beating"])
+    assert scores() == before

@@ -95,7 +95,8 @@ class Evaluator:
         self.snapshot = snapshot
         self.searcher = searcher
         self.scope = scope
-        self.hidden, self.hidden_count = snapshot.hidden(scope)
+        self.visible = snapshot.readable(scope)
+        self.population = snapshot.population(scope)
 
     def scores(self, node: Node) -> FloatArray:
         if isinstance(node, Term):
@@ -155,10 +156,7 @@ class Evaluator:
         if not ids.size:
             return ids, weights
         lengths, average = self.snapshot.lengths(reader, field_name, self.scope)
-        frequency = int(ids.size)
-        if self.hidden_count:
-            frequency -= int(np.count_nonzero(self.hidden[ids]))
-        idf = self.snapshot.idf(frequency, self.hidden_count)
+        idf = self.snapshot.idf(int(np.count_nonzero(self.visible[ids])), self.population)
         norm = BM25_K1 * ((1 - BM25_B) + BM25_B * lengths[ids] / average)
         return ids, (idf * weights * (BM25_K1 + 1) / (weights + norm)).astype(np.float32)
 

@@ -144,9 +144,9 @@ class Snapshot:
     results: LRU = field(default_factory=lambda: LRU(RESULT_CACHE_SIZE))  # search results
     _facets: dict[tuple[str, bool], dict[str, IntArray]] = field(default_factory=dict)
     _readable: dict[Scope, BoolArray] = field(default_factory=dict)
-    _hidden: dict[Scope, tuple[BoolArray, int]] = field(default_factory=dict)
-    _lengths: dict[str, tuple[FloatArray, float]] = field(default_factory=dict)
-    _scoped_averages: dict[tuple[str, Scope], float] = field(default_factory=dict)
+    _population: dict[Scope, int] = field(default_factory=dict)
+    _lengths: dict[str, FloatArray] = field(default_factory=dict)
+    _averages: dict[tuple[str, Scope], float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -167,17 +167,16 @@ class Snapshot:
                 self._readable[scope] = mask
         return mask
 
-    def hidden(self, scope: Scope) -> tuple[BoolArray, int]:
-        """The live paragraph entries the scope may not search, and how many entries of
-        the index it may not (those, and the metadata entries of documents it may not
-        read): term statistics leave them out, so that no score tells of them."""
-        cached = self._hidden.get(scope)
+    def population(self, scope: Scope) -> int:
+        """How many entries of the index the scope may search: its paragraph entries and
+        the metadata entries of the documents it may read (never a deleted entry: an
+        edit leaves the old entries in their segment until a merge)."""
+        cached = self._population.get(scope)
         if cached is None:
-            hidden = self.live & ~self.readable(scope)
-            documents = len(self.docs) - int(self.readable_documents(scope.levels).sum())
-            cached = (hidden, int(hidden.sum()) + documents)
+            documents = int(self.readable_documents(scope.levels).sum())
+            cached = int(self.readable(scope).sum()) + documents
             with self._lock:
-                self._hidden[scope] = cached
+                self._population[scope] = cached
         return cached
 
     def readable_documents(self, levels: frozenset[str]) -> BoolArray:
@@ -265,26 +264,21 @@ class Snapshot:
         return np.concatenate(ids), np.concatenate(weights)
 
     def lengths(
-        self, reader: IndexReader, field_name: str, scope: Scope | None = None
+        self, reader: IndexReader, field_name: str, scope: Scope
     ) -> tuple[FloatArray, float]:
-        """Per-entry length of a text field, and its average over the entries that have
-        it (those the scope may search)."""
-        values, average = self._all_lengths(reader, field_name)
-        if scope is None:
-            return values, average
-        hidden, count = self.hidden(scope)
-        if not count:
-            return values, average  # (the same figures as for the whole index, exactly)
+        """Per-entry length of a text field, and its average over the entries the scope
+        may search that have it."""
+        values = self._all_lengths(reader, field_name)
         key = (field_name, scope)
-        scoped = self._scoped_averages.get(key)
-        if scoped is None:
-            present = values[(values > 0) & self.live & ~hidden]
-            scoped = float(present.mean()) if present.size else 1.0
+        average = self._averages.get(key)
+        if average is None:
+            present = values[(values > 0) & self.readable(scope)]
+            average = float(present.mean()) if present.size else 1.0
             with self._lock:
-                self._scoped_averages[key] = scoped
-        return values, scoped
+                self._averages[key] = average
+        return values, average
 
-    def _all_lengths(self, reader: IndexReader, field_name: str) -> tuple[FloatArray, float]:
+    def _all_lengths(self, reader: IndexReader, field_name: str) -> FloatArray:
         cached = self._lengths.get(field_name)
         if cached is None:
             values = np.zeros(self.size, np.float32)
@@ -298,16 +292,15 @@ class Snapshot:
                         count=segment.size,
                     )
                 values[offset : offset + segment.size] = local
-            present = values[(values > 0) & self.live]
-            cached = (values, float(present.mean()) if present.size else 1.0)
+            cached = values
             with self._lock:
                 self._lengths[field_name] = cached
         return cached
 
-    def idf(self, frequency: int, hidden: int = 0) -> float:
-        """Inverse document frequency, over the entries a scope may search (`hidden`:
-        how many it may not)."""
-        return math.log((self.size - hidden) / (frequency + 1)) + 1
+    def idf(self, frequency: int, population: int) -> float:
+        """Inverse document frequency of a term held by `frequency` of `population`
+        entries (those a scope may search)."""
+        return math.log(population / (frequency + 1)) + 1
 
     # -- filters and facets ------------------------------------------------------------
 

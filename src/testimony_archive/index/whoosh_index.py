@@ -258,8 +258,5 @@ def _visible_frequency(
 ) -> int:
     """How many entries the scope may search hold a term (what a prefix or fuzzy word
     expands to is chosen by this, so that it tells nothing of the others)."""
-    hidden, count = snapshot.hidden(scope)
-    if not count:
-        return int(reader.doc_frequency(field_name, term))
     ids = snapshot.postings(reader, field_name, term)[0]
-    return int(ids.size - np.count_nonzero(hidden[ids]))
+    return int(np.count_nonzero(snapshot.readable(scope)[ids]))
