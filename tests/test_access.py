@@ -184,3 +184,23 @@ def test_scores_do_not_move_when_a_hidden_document_is_edited(service: SearchServ
     service.edit_tags(EDITOR, RESTRICTED, "add", ["police"])
     service.edit_tags(EDITOR, RESTRICTED, "add", ["torture.beating"])
     assert scores() == before
+
+
+def test_what_a_request_says_of_its_address_never_escapes_the_audit(
+    service: SearchService,
+) -> None:
+    posing = Viewer(role="researcher", name="rita", address="command line")  # via the web
+    service.search(SearchRequest(q="golpes"), posing)
+    assert [(e.actor, e.action) for e in service.audit.entries()] == [("rita", "search")]
+
+
+def test_a_client_address_is_an_ip_address_or_unknown() -> None:
+    from starlette.requests import Request
+
+    from testimony_archive.web.session_cookie import client_address
+
+    def address(host: str) -> str:
+        return client_address(Request({"type": "http", "client": (host, 1), "headers": []}))
+
+    assert address("203.0.113.9") == "203.0.113.9" and address("2001:db8::1") == "2001:db8::1"
+    assert address("cli") == address("<script>") == address("") == "unknown"

@@ -394,13 +394,13 @@ def test_the_trail_records_who_did_what(
     run_as(runner, settings, "root", "export", "--output", str(tmp_path / "root.jsonl"))
     trail = audit(runner, settings)
     assert [(e["actor"], e["role"], e["address"], e["action"], e["target"]) for e in trail] == [
-        ("ana", "admin", "cli", "import", "records.jsonl"),
-        ("ana", "admin", "cli", "user-add", "bea"),
-        ("ana", "admin", "cli", "user-change", "bea"),
-        ("ana", "admin", "cli", "redact", "t-es-002"),
-        ("ana", "admin", "cli", "export", str(tmp_path / "out.jsonl")),
-        ("ana", "admin", "cli", "user-add", "root"),
-        ("root", "admin", "cli", "export", str(tmp_path / "root.jsonl")),
+        ("ana", "admin", "command line", "import", "records.jsonl"),
+        ("ana", "admin", "command line", "user-add", "bea"),
+        ("ana", "admin", "command line", "user-change", "bea"),
+        ("ana", "admin", "command line", "redact", "t-es-002"),
+        ("ana", "admin", "command line", "export", str(tmp_path / "out.jsonl")),
+        ("ana", "admin", "command line", "user-add", "root"),
+        ("root", "admin", "command line", "export", str(tmp_path / "root.jsonl")),
     ]
     assert trail[0]["detail"] == {"imported": 4, "skipped": 0, "failed": 0}
     assert trail[3]["detail"] == {"para": 1, "chars": ["10-18"], "reason": "place of arrival"}

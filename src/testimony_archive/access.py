@@ -60,14 +60,15 @@ _REFUSED: dict[Action, str] = {
     "read audit": N_("Only administrators may read the audit trail."),
 }
 PUBLIC_WITNESS_FIELDS = ("pseudonym",)
-COMMAND_LINE = "cli"  # the address of the command line's viewers
+Channel = Literal["web", "command line"]
 
 
 @dataclass(frozen=True)
 class Viewer:
     role: Role = "anonymous"
     name: str | None = None  # the user's name, whom actions are recorded under
-    address: str = ""  # where the request came from ("cli" for the command line)
+    address: str = ""  # where the request came from (for the audit trail)
+    via: Channel = "web"  # never read from anything a request can say
 
     @property
     def signed_in(self) -> bool:
@@ -78,8 +79,9 @@ class Viewer:
         return cls(address=address)
 
     @classmethod
-    def administrator(cls, name: str, address: str = COMMAND_LINE) -> Viewer:
-        return cls(role="admin", name=name, address=address)
+    def administrator(cls, name: str) -> Viewer:
+        """The command line's viewer: whoever runs it holds the archive's files."""
+        return cls(role="admin", name=name, address="command line", via="command line")
 
 
 ANONYMOUS = Viewer()

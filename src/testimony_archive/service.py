@@ -315,5 +315,5 @@ class SearchService:
 def _audited(viewer: Viewer) -> bool:
     """Whether a viewer's searches and reads are recorded: those of signed-in web users.
     (The command line's are not: whoever runs it holds the archive's files.)"""
-    return viewer.signed_in and viewer.address != access.COMMAND_LINE
+    return viewer.signed_in and viewer.via == "web"
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from ..access import COMMAND_LINE, Viewer
+from ..access import Viewer
 from ..archive import Archive
 from ..config import Settings
 from ..errors import UsageError
@@ -69,7 +69,8 @@ class Context:
             user = self.accounts.users.get(self.acting_as)
             if user.disabled:
                 raise UsageError(f"{user.name} is disabled; 'testimony user enable' first")
-            return Viewer(role=user.role, name=user.name, address=COMMAND_LINE)
+            return Viewer(role=user.role, name=user.name, address="command line",
+                          via="command line")  # fmt: skip
         return Viewer.administrator(editor or self.settings.editor)
 
     def close(self) -> None:

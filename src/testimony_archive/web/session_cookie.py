@@ -9,6 +9,8 @@ address from X-Forwarded-Proto and X-Forwarded-For when the proxy is trusted
 
 from __future__ import annotations
 
+import ipaddress
+
 from fastapi import Request, Response
 
 from ..errors import TestimonyError
@@ -30,7 +32,13 @@ def session_token(request: Request) -> str | None:
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The client's IP address (from X-Forwarded-For where the proxy is trusted), or
+    "unknown": never text a request made up."""
+    host = request.client.host if request.client else ""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return "unknown"
 
 
 def set_session_cookie(request: Request, response: Response, token: str, max_age: int) -> None:
