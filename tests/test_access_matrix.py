@@ -674,7 +674,8 @@ RULES: dict[str, Rule] = {
     "POST /sign-out": Rule(check_sign_out_form, world="writing"),
     "GET /account": Rule(signed_in_page("/account", SIGNED_IN, "<dd>{name}</dd>")),
     "POST /account/second-factor": Rule(signed_in_form(
-        "/account/second-factor", {}, SIGNED_IN, 303, "/account/second-factor"),
+        "/account/second-factor", {"password": PASSWORD}, SIGNED_IN, 303,
+        "/account/second-factor"),
         world="writing"),
     "GET /account/second-factor": Rule(check_enrolment_page),
     "POST /account/second-factor/confirm": Rule(signed_in_form(

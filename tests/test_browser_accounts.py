@@ -149,6 +149,7 @@ def test_an_editor_turns_on_the_second_factor_and_signs_in_with_it(
     _sign_in(page, server, "eddie")
     page.goto(f"{server}/account")
     expect(page.get_by_text("please turn on a second factor")).to_be_visible()
+    page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Turn on the second factor").click()
     expect(page.locator("img.qr")).to_be_visible()
     secret = page.locator("#secret").inner_text().replace(" ", "")

@@ -292,7 +292,9 @@ def enrol(client: TestClient) -> tuple[str, list[str], int]:
     """Turn the second factor on through the pages: the secret, the recovery codes and
     the time step of the code that confirmed it."""
     response = client.post(
-        "/account/second-factor", data={"csrf": csrf_token(client)}, follow_redirects=False
+        "/account/second-factor",
+        data={"csrf": csrf_token(client), "password": PASSWORD},
+        follow_redirects=False,
     )
     assert response.status_code == 303
     assert response.headers["location"] == "/account/second-factor"
@@ -447,7 +449,7 @@ FORMS: dict[str, tuple[str, dict[str, str]]] = {
     "POST /sign-in": ("/sign-in", {"name": "ada", "password": PASSWORD}),
     "POST /sign-in/code": ("/sign-in/code", {"code": "123456"}),
     "POST /sign-out": ("/sign-out", {}),
-    "POST /account/second-factor": ("/account/second-factor", {}),
+    "POST /account/second-factor": ("/account/second-factor", {"password": PASSWORD}),
     "POST /account/second-factor/confirm": ("/account/second-factor/confirm", {"code": "1"}),
     "POST /account/password": (
         "/account/password", {"current": PASSWORD, "new": "another-long-phrase-42"}),

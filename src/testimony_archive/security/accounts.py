@@ -47,6 +47,15 @@ class AccountSummary:
 
 
 @dataclass(frozen=True)
+class Renewed:
+    """After a change to how a user signs in: the token of the session that goes on
+    (every other one ended), and what to show once (recovery codes)."""
+
+    token: str
+    recovery_codes: list[str]
+
+
+@dataclass(frozen=True)
 class Enrolment:
     secret: str  # for typing into the device by hand
     uri: str  # what the QR code holds
@@ -147,9 +156,34 @@ class Accounts:
             self.second_factor.pending_secret(user) is not None,
         )
 
-    def begin_enrolment(self, viewer: Viewer) -> Enrolment:
-        """A new second-factor secret for the viewer, pending until a code confirms it."""
+    def reauthenticate(
+        self, viewer: Viewer, password: str, address: str, code: str | None = None
+    ) -> User:
+        """Check, before a change to how the viewer signs in, that it is the user at the
+        keyboard and not someone holding a stolen session: the password and, where `code`
+        is asked for and a second factor is enrolled, a current code. Throttled like
+        signing in."""
         user = self.me(viewer)
+        self.throttle.check(user.name, address)
+        needs_code = code is not None and user.second_factor
+        if self.users.authenticate(user.name, password) is None or (
+            needs_code and not self.second_factor.verify(user, code or "")
+        ):
+            self.throttle.failed(user.name, address)
+            self.audit.record(viewer, "reauthentication-failed", user.name)
+            raise UsageError(
+                N_("The password or the code is not right.")
+                if needs_code
+                else N_("The current password is not right.")
+            )
+        return user
+
+    def begin_enrolment(
+        self, viewer: Viewer, password: str, address: str, code: str = ""
+    ) -> Enrolment:
+        """A new second-factor secret for the viewer, pending until a code confirms it;
+        only after the password (and the current code, where one is enrolled)."""
+        user = self.reauthenticate(viewer, password, address, code)
         secret = self.second_factor.begin_enrolment(user)
         return self._enrolment(user, secret)
 
@@ -162,19 +196,28 @@ class Accounts:
         uri = SecondFactor.provisioning_uri(user, secret)
         return Enrolment(secret, uri, qr_svg(uri))
 
-    def confirm_enrolment(self, viewer: Viewer, code: str) -> list[str]:
-        """Turn the pending second factor on; returns the recovery codes (shown once)."""
+    def confirm_enrolment(self, viewer: Viewer, address: str, code: str) -> Renewed:
+        """Turn the pending second factor on: every other session of the user ends, this
+        one is renewed. Returns the recovery codes (shown once) and the new token."""
         user = self.me(viewer)
         codes = self.second_factor.confirm_enrolment(user, code)
         self.audit.record(viewer, "user-change", user.name, second_factor="on")
-        return codes
+        return Renewed(self._renew(user, address), codes)
 
-    def change_own_password(self, viewer: Viewer, current: str, new: str) -> None:
-        user = self.me(viewer)
-        if self.users.authenticate(user.name, current) is None:
-            raise UsageError(N_("The current password is not right."))
+    def change_own_password(
+        self, viewer: Viewer, address: str, current: str, new: str
+    ) -> Renewed:
+        """A new password, after the current one (throttled): every other session of the
+        user ends, this one is renewed."""
+        user = self.reauthenticate(viewer, current, address)
         self.users.set_password(user.name, new)
         self.audit.record(viewer, "user-change", user.name, change="password changed")
+        return Renewed(self._renew(user, address), [])
+
+    def _renew(self, user: User, address: str) -> str:
+        """End every session of the user; start the one that goes on."""
+        self.sessions.end_all(user)
+        return self.sessions.start(user, address, "signed-in")
 
     # -- administrators ----------------------------------------------------------------
 
@@ -211,6 +254,8 @@ class Accounts:
         if disabled:
             self._keep_an_administrator(self.users.get(name), disabled=True)
         user = self.users.set_disabled(name, disabled)
+        if disabled:
+            self.sessions.end_all(user)
         self.audit.record(viewer, "user-change", user.name,
                           disabled="yes" if disabled else "no")  # fmt: skip
         return user

@@ -29,7 +29,8 @@ from ..instance import InstanceDatabase, stamp, tables
 GENESIS = "0" * 64
 PAGE = 5000  # entries read at a time by `verify`
 ACTIONS = (
-    "sign-in", "sign-in-failed", "second-factor-failed", "sign-out", "view", "search",
+    "sign-in", "sign-in-failed", "second-factor-failed", "reauthentication-failed",
+    "sign-out", "view", "search",
     "tag-edit", "redact", "unredact", "import", "export", "user-add", "user-change",
 )  # fmt: skip
 

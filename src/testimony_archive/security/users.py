@@ -119,17 +119,9 @@ class Users:
         return self.get(name)
 
     def set_disabled(self, name: str, disabled: bool) -> User:
-        """Disabling also ends every session the user has."""
+        """(A disabled user's sessions stop working at once: `Sessions.lookup` checks.)"""
         user = self.get(name)
         self._change(user, disabled=disabled)
-        if disabled:
-            with self._database.begin() as connection:
-                connection.execute(
-                    update(tables.sessions)
-                    .where(tables.sessions.c.user_id == user.id)
-                    .where(tables.sessions.c.revoked_at.is_(None))
-                    .values(revoked_at=stamp())
-                )
         return self.get(name)
 
     def _change(self, user: User, **values: Any) -> None:

@@ -9,6 +9,7 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ...config import Settings
 from ...errors import TestimonyError, UsageError
 from ..account_pages import account_page, enrolment_page, recovery_codes_page, sign_in_page
 from ..csrf import check
@@ -125,12 +126,23 @@ def account(
     return page_response(request, page, chrome)
 
 
-@router.post("/account/second-factor")
+@router.post("/account/second-factor", response_class=HTMLResponse)
 def start_enrolment(
-    request: Request, accounts: AccountsDep, viewer: SignedInDep, csrf: Csrf = ""
+    request: Request,
+    chrome: ChromeDep,
+    accounts: AccountsDep,
+    viewer: SignedInDep,
+    password: Annotated[str, Form(max_length=1024)],
+    code: Annotated[str, Form(max_length=40)] = "",
+    csrf: Csrf = "",
 ) -> Response:
     check(request, csrf)
-    accounts.begin_enrolment(viewer)
+    try:
+        accounts.begin_enrolment(viewer, password, client_address(request), code)
+    except TestimonyError as error:  # a wrong password or code: the account page again
+        page = account_page(summary=accounts.summary(viewer), translate=chrome.translator,
+                            error=error)  # fmt: skip
+        return page_response(request, page, chrome, error.status_code)
     return RedirectResponse("/account/second-factor", status_code=303)
 
 
@@ -150,20 +162,23 @@ def confirm_enrolment(
     request: Request,
     chrome: ChromeDep,
     accounts: AccountsDep,
+    settings: SettingsDep,
     viewer: SignedInDep,
     code: Annotated[str, Form(max_length=40)],
     csrf: Csrf = "",
 ) -> Response:
     check(request, csrf)
     try:
-        codes = accounts.confirm_enrolment(viewer, code)
+        renewed = accounts.confirm_enrolment(viewer, client_address(request), code)
     except UsageError as error:
         enrolling = accounts.pending_enrolment(viewer)
         if enrolling is None:
             raise
         page = enrolment_page(enrolment=enrolling, translate=chrome.translator, error=error)
         return page_response(request, page, chrome, 400)
-    return page_response(request, recovery_codes_page(codes=codes), chrome)
+    response = page_response(request, recovery_codes_page(codes=renewed.recovery_codes), chrome)
+    _renew_cookie(request, response, renewed.token, settings)
+    return response
 
 
 @router.post("/account/password", response_class=HTMLResponse)
@@ -171,6 +186,7 @@ def change_password(
     request: Request,
     chrome: ChromeDep,
     accounts: AccountsDep,
+    settings: SettingsDep,
     viewer: SignedInDep,
     current: Annotated[str, Form(max_length=1024)],
     new: Annotated[str, Form(max_length=1024)],
@@ -178,12 +194,19 @@ def change_password(
 ) -> Response:
     check(request, csrf)
     try:
-        accounts.change_own_password(viewer, current, new)
-    except UsageError as error:
+        renewed = accounts.change_own_password(viewer, client_address(request), current, new)
+    except TestimonyError as error:
         page = account_page(summary=accounts.summary(viewer), translate=chrome.translator,
                             error=error)  # fmt: skip
-        return page_response(request, page, chrome, 400)
-    return RedirectResponse("/account?changed=password", status_code=303)
+        return page_response(request, page, chrome, error.status_code)
+    response = RedirectResponse("/account?changed=password", status_code=303)
+    _renew_cookie(request, response, renewed.token, settings)
+    return response
+
+
+def _renew_cookie(request: Request, response: Response, token: str, settings: Settings) -> None:
+    """The session goes on under a new token (every other one of the user ended)."""
+    set_session_cookie(request, response, token, int(settings.session_lifetime.total_seconds()))
 
 
 def _next_query(target: str) -> str:

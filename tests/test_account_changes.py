@@ -1,0 +1,91 @@
+"""Changes to how a user signs in need the user at the keyboard, not only a session:
+the password (and the current code) first, throttled; afterwards every other session
+of the user ends and this one goes on under a new token."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pyotp
+import pytest
+from fastapi.testclient import TestClient
+
+from testimony_archive.archive import Archive
+from testimony_archive.config import Settings
+from testimony_archive.index import rebuild_index
+from testimony_archive.web.app import create_app
+
+from .conftest import PASSWORD, add_user, sign_in
+
+RESTRICTED = "/documents/r-es-004"
+
+
+@pytest.fixture
+def app(archive: Archive, settings: Settings) -> Iterator[object]:
+    rebuild_index(archive, settings.index_dir)
+    add_user(settings, "ana", "editor")
+    with TestClient(create_app(settings)) as client:
+        yield client.app
+
+
+def signed_in(app: object) -> TestClient:
+    client = TestClient(app)  # type: ignore[arg-type]
+    sign_in(client, "ana")
+    return client
+
+
+def token(client: TestClient, path: str = "/account") -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
+    assert found
+    return found.group(1)
+
+
+def test_a_new_password_ends_every_other_session_and_renews_this_one(app: object) -> None:
+    here, elsewhere = signed_in(app), signed_in(app)
+    old = here.cookies["session"]
+    form = {"csrf": token(here), "current": PASSWORD, "new": "a brand new long phrase 2026"}
+    response = here.post("/account/password", follow_redirects=False, data=form)
+    assert response.status_code == 303 and here.cookies["session"] != old
+    assert here.get(RESTRICTED).status_code == 200
+    assert elsewhere.get(RESTRICTED).status_code == 404  # signed out: anonymous again
+    stale = TestClient(app, cookies={"session": old})  # type: ignore[arg-type]
+    assert stale.get(RESTRICTED).status_code == 404
+
+
+def test_guessing_the_current_password_is_throttled(app: object) -> None:
+    client = signed_in(app)
+    statuses = [
+        client.post("/account/password", data={
+            "csrf": token(client), "current": f"wrong guess number {n}",
+            "new": "a brand new long phrase 2026"}).status_code  # fmt: skip
+        for n in range(6)
+    ]
+    assert statuses == [400] * 5 + [429]
+
+
+def test_a_second_factor_is_replaced_only_with_the_password_and_a_current_code(
+    app: object,
+) -> None:
+    client, other = signed_in(app), signed_in(app)
+    client.post("/account/second-factor", data={"csrf": token(client), "password": PASSWORD})
+    secret = re.search(r'id="secret">([A-Z2-7 ]+)<', client.get("/account/second-factor").text)
+    assert secret
+    key = secret.group(1).replace(" ", "")
+    form = {"csrf": token(client, "/account/second-factor"), "code": pyotp.TOTP(key).now()}
+    page = client.post("/account/second-factor/confirm", data=form)
+    assert page.status_code == 200 and "recovery-codes" in page.text
+    assert other.get(RESTRICTED).status_code == 404  # the other session ended
+    assert client.get(RESTRICTED).status_code == 200  # this one goes on, renewed
+    # now a new device needs a current code too, not the password alone
+    refused = client.post("/account/second-factor",
+                          data={"csrf": token(client), "password": PASSWORD, "code": "000000"})
+    assert refused.status_code == 400 and "password or the code is not right" in refused.text
+
+
+def test_a_stolen_session_alone_cannot_turn_on_a_second_factor(app: object) -> None:
+    client = signed_in(app)
+    refused = client.post("/account/second-factor",
+                          data={"csrf": token(client), "password": "not the password at all"})
+    assert refused.status_code == 400 and "password is not right" in refused.text
+    assert client.get("/account/second-factor", follow_redirects=False).status_code == 303
