@@ -541,7 +541,8 @@ def check_redaction_form(visit: Visit) -> None:
     if state.name != "restricted":  # at once, for everyone who may not see it
         shown = anonymous.get(f"/api/documents/{state.doc}/paragraphs/1").json()["text"]
         assert state.redactable not in shown and "[redacted]" in shown
-    visit.post(f"{url}/{before + 1}/remove", {}, 303)
+    last = visit.world.archive.get(state.doc).redactions[-1]
+    visit.post(f"{url}/{before + 1}/remove", {"which": f"{last.para}:{last.chars}"}, 303)
     assert redactions() == before
 
 
@@ -564,8 +565,12 @@ def check_unredaction_form(visit: Visit) -> None:
     url = f"/documents/{state.doc}/redactions/{number}/remove"
     refused_without_token(visit, url, {})
     assert redactions() == number
-    response = visit.post(url, {}, 303)
+    last = visit.world.archive.get(state.doc).redactions[-1]
+    which = {"which": f"{last.para}:{last.chars}"}
+    response = visit.post(url, which, 303)
     assert response.headers["location"] == f"/documents/{state.doc}#redactions"
+    assert redactions() == number - 1
+    visit.post(url, which, 400)  # the same form again: that redaction is gone
     assert redactions() == number - 1
 
 

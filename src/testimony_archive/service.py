@@ -252,8 +252,12 @@ class SearchService:
                           chars=[item.chars for item in added], reason=reason.strip())  # fmt: skip
         return updated
 
-    def unredact(self, viewer: Viewer, doc_id: str, number: int) -> Document:
-        """Remove the document's redaction `number` (counted from 1, in file order)."""
+    def unredact(
+        self, viewer: Viewer, doc_id: str, number: int, expected: str | None = None
+    ) -> Document:
+        """Remove the document's redaction `number` (counted from 1, in file order). With
+        `expected` ("para:chars" as the page showed it), refuse if that number is now
+        another redaction (a form sent twice, or another editor's removal meanwhile)."""
         access.require(viewer, "redact")
         self.document(doc_id, viewer)
         with self._archive.write_lock():
@@ -264,6 +268,10 @@ class SearchService:
                     f"number {number}"
                 )
             removed = document.redactions[number - 1]
+            if expected is not None and expected != f"{removed.para}:{removed.chars}":
+                raise UsageError(
+                    "that redaction was changed or removed meanwhile; reload the page"
+                )
             kept = document.redactions[: number - 1] + document.redactions[number:]
             updated = dataclasses.replace(document, redactions=kept)
             self._archive.write(updated, document.path)

@@ -88,8 +88,9 @@ def unredact(
     service: ServiceDep,
     viewer: ViewerDep,
     csrf: Annotated[str, Form(max_length=100)] = "",
+    which: Annotated[str, Form(max_length=40)] = "",  # "para:chars", as the page showed it
 ) -> RedirectResponse:
     access.require(viewer, "redact")
     check(request, csrf)
-    service.unredact(viewer, doc_id, number)
+    service.unredact(viewer, doc_id, number, expected=which or None)
     return RedirectResponse(f"/documents/{doc_id}#redactions", status_code=303)
