@@ -24,14 +24,20 @@ class Bodies:
         self._lock = Lock()
 
     def paragraphs(self, meta: DocMeta) -> list[Paragraph]:
-        """The archived paragraphs of an indexed document. Only the body is read (no
-        YAML), and checked against the indexed sha256: a quoted paragraph is always the
-        archived text."""
+        """The archived paragraphs of an indexed document, while its file is as it was
+        indexed. Only the body is read (no YAML), and checked against the indexed sha256:
+        a quoted paragraph is always the archived text."""
         path = self.root / meta.path
         try:
-            key = (str(path), path.stat().st_mtime_ns)
+            stat = path.stat()
         except FileNotFoundError as error:
             raise ArchiveError("the file was removed; run 'testimony index'", path=path) from error
+        if (stat.st_mtime_ns, stat.st_size) != (meta.mtime_ns, meta.size):
+            # Its front matter may now restrict it or redact a passage the index does
+            # not know of: nothing of it is shown until it is indexed again.
+            raise ArchiveError("the file changed since it was indexed; run 'testimony index'",
+                               path=path)  # fmt: skip
+        key = (str(path), stat.st_mtime_ns)
         with self._lock:
             cached = self._documents.get(key)
             if cached is not None:

@@ -240,8 +240,8 @@ class WhooshIndex:
             try:
                 paragraphs = self.bodies.paragraphs(meta)
             except ArchiveError as error:
-                notes.append(
-                    Note("%(doc)s could not be read: %(error)s", doc=meta.id, error=str(error))
+                notes.append(  # (the reason only: the server's folders are not the reader's)
+                    Note("%(doc)s could not be read: %(error)s", doc=meta.id, error=error.reason)
                 )
                 continue
             if not 1 <= paragraph_hit.para <= len(paragraphs):
