@@ -72,6 +72,10 @@ def verify(runner: CliRunner, settings: Settings, *options: str) -> tuple[int, s
     return code, out.strip()
 
 
+def trail(settings: Settings) -> AuditTrail:
+    return AuditTrail(instance_database(settings), settings.audit_head_file)
+
+
 def entry(db: sqlite3.Connection, seq: int) -> Entry:
     row = db.execute("SELECT * FROM audit_entries WHERE seq = ?", (seq,)).fetchone()
     return Entry(row["seq"], row["at"], row["actor"], row["role"], row["address"],
@@ -183,16 +187,38 @@ def test_a_trail_cut_short_is_found(
                    "end")  # fmt: skip
 
 
-def test_a_deleted_head_file_is_found(runner: CliRunner, settings: Settings) -> None:
+def test_a_deleted_head_file_is_found_and_not_made_anew(
+    runner: CliRunner, settings: Settings
+) -> None:
+    missing = (f"the chain head file {settings.audit_head_file} is missing or unreadable "
+               "(restore it from a backup, or once you know why, 'testimony audit head "
+               "--rewrite')")  # fmt: skip
     settings.audit_head_file.unlink()
     code, out = verify(runner, settings)
     assert code == 1
-    assert out == f"broken: the chain head file {settings.audit_head_file} is missing"
+    assert out == f"broken: {missing}"
     code, out = verify(runner, settings, "--json")
     assert json.loads(out) == {
-        "ok": False, "entries": ENTRIES, "first_bad": None,
-        "problem": f"the chain head file {settings.audit_head_file} is missing",
+        "ok": False, "entries": ENTRIES, "first_bad": None, "problem": missing,
     }  # fmt: skip
+    # the next entry does not quietly make it anew (that would hide the deletion)
+    trail(settings).record(VIEWERS[0], "search", "after the deletion")
+    assert verify(runner, settings)[0] == 1 and not settings.audit_head_file.exists()
+    # an administrator who has looked writes it anew, and the trail says so
+    code, out, _err = run(runner, settings, "audit", "head", "--rewrite")
+    assert code == 0, out
+    assert verify(runner, settings) == (0, f"intact: {ENTRIES + 2} entries")
+    assert trail(settings).entries(newest_first=True, limit=1)[0].action == "audit-head-rewritten"
+
+
+def test_moving_characters_between_fields_breaks_the_chain(
+    runner: CliRunner, settings: Settings
+) -> None:
+    trail(settings).record(VIEWERS[0], "search", "golpes\x1fsearch")
+    with sqlite3.connect(settings.instance_db) as db:
+        db.execute("UPDATE audit_entries SET action = 'search\x1fgolpes', target = 'search' "
+                   f"WHERE seq = {ENTRIES + 1}")  # fmt: skip
+    assert verify(runner, settings)[0] == 1
 
 
 def test_a_rewritten_tail_is_found_by_the_head_file(

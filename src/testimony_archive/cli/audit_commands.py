@@ -116,12 +116,21 @@ def audit_verify_command(context: Context, written_head: str | None, as_json: bo
 
 
 @audit_group.command("head")
+@click.option(
+    "--rewrite",
+    is_flag=True,
+    help="Write the head file anew from the last entry, once you know why it went missing "
+    "or unreadable (restore it from a backup first if you can); recorded in the trail.",
+)
 @pass_context
-def audit_head_command(context: Context) -> None:
+def audit_head_command(context: Context, rewrite: bool) -> None:
     """Print the last entry's number and hash.
 
     'SEQ HASH', to write down somewhere else (on paper, in another system) and check
     later with 'testimony audit verify --head'. Refused while the trail does not hold."""
+    if rewrite:
+        entry = context.accounts.rewrite_audit_head(context.viewer())
+        click.echo(f"The head file was written anew; entry {entry.seq} records it.")
     entries, verification = context.accounts.read_audit(context.viewer(), limit=1)
     if not verification.ok:
         click.echo(f"Error: the audit trail does not hold ({verification.problem}); see "

@@ -300,6 +300,11 @@ class Accounts:
                                      newest_first=True)  # fmt: skip
         return entries, self.audit.verify()
 
+    def rewrite_audit_head(self, viewer: Viewer) -> Entry:
+        """Write the audit trail's head file anew (see `AuditTrail.rewrite_head`)."""
+        access.require(viewer, "read audit")
+        return self.audit.rewrite_head(viewer)
+
     def _keep_an_administrator(
         self, user: User, role: str | None = None, disabled: bool = False
     ) -> None:

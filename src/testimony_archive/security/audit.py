@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import threading
 import time
@@ -24,13 +25,15 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..access import Viewer
+from ..archive import write_atomically
 from ..instance import InstanceDatabase, stamp, tables
 
+log = logging.getLogger("testimony_archive.audit")
 GENESIS = "0" * 64
 PAGE = 5000  # entries read at a time by `verify`
 ACTIONS = (
     "sign-in", "sign-in-failed", "second-factor-failed", "reauthentication-failed",
-    "sign-out", "view", "search",
+    "sign-out", "view", "search", "audit-head-rewritten",
     "tag-edit", "redact", "unredact", "import", "export", "user-add", "user-change",
 )  # fmt: skip
 
@@ -74,7 +77,8 @@ def canonical(detail: dict[str, Any]) -> str:
 
 
 def entry_hash(*parts: object) -> str:
-    text = "\x1f".join(str(part) for part in parts)
+    """SHA-256 of the parts as one JSON array (no separator a field could contain)."""
+    text = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -126,19 +130,42 @@ class AuditTrail:
     def _write_head(self, entry: Entry) -> None:
         """Keep the file naming the newest entry (never an older one: writers may race).
         The line has a fixed width and is written over the old one in place: no
-        truncation, which costs milliseconds on some file systems, on every entry."""
-        self.head_file.parent.mkdir(parents=True, exist_ok=True)
+        truncation, which costs milliseconds on some file systems, on every entry.
+
+        A head file that is missing or unreadable once the trail has entries is not made
+        anew: that would hide what happened to it. `verify` goes on saying so until an
+        administrator has looked and runs `testimony audit head --rewrite`."""
         line = f"{entry.seq:020d} {entry.hash}\n".encode("ascii")
-        descriptor = os.open(self.head_file, os.O_RDWR | os.O_CREAT, 0o600)
+        flags = os.O_RDWR | (os.O_CREAT if entry.seq == 1 else 0)
+        try:
+            self.head_file.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(self.head_file, flags, 0o600)
+        except FileNotFoundError:
+            log.error("the audit trail's head file %s is missing; it is not made anew: "
+                      "run 'testimony audit verify'", self.head_file)  # fmt: skip
+            return
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX)
             known = _parse_head(os.pread(descriptor, 4096, 0).decode("ascii", "replace"))
-            if known is None or known[0] < entry.seq:
+            if known is None and entry.seq > 1:
+                log.error("the audit trail's head file %s is unreadable; it is not "
+                          "overwritten: run 'testimony audit verify'", self.head_file)  # fmt: skip
+            elif known is None or known[0] < entry.seq:
                 os.pwrite(descriptor, line, 0)
                 if os.fstat(descriptor).st_size != len(line):
                     os.ftruncate(descriptor, len(line))
         finally:
             os.close(descriptor)
+
+    def rewrite_head(self, viewer: Viewer) -> Entry:
+        """Write the head file anew from the trail's last entry, after an administrator
+        has looked into why it was missing or unreadable; recorded in the trail."""
+        last = self.entries(limit=1, newest_first=True)
+        self.head_file.parent.mkdir(parents=True, exist_ok=True)
+        if last:
+            write_atomically(self.head_file, f"{last[0].seq:020d} {last[0].hash}\n")
+        return self.record(viewer, "audit-head-rewritten", str(self.head_file.name),
+                           previous_head=last[0].seq if last else 0)  # fmt: skip
 
     def entries(
         self, actor: str | None = None, since: str | None = None, limit: int | None = None,
@@ -175,7 +202,11 @@ class AuditTrail:
 
     def verify(self) -> Verification:
         """Walk the chain from its first entry; name the first one that does not hold."""
-        head = _parse_head(self.head_file.read_text("ascii")) if self.head_file.exists() else None
+        head = (
+            _parse_head(self.head_file.read_text("ascii", errors="replace"))
+            if self.head_file.exists()
+            else None
+        )
         expected_seq, prev, count = 1, GENESIS, 0
         for entry in self._all():
             if entry.seq != expected_seq:
@@ -197,8 +228,9 @@ class AuditTrail:
             prev, expected_seq, count = entry.hash, entry.seq + 1, count + 1
         if head is None:
             if count:
-                return Verification(count, f"the chain head file {self.head_file} is missing",
-                                    None)  # fmt: skip
+                return Verification(count, f"the chain head file {self.head_file} is missing "
+                                    "or unreadable (restore it from a backup, or once you know "
+                                    "why, 'testimony audit head --rewrite')", None)  # fmt: skip
             return Verification(0)
         if head[0] > count:
             return Verification(count, f"the trail ends at entry {count} but its head file "
