@@ -89,3 +89,15 @@ def test_a_stolen_session_alone_cannot_turn_on_a_second_factor(app: object) -> N
                           data={"csrf": token(client), "password": "not the password at all"})
     assert refused.status_code == 400 and "password is not right" in refused.text
     assert client.get("/account/second-factor", follow_redirects=False).status_code == 303
+
+
+def test_a_signed_in_users_form_token_is_the_sessions_not_a_cookie_anyone_can_set(
+    app: object,
+) -> None:
+    client = signed_in(app)
+    planted = "A" * 43  # as a sibling site or a plain-HTTP attacker could plant it
+    client.cookies.set("csrf", planted)
+    refused = client.post("/sign-out", data={"csrf": planted}, follow_redirects=False)
+    assert refused.status_code == 403
+    assert client.get(RESTRICTED).status_code == 200  # still signed in
+    assert token(client) != planted and token(client) != token(signed_in(app))

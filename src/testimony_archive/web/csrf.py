@@ -1,19 +1,31 @@
 """Protection against cross-site request forgery for every state-changing form.
 
-A random token lives in a strict same-site, HTTP-only cookie and is repeated in a
-hidden field of each form; a POST is accepted only when both are present and equal.
+Each form carries a token in a hidden field, and a POST is accepted only with the right
+one, and only from a page of this site (a browser's `Origin` and `Sec-Fetch-Site` say
+where a form was sent from, and another site's page is refused even with a token).
+
+- For a signed-in user, the token is derived from the session's secret token (which
+  never leaves the HttpOnly session cookie): no one else can know or choose it, and it
+  ends with the session.
+- Before signing in (the sign-in form itself), it is a random value kept in a strict
+  same-site, HTTP-only cookie and repeated in the form: both must be there and equal.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
+from urllib.parse import urlsplit
 
 from fastapi import Request, Response
 
 from ..errors import TestimonyError
 from ..i18n import N_
+from .session_cookie import session_token
 
 COOKIE = "csrf"
+REFUSED = N_("This form has expired or did not come from this site; reload the page and try again.")
 
 
 class CsrfRejected(TestimonyError):
@@ -21,8 +33,15 @@ class CsrfRejected(TestimonyError):
     exit_code = 2
 
 
+def _of_session(session: str) -> str:
+    return hmac.new(session.encode(), b"csrf form token", hashlib.sha256).hexdigest()
+
+
 def csrf_token(request: Request) -> str:
-    """The request's token (new if it has none); `remember` stores it in the response."""
+    """The token the request's forms carry; `remember` stores a new cookie one."""
+    session = session_token(request)
+    if session:
+        return _of_session(session)
     token = request.cookies.get(COOKIE)
     if not token or len(token) < 32:
         token = secrets.token_urlsafe(32)
@@ -33,13 +52,24 @@ def csrf_token(request: Request) -> str:
 def remember(request: Request, response: Response) -> None:
     token = getattr(request.state, "csrf_token", None)
     if token and request.cookies.get(COOKIE) != token:
-        response.set_cookie(COOKIE, token, httponly=True, samesite="strict", max_age=12 * 3600)
+        response.set_cookie(COOKIE, token, httponly=True, samesite="strict", max_age=12 * 3600,
+                            secure=request.url.scheme == "https")  # fmt: skip
 
 
 def check(request: Request, submitted: str) -> None:
-    cookie = request.cookies.get(COOKIE, "")
-    if not cookie or not submitted or not secrets.compare_digest(cookie, submitted):
-        raise CsrfRejected(
-            N_("This form has expired or did not come from this site; reload the page and try "
-               "again.")
-        )  # fmt: skip
+    if not _from_this_site(request):
+        raise CsrfRejected(REFUSED)
+    session = session_token(request)
+    expected = _of_session(session) if session else request.cookies.get(COOKIE, "")
+    if not expected or not submitted or not secrets.compare_digest(expected, submitted):
+        raise CsrfRejected(REFUSED)
+
+
+def _from_this_site(request: Request) -> bool:
+    """What the browser says of where the form was sent from, where it says anything."""
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("origin")
+    if origin is None or origin == "null":
+        return origin is None
+    return urlsplit(origin).netloc == request.headers.get("host", request.url.netloc)
