@@ -70,6 +70,6 @@ def _from_this_site(request: Request) -> bool:
     if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
         return False
     origin = request.headers.get("origin")
-    if origin is None or origin == "null":
-        return origin is None
+    if origin is None or origin == "null":  # our no-referrer policy makes it "null"
+        return True
     return urlsplit(origin).netloc == request.headers.get("host", request.url.netloc)
