@@ -204,3 +204,11 @@ def test_a_client_address_is_an_ip_address_or_unknown() -> None:
 
     assert address("203.0.113.9") == "203.0.113.9" and address("2001:db8::1") == "2001:db8::1"
     assert address("cli") == address("<script>") == address("") == "unknown"
+
+
+def test_editors_names_are_shown_only_to_those_who_edit(service: SearchService) -> None:
+    service.edit_tags(EDITOR, "t-en-001", "add", ["police"])
+    assert [c.editor for c in service.history("t-en-001", EDITOR)] == ["ed"]
+    for viewer in (ANONYMOUS, RESEARCHER):
+        assert [c.editor for c in service.history("t-en-001", viewer)] == ["an editor"]
+        assert [c.editor for c in service.reading("t-en-001", viewer).history] == ["an editor"]

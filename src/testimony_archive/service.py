@@ -24,6 +24,7 @@ from .archive import Archive
 from .config import Settings
 from .errors import IndexMissing, NotFound, UsageError
 from .history import History, TagChange
+from .i18n import N_
 from .importer import ImportReport, Progress, import_paths
 from .index import (
     Counts,
@@ -40,13 +41,14 @@ from .instance import InstanceDatabase, stamp
 from .models import Document, Redaction
 from .security.audit import AuditTrail
 from .suggestions import paragraph_suggestions
-from .tag_editing import Action, TagEditor
+from .tag_editing import SUGGESTION_ENGINE, Action, TagEditor
 from .vocabulary import Vocabulary
 
 if TYPE_CHECKING:  # the tagging package loads its lexicons only when it is used
     from .tagging import Suggestion, Tagger
 
 MAX_MARKED_PARAGRAPHS = 100  # a query's matches marked on a document page
+SOME_EDITOR = N_("an editor")  # in the tag history shown to those who do not edit
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,7 @@ class SearchService:
             document=document,
             hits=hits,
             spans=spans,
-            history=self._history.for_document(document.id),
+            history=self.history(document.id, viewer),
             evidence=self._evidence(document) if editing else {},
             may_edit_tags=editing,
             may_redact=access.may(viewer, "redact"),
@@ -172,7 +174,16 @@ class SearchService:
         return self._backend.pending(access.scope(viewer))
 
     def history(self, doc_id: str, viewer: Viewer) -> list[TagChange]:
-        return self._history.for_document(self.document(doc_id, viewer).id)
+        """Who changed which tag of a document, when: the names of the people only for
+        those who edit tags themselves (an editor's name is theirs to give)."""
+        changes = self._history.for_document(self.document(doc_id, viewer).id)
+        if access.may(viewer, "edit tags"):
+            return changes
+        return [
+            change if change.editor == SUGGESTION_ENGINE
+            else dataclasses.replace(change, editor=SOME_EDITOR)
+            for change in changes
+        ]  # fmt: skip
 
     def suggestions(self, doc_id: str, viewer: Viewer) -> dict[int, Suggestion]:
         """What the machine suggests for each paragraph of a document, with evidence."""

@@ -9,7 +9,7 @@ from ..fields import BY_NAME, TAG_FACETS, TAG_FIELDS
 from ..history import TagChange
 from ..i18n import N_, Translator
 from ..models import Document, TagSet
-from ..service import DocumentReading
+from ..service import SOME_EDITOR, DocumentReading
 from ..vocabulary import Vocabulary
 from .contexts import DocumentPage, HistoryRow, ParagraphRow, RedactionRow, TagView
 
@@ -118,7 +118,8 @@ def history_rows(
             if change.origin == "suggested"
             else translate.gettext("manual")
         )
-        rows.append(HistoryRow(change.at.replace("T", " ").removesuffix("+00:00"), change.editor,
+        editor = translate.gettext(SOME_EDITOR) if change.editor == SOME_EDITOR else change.editor
+        rows.append(HistoryRow(change.at.replace("T", " ").removesuffix("+00:00"), editor,
                                translate.gettext(ACTION_LABELS.get(change.action, change.action)),
                                label, where,
                                ", ".join(change.before) or "—", ", ".join(change.after) or "—",
