@@ -307,3 +307,33 @@ def test_a_file_changed_since_it_was_indexed_shows_nothing_of_its_text(
     result = service.search(SearchRequest(q="taken at night"), ANONYMOUS, cache=False)
     hit = next(h for h in result.hits if isinstance(h, DocumentHit) and h.meta.id == "v-1")
     assert hit.paragraphs[0].text == "We were taken to [redacted] at night and beaten."
+
+
+def test_where_else_the_words_of_a_redaction_stand() -> None:
+    document = record_to_document({"id": "doc", "kind": "testimony", "title": "Taken to "
+                                   "Zacualpa", "text": BODY, "locations": ["GT-13"]})  # fmt: skip
+    document = dataclasses.replace(
+        document, redactions=(Redaction(2, 17, 25, "the village"), Redaction(1, 0, 5))
+    )
+
+    def labels(name: str, value: str) -> list[str]:
+        return ["Zacualpa"] if value == "GT-13" else [value]
+
+    assert redaction.exposures(document, labels) == [["title", "tag GT-13"], []]
+
+
+def test_the_editor_is_told_when_a_tag_still_names_what_was_redacted(
+    service: SearchService, tmp_path: Path
+) -> None:
+    source = tmp_path / "walk.jsonl"
+    source.write_text(
+        '{"id": "w-1", "kind": "testimony", "title": "The walk", "language": "en", '
+        '"locations": ["GT-13"], "text": "We walked from Huehuetenango to the border."}\n',
+        encoding="utf-8",
+    )
+    service.import_files(EDITOR, [source], suggest=False)
+    service.update_index()
+    document = service.redact(EDITOR, "w-1", 1, "names the town", words="Huehuetenango")
+    assert service.exposures(document) == [["tag GT-13"]]
+    assert service.reading("w-1", EDITOR).exposures == [["tag GT-13"]]
+    assert service.reading("w-1", RESEARCHER).exposures == []

@@ -43,6 +43,7 @@ def test_request_bodies_are_capped_declared_or_streamed(fresh: TestClient) -> No
         "/sign-in", content=big, headers={"content-type": "application/x-www-form-urlencoded"}
     )
     assert response.status_code == 413 and "larger than this server accepts" in response.text
+    assert response.headers["referrer-policy"] == "no-referrer"  # on this answer too
 
     def chunks() -> Iterator[bytes]:
         for _ in range(MAX_BODY_BYTES // 4096 + 2):

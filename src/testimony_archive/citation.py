@@ -32,7 +32,7 @@ def permalink(base_url: str, doc_id: str, para: int | None = None) -> str:
 def cite(document: Document, para: int, base_url: str, translate: Translator) -> Citation:
     _ = translate.gettext
     who = _who(document)
-    redacted = any(item.para == para for item in document.redactions)
+    redacted = document.redacted and any(item.para == para for item in document.redactions)
     link = permalink(base_url, document.id, para)
     parts = [
         *([who] if who else []),

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .errors import UsageError
+from .fields import TAG_FIELDS
 from .models import Document, Redaction, body_sha256
+from .text_folding import fold
 
 MARKER = "[redacted]"
 MAX_REASON = 500
@@ -126,3 +128,31 @@ def check(document: Document, redaction: Redaction) -> None:
         )
     if len(redaction.reason) > MAX_REASON:
         raise UsageError(f"keep the reason under {MAX_REASON} characters")
+
+
+def exposures(document: Document, labels: Callable[[str, str], list[str]]) -> list[list[str]]:
+    """For each redaction of the document, where else its words stand in what every
+    reader sees, redaction or not: the title, the witness's pseudonym, the source, the
+    label of a tag (`labels(field, value)` gives a tag's labels in every language). A
+    village redacted in the text but named by a place tag is not hidden."""
+    title_and_more = {"title": document.title}
+    if document.witness and document.witness.get("pseudonym"):
+        title_and_more["pseudonym"] = str(document.witness["pseudonym"])
+    if document.source:
+        title_and_more["source"] = str(document.source)
+    found: list[list[str]] = []
+    for item in document.redactions:
+        paragraph = document.paragraph(item.para)
+        words = fold(paragraph.text[item.start : item.end]) if paragraph else ""
+        places = [name for name, text in title_and_more.items() if words and words in fold(text)]
+        tags = document.tags.union(document.suggested)
+        segment = document.segments.get(item.para)
+        if segment is not None:
+            tags = tags.union(segment.tags).union(segment.suggested)
+        for name in TAG_FIELDS:
+            for value in tags.get(name):
+                folded = [fold(label) for label in labels(name, value)]
+                if words and any(words in label or label in words for label in folded):
+                    places.append(f"tag {value}")
+        found.append(places)
+    return found

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,6 +63,9 @@ class DocumentReading:
     evidence: dict[int, dict[str, str]]
     may_edit_tags: bool
     may_redact: bool = False
+    # For those who may redact: for each redaction, where else its words stand in what
+    # every reader sees (the title, a tag's label…).
+    exposures: list[list[str]] = field(default_factory=list)
 
 
 class SearchService:
@@ -144,7 +147,7 @@ class SearchService:
         hits: list[int] = []
         spans: dict[int, list[Span]] = {}
         if q.strip():
-            terms = self._backend.highlight_terms(q)
+            terms = self._backend.highlight_terms(q, access.scope(viewer))
             found = self._backend.search(
                 SearchRequest(q=q, doc=document.id, unit="paragraph", limit=MAX_MARKED_PARAGRAPHS),
                 access.scope(viewer),
@@ -163,7 +166,18 @@ class SearchService:
             evidence=self._evidence(document) if editing else {},
             may_edit_tags=editing,
             may_redact=access.may(viewer, "redact"),
+            exposures=self.exposures(document) if access.may(viewer, "redact") else [],
         )
+
+    def exposures(self, document: Document) -> list[list[str]]:
+        """For each redaction of a document, where else its words stand in what every
+        reader sees (`redaction.exposures`)."""
+        vocabulary = self._archive.vocabulary
+
+        def labels(name: str, value: str) -> list[str]:
+            return [vocabulary.label(name, value, language) for language in ("en", "es")]
+
+        return redaction.exposures(document, labels)
 
     def counts(self, viewer: Viewer) -> Counts:
         """How many documents and paragraphs this viewer may read, and their facets."""

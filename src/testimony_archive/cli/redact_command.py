@@ -72,7 +72,8 @@ def redact_command(
             raise UsageError(f"{' and '.join(redacting)} are for redacting; leave them out "
                              f"with {'--list' if list_them else '--remove'}")  # fmt: skip
         if list_them:
-            _list(service.document(doc_id, viewer))
+            document = service.document(doc_id, viewer)
+            _list(document, service.exposures(document))
             return
         assert remove is not None
         removed = service.document(doc_id, viewer).redactions[remove - 1 : remove]
@@ -87,12 +88,20 @@ def redact_command(
     document = service.redact(viewer, doc_id, para, reason or "", chars=chars or "",
                               words=words or "")  # fmt: skip
     last = document.redactions[-1]
+    exposures = service.exposures(document)
     for number, item in enumerate(document.redactions, start=1):
         if item.at == last.at and item.para == para:
             click.echo(f"Redaction {number}: {_describe(document, item)}")
+            _warn(exposures[number - 1])
 
 
-def _list(document: Document) -> None:
+def _warn(exposed: list[str]) -> None:
+    if exposed:
+        click.echo(f"     Warning: still seen by every reader in: {', '.join(exposed)}; "
+                   "remove or change those too (testimony tag remove ...).", err=True)  # fmt: skip
+
+
+def _list(document: Document, exposures: list[list[str]]) -> None:
     if not document.redactions:
         click.echo(f"{document.id} has no redactions.")
         return
@@ -102,6 +111,7 @@ def _list(document: Document) -> None:
         at = f"  at {item.at[:16].replace('T', ' ')}" if item.at else ""
         reason = f"  reason: {item.reason}" if item.reason else ""
         click.echo(f"{number:>3}. {_describe(document, item)}{reason}{by}{at}")
+        _warn(exposures[number - 1])
 
 
 def _describe(document: Document, item: Redaction) -> str:

@@ -44,8 +44,9 @@ class SearchBackend(Protocol):
         reading its file; None if it is not indexed."""
         ...
 
-    def highlight_terms(self, q: str) -> HighlightTerms:
-        """What a query looks for, to highlight it in a whole document."""
+    def highlight_terms(self, q: str, scope: Scope) -> HighlightTerms:
+        """What a query looks for, to highlight it in a whole document (its prefix and
+        fuzzy words expanded to the words the scope may see)."""
         ...
 
     def spans(self, text: str, language: str, terms: HighlightTerms) -> list[Span]:

@@ -211,9 +211,11 @@ class WhooshIndex:
             ordinal = snapshot.ordinal_by_id.get(doc_id)
             return snapshot.docs[ordinal] if ordinal is not None else None
 
-    def highlight_terms(self, q: str) -> HighlightTerms:
-        with self.handle.searcher() as (searcher, _snapshot):
-            built = QueryBuilder(searcher.reader(), self.expander).build(parse_query(q))
+    def highlight_terms(self, q: str, scope: Scope) -> HighlightTerms:
+        with self.handle.searcher() as (searcher, snapshot):
+            reader = searcher.reader()
+            frequency = partial(_visible_frequency, snapshot, reader, scope)
+            built = QueryBuilder(reader, self.expander, frequency).build(parse_query(q))
         return HighlightTerms(frozenset(built.highlight), frozenset(built.weak_highlight))
 
     def spans(self, text: str, language: str, terms: HighlightTerms) -> list[Span]:

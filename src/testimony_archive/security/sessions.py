@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from ..instance import InstanceDatabase, parse, stamp, tables, utc_now
 from .users import User
 
 Stage = Literal["second-factor", "signed-in"]
 TOUCH_EVERY = timedelta(seconds=60)  # seen_at is written at most this often
+KEEP_ENDED = timedelta(days=7)  # sessions past their absolute expiry are deleted after this
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,10 @@ class Sessions:
         """A new session for `user`; returns the token for the cookie."""
         token = secrets.token_urlsafe(32)
         now = utc_now()
+        table = tables.sessions
         with self._database.begin() as connection:
+            # sessions long over are of no use to anyone: keep the table small
+            connection.execute(delete(table).where(table.c.expires_at < stamp(now - KEEP_ENDED)))
             connection.execute(
                 tables.sessions.insert().values(
                     id=_key(token), user_id=user.id, stage=stage, created_at=stamp(now),

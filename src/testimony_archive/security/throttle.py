@@ -60,7 +60,10 @@ class SignInThrottle:
                     raise TooManyAttempts(max(1, math.ceil(wait.total_seconds() / 60)))
 
     def failed(self, account: str, address: str) -> None:
+        table = tables.sign_in_failures
         with self._database.begin() as connection:
+            # failures older than the window count no more: keep the table small
+            connection.execute(delete(table).where(table.c.at < stamp(utc_now() - self.window)))
             connection.execute(
                 tables.sign_in_failures.insert().values(
                     at=stamp(), account=account.casefold()[:64], address=address[:64]

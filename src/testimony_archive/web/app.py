@@ -59,8 +59,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.accounts = Accounts(
         database, service.audit, settings.session_idle, settings.session_lifetime
     )
-    app.add_middleware(SecurityHeaders)
     app.add_middleware(BodySizeLimit)
+    app.add_middleware(SecurityHeaders)  # the last added is outermost: on every answer
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     for module in (search, documents, vocabulary, review, account, admin, api):
         app.include_router(module.router)

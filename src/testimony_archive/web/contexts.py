@@ -103,6 +103,7 @@ class RedactionRow:
     reason: str
     by: str
     at: str
+    exposed: str = ""  # where else the words stand in what every reader sees
 
 
 @dataclass

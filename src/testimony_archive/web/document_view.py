@@ -48,7 +48,7 @@ def document_page(
         history=history_rows(reading.history, vocabulary, translate),
         editing=reading.may_edit_tags,
         may_redact=reading.may_redact,
-        redactions=_redactions(document) if reading.may_redact else [],
+        redactions=_redactions(document, reading.exposures) if reading.may_redact else [],
     )
 
 
@@ -127,13 +127,16 @@ def history_rows(
     return rows
 
 
-def _redactions(document: Document) -> list[RedactionRow]:
+def _redactions(document: Document, exposures: list[list[str]]) -> list[RedactionRow]:
     """The document's redactions, listed for those who may redact (their document is
-    unredacted, and each redaction says who made it, when and why)."""
+    unredacted, and each redaction says who made it, when and why, and where else its
+    words stand in what every reader sees)."""
     return [
         RedactionRow(number, item.para, item.chars, document.paragraphs[item.para - 1].text[
-            item.start:item.end], item.reason, item.by, item.at.replace("T", " ")[:16])
-        for number, item in enumerate(document.redactions, start=1)
+            item.start:item.end], item.reason, item.by, item.at.replace("T", " ")[:16],
+            ", ".join(exposed))
+        for number, (item, exposed) in enumerate(zip(document.redactions, exposures,
+                                                     strict=True), start=1)
     ]  # fmt: skip
 
 
