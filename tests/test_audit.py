@@ -330,3 +330,46 @@ def test_an_empty_trail(runner: CliRunner, tmp_path: Path) -> None:
     assert code == 0 and out.strip() == "The audit trail is empty."
     code, out, err = run(runner, settings, "audit", "head")
     assert code == 2 and not out and "no entries yet" in err
+
+
+def test_reads_are_queued_then_appended_in_the_order_they_happened(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    settings = Settings(var_dir=tmp_path / "var")
+    trail = AuditTrail(instance_database(settings), settings.audit_head_file)
+    reader, editor = VIEWERS[2], VIEWERS[1]
+    trail.note(reader, "search", "first")
+    trail.note(reader, "view", "t-es-001")
+    trail.record(editor, "tag-edit", "t-es-001")  # a change: appended now, after the reads
+    assert [e.target for e in trail.entries()] == ["first", "t-es-001", "t-es-001"]
+    trail.note(reader, "search", "later")
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:  # the background writer, within a fraction of a second
+        with sqlite3.connect(settings.instance_db) as db:
+            if db.execute("SELECT count(*) FROM audit_entries").fetchone()[0] == 4:
+                break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the queued entry was never written")
+    def searches(n: int) -> None:
+        for i in range(50):
+            trail.note(reader, "search", f"{n}-{i}")
+
+    threads = [threading.Thread(target=searches, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    trail.close()  # what is still queued is written
+    entries = trail.entries()
+    assert len(entries) == 4 + 200 and trail.verify().ok
+    for n in range(4):  # each thread's reads in the order it made them
+        mine = [e.target for e in entries if e.target.startswith(f"{n}-")]
+        assert mine == [f"{n}-{i}" for i in range(50)]
+    assert _parse_head_file(settings) == (entries[-1].seq, entries[-1].hash)
+
+
+def _parse_head_file(settings: Settings) -> tuple[int, str]:
+    seq, digest = settings.audit_head_file.read_text("ascii").split()
+    return int(seq), digest

@@ -107,7 +107,7 @@ class SearchService:
         if _audited(viewer):
             filters = {key: value for key, value in dataclasses.asdict(request).items()
                        if value and key not in ("q", "limit")}  # fmt: skip
-            self.audit.record(viewer, "search", request.q[:200], **filters)
+            self.audit.note(viewer, "search", request.q[:200], **filters)
         return result
 
     def document(self, doc_id: str, viewer: Viewer) -> Document:
@@ -130,7 +130,7 @@ class SearchService:
         signed-in user is recorded in the audit trail."""
         document = self.document(doc_id, viewer)
         if document.access != "public" and _audited(viewer):
-            self.audit.record(viewer, "view", document.id)
+            self.audit.note(viewer, "view", document.id)
         return document
 
     def documents(self, viewer: Viewer) -> Iterator[Document]:
@@ -343,6 +343,7 @@ class SearchService:
 
     def close(self) -> None:
         self._backend.close()
+        self.audit.close()
 
 
 def _audited(viewer: Viewer) -> bool:

@@ -9,6 +9,7 @@ short at its end.
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import hashlib
 import json
@@ -31,6 +32,8 @@ from ..instance import InstanceDatabase, stamp, tables
 log = logging.getLogger("testimony_archive.audit")
 GENESIS = "0" * 64
 PAGE = 5000  # entries read at a time by `verify`
+BATCH = 64  # queued entries that wake the background writer before its time
+WRITE_EVERY = 0.2  # seconds: the longest a queued entry waits
 ACTIONS = (
     "sign-in", "sign-in-failed", "second-factor-failed", "reauthentication-failed",
     "sign-out", "view", "search", "audit-head-rewritten",
@@ -87,47 +90,135 @@ def _entry(row: Any) -> Entry:
                  json.loads(row.detail), row.prev_hash, row.hash)  # fmt: skip
 
 
+@dataclass(frozen=True)
+class _Event:
+    """What happened, before it has its place (number, previous hash) in the chain."""
+
+    at: str
+    actor: str
+    role: str
+    address: str
+    action: str
+    target: str
+    detail: dict[str, Any]
+
+    @classmethod
+    def of(cls, viewer: Viewer, action: str, target: str, detail: dict[str, Any]) -> _Event:
+        return cls(stamp(), (viewer.name or "anonymous")[:64], viewer.role,
+                   viewer.address[:64], action, target[:200], detail)  # fmt: skip
+
+
 class AuditTrail:
+    """One per process, shared by threads.
+
+    `record` appends at once (changes: a tag edit, a redaction, a user's). `note` queues
+    what a signed-in user read (a search, a view of a restricted document), for a
+    background thread to append in batches within a fraction of a second, so that a
+    search does not wait for a write; `record`, `entries`, `verify` and `close` append
+    whatever is queued first, so that the chain keeps the order things happened in. (A
+    crash of the server loses at most the reads of the last moment, never a change.)"""
+
     def __init__(self, database: InstanceDatabase, head_file: Path) -> None:
         self._database = database
         self.head_file = head_file
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # one appender at a time in this process
+        self._queued = threading.Condition()  # guards _pending and _writer
+        self._pending: list[_Event] = []
+        self._writer: threading.Thread | None = None
+        self._closing = False
 
     def record(
         self, viewer: Viewer, action: str, target: str = "", **detail: Any
     ) -> Entry:
-        """Append one entry (serialised across threads and processes)."""
-        actor = viewer.name or "anonymous"
+        """Append one entry now, after every one queued before it."""
+        event = _Event.of(viewer, action, target, detail)
+        with self._lock:
+            return self._append_all([*self._take_pending(), event])[-1]
+
+    def note(self, viewer: Viewer, action: str, target: str = "", **detail: Any) -> None:
+        """Queue an entry for the background writer (see the class)."""
+        event = _Event.of(viewer, action, target, detail)
+        with self._queued:
+            self._pending.append(event)
+            if self._writer is None or not self._writer.is_alive():
+                self._closing = False
+                self._writer = threading.Thread(
+                    target=self._write_queued, name="audit-writer", daemon=True
+                )
+                self._writer.start()
+            if len(self._pending) >= BATCH:
+                self._queued.notify()
+
+    def flush(self) -> None:
+        """Append whatever is queued, now."""
+        with self._lock:
+            events = self._take_pending()
+            if events:
+                self._append_all(events)
+
+    def close(self) -> None:
+        """Append what is queued and stop the background writer."""
+        with self._queued:
+            self._closing = True
+            self._queued.notify()
+            writer = self._writer
+        if writer is not None:
+            writer.join(timeout=10)
+        self.flush()
+
+    def _take_pending(self) -> list[_Event]:
+        with self._queued:
+            events, self._pending = self._pending, []
+        return events
+
+    def _write_queued(self) -> None:
+        while True:
+            with self._queued:
+                if not self._pending and not self._closing:
+                    self._queued.wait(timeout=WRITE_EVERY)
+                closing = self._closing
+            try:
+                self.flush()
+            except Exception:  # noqa: BLE001 - the thread must go on; the next try logs again
+                log.exception("the audit trail could not be appended to")
+            if closing:
+                return
+
+    def _append_all(self, events: list[_Event]) -> list[Entry]:
+        """Chain and insert events in one transaction (serialised across processes)."""
         for _attempt in range(50):
             try:
-                with self._lock, self._database.begin() as connection:
-                    entry = self._append(connection, actor, viewer, action, target, detail)
+                with self._database.begin() as connection:
+                    entries = self._chain(connection, events)
                 break
             except (IntegrityError, OperationalError):
-                # Another process took the number (or the write lock): chain onto theirs.
+                # Another process took the numbers (or the write lock): chain onto theirs.
                 time.sleep(0.002)
         else:
             raise RuntimeError("the audit trail is too busy to append to")
-        self._write_head(entry)
-        return entry
+        self._write_head(entries[-1], create=entries[0].seq == 1)
+        return entries
 
-    def _append(
-        self, connection: Connection, actor: str, viewer: Viewer, action: str, target: str,
-        detail: dict[str, Any],
-    ) -> Entry:  # fmt: skip
+    def _chain(self, connection: Connection, events: list[_Event]) -> list[Entry]:
         table = tables.audit_entries
         last = connection.execute(
             select(table.c.seq, table.c.hash).order_by(table.c.seq.desc()).limit(1)
         ).first()
         seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
-        entry = Entry(seq, stamp(), actor[:64], viewer.role, viewer.address[:64], action,
-                      target[:200], detail, prev)  # fmt: skip
-        entry = Entry(**{**entry.__dict__, "hash": entry.computed_hash()})
-        values = entry.as_json() | {"detail": canonical(detail)}
-        connection.execute(table.insert().values(**values))
-        return entry
+        entries: list[Entry] = []
+        for number, event in enumerate(events, start=seq):
+            entry = Entry(number, event.at, event.actor, event.role, event.address,
+                          event.action, event.target, event.detail, prev)  # fmt: skip
+            entry = dataclasses.replace(entry, hash=entry.computed_hash())
+            entries.append(entry)
+            prev = entry.hash
+        connection.execute(
+            table.insert(),
+            [entry.as_json() | {"detail": canonical(entry.detail)} for entry in entries],
+        )
+        return entries
 
-    def _write_head(self, entry: Entry) -> None:
+    def _write_head(self, entry: Entry, create: bool) -> None:
         """Keep the file naming the newest entry (never an older one: writers may race).
         The line has a fixed width and is written over the old one in place: no
         truncation, which costs milliseconds on some file systems, on every entry.
@@ -136,7 +227,7 @@ class AuditTrail:
         anew: that would hide what happened to it. `verify` goes on saying so until an
         administrator has looked and runs `testimony audit head --rewrite`."""
         line = f"{entry.seq:020d} {entry.hash}\n".encode("ascii")
-        flags = os.O_RDWR | (os.O_CREAT if entry.seq == 1 else 0)
+        flags = os.O_RDWR | (os.O_CREAT if create else 0)
         try:
             self.head_file.parent.mkdir(parents=True, exist_ok=True)
             descriptor = os.open(self.head_file, flags, 0o600)
@@ -147,7 +238,7 @@ class AuditTrail:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX)
             known = _parse_head(os.pread(descriptor, 4096, 0).decode("ascii", "replace"))
-            if known is None and entry.seq > 1:
+            if known is None and not create:
                 log.error("the audit trail's head file %s is unreadable; it is not "
                           "overwritten: run 'testimony audit verify'", self.head_file)  # fmt: skip
             elif known is None or known[0] < entry.seq:
@@ -172,6 +263,7 @@ class AuditTrail:
         newest_first: bool = False, before: int | None = None,
     ) -> list[Entry]:  # fmt: skip
         """Entries by one actor, from a time (an ISO date or time), before a number."""
+        self.flush()
         table = tables.audit_entries
         query = select(table)
         if actor:
@@ -202,6 +294,7 @@ class AuditTrail:
 
     def verify(self) -> Verification:
         """Walk the chain from its first entry; name the first one that does not hold."""
+        self.flush()
         head = (
             _parse_head(self.head_file.read_text("ascii", errors="replace"))
             if self.head_file.exists()
