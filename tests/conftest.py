@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,7 +22,9 @@ from testimony_archive.config import Settings
 from testimony_archive.importer import import_paths
 from testimony_archive.index import WhooshIndex, rebuild_index
 from testimony_archive.instance import InstanceDatabase
+from testimony_archive.service import SearchService
 
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -51,6 +59,15 @@ def backend(archive: Archive, settings: Settings) -> Iterator[WhooshIndex]:
 @pytest.fixture(scope="session")
 def sample_archive() -> Path:
     return REPO / "archive"
+
+
+@pytest.fixture
+def service(archive: Archive, settings: Settings) -> Iterator[SearchService]:
+    """The service over an index of tests/data/records.jsonl and a new instance database."""
+    rebuild_index(archive, settings.index_dir)
+    service = SearchService.open(settings, instance_database(settings), archive)
+    yield service
+    service.close()
 
 
 def instance_database(settings: Settings) -> InstanceDatabase:
@@ -114,3 +131,63 @@ def client(web_settings: Settings) -> Iterator[TestClient]:
 
     with TestClient(create_app(web_settings)) as test_client:
         yield test_client
+
+
+# -- the browser tests -----------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def served(settings: Settings) -> Iterator[str]:
+    """The archive of `settings` served by uvicorn in its own process; its address."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "TESTIMONY_ARCHIVE": str(settings.archive_dir),
+        "TESTIMONY_VAR": str(settings.var_dir),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "testimony_archive.web.app:create_app_from_env",
+         "--factory", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("the server did not start")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's Chromium, driven by Playwright (never a downloaded browser)."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()

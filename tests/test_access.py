@@ -4,33 +4,23 @@ by the service to every search, document, count, tag change and redaction."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 
 import pytest
 
 from testimony_archive import access
 from testimony_archive.access import ANONYMOUS, ROLES, Viewer
 from testimony_archive.archive import Archive
-from testimony_archive.config import Settings
 from testimony_archive.dates import PartialDate
 from testimony_archive.errors import Forbidden, NotFound
-from testimony_archive.index import DocumentHit, ParagraphHit, SearchRequest, rebuild_index
+from testimony_archive.index import DocumentHit, ParagraphHit, SearchRequest
 from testimony_archive.models import Incident
 from testimony_archive.service import SearchService
 
-from .conftest import ADMIN, instance_database
+from .conftest import ADMIN
 
 RESTRICTED = "r-es-004"  # access: restricted in tests/data/records.jsonl
 RESEARCHER = Viewer(role="researcher", name="rita", address="203.0.113.5")
 EDITOR = Viewer(role="editor", name="ed", address="203.0.113.6")
-
-
-@pytest.fixture
-def service(archive: Archive, settings: Settings) -> Iterator[SearchService]:
-    rebuild_index(archive, settings.index_dir)
-    service = SearchService.open(settings, instance_database(settings), archive)
-    yield service
-    service.close()
 
 
 @pytest.mark.parametrize(

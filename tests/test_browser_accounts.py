@@ -6,9 +6,6 @@ query staying inert."""
 from __future__ import annotations
 
 import dataclasses
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,8 +17,7 @@ from testimony_archive.archive import Archive
 from testimony_archive.config import Settings
 from testimony_archive.index import rebuild_index
 
-from .conftest import PASSWORD, add_user, copy_sample_archive
-from .test_browser import CHROMIUM, free_port
+from .conftest import CHROMIUM, PASSWORD, add_user, copy_sample_archive, served
 
 pytestmark = [
     pytest.mark.browser,
@@ -63,41 +59,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Settin
     rebuild_index(Archive(settings.archive_dir), settings.index_dir)
     add_user(settings, "rita", "researcher")
     add_user(settings, "eddie", "editor")
-    port = free_port()
-    env = {**os.environ, "TESTIMONY_ARCHIVE": str(settings.archive_dir),
-           "TESTIMONY_VAR": str(settings.var_dir)}  # fmt: skip
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "testimony_archive.web.app:create_app_from_env",
-         "--factory", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env,
-    )  # fmt: skip
-    import socket
-
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("the server did not start")
-    yield f"http://127.0.0.1:{port}", settings
-    process.terminate()
-    process.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
-        yield browser
-        browser.close()
+    with served(settings) as address:
+        yield address, settings
 
 
 def _sign_in(page: object, server: str, name: str, password: str = PASSWORD) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,7 +27,7 @@ from testimony_archive.models import Redaction, body_sha256, split_paragraphs
 from testimony_archive.service import SearchService
 from testimony_archive.web.app import create_app
 
-from .conftest import add_user, instance_database, sign_in
+from .conftest import add_user, sign_in
 
 RESEARCHER = Viewer(role="researcher", name="rita")
 EDITOR = Viewer(role="editor", name="ed")
@@ -155,14 +154,6 @@ def test_bad_redactions_name_the_field(redactions: str, says: str) -> None:
 
 
 # -- the service, the index and the pages ----------------------------------------------
-
-
-@pytest.fixture
-def service(archive: Archive, settings: Settings) -> Iterator[SearchService]:
-    rebuild_index(archive, settings.index_dir)
-    service = SearchService.open(settings, instance_database(settings), archive)
-    yield service
-    service.close()
 
 
 def _redacted_service(service: SearchService, archive: Archive, tmp_path: Path) -> int:
