@@ -90,6 +90,14 @@ def _entry(row: Any) -> Entry:
                  json.loads(row.detail), row.prev_hash, row.hash)  # fmt: skip
 
 
+_LAST = (  # statements built once (they run on every batch)
+    select(tables.audit_entries.c.seq, tables.audit_entries.c.hash)
+    .order_by(tables.audit_entries.c.seq.desc())
+    .limit(1)
+)
+_INSERT = tables.audit_entries.insert()
+
+
 @dataclass(frozen=True)
 class _Event:
     """What happened, before it has its place (number, previous hash) in the chain."""
@@ -200,10 +208,7 @@ class AuditTrail:
         return entries
 
     def _chain(self, connection: Connection, events: list[_Event]) -> list[Entry]:
-        table = tables.audit_entries
-        last = connection.execute(
-            select(table.c.seq, table.c.hash).order_by(table.c.seq.desc()).limit(1)
-        ).first()
+        last = connection.execute(_LAST).first()
         seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
         entries: list[Entry] = []
         for number, event in enumerate(events, start=seq):
@@ -213,8 +218,7 @@ class AuditTrail:
             entries.append(entry)
             prev = entry.hash
         connection.execute(
-            table.insert(),
-            [entry.as_json() | {"detail": canonical(entry.detail)} for entry in entries],
+            _INSERT, [entry.as_json() | {"detail": canonical(entry.detail)} for entry in entries]
         )
         return entries
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from ..instance import InstanceDatabase, parse, stamp, tables, utc_now
 from .users import User
@@ -28,6 +28,21 @@ class Session:
     user: User
     stage: Stage
     expires_at: str
+
+
+# Built once: on every signed-in request, building the statement would cost four times
+# what running it does.
+_LIVE_SESSION = (
+    select(tables.sessions, tables.users.c.name, tables.users.c.role, tables.users.c.disabled,
+           tables.users.c.created_at.label("user_created_at"), tables.users.c.totp_secret)
+    .join(tables.users, tables.users.c.id == tables.sessions.c.user_id)
+    .where(tables.sessions.c.id == bindparam("key"), tables.sessions.c.revoked_at.is_(None))
+)  # fmt: skip
+_TOUCH = (
+    update(tables.sessions)
+    .where(tables.sessions.c.id == bindparam("key"))
+    .values(seen_at=bindparam("now"))
+)
 
 
 def _key(token: str) -> str:
@@ -66,15 +81,8 @@ class Sessions:
         """The live session behind a cookie's token, with its user, or None (one query)."""
         if not token or len(token) > 100:
             return None
-        table, users = tables.sessions, tables.users
-        query = (
-            select(table, users.c.name, users.c.role, users.c.disabled, users.c.created_at.label(
-                "user_created_at"), users.c.totp_secret)
-            .join(users, users.c.id == table.c.user_id)
-            .where(table.c.id == _key(token), table.c.revoked_at.is_(None))
-        )  # fmt: skip
         with self._database.begin() as connection:
-            row = connection.execute(query).first()
+            row = connection.execute(_LIVE_SESSION, {"key": _key(token)}).first()
         if row is None or row.disabled:
             return None
         now = utc_now()
@@ -84,9 +92,7 @@ class Sessions:
             return None
         if now - seen >= TOUCH_EVERY:
             with self._database.begin() as connection:
-                connection.execute(
-                    update(table).where(table.c.id == row.id).values(seen_at=stamp(now))
-                )
+                connection.execute(_TOUCH, {"key": row.id, "now": stamp(now)})
         user = User(row.user_id, row.name, row.role, False, row.user_created_at,
                     row.totp_secret is not None)  # fmt: skip
         return Session(user, row.stage, row.expires_at)
