@@ -42,6 +42,7 @@ def main() -> None:
         ("ours: search page, 1 worker", ("web", "ours_w1", "search_page", "p95_ms"), OURS, "-o"),
         ("ours: /api/search, 1 worker", ("web", "ours_w1", "api", "p95_ms"), OURS, "--s"),
         ("ours: library, plain words", ("library", "categories", "words", "p95_ms"), OURS, ":^"),
+        ("ours: search page, signed in", ("web", "access_w1", "signed_in", "p95_ms"), OURS, "-.d"),
         ("Datasette: table page", ("web", "datasette", "search_page", "p95_ms"), THEIRS, "-o"),
         ("Datasette: .json", ("web", "datasette", "api", "p95_ms"), THEIRS, "--s"),
     )
@@ -54,6 +55,7 @@ def main() -> None:
     lines = (
         ("ours: search page, 1 worker", ("web", "ours_w1", "search_page", rate), OURS, "-o"),
         ("ours: search page, 2 workers", ("web", "ours_w2", "search_page", rate), OURS, "--s"),
+        ("ours: search page, signed in", ("web", "access_w1", "signed_in", rate), OURS, "-.d"),
         ("Datasette: table page", ("web", "datasette", "search_page", rate), THEIRS, "-o"),
     )
     for label, path, colour, style in lines:

@@ -174,11 +174,14 @@ def tree_memory_mb(pid: int) -> dict[str, float]:
     return {"rss_mb": round(rss / 1024, 1), "peak_rss_mb": round(hwm / 1024, 1)}
 
 
-def fetch(url: str, timeout: float = 60.0) -> tuple[int, bytes, float]:
+def fetch(
+    url: str, timeout: float = 60.0, headers: dict[str, str] | None = None
+) -> tuple[int, bytes, float]:
     """One GET: status, body and milliseconds (errors give their status, or 0)."""
+    request = urllib.request.Request(url, headers=headers or {})
     started = time.perf_counter()
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read()
             status = response.status
     except urllib.error.HTTPError as error:

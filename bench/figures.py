@@ -65,6 +65,65 @@ def web_ratios(run: dict[str, Any], workers: int) -> dict[str, float | None]:
     return found
 
 
+def access_ratios(run: dict[str, Any]) -> dict[str, float | None]:
+    """Our search page signed in over anonymous, on one server with the same queries:
+    what the access check (session lookup, audit entry) costs."""
+    access = dig(run, "web", "access_w1")
+    found = {
+        figure: ratio(dig(access, "signed_in", figure), dig(access, "anonymous", figure))
+        for figure in ("requests_per_s", "p50_ms", "p95_ms", "p99_ms")
+    }
+    cpu = ("cpu_ms_per_request", "total")
+    found["cpu_ms_per_request"] = ratio(
+        dig(access, "signed_in", *cpu), dig(access, "anonymous", *cpu)
+    )
+    return found
+
+
+ACCESS_TARGET = "access check costs < 10 %"
+ACCESS_LIMITS = {"requests_per_s": 0.9, "p95_ms": 1.1}  # signed in / anonymous
+
+
+def access_targets(runs: dict[str, dict[str, Any]]) -> list[Target]:
+    """At ×1 and ×10, and at any other size measured."""
+    measured = {size for size, run in runs.items() if dig(run, "web", "access_w1")}
+    found = []
+    for size in sorted({"x1", "x10"} | measured, key=lambda name: int(name[1:])):
+        ratios = access_ratios(runs.get(size, {}))
+        found += [
+            Target(
+                f"{ACCESS_TARGET}: search page requests/s, signed in / anonymous "
+                "(1 worker, 16 connections)",
+                size,
+                ratios["requests_per_s"],
+                ACCESS_LIMITS["requests_per_s"],
+                True,
+                "×",
+            ),
+            Target(
+                f"{ACCESS_TARGET}: search page p95, signed in / anonymous "
+                "(1 worker, 16 connections)",
+                size,
+                ratios["p95_ms"],
+                ACCESS_LIMITS["p95_ms"],
+                False,
+                "×",
+            ),
+        ]
+    return found
+
+
+def access_passed(run: dict[str, Any]) -> bool | None:
+    """Both halves of the access target at one size (None where it was not measured)."""
+    ratios = access_ratios(run)
+    if ratios["requests_per_s"] is None or ratios["p95_ms"] is None:
+        return None
+    return (
+        ratios["requests_per_s"] >= ACCESS_LIMITS["requests_per_s"]
+        and ratios["p95_ms"] <= ACCESS_LIMITS["p95_ms"]
+    )
+
+
 def targets(runs: dict[str, dict[str, Any]]) -> list[Target]:
     x10 = runs.get("x10", {})
     found = [
@@ -129,7 +188,7 @@ def targets(runs: dict[str, dict[str, Any]]) -> list[Target]:
                 "×",
             )
         )
-    return found
+    return found + access_targets(runs)
 
 
 GROWTH_METRICS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -151,6 +210,10 @@ GROWTH_METRICS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("our search page req/s (1 worker)", ("web", "ours_w1", "search_page", "requests_per_s")),
     ("Datasette page p95, ms", ("web", "datasette", "search_page", "p95_ms")),
     ("Datasette page req/s", ("web", "datasette", "search_page", "requests_per_s")),
+    ("search page req/s, anonymous", ("web", "access_w1", "anonymous", "requests_per_s")),
+    ("search page req/s, signed in", ("web", "access_w1", "signed_in", "requests_per_s")),
+    ("search page p95 ms, anonymous", ("web", "access_w1", "anonymous", "p95_ms")),
+    ("search page p95 ms, signed in", ("web", "access_w1", "signed_in", "p95_ms")),
     ("our server peak RSS, MB (1 worker)", ("web", "ours_w1", "peak_rss_mb")),
     ("new document searchable, s", ("add_one_document", "total_s")),
 )
@@ -174,6 +237,8 @@ def headline(run: dict[str, Any]) -> dict[str, Any]:
     ours = dig(run, "web", "ours_w1") or {}
     theirs = dig(run, "web", "datasette") or {}
     ratios = web_ratios(run, 1)
+    access = dig(run, "web", "access_w1") or {}
+    signed = access_ratios(run)
     return {
         "paragraphs": dig(run, "scale", "paragraphs"),
         "documents": dig(run, "scale", "documents"),
@@ -196,6 +261,14 @@ def headline(run: dict[str, Any]) -> dict[str, Any]:
         "serve_rss_mb": ours.get("rss_mb"),
         "serve_peak_rss_mb": ours.get("peak_rss_mb"),
         "add_to_searchable_s": dig(run, "add_one_document", "total_s"),
+        "anonymous_web_requests_per_s": dig(access, "anonymous", "requests_per_s"),
+        "signed_in_web_requests_per_s": dig(access, "signed_in", "requests_per_s"),
+        "anonymous_web_p95_ms": dig(access, "anonymous", "p95_ms"),
+        "signed_in_web_p95_ms": dig(access, "signed_in", "p95_ms"),
+        "signed_in_requests_ratio": signed["requests_per_s"],
+        "signed_in_p95_ratio": signed["p95_ms"],
+        "signed_in_cpu_per_request_ratio": signed["cpu_ms_per_request"],
+        "access_check_under_10_percent": access_passed(run),
     }
 
 

@@ -3,8 +3,10 @@
 For each size (×1 ≈ 25,500 paragraphs, ×4, ×10 ≈ 255,000) it builds (or reuses) a scaled
 archive under var/bench/xN/, then measures: import and full index build, Datasette's
 SQLite build, library search latency for a fixed query mix, the web pages of both under
-the same wrk load, and the time from adding one document to finding it. It writes
-var/bench/latest.json, var/bench/report.md and var/bench/chart.png.
+the same wrk load, our search page anonymous and signed in (what the access check costs),
+and the time from adding one document to finding it; once per run, the time to verify an
+audit trail of 100,000 entries. It writes var/bench/latest.json, var/bench/report.md and
+var/bench/chart.png.
 
     python -m bench.harness --sizes 1,4,10          # what `make bench` runs
     python -m bench.harness --sizes 1 --quick       # what `make bench-quick` runs
@@ -17,6 +19,7 @@ of sizes not run this time are kept in latest.json from the earlier run that mea
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -30,6 +33,7 @@ from typing import Any
 from testimony_archive.archive import Archive
 from testimony_archive.index import WhooshIndex, index_exists, schema_is_current
 
+from .audit import ENTRIES, measure_verify
 from .build import build_datasette, build_index, import_archive
 from .common import BENCH_DIR, ROOT, read_json
 from .figures import growth, headline, targets
@@ -39,6 +43,7 @@ from .queries import CATEGORIES, Query, query_mix
 from .report import render
 from .scale import SCALE_VERSION, build_scaled
 from .web import DATASETTE_SETTINGS, LoadPlan, load_datasette, load_ours
+from .web_access import QUIET, ROLES, load_access
 
 
 def now() -> str:
@@ -52,6 +57,17 @@ def log(message: str) -> None:
 def git(*args: str) -> str:
     result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
     return result.stdout.strip()
+
+
+def src_state() -> dict[str, Any]:
+    """src/ as committed (its tree) and a digest of its uncommitted changes: another
+    engineer may be changing src/ while the benchmark runs, and each server runs the src/
+    it started with. (Commits that leave src/ alone change neither.)"""
+    changes = git("diff", "HEAD", "--", "src") + git("status", "--porcelain", "--", "src")
+    return {
+        "tree": git("rev-parse", "--short", "HEAD:src") or "unknown",
+        "changes": hashlib.sha1(changes.encode()).hexdigest()[:12] if changes else None,
+    }
 
 
 def machine() -> dict[str, Any]:
@@ -115,6 +131,7 @@ def run_size(
     run: dict[str, Any] = {
         "run": options.run_id,
         "measured_at": now(),
+        "src": {"start": src_state()},
         "scale": state["scale"],
         "build": {key: state[key] for key in ("import", "index", "datasette")},
     }
@@ -136,10 +153,13 @@ def run_size(
     for workers in (1, 2):
         log(f"x{size}: our server, {workers} worker(s), under load")
         web[f"ours_w{workers}"] = load_ours(work, mix, workers, plan, logs)
+    log(f"x{size}: our search page, 1 worker, anonymous and signed in")
+    web["access_w1"] = load_access(work, mix, plan, logs)
     run["web"] = web
 
     log(f"x{size}: adding one document and searching for it")
     run["add_one_document"] = time_to_searchable(work / "archive", index_dir)
+    run["src"]["end"] = src_state()
     return run
 
 
@@ -162,6 +182,12 @@ def warnings(runs: dict[str, dict[str, Any]]) -> list[str]:
     """Failed requests anywhere: the figures of such a run are not to be trusted."""
     found = []
     for size, run in runs.items():
+        source = dict(run.get("src") or {})
+        if source and source.get("start") != source.get("end"):
+            found.append(
+                f"{size}: src/ changed while it was measured ({source.get('start')} → "
+                f"{source.get('end')}): its servers may have run different versions"
+            )
         for server, results in (run.get("web") or {}).items():
             statuses = dict(dict(results.get("validation") or {}).get("statuses") or {})
             bad = sum(count for status, count in statuses.items() if status != "200")
@@ -175,11 +201,45 @@ def warnings(runs: dict[str, dict[str, Any]]) -> list[str]:
                         f"{size} {server} {name}: {figures.get('non_2xx')} non-2xx responses and "
                         f"{figures.get('errors')} socket errors under load (see {size}/logs/)"
                     )
+        found += _access_warnings(size, dict(dict(run.get("web") or {}).get("access_w1") or {}))
+    return found
+
+
+def _access_warnings(size: str, access: dict[str, Any]) -> list[str]:
+    """Failed requests, a busy machine, and signed-in searches that left no audit entry."""
+    if not access:
+        return []
+    found = []
+    for role in ROLES:
+        figures = dict(access.get(role) or {})
+        statuses = dict(dict(figures.get("warm_pass") or {}).get("statuses") or {})
+        failed = sum(count for status, count in statuses.items() if status != "200")
+        failed += (figures.get("errors") or 0) + (figures.get("non_2xx") or 0)
+        if failed:
+            found.append(f"{size} access run, {role}: {failed} failed requests (see {size}/logs/)")
+    busy = [dict(access.get(role) or {}).get("other_cpu_share") or 0.0 for role in ROLES]
+    if max(busy) > QUIET:
+        found.append(
+            f"{size} access run: other processes kept {busy[0]} / {busy[1]} CPUs busy during "
+            f"the anonymous / signed-in run, after {access.get('attempts')} attempts: the "
+            "ratio is not to be trusted"
+        )
+    written = dict(dict(access.get("signed_in") or {}).get("audit_entries_written") or {})
+    requests = dict(access.get("signed_in") or {}).get("requests") or 0
+    if (written.get("load") or 0) < requests:
+        found.append(
+            f"{size} access run: {written.get('load')} audit entries for {requests} signed-in "
+            "searches (the session cookie may not have signed the researcher in)"
+        )
     return found
 
 
 def assemble(
-    runs: dict[str, dict[str, Any]], meta: dict[str, Any], mix: list[Query], options: Any
+    runs: dict[str, dict[str, Any]],
+    meta: dict[str, Any],
+    mix: list[Query],
+    options: Any,
+    audit: dict[str, Any],
 ) -> dict[str, Any]:
     sizes = sorted(runs, key=lambda name: int(name[1:]))
     first = sizes[0]
@@ -187,12 +247,15 @@ def assemble(
     return {
         **headline(runs[first]),
         "headline_size": first,
+        "audit_verify_100k_s": audit.get("library_s"),
+        "audit_verify_entries_per_s": audit.get("library_entries_per_s"),
         "quick": options.quick,
         "meta": meta,
         "targets": [target.as_dict() for target in targets(runs)],
         "warnings": warnings(runs),
         "growth": growth(runs),
         "profile": profiled[0] if profiled else None,
+        "audit_verify": audit,
         "load": {"connections": options.connections, "duration": options.duration},
         "datasette_settings": DATASETTE_SETTINGS,
         "query_mix": {
@@ -243,10 +306,12 @@ def main() -> None:
     previous = read_json(BENCH_DIR / "latest.json").get("runs")
     runs: dict[str, dict[str, Any]] = dict(previous) if isinstance(previous, dict) else {}
     mix = query_mix()
+    log(f"audit trail: writing {ENTRIES:,} entries and verifying them")
+    audit = measure_verify(mix, runs=1 if options.quick else 3)
     for size in sizes:
         runs[f"x{size}"] = run_size(size, mix, options, profile=size == sizes[-1])
-        write_outputs(assemble(runs, meta, mix, options), options)
-    data = assemble(runs, meta, mix, options)
+        write_outputs(assemble(runs, meta, mix, options, audit), options)
+    data = assemble(runs, meta, mix, options, audit)
     data["meta"]["wall_s"] = round(time.perf_counter() - started, 1)
     write_outputs(data, options)
     for warning in data["warnings"]:
@@ -254,6 +319,8 @@ def main() -> None:
     width = max(len(key) for key in headline({}))
     for key in headline({}):
         print(f"{key:<{width}}  {data.get(key)}")
+    print(f"{'audit verify, ' + format(ENTRIES, ',') + ' entries':<{width}}  "
+          f"{audit['library_s']} s ({audit['library_entries_per_s']:,} entries/s)")  # fmt: skip
     for target in data["targets"]:
         verdict = {True: "pass", False: "FAIL", None: "not measured"}[target["pass"]]
         print(f"{verdict:>12}  {target['size']:>3}  {target['name']}: {target['value']}")

@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +49,15 @@ def require_wrk() -> str:
 
 
 def wrk(
-    base: str, paths: list[str], connections: int, duration: float, threads: int = 2
+    base: str,
+    paths: list[str],
+    connections: int,
+    duration: float,
+    threads: int = 2,
+    headers: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """One bounded wrk run against base (http://127.0.0.1:PORT) over the paths."""
+    """One bounded wrk run against base (http://127.0.0.1:PORT) over the paths, with the
+    same headers (a Cookie, say) on every request."""
     if not base.startswith("http://127.0.0.1:"):
         raise ValueError(f"only 127.0.0.1 is loaded, not {base}")
     with tempfile.TemporaryDirectory() as folder:
@@ -69,6 +76,8 @@ def wrk(
             str(script),
             base,
         ]
+        for name, value in (headers or {}).items():
+            command[1:1] = ["-H", f"{name}: {value}"]
         result = subprocess.run(
             command, check=True, capture_output=True, text=True, timeout=duration + 60
         )

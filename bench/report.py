@@ -5,28 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from .figures import CATEGORY_NAMES, LIBRARY_TARGETS_MS, dig, web_ratios
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:,.3f}" if abs(value) < 1 else f"{value:,.1f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
-
-
-def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
-    return lines + [""]
-
-
-def _verdict(passed: bool | None) -> str:
-    return {True: "**pass**", False: "**FAIL**", None: "not measured"}[passed]
+from .report_access import access_section, audit_verify_section
+from .report_tables import cell, ratio_text, table, verdict
 
 
 def render(data: dict[str, Any]) -> str:
@@ -55,10 +35,16 @@ def render(data: dict[str, Any]) -> str:
         out += [f"- {warning}" for warning in data["warnings"]]
     out += ["", "## Targets", ""]
     rows = [
-        [target["name"], target["size"], target["value"], target["limit"], _verdict(target["pass"])]
+        [
+            target["name"],
+            target["size"],
+            ratio_text(target["value"]) if target["limit"].endswith("×") else target["value"],
+            target["limit"],
+            verdict(target["pass"]),
+        ]
         for target in data["targets"]
     ]
-    out += _table(["target", "size", "measured", "limit", "result"], rows)
+    out += table(["target", "size", "measured", "limit", "result"], rows)
 
     out += ["## Web: ours against Datasette (16 connections)", ""]
     rows = []
@@ -96,7 +82,7 @@ def render(data: dict[str, Any]) -> str:
                     None,
                 ]
             )
-    out += _table(
+    out += table(
         [
             "size",
             "server: endpoint",
@@ -120,6 +106,9 @@ def render(data: dict[str, Any]) -> str:
     )
     out.append("")
 
+    out += access_section(runs, sizes)
+    out += audit_verify_section(data.get("audit_verify") or {})
+
     for size in sizes:
         out += _size_section(size, runs[size])
 
@@ -130,7 +119,7 @@ def render(data: dict[str, Any]) -> str:
             [label, row[grown["from"]], row[grown["to"]], row["factor"]]
             for label, row in grown["figures"].items()
         ]
-        out += _table(["figure", grown["from"], grown["to"], "factor"], rows)
+        out += table(["figure", grown["from"], grown["to"], "factor"], rows)
 
     profile = data.get("profile") or {}
     if profile:
@@ -143,8 +132,8 @@ def _size_section(size: str, run: dict[str, Any]) -> list[str]:
     scale = run.get("scale") or {}
     build = run.get("build") or {}
     out = [
-        f"## {size}: {_cell(scale.get('paragraphs'))} paragraphs, "
-        f"{_cell(scale.get('documents'))} documents",
+        f"## {size}: {cell(scale.get('paragraphs'))} paragraphs, "
+        f"{cell(scale.get('documents'))} documents",
         "",
     ]
     imp, idx, ds = build.get("import") or {}, build.get("index") or {}, build.get("datasette") or {}
@@ -175,7 +164,7 @@ def _size_section(size: str, run: dict[str, Any]) -> list[str]:
             ds.get("db_mb"),
         ],
     ]
-    out += _table(["build", "s", "paragraphs/s", "MB/s", "peak RSS MB", "on disk MB"], rows)
+    out += table(["build", "s", "paragraphs/s", "MB/s", "peak RSS MB", "on disk MB"], rows)
     if build.get("measured_at"):
         out += [f"Built on {build['measured_at']} (reused until `--fresh`).", ""]
     library = run.get("library") or {}
@@ -197,10 +186,10 @@ def _size_section(size: str, run: dict[str, Any]) -> list[str]:
         out += [
             f"Library search (SearchService, 20 per page, all facets and highlights; "
             f"{library.get('repeat')} measured pass(es) after one warm pass; first search "
-            f"{_cell(library.get('first_search_ms'))} ms):",
+            f"{cell(library.get('first_search_ms'))} ms):",
             "",
         ]
-        out += _table(
+        out += table(
             ["queries", "n", "p50 ms", "p95 ms", "max ms", "median hits", "target at x10"], rows
         )
     fresh = run.get("add_one_document") or {}
@@ -254,13 +243,13 @@ def _profile_section(profile: dict[str, Any]) -> list[str]:
         [row["function"], row["calls"], row["tottime_s"], f"{100 * row['tottime_s'] / wall:.0f} %"]
         for row in profile["top_self_time"]
     ]
-    out += _table(["function", "calls", "own s", "share"], rows)
+    out += table(["function", "calls", "own s", "share"], rows)
     out += ["The app's functions with the most time including their callees:", ""]
     rows = [
         [row["function"], row["calls"], row["cumtime_s"], f"{100 * row['cumtime_s'] / wall:.0f} %"]
         for row in profile["top_cumulative_in_app"]
     ]
-    out += _table(["function", "calls", "total s", "share"], rows)
+    out += table(["function", "calls", "total s", "share"], rows)
     inner = [
         row for row in profile["top_cumulative_in_app"] if not row["function"].endswith("(search)")
     ][:3]

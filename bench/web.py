@@ -43,7 +43,9 @@ class LoadPlan:
 
 
 @contextmanager
-def our_server(work: Path, workers: int, logs: Path) -> Iterator[tuple[Popen[bytes], str]]:
+def our_server(
+    work: Path, workers: int, logs: Path, log_name: str = ""
+) -> Iterator[tuple[Popen[bytes], str]]:
     port = free_port()
     command = [
         sys.executable,
@@ -62,7 +64,8 @@ def our_server(work: Path, workers: int, logs: Path) -> Iterator[tuple[Popen[byt
         str(workers),
     ]
     base = f"http://{HOST}:{port}"
-    with server(command, f"{base}/healthz", logs / f"serve-w{workers}.log") as process:
+    log = logs / (log_name or f"serve-w{workers}.log")
+    with server(command, f"{base}/healthz", log) as process:
         yield process, base
 
 

@@ -1,0 +1,174 @@
+"""The report's sections on accounts: signed in against anonymous, and verifying the
+audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .figures import ACCESS_LIMITS, access_passed, access_ratios, dig
+from .report_tables import cell, ratio_text, table, verdict
+from .web_access import QUIET
+
+
+def access_section(runs: dict[str, dict[str, Any]], sizes: list[str]) -> list[str]:
+    measured = [size for size in sizes if dig(runs[size], "web", "access_w1")]
+    if not measured:
+        return []
+    out = [
+        "## Web: signed in against anonymous (our search page, 1 worker, 16 connections)",
+        "",
+    ]
+    rows = []
+    for size in measured:
+        access = dig(runs[size], "web", "access_w1")
+        anonymous, signed = access.get("anonymous") or {}, access.get("signed_in") or {}
+        ratios = access_ratios(runs[size])
+        rows.append(
+            [
+                size,
+                anonymous.get("requests_per_s"),
+                signed.get("requests_per_s"),
+                ratio_text(ratios["requests_per_s"]),
+                anonymous.get("p50_ms"),
+                signed.get("p50_ms"),
+                anonymous.get("p95_ms"),
+                signed.get("p95_ms"),
+                ratio_text(ratios["p95_ms"]),
+                ratio_text(ratios["cpu_ms_per_request"]),
+                verdict(access_passed(runs[size])),
+            ]
+        )
+    out += table(
+        [
+            "size",
+            "anonymous req/s",
+            "signed in req/s",
+            "req/s signed/anon",
+            "anonymous p50 ms",
+            "signed in p50 ms",
+            "anonymous p95 ms",
+            "signed in p95 ms",
+            "p95 signed/anon",
+            "server CPU/request signed/anon",
+            "access check costs < 10 %",
+        ],
+        rows,
+    )
+    rows = []
+    for size in measured:
+        access = dig(runs[size], "web", "access_w1")
+        for role, label in (("anonymous", "anonymous"), ("signed_in", "signed in")):
+            figures = access.get(role) or {}
+            cpu = figures.get("cpu_ms_per_request") or {}
+            rows.append(
+                [
+                    size,
+                    label,
+                    figures.get("requests_per_s"),
+                    figures.get("p99_ms"),
+                    (figures.get("errors") or 0) + (figures.get("non_2xx") or 0),
+                    cpu.get("event_loop"),
+                    cpu.get("threads"),
+                    cpu.get("total"),
+                    figures.get("other_cpu_share"),
+                ]
+            )
+    out += table(
+        [
+            "size",
+            "role",
+            "req/s",
+            "p99 ms",
+            "errors",
+            "server CPU ms/request: event loop",
+            "route threads",
+            "total",
+            "CPUs used by other processes",
+        ],
+        rows,
+    )
+    out.append(
+        "The same query stream (the mix, rotated by wrk) on one server process, anonymous "
+        "first, then with a researcher's session cookie on every request. The target: "
+        f"requests/s ratio ≥ {ACCESS_LIMITS['requests_per_s']:g} and p95 ratio ≤ "
+        f"{ACCESS_LIMITS['p95_ms']:g}. A signed-in search adds a session lookup (a query "
+        "of the instance database) and an audit entry; an anonymous one adds neither. "
+        "The server's CPU time per request "
+        "(from /proc, per thread: the event loop runs the dependencies, the session lookup "
+        "among them; the route threads run the search, the audit entry and the page) "
+        "depends far less on other processes than requests/s do; the process holds one "
+        "interpreter lock, so its requests/s are bounded by one over the total."
+    )
+    out.append("")
+    for size in measured:
+        access = dig(runs[size], "web", "access_w1")
+        notes = []
+        for role, label in (("anonymous", "anonymous"), ("signed_in", "signed in")):
+            cache = dig(access, role, "cache") or {}
+            notes.append(
+                f"{label}: {cache.get('cached')} of {cache.get('queries')} queries answered "
+                "from the result cache just before the run"
+            )
+        written = dig(access, "signed_in", "audit_entries_written", "load")
+        requests = dig(access, "signed_in", "requests")
+        account = access.get("account") or {}
+        out.append(
+            f"- {size}: cached figures ({'; '.join(notes)}): the load measures the web stack, "
+            "the page and, signed in, the access check, not the search itself. Audit "
+            f"entries written during the signed-in load: {cell(written)} for "
+            f"{cell(requests)} requests completed by wrk (requests still in flight when "
+            f"wrk stops are answered and recorded too); trail length afterwards "
+            f"{cell(dig(access, 'signed_in', 'audit_entries_after'))}. Account "
+            f"`{account.get('name')}` ({account.get('role')}), added by "
+            f"{account.get('added_by')}. Other processes kept "
+            f"{cell(dig(access, 'anonymous', 'other_cpu_share'))} / "
+            f"{cell(dig(access, 'signed_in', 'other_cpu_share'))} CPUs busy during the "
+            f"anonymous / signed-in run (the quietest of {access.get('attempts')} pair(s): "
+            f"a pair is measured again while others keep more than {QUIET:g} CPU busy; "
+            f"each pair: {access.get('other_cpu_shares')})."
+        )
+    out += [
+        "",
+        "Cached figures are the worst case for this ratio: the session lookup and the "
+        "audit entry cost the same whether the search was cached or not, and a cached "
+        "search costs the least, so their share is largest here.",
+        "",
+    ]
+    return out
+
+
+def audit_verify_section(verify: dict[str, Any]) -> list[str]:
+    if not verify:
+        return []
+    out = [f"## Audit trail: verifying {cell(verify.get('entries'))} entries", ""]
+    rows = [
+        [
+            "AuditTrail.verify() (library)",
+            verify.get("library_s"),
+            verify.get("library_entries_per_s"),
+            verify.get("ok"),
+        ]
+    ]
+    cli = verify.get("cli") or {}
+    if cli:
+        rows.append(
+            [
+                "testimony audit verify (a new process)",
+                cli.get("seconds"),
+                cli.get("entries_per_s"),
+                cli.get("ok"),
+            ]
+        )
+    out += table(["what", "s", "entries/s", "chain holds"], rows)
+    runs = verify.get("library_runs_s") or []
+    out += [
+        f"Median of {len(runs)} run{'s' if len(runs) != 1 else ''} "
+        f"({', '.join(cell(run) for run in runs)} s) over a "
+        f"scratch instance database (`{verify.get('database')}`, "
+        f"{cell(verify.get('database_mb'))} MB), written in {cell(verify.get('write_s'))} s "
+        "with the trail's own hashing (the first and last entries through "
+        "`AuditTrail.record`, those between in bulk)."
+        + ("" if cli else " `testimony audit verify` does not exist yet: not timed."),
+        "",
+    ]
+    return out

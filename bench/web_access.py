@@ -1,0 +1,133 @@
+"""Web measure: what the access check costs. Our search page, 1 worker, under the same wrk
+load twice, on one server: anonymous, then signed in as a researcher (the session cookie
+on every request).
+
+A signed-in search costs a session lookup and an audit entry; an anonymous one costs
+neither. Just before each run, every query of the mix is sent once in that run's role
+(the result cache is kept per access scope), and then once more through /api/search,
+whose `took_ms` tells whether the result came from the cache. The audit trail is counted
+before and after (once it has stopped growing: entries may be queued and appended a
+moment later), to check that every signed-in search left its entry, cached or not.
+Other processes on the machine (a test suite, say) can spoil one run of the pair and not
+the other: the CPU they used is counted during each run, and a pair measured while they
+kept more than a quarter of a CPU busy is measured again.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .accounts import (
+    RESEARCHER,
+    ROLE,
+    ensure_researcher,
+    is_signed_in,
+    settled_audit_entries,
+    sign_in,
+)
+from .common import fetch, tree_memory_mb
+from .cpu import other_processes
+from .loadgen import wrk
+from .queries import Query
+from .web import LoadPlan, our_server
+
+ATTEMPTS = 3
+QUIET = 0.25  # CPUs kept busy by other processes during a run, at most, to trust it
+CACHED_MS = 1.0  # an answer from the result cache takes microseconds; a search, milliseconds
+ROLES = ("anonymous", "signed_in")
+
+
+def warm(base: str, paths: list[str], headers: dict[str, str]) -> dict[str, Any]:
+    """Each path once, in turn: their statuses and the seconds the pass took."""
+    statuses: dict[str, int] = {}
+    total_ms = 0.0
+    for path in paths:
+        status, _body, ms = fetch(base + path, headers=headers)
+        statuses[str(status)] = statuses.get(str(status), 0) + 1
+        total_ms += ms
+    return {"requests": len(paths), "statuses": statuses, "seconds": round(total_ms / 1000, 2)}
+
+
+def cached_share(base: str, mix: list[Query], headers: dict[str, str]) -> dict[str, Any]:
+    """How many of the mix's searches the result cache answers now (the API says how long
+    the search took; the page and the API share the cache)."""
+    cached = answered = 0
+    for query in mix:
+        status, body, _ms = fetch(base + query.our_path("/api/search"), headers=headers)
+        if status == 200:
+            answered += 1
+            took_ms = float(json.loads(body).get("took_ms") or 0.0)
+            cached += took_ms < CACHED_MS
+    return {"queries": len(mix), "answered": answered, "cached": cached}
+
+
+def run_role(
+    work: Path, base: str, server_pid: int, mix: list[Query], plan: LoadPlan, cookie: str
+) -> dict[str, Any]:
+    """Warm the cache for the role, then the load; the audit entries both wrote."""
+    paths = [query.our_path("/search") for query in mix]
+    headers = {"Cookie": cookie} if cookie else {}
+    before = settled_audit_entries(work)
+    warmed = warm(base, paths, headers)
+    cache = cached_share(base, mix, headers)
+    loaded_from = settled_audit_entries(work)
+    with other_processes(server_pid) as machine:
+        figures = wrk(base, paths, plan.connections, plan.duration, headers=headers)
+    after = settled_audit_entries(work)
+    written = "researcher_searches"
+    requests = max(1, figures["requests"])
+    return figures | {
+        "cpu_ms_per_request": {
+            "event_loop": round(machine["loop_cpu_s"] * 1000 / requests, 2),
+            "threads": round(machine["threads_cpu_s"] * 1000 / requests, 2),
+            "total": round((machine["loop_cpu_s"] + machine["threads_cpu_s"]) * 1000 / requests, 2),
+        },
+        "warm_pass": warmed,
+        "cache": cache,
+        "audit_entries_written": {
+            "warm_and_cache_check": loaded_from[written] - before[written],
+            "load": after[written] - loaded_from[written],
+        },
+        "audit_entries_after": after["total"],
+        "other_cpu_share": machine["other_cpu_share"],
+    }
+
+
+def load_access(work: Path, mix: list[Query], plan: LoadPlan, logs: Path) -> dict[str, Any]:
+    """The search page anonymous and signed in, same queries, same server, 1 worker; the
+    pair again (twice at most) while other processes kept a CPU busy, and the quietest
+    pair kept."""
+    added_by = ensure_researcher(work)
+    result: dict[str, Any] = {
+        "workers": 1,
+        "endpoint": "/search",
+        "account": {"name": RESEARCHER, "role": ROLE, "added_by": added_by},
+    }
+    pairs: list[dict[str, Any]] = []
+    with our_server(work, 1, logs, "serve-access.log") as (process, base):
+        cookie = sign_in(base)
+        if not is_signed_in(base, cookie):
+            raise RuntimeError("signed in, but /account does not know the session cookie")
+        while len(pairs) < ATTEMPTS and (not pairs or _busy(pairs[-1]) > QUIET):
+            pairs.append(
+                {
+                    role: run_role(
+                        work, base, process.pid, mix, plan, cookie if role == "signed_in" else ""
+                    )
+                    for role in ROLES
+                }
+            )
+            result["memory"] = tree_memory_mb(process.pid)
+    quietest = min(pairs, key=_busy)
+    result |= quietest
+    result["attempts"] = len(pairs)
+    result["other_cpu_shares"] = [
+        [pair[role]["other_cpu_share"] for role in ROLES] for pair in pairs
+    ]
+    return result
+
+
+def _busy(pair: dict[str, Any]) -> float:
+    return max(float(pair[role]["other_cpu_share"]) for role in ROLES)
