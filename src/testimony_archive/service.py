@@ -144,13 +144,14 @@ class SearchService:
         their words highlighted, the tag history and, for those who may edit tags, the
         words behind each pending suggestion."""
         document = self.open_document(doc_id, viewer)
+        scope = access.scope(viewer)
         hits: list[int] = []
         spans: dict[int, list[Span]] = {}
         if q.strip():
-            terms = self._backend.highlight_terms(q, access.scope(viewer))
+            terms = self._backend.highlight_terms(q, scope)
             found = self._backend.search(
                 SearchRequest(q=q, doc=document.id, unit="paragraph", limit=MAX_MARKED_PARAGRAPHS),
-                access.scope(viewer),
+                scope,
             )
             hits = sorted(hit.para for hit in found.hits if isinstance(hit, ParagraphHit))
             for paragraph in document.paragraphs:
@@ -162,7 +163,7 @@ class SearchService:
             document=document,
             hits=hits,
             spans=spans,
-            history=self.history(document.id, viewer),
+            history=self._shown_history(document.id, viewer),
             evidence=self._evidence(document) if editing else {},
             may_edit_tags=editing,
             may_redact=access.may(viewer, "redact"),
@@ -190,7 +191,10 @@ class SearchService:
     def history(self, doc_id: str, viewer: Viewer) -> list[TagChange]:
         """Who changed which tag of a document, when: the names of the people only for
         those who edit tags themselves (an editor's name is theirs to give)."""
-        changes = self._history.for_document(self.document(doc_id, viewer).id)
+        return self._shown_history(self.document(doc_id, viewer).id, viewer)
+
+    def _shown_history(self, doc_id: str, viewer: Viewer) -> list[TagChange]:
+        changes = self._history.for_document(doc_id)
         if access.may(viewer, "edit tags"):
             return changes
         return [

@@ -77,8 +77,7 @@ def sign_in(
         safe_next(next) if signed.stage == "signed-in" else "/sign-in?" + _next_query(next),
         status_code=303,
     )
-    lifetime = int(settings.session_lifetime.total_seconds())
-    set_session_cookie(request, response, signed.token, lifetime)
+    _session_cookie(request, response, signed.token, settings)
     return response
 
 
@@ -102,7 +101,7 @@ def second_factor(
                             translate=chrome.translator, error=error)  # fmt: skip
         return page_response(request, page, chrome, error.status_code)
     response = RedirectResponse(safe_next(next), status_code=303)
-    set_session_cookie(request, response, token, int(settings.session_lifetime.total_seconds()))
+    _session_cookie(request, response, token, settings)
     return response
 
 
@@ -177,7 +176,7 @@ def confirm_enrolment(
         page = enrolment_page(enrolment=enrolling, translate=chrome.translator, error=error)
         return page_response(request, page, chrome, 400)
     response = page_response(request, recovery_codes_page(codes=renewed.recovery_codes), chrome)
-    _renew_cookie(request, response, renewed.token, settings)
+    _session_cookie(request, response, renewed.token, settings)
     return response
 
 
@@ -200,12 +199,12 @@ def change_password(
                             error=error)  # fmt: skip
         return page_response(request, page, chrome, error.status_code)
     response = RedirectResponse("/account?changed=password", status_code=303)
-    _renew_cookie(request, response, renewed.token, settings)
+    _session_cookie(request, response, renewed.token, settings)
     return response
 
 
-def _renew_cookie(request: Request, response: Response, token: str, settings: Settings) -> None:
-    """The session goes on under a new token (every other one of the user ended)."""
+def _session_cookie(request: Request, response: Response, token: str, settings: Settings) -> None:
+    """The cookie of a session that starts, or goes on under a new token."""
     set_session_cookie(request, response, token, int(settings.session_lifetime.total_seconds()))
 
 
