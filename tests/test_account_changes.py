@@ -101,3 +101,20 @@ def test_a_signed_in_users_form_token_is_the_sessions_not_a_cookie_anyone_can_se
     assert refused.status_code == 403
     assert client.get(RESTRICTED).status_code == 200  # still signed in
     assert token(client) != planted and token(client) != token(signed_in(app))
+
+
+def test_a_session_ended_by_another_server_process_ends_here_within_a_second(
+    app: object, settings: Settings
+) -> None:
+    import time
+
+    from testimony_archive.instance import InstanceDatabase
+    from testimony_archive.security.sessions import RECHECK_AFTER, Sessions
+    from testimony_archive.security.users import Users
+
+    client = signed_in(app)
+    assert client.get(RESTRICTED).status_code == 200
+    other_process = InstanceDatabase(settings.database_url)  # its own Sessions, as a worker
+    Sessions(other_process).end_all(Users(other_process).get("ana"))
+    time.sleep(RECHECK_AFTER + 0.1)
+    assert client.get(RESTRICTED).status_code == 404

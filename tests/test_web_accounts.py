@@ -112,13 +112,15 @@ def cookie_flags(header: str) -> dict[str, str]:
 
 
 def move_session(app: FastAPI, token: str, **moments: timedelta) -> None:
-    """Set a session's times (seen_at, expires_at, ...) to now plus these offsets."""
+    """Set a session's times (seen_at, expires_at, ...) to now plus these offsets, as if
+    that much time had passed (more than the second a live session is taken as live)."""
     key = hashlib.sha256(token.encode()).hexdigest()
     values = {column: stamp(utc_now() + offset) for column, offset in moments.items()}
     with app.state.database.begin() as connection:
         connection.execute(
             update(tables.sessions).where(tables.sessions.c.id == key).values(**values)
         )
+    app.state.accounts.sessions.forget_checks()
 
 
 # --------------------------------------------------------------------------- in and out

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
@@ -20,7 +22,9 @@ from .users import User
 
 Stage = Literal["second-factor", "signed-in"]
 TOUCH_EVERY = timedelta(seconds=60)  # seen_at is written at most this often
-KEEP_ENDED = timedelta(days=7)  # sessions past their absolute expiry are deleted after this
+KEEP_ENDED = timedelta(days=7)
+RECHECK_AFTER = 1.0  # seconds a live session is taken as live without asking again
+MAX_RECENT = 10_000  # sessions past their absolute expiry are deleted after this
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,14 @@ def _key(token: str) -> str:
 
 
 class Sessions:
+    """One per process, shared by threads.
+
+    A session found live is taken as live again for `RECHECK_AFTER` without asking the
+    database: a signed-in request then costs no query (each would release and take back
+    the interpreter lock on the event loop, which every other request waits for). What
+    this process ends (sign-out, disabling, a new password or role) ends here at once;
+    what another server process ends, within that second."""
+
     def __init__(
         self,
         database: InstanceDatabase,
@@ -59,6 +71,8 @@ class Sessions:
         self._database = database
         self.idle = idle
         self.absolute = absolute
+        self._recent: dict[str, tuple[float, Session]] = {}  # key → (checked at, session)
+        self._recent_lock = threading.Lock()
 
     def start(self, user: User, address: str, stage: Stage) -> str:
         """A new session for `user`; returns the token for the cookie."""
@@ -78,11 +92,40 @@ class Sessions:
         return token
 
     def lookup(self, token: str) -> Session | None:
-        """The live session behind a cookie's token, with its user, or None (one query)."""
+        """The live session behind a cookie's token, with its user, or None (one query,
+        at most once a second per session)."""
         if not token or len(token) > 100:
             return None
+        key = _key(token)
+        recent = self._recent.get(key)
+        if recent is not None and time.monotonic() - recent[0] < RECHECK_AFTER:
+            return recent[1]
+        session = self._look_up(key)
+        with self._recent_lock:
+            if len(self._recent) > MAX_RECENT:
+                self._recent.clear()
+            if session is None:
+                self._recent.pop(key, None)
+            else:
+                self._recent[key] = (time.monotonic(), session)
+        return session
+
+    def forget_checks(self) -> None:
+        """Ask the database again for every session (as after `RECHECK_AFTER`)."""
+        with self._recent_lock:
+            self._recent.clear()
+
+    def _forget(self, key: str | None = None, user_id: int | None = None) -> None:
+        with self._recent_lock:
+            if key is not None:
+                self._recent.pop(key, None)
+            for known, (_at, session) in list(self._recent.items()):
+                if session.user.id == user_id:
+                    del self._recent[known]
+
+    def _look_up(self, key: str) -> Session | None:
         with self._database.begin() as connection:
-            row = connection.execute(_LIVE_SESSION, {"key": _key(token)}).first()
+            row = connection.execute(_LIVE_SESSION, {"key": key}).first()
         if row is None or row.disabled:
             return None
         now = utc_now()
@@ -109,6 +152,7 @@ class Sessions:
         self._revoke(_key(token))
 
     def end_all(self, user: User) -> int:
+        self._forget(user_id=user.id)
         table = tables.sessions
         with self._database.begin() as connection:
             result = connection.execute(
@@ -119,6 +163,7 @@ class Sessions:
         return int(result.rowcount)
 
     def _revoke(self, key: str) -> None:
+        self._forget(key)
         table = tables.sessions
         with self._database.begin() as connection:
             connection.execute(
