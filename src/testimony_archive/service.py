@@ -49,6 +49,10 @@ if TYPE_CHECKING:  # the tagging package loads its lexicons only when it is used
 
 MAX_MARKED_PARAGRAPHS = 100  # a query's matches marked on a document page
 SOME_EDITOR = N_("an editor")  # in the tag history shown to those who do not edit
+# What an audit entry of a search says besides the words (`q`, its target).
+_RECORDED_FIELDS = tuple(
+    each.name for each in dataclasses.fields(SearchRequest) if each.name not in ("q", "limit")
+)
 
 
 @dataclass(frozen=True)
@@ -105,8 +109,8 @@ class SearchService:
     def search(self, request: SearchRequest, viewer: Viewer, cache: bool = True) -> SearchResult:
         result = self._backend.search(request, access.scope(viewer), cache)
         if _audited(viewer):
-            filters = {key: value for key, value in dataclasses.asdict(request).items()
-                       if value and key not in ("q", "limit")}  # fmt: skip
+            filters = {name: getattr(request, name) for name in _RECORDED_FIELDS
+                       if getattr(request, name)}  # fmt: skip
             self.audit.note(viewer, "search", request.q[:200], **filters)
         return result
 
