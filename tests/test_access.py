@@ -12,7 +12,7 @@ from testimony_archive.access import ANONYMOUS, ROLES, Viewer
 from testimony_archive.archive import Archive
 from testimony_archive.dates import PartialDate
 from testimony_archive.errors import Forbidden, NotFound
-from testimony_archive.index import DocumentHit, ParagraphHit, SearchRequest
+from testimony_archive.index import DocumentHit, ParagraphHit, SearchRequest, WhooshIndex
 from testimony_archive.models import Incident
 from testimony_archive.service import SearchService
 
@@ -202,3 +202,15 @@ def test_editors_names_are_shown_only_to_those_who_edit(service: SearchService) 
     for viewer in (ANONYMOUS, RESEARCHER):
         assert [c.editor for c in service.history("t-en-001", viewer)] == ["an editor"]
         assert [c.editor for c in service.reading("t-en-001", viewer).history] == ["an editor"]
+
+
+def test_a_scope_that_may_read_nothing_finds_nothing_and_never_fails(
+    backend: WhooshIndex,
+) -> None:
+    """(An archive whose every document is restricted, for anonymous visitors: a word of
+    those documents must answer as a word of none, not fail.)"""
+    nothing = access.Scope(frozenset(), unredacted=False)
+    for q in ("golpes", '"los agentes"', "golp*", "golpes~", "+golpes -police", "zzyzx"):
+        for unit in ("document", "paragraph"):
+            result = backend.search(SearchRequest(q=q, unit=unit), nothing)
+            assert (result.total, result.hits) == (0, []), q

@@ -51,8 +51,8 @@ class BuiltQuery:
 class QueryBuilder:
     reader: IndexReader
     expander: Expander
-    # (field, term) → how many entries the searcher may see hold it; None: the whole index
-    frequency: Callable[[str, str], int] | None = None
+    # (field, term) → how many entries the searcher may see hold it
+    frequency: Callable[[str, str], int]
     languages: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -232,7 +232,7 @@ class QueryBuilder:
                 terms = self.reader.terms_within(name, stems[0], clause.slop, prefix=1)
             for term in terms:
                 term_text = term.decode("utf-8") if isinstance(term, bytes) else term
-                frequency = (self.frequency or self.reader.doc_frequency)(name, term_text)
+                frequency = self.frequency(name, term_text)
                 if frequency:  # a word only in what the searcher may not see: not one
                     candidates.append((frequency, name, term_text))
         if not candidates:

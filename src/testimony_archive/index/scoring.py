@@ -95,7 +95,6 @@ class Evaluator:
         self.snapshot = snapshot
         self.searcher = searcher
         self.scope = scope
-        self.visible = snapshot.readable(scope)
         self.population = snapshot.population(scope)
 
     def scores(self, node: Node) -> FloatArray:
@@ -150,13 +149,13 @@ class Evaluator:
         return found
 
     def term_scores(self, field_name: str, text: str) -> tuple[IntArray, FloatArray]:
-        """BM25 of one term, on the entries that contain it."""
+        """BM25 of one term, on the entries the scope may search that contain it."""
         reader = self.searcher.reader()
-        ids, weights = self.snapshot.postings(reader, field_name, text)
+        ids, weights = self.snapshot.visible_postings(reader, field_name, text, self.scope)
         if not ids.size:
             return ids, weights
         lengths, average = self.snapshot.lengths(reader, field_name, self.scope)
-        idf = self.snapshot.idf(int(np.count_nonzero(self.visible[ids])), self.population)
+        idf = self.snapshot.idf(int(ids.size), self.population)
         norm = BM25_K1 * ((1 - BM25_B) + BM25_B * lengths[ids] / average)
         return ids, (idf * weights * (BM25_K1 + 1) / (weights + norm)).astype(np.float32)
 

@@ -299,8 +299,19 @@ class Snapshot:
 
     def idf(self, frequency: int, population: int) -> float:
         """Inverse document frequency of a term held by `frequency` of `population`
-        entries (those a scope may search)."""
-        return math.log(population / (frequency + 1)) + 1
+        entries (those a scope may search; a term none of them holds is not scored)."""
+        return math.log(max(population, 1) / (frequency + 1)) + 1
+
+    def visible_postings(
+        self, reader: IndexReader, field_name: str, term: str, scope: Scope
+    ) -> tuple[IntArray, FloatArray]:
+        """`postings`, of the entries the scope may search only: what a scope's scores,
+        statistics and word expansions are made of."""
+        ids, weights = self.postings(reader, field_name, term)
+        if self.population(scope) == self.size:  # nothing hidden, nothing deleted
+            return ids, weights
+        keep = self.readable(scope)[ids]
+        return ids[keep], weights[keep]
 
     # -- filters and facets ------------------------------------------------------------
 

@@ -260,5 +260,6 @@ def _visible_frequency(
 ) -> int:
     """How many entries the scope may search hold a term (what a prefix or fuzzy word
     expands to is chosen by this, so that it tells nothing of the others)."""
-    ids = snapshot.postings(reader, field_name, term)[0]
-    return int(np.count_nonzero(snapshot.readable(scope)[ids]))
+    if snapshot.population(scope) == snapshot.size:  # nothing hidden: the index knows
+        return int(reader.doc_frequency(field_name, term))
+    return int(snapshot.visible_postings(reader, field_name, term, scope)[0].size)
