@@ -15,6 +15,11 @@ from .entries import DocMeta
 DOCUMENT_CACHE_SIZE = 4096  # documents whose paragraphs are kept (plain text only)
 
 
+class ChangedSinceIndexed(ArchiveError):
+    """The file is not as it was indexed: its front matter may now restrict it or redact
+    a passage the index does not know of."""
+
+
 class Bodies:
     """Paragraphs of archive files, cached while a file is unchanged; shared by threads."""
 
@@ -33,10 +38,9 @@ class Bodies:
         except FileNotFoundError as error:
             raise ArchiveError("the file was removed; run 'testimony index'", path=path) from error
         if (stat.st_mtime_ns, stat.st_size) != (meta.mtime_ns, meta.size):
-            # Its front matter may now restrict it or redact a passage the index does
-            # not know of: nothing of it is shown until it is indexed again.
-            raise ArchiveError("the file changed since it was indexed; run 'testimony index'",
-                               path=path)  # fmt: skip
+            raise ChangedSinceIndexed(
+                "the file changed since it was indexed; run 'testimony index'", path=path
+            )
         key = (str(path), stat.st_mtime_ns)
         with self._lock:
             cached = self._documents.get(key)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import logging
+import threading
 import time
 from functools import partial
 from pathlib import Path
@@ -17,13 +19,14 @@ from ..access import Scope
 from ..archive import Archive
 from ..dates import parse_date
 from ..errors import ArchiveError, IndexMissing
+from ..i18n import N_
 from ..models import ACCESS_LEVELS
 from ..notes import Note
 from ..redaction import apply
 from .analysis import field_language
 from .arrange import arrange
 from .backend import Progress
-from .bodies import Bodies
+from .bodies import Bodies, ChangedSinceIndexed
 from .entries import DocMeta
 from .expansion import Expander
 from .facets import count_facets, facet_values
@@ -39,6 +42,11 @@ from .searcher import IndexHandle
 from .snapshot import FloatArray, Snapshot
 from .writer import IndexReport, index_exists, rebuild_index, reindex_document, update_index
 
+log = logging.getLogger("testimony_archive.index")
+CHANGED_NOTE = N_(
+    "Some results changed in the archive since they were indexed and are left out until "
+    "the index is brought up to date."
+)
 RERANK_CANDIDATES = 100  # the same dev scores as 300, at a third of the cost
 PROXIMITY_WEIGHT = 0.3
 EVERYTHING = SearchRequest(limit=1)
@@ -55,6 +63,8 @@ class WhooshIndex:
         self.handle = IndexHandle(index_dir)
         self.expander = Expander(archive.vocabulary)
         self.bodies = Bodies(archive.root)
+        self._updating: threading.Thread | None = None
+        self._updating_lock = threading.Lock()
 
     # -- the index's life --------------------------------------------------------------
 
@@ -75,6 +85,22 @@ class WhooshIndex:
         if self.exists():
             reindex_document(self.archive, self.index_dir, doc_id)
         self.handle.forget_version()  # this process wrote it: no need to wait for a check
+
+    def _update_soon(self) -> None:
+        """Bring the index up to date in the background (files were changed by hand)."""
+        with self._updating_lock:
+            if self._updating is not None and self._updating.is_alive():
+                return
+            self._updating = threading.Thread(
+                target=self._update_quietly, name="index-update", daemon=True
+            )
+            self._updating.start()
+
+    def _update_quietly(self) -> None:
+        try:
+            self.update()
+        except Exception:  # noqa: BLE001 - another process may hold the writer: it will do
+            log.warning("the index could not be brought up to date", exc_info=True)
 
     def warm(self) -> None:
         """Load what every search needs (the index snapshot, the place names) before the
@@ -236,11 +262,15 @@ class WhooshIndex:
         paragraph_hits: list[ParagraphHit] = []
         for hit in hits:
             paragraph_hits.extend(hit.paragraphs if isinstance(hit, DocumentHit) else [hit])
+        changed: set[str] = set()
         for paragraph_hit in paragraph_hits:
             meta = paragraph_hit.meta
             assert meta is not None
             try:
                 paragraphs = self.bodies.paragraphs(meta)
+            except ChangedSinceIndexed:
+                changed.add(meta.id)
+                continue
             except ArchiveError as error:
                 notes.append(  # (the reason only: the server's folders are not the reader's)
                     Note("%(doc)s could not be read: %(error)s", doc=meta.id, error=error.reason)
@@ -253,6 +283,15 @@ class WhooshIndex:
                 text, _markers = apply(text, meta.redacted_ranges(paragraph_hit.para))
             paragraph_hit.text = text
             paragraph_hit.highlights = self.spans(text, meta.language, terms)
+        if changed:
+            # Nothing of a file changed by hand is shown (it may now be restricted, or
+            # redact what the index still holds) until the index has read it again.
+            for position in reversed(range(len(hits))):
+                hit = hits[position]
+                if (hit.meta.id if isinstance(hit, DocumentHit) else hit.doc) in changed:
+                    del hits[position]
+            notes.append(Note(CHANGED_NOTE))
+            self._update_soon()
 
 
 def _visible_frequency(
