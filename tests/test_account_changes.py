@@ -68,11 +68,12 @@ def test_a_second_factor_is_replaced_only_with_the_password_and_a_current_code(
     app: object,
 ) -> None:
     client, other = signed_in(app), signed_in(app)
-    client.post("/account/second-factor", data={"csrf": token(client), "password": PASSWORD})
-    secret = re.search(r'id="secret">([A-Z2-7 ]+)<', client.get("/account/second-factor").text)
+    page = client.post("/account/second-factor",
+                       data={"csrf": token(client), "password": PASSWORD})  # fmt: skip
+    secret = re.search(r'id="secret">([A-Z2-7 ]+)<', page.text)
     assert secret
     key = secret.group(1).replace(" ", "")
-    form = {"csrf": token(client, "/account/second-factor"), "code": pyotp.TOTP(key).now()}
+    form = {"csrf": token(client), "code": pyotp.TOTP(key).now()}
     page = client.post("/account/second-factor/confirm", data=form)
     assert page.status_code == 200 and "recovery-codes" in page.text
     assert other.get(RESTRICTED).status_code == 404  # the other session ended
@@ -88,7 +89,7 @@ def test_a_stolen_session_alone_cannot_turn_on_a_second_factor(app: object) -> N
     refused = client.post("/account/second-factor",
                           data={"csrf": token(client), "password": "not the password at all"})
     assert refused.status_code == 400 and "password is not right" in refused.text
-    assert client.get("/account/second-factor", follow_redirects=False).status_code == 303
+    assert 'id="secret"' not in refused.text
 
 
 def test_a_signed_in_users_form_token_is_the_sessions_not_a_cookie_anyone_can_set(
@@ -118,3 +119,45 @@ def test_a_session_ended_by_another_server_process_ends_here_within_a_second(
     Sessions(other_process).end_all(Users(other_process).get("ana"))
     time.sleep(RECHECK_AFTER + 0.1)
     assert client.get(RESTRICTED).status_code == 404
+
+
+def test_a_second_factor_being_set_up_is_shown_once_and_is_the_sessions_that_began_it(
+    app: object,
+) -> None:
+    """A copy of the session cookie (a stolen one) never sees the secret being set up
+    (it is shown once, in answer to the password) and cannot guess the code (throttled);
+    another session of the same user cannot confirm it; the page of recovery codes signs
+    out."""
+    client = signed_in(app)
+    thief = TestClient(app, cookies={"session": client.cookies["session"]})  # type: ignore[arg-type]
+    page = client.post("/account/second-factor",
+                       data={"csrf": token(client), "password": PASSWORD})  # fmt: skip
+    secret = re.search(r'id="secret">([A-Z2-7 ]+)<', page.text)
+    assert secret
+    key = secret.group(1).replace(" ", "")
+    other = signed_in(app)  # the same user, another session: not the one that began it
+    refused = other.post("/account/second-factor/confirm",
+                         data={"csrf": token(other), "code": pyotp.TOTP(key).now()})  # fmt: skip
+    assert refused.status_code == 400 and "Start again" in refused.text
+    guesses = [thief.post("/account/second-factor/confirm",
+                          data={"csrf": token(thief), "code": f"{n:06d}"})  # fmt: skip
+               for n in range(5)]
+    assert [g.status_code for g in guesses] == [400] * 4 + [429]  # 5 failures in all
+    assert not any(key[:8] in g.text for g in guesses)
+
+
+def test_the_page_of_recovery_codes_is_the_renewed_sessions(app: object) -> None:
+    """Its forms carry the new session's token: signing out from it works."""
+    client = signed_in(app)
+    page = client.post("/account/second-factor",
+                       data={"csrf": token(client), "password": PASSWORD})  # fmt: skip
+    secret = re.search(r'id="secret">([A-Z2-7 ]+)<', page.text)
+    assert secret
+    form = {"csrf": token(client), "code": pyotp.TOTP(secret.group(1).replace(" ", "")).now()}
+    codes = client.post("/account/second-factor/confirm", data=form)
+    assert codes.status_code == 200 and "recovery-codes" in codes.text
+    found = re.search(r'action="/sign-out">\s*<input type="hidden" name="csrf" value="([^"]+)"',
+                      codes.text)  # fmt: skip
+    assert found
+    out = client.post("/sign-out", data={"csrf": found.group(1)}, follow_redirects=False)
+    assert out.status_code == 303 and client.get(RESTRICTED).status_code == 404

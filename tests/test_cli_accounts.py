@@ -146,8 +146,8 @@ def test_list_shows_every_user(
     add(runner, settings, "carl", "researcher")
     run(runner, settings, "user", "disable", "carl")
     factor = SecondFactor(database)
-    secret = factor.begin_enrolment(Users(database).get("bea"))
-    factor.confirm_enrolment(Users(database).get("bea"), pyotp.TOTP(secret).now())
+    secret = factor.begin_enrolment(Users(database).get("bea"), "a session")
+    factor.confirm_enrolment(Users(database).get("bea"), pyotp.TOTP(secret).now(), "a session")
     code, out, _ = run(runner, settings, "user", "list", "--json")
     assert code == 0
     listed = [json.loads(line) for line in out.splitlines()]
@@ -245,8 +245,8 @@ def test_second_factor_off_for_a_lost_device(
 ) -> None:
     add(runner, settings, "bea", "editor")
     factor = SecondFactor(database)
-    secret = factor.begin_enrolment(Users(database).get("bea"))
-    factor.confirm_enrolment(Users(database).get("bea"), pyotp.TOTP(secret).now())
+    secret = factor.begin_enrolment(Users(database).get("bea"), "a session")
+    factor.confirm_enrolment(Users(database).get("bea"), pyotp.TOTP(secret).now(), "a session")
     token = Sessions(database).start(Users(database).get("bea"), "10.0.0.1", "signed-in")
     assert rows(settings, "SELECT count(*) FROM recovery_codes") == [(10,)]
     code, out, _ = run(runner, settings, "user", "second-factor-off", "bea")

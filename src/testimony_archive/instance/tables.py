@@ -32,10 +32,13 @@ users = Table(
     Column("disabled", Boolean, nullable=False, default=False),
     Column("created_at", String(32), nullable=False),
     Column("changed_at", String(32), nullable=False),
-    # The second factor: a TOTP secret once enrolled; the one being enrolled; the last
-    # time step accepted (a code is never accepted twice).
+    # The second factor: a TOTP secret once enrolled; the one being enrolled, by which
+    # session (the key of its token) and since when; the last time step accepted (a code
+    # is never accepted twice).
     Column("totp_secret", String(64)),
     Column("totp_pending", String(64)),
+    Column("totp_pending_for", String(64)),
+    Column("totp_pending_at", String(32)),
     Column("totp_last_step", Integer),
 )
 

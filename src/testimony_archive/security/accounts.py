@@ -19,7 +19,7 @@ from ..instance import InstanceDatabase
 from ..notes import Note
 from .audit import AuditTrail, Entry, Verification
 from .second_factor import SecondFactor, qr_svg
-from .sessions import Session, Sessions, Stage
+from .sessions import Session, Sessions, Stage, session_key
 from .throttle import SignInThrottle
 from .users import User, Users
 
@@ -43,7 +43,6 @@ class SignIn:
 class AccountSummary:
     user: User
     recovery_codes_left: int
-    enrolling: bool  # a second factor is being set up (a code will confirm it)
 
 
 @dataclass(frozen=True)
@@ -150,11 +149,7 @@ class Accounts:
 
     def summary(self, viewer: Viewer) -> AccountSummary:
         user = self.me(viewer)
-        return AccountSummary(
-            user,
-            self.second_factor.remaining_recovery_codes(user),
-            self.second_factor.pending_secret(user) is not None,
-        )
+        return AccountSummary(user, self.second_factor.remaining_recovery_codes(user))
 
     def reauthenticate(
         self, viewer: Viewer, password: str, address: str, code: str | None = None
@@ -179,30 +174,33 @@ class Accounts:
         return user
 
     def begin_enrolment(
-        self, viewer: Viewer, password: str, address: str, code: str = ""
+        self, viewer: Viewer, token: str, password: str, address: str, code: str = ""
     ) -> Enrolment:
         """A new second-factor secret for the viewer, pending until a code confirms it;
-        only after the password (and the current code, where one is enrolled)."""
+        only after the password (and the current code, where one is enrolled), and for
+        the session of `token` only (see `SecondFactor.begin_enrolment`)."""
         user = self.reauthenticate(viewer, password, address, code)
-        secret = self.second_factor.begin_enrolment(user)
+        secret = self.second_factor.begin_enrolment(user, session_key(token))
         return self._enrolment(user, secret)
-
-    def pending_enrolment(self, viewer: Viewer) -> Enrolment | None:
-        user = self.me(viewer)
-        secret = self.second_factor.pending_secret(user)
-        return self._enrolment(user, secret) if secret else None
 
     def _enrolment(self, user: User, secret: str) -> Enrolment:
         uri = SecondFactor.provisioning_uri(user, secret)
         return Enrolment(secret, uri, qr_svg(uri))
 
-    def confirm_enrolment(self, viewer: Viewer, address: str, code: str) -> Renewed:
+    def confirm_enrolment(self, viewer: Viewer, token: str, address: str, code: str) -> Renewed:
         """Turn the pending second factor on: every other session of the user ends, this
         one is renewed. Returns the recovery codes (shown once) and the new token."""
         user = self.me(viewer)
-        codes = self.second_factor.confirm_enrolment(user, code)
+        self.throttle.check(user.name, address)
+        try:
+            codes = self.second_factor.confirm_enrolment(user, code, session_key(token))
+        except UsageError:
+            self.throttle.failed(user.name, address)
+            raise
+        self.throttle.succeeded(user.name)
+        renewed = Renewed(self._renew(user, address), codes)
         self.audit.record(viewer, "user-change", user.name, second_factor="on")
-        return Renewed(self._renew(user, address), codes)
+        return renewed
 
     def change_own_password(
         self, viewer: Viewer, address: str, current: str, new: str
@@ -211,8 +209,9 @@ class Accounts:
         user ends, this one is renewed."""
         user = self.reauthenticate(viewer, current, address)
         self.users.set_password(user.name, new)
+        renewed = Renewed(self._renew(user, address), [])
         self.audit.record(viewer, "user-change", user.name, change="password changed")
-        return Renewed(self._renew(user, address), [])
+        return renewed
 
     def _renew(self, user: User, address: str) -> str:
         """End every session of the user; start the one that goes on."""

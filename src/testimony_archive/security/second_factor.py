@@ -11,6 +11,7 @@ import hashlib
 import io
 import secrets
 import time
+from datetime import timedelta
 
 import pyotp
 import segno
@@ -18,11 +19,12 @@ from sqlalchemy import select, update
 
 from ..errors import UsageError
 from ..i18n import N_
-from ..instance import InstanceDatabase, stamp, tables
+from ..instance import InstanceDatabase, parse, stamp, tables, utc_now
 from .users import User
 
 ISSUER = "Testimony Archive"
 RECOVERY_CODES = 10
+PENDING_FOR = timedelta(minutes=15)  # a second factor being set up, until confirmed
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # nothing to misread (no 0/o, 1/l/i)
 
 
@@ -47,22 +49,29 @@ class SecondFactor:
     def __init__(self, database: InstanceDatabase) -> None:
         self._database = database
 
-    def begin_enrolment(self, user: User) -> str:
-        """A new pending secret for `user` (an enrolled one stays until this is confirmed)."""
+    def begin_enrolment(self, user: User, holder: str) -> str:
+        """A new pending secret for `user` (an enrolled one stays until this is confirmed),
+        shown to and confirmed by `holder` only (the session that began it), for
+        `PENDING_FOR`: a stolen copy of another session can neither read nor confirm it."""
         secret = pyotp.random_base32()
-        self._set(user, totp_pending=secret)
+        self._set(user, totp_pending=secret, totp_pending_for=holder, totp_pending_at=stamp())
         return secret
 
-    def pending_secret(self, user: User) -> str | None:
-        return self._row(user).totp_pending  # type: ignore[no-any-return]
+    def pending_secret(self, user: User, holder: str) -> str | None:
+        row = self._row(user)
+        if row.totp_pending is None or row.totp_pending_for != holder:
+            return None
+        if utc_now() - parse(row.totp_pending_at) > PENDING_FOR:
+            return None
+        return row.totp_pending  # type: ignore[no-any-return]
 
     @staticmethod
     def provisioning_uri(user: User, secret: str) -> str:
         return pyotp.TOTP(secret).provisioning_uri(name=user.name, issuer_name=ISSUER)
 
-    def confirm_enrolment(self, user: User, code: str) -> list[str]:
+    def confirm_enrolment(self, user: User, code: str, holder: str) -> list[str]:
         """Turn the pending secret on if `code` is right; returns new recovery codes."""
-        secret = self.pending_secret(user)
+        secret = self.pending_secret(user, holder)
         if secret is None:
             raise UsageError(N_("Start again: no second factor is being set up."))
         step = _matching_step(secret, code)
@@ -73,8 +82,8 @@ class SecondFactor:
         with self._database.begin() as connection:
             connection.execute(
                 update(tables.users).where(tables.users.c.id == user.id).values(
-                    totp_secret=secret, totp_pending=None, totp_last_step=step,
-                    changed_at=stamp(),
+                    totp_secret=secret, totp_pending=None, totp_pending_for=None,
+                    totp_pending_at=None, totp_last_step=step, changed_at=stamp(),
                 )
             )  # fmt: skip
             connection.execute(
@@ -115,7 +124,8 @@ class SecondFactor:
 
     def remove(self, user: User) -> None:
         """Switch the second factor off (an administrator's help for a lost device)."""
-        self._set(user, totp_secret=None, totp_pending=None, totp_last_step=None)
+        self._set(user, totp_secret=None, totp_pending=None, totp_pending_for=None,
+                  totp_pending_at=None, totp_last_step=None)  # fmt: skip
         with self._database.begin() as connection:
             connection.execute(
                 tables.recovery_codes.delete().where(tables.recovery_codes.c.user_id == user.id)

@@ -49,7 +49,8 @@ _TOUCH = (
 )
 
 
-def _key(token: str) -> str:
+def session_key(token: str) -> str:
+    """What the database keeps of a session's token (never the token itself)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -84,7 +85,7 @@ class Sessions:
             connection.execute(delete(table).where(table.c.expires_at < stamp(now - KEEP_ENDED)))
             connection.execute(
                 tables.sessions.insert().values(
-                    id=_key(token), user_id=user.id, stage=stage, created_at=stamp(now),
+                    id=session_key(token), user_id=user.id, stage=stage, created_at=stamp(now),
                     seen_at=stamp(now), expires_at=stamp(now + self.absolute),
                     address=address[:64],
                 )
@@ -96,7 +97,7 @@ class Sessions:
         at most once a second per session)."""
         if not token or len(token) > 100:
             return None
-        key = _key(token)
+        key = session_key(token)
         recent = self._recent.get(key)
         if recent is not None and time.monotonic() - recent[0] < RECHECK_AFTER:
             return recent[1]
@@ -145,11 +146,11 @@ class Sessions:
         session = self.lookup(token)
         if session is None:
             raise LookupError("no such session")
-        self._revoke(_key(token))
+        self._revoke(session_key(token))
         return self.start(session.user, address, "signed-in")
 
     def end(self, token: str) -> None:
-        self._revoke(_key(token))
+        self._revoke(session_key(token))
 
     def end_all(self, user: User) -> int:
         self._forget(user_id=user.id)

@@ -66,7 +66,6 @@ def account_page(
         role=translate.gettext(ROLE_LABELS.get(user.role, user.role)),
         second_factor=user.second_factor,
         recovery_codes_left=summary.recovery_codes_left,
-        enrolling=summary.enrolling,
         second_factor_advised=not user.second_factor
         and access.may(Viewer(role=user.role), "edit tags"),
         message=translate.gettext(ACCOUNT_MESSAGES[changed]) if changed in ACCOUNT_MESSAGES
@@ -76,8 +75,11 @@ def account_page(
 
 
 def enrolment_page(
-    *, enrolment: Enrolment, translate: Translator, error: TestimonyError | None = None
+    enrolment: Enrolment | None, translate: Translator, error: TestimonyError | None = None
 ) -> EnrolmentPage:
+    """The secret and its QR code (once, when the setup begins), or the code form alone."""
+    if enrolment is None:
+        return EnrolmentPage(secret="", qr_data_uri="", error=message_of(error, translate))
     encoded = base64.b64encode(enrolment.qr_svg.encode()).decode()
     return EnrolmentPage(
         secret=" ".join(enrolment.secret[i : i + 4] for i in range(0, len(enrolment.secret), 4)),

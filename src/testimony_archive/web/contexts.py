@@ -190,7 +190,6 @@ class AccountPage:
     role: str
     second_factor: bool
     recovery_codes_left: int
-    enrolling: bool
     second_factor_advised: bool  # an editor or administrator without one
     message: str = ""
     error: str = ""

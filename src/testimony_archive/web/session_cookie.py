@@ -27,7 +27,10 @@ class SignInRequired(TestimonyError):
 
 
 def session_token(request: Request) -> str | None:
-    token = request.cookies.get(COOKIE)
+    """The request's session token: the one a route has just set (a renewed session: the
+    page it renders is already the new session's), or the cookie's."""
+    renewed: str | None = getattr(request.state, "renewed_session", None)
+    token = renewed or request.cookies.get(COOKIE)
     return token if token and len(token) <= 100 else None
 
 
@@ -41,7 +44,13 @@ def client_address(request: Request) -> str:
         return "unknown"
 
 
+def renewed(request: Request, token: str) -> None:
+    """From now on in this request, the session is the one of `token` (its forms, say)."""
+    request.state.renewed_session = token
+
+
 def set_session_cookie(request: Request, response: Response, token: str, max_age: int) -> None:
+    renewed(request, token)
     response.set_cookie(
         COOKIE,
         token,

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ...config import Settings
-from ...errors import TestimonyError, UsageError
+from ...errors import TestimonyError
 from ..account_pages import account_page, enrolment_page, recovery_codes_page, sign_in_page
 from ..csrf import check
 from ..deps import AccountsDep, ChromeDep, SettingsDep, SignedInDep, viewer_of
@@ -20,6 +20,9 @@ from ..session_cookie import (
     client_address,
     session_token,
     set_session_cookie,
+)
+from ..session_cookie import (
+    renewed as renewed_session,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -94,7 +97,7 @@ def second_factor(
     check(request, csrf)
     try:
         token = accounts.give_second_factor(
-            session_token(request) or "", code, client_address(request)
+            _token(request), code, client_address(request)
         )
     except TestimonyError as error:
         page = sign_in_page(stage="code", next_url=safe_next(next), viewer=chrome.viewer,
@@ -120,7 +123,8 @@ def sign_out(request: Request, accounts: AccountsDep, csrf: Csrf = "") -> Respon
 def account(
     request: Request, chrome: ChromeDep, accounts: AccountsDep, viewer: SignedInDep
 ) -> HTMLResponse:
-    page = account_page(summary=accounts.summary(viewer), translate=chrome.translator,
+    summary = accounts.summary(viewer)
+    page = account_page(summary=summary, translate=chrome.translator,
                         changed=request.query_params.get("changed", ""))  # fmt: skip
     return page_response(request, page, chrome)
 
@@ -137,23 +141,16 @@ def start_enrolment(
 ) -> Response:
     check(request, csrf)
     try:
-        accounts.begin_enrolment(viewer, password, client_address(request), code)
+        enrolling = accounts.begin_enrolment(
+            viewer, _token(request), password, client_address(request), code
+        )
     except TestimonyError as error:  # a wrong password or code: the account page again
-        page = account_page(summary=accounts.summary(viewer), translate=chrome.translator,
-                            error=error)  # fmt: skip
+        summary = accounts.summary(viewer)
+        page = account_page(summary=summary, translate=chrome.translator, error=error)
         return page_response(request, page, chrome, error.status_code)
-    return RedirectResponse("/account/second-factor", status_code=303)
-
-
-@router.get("/account/second-factor", response_class=HTMLResponse)
-def enrolment(
-    request: Request, chrome: ChromeDep, accounts: AccountsDep, viewer: SignedInDep
-) -> Response:
-    enrolling = accounts.pending_enrolment(viewer)
-    if enrolling is None:
-        return RedirectResponse("/account", status_code=303)
-    page = enrolment_page(enrolment=enrolling, translate=chrome.translator)
-    return page_response(request, page, chrome)
+    # The secret is shown here, once, in answer to the password: never to a page that a
+    # copy of the session cookie alone could ask for.
+    return page_response(request, enrolment_page(enrolling, chrome.translator), chrome)
 
 
 @router.post("/account/second-factor/confirm", response_class=HTMLResponse)
@@ -168,13 +165,13 @@ def confirm_enrolment(
 ) -> Response:
     check(request, csrf)
     try:
-        renewed = accounts.confirm_enrolment(viewer, client_address(request), code)
-    except UsageError as error:
-        enrolling = accounts.pending_enrolment(viewer)
-        if enrolling is None:
-            raise
-        page = enrolment_page(enrolment=enrolling, translate=chrome.translator, error=error)
-        return page_response(request, page, chrome, 400)
+        renewed = accounts.confirm_enrolment(
+            viewer, _token(request), client_address(request), code
+        )
+    except TestimonyError as error:  # the code again (the secret is not shown again)
+        page = enrolment_page(None, chrome.translator, error)
+        return page_response(request, page, chrome, error.status_code)
+    renewed_session(request, renewed.token)  # the page's forms are the new session's
     response = page_response(request, recovery_codes_page(codes=renewed.recovery_codes), chrome)
     _session_cookie(request, response, renewed.token, settings)
     return response
@@ -195,8 +192,8 @@ def change_password(
     try:
         renewed = accounts.change_own_password(viewer, client_address(request), current, new)
     except TestimonyError as error:
-        page = account_page(summary=accounts.summary(viewer), translate=chrome.translator,
-                            error=error)  # fmt: skip
+        summary = accounts.summary(viewer)
+        page = account_page(summary=summary, translate=chrome.translator, error=error)
         return page_response(request, page, chrome, error.status_code)
     response = RedirectResponse("/account?changed=password", status_code=303)
     _session_cookie(request, response, renewed.token, settings)
@@ -206,6 +203,10 @@ def change_password(
 def _session_cookie(request: Request, response: Response, token: str, settings: Settings) -> None:
     """The cookie of a session that starts, or goes on under a new token."""
     set_session_cookie(request, response, token, int(settings.session_lifetime.total_seconds()))
+
+
+def _token(request: Request) -> str:
+    return session_token(request) or ""
 
 
 def _next_query(target: str) -> str:
