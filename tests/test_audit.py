@@ -373,3 +373,36 @@ def test_reads_are_queued_then_appended_in_the_order_they_happened(tmp_path: Pat
 def _parse_head_file(settings: Settings) -> tuple[int, str]:
     seq, digest = settings.audit_head_file.read_text("ascii").split()
     return int(seq), digest
+
+
+def test_entries_whose_writing_failed_wait_for_the_next_try(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(var_dir=tmp_path / "var")
+    trail = AuditTrail(instance_database(settings), settings.audit_head_file)
+    reader = VIEWERS[2]
+    trail.note(reader, "view", "restricted-0")
+    trail.note(reader, "view", "restricted-1")
+    real = trail._chain
+
+    def failing(*args: object) -> object:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(trail, "_chain", failing)
+    with pytest.raises(sqlite3.OperationalError):
+        trail.flush()
+    with pytest.raises(sqlite3.OperationalError):
+        trail.record(VIEWERS[1], "tag-edit", "t-es-001")  # the change fails loudly
+    monkeypatch.setattr(trail, "_chain", real)
+    trail.note(reader, "view", "restricted-2")
+    trail.close()
+    assert [e.target for e in trail.entries()] == ["restricted-0", "restricted-1", "restricted-2"]
+    assert trail.verify().ok
+
+
+def test_a_readable_head_file_is_never_rewritten(runner: CliRunner, settings: Settings) -> None:
+    with sqlite3.connect(settings.instance_db) as db:
+        db.execute(f"DELETE FROM audit_entries WHERE seq > {ENTRIES - 3}")  # cut short
+    code, out, err = run(runner, settings, "audit", "head", "--rewrite")
+    assert code == 2 and "can be read" in err
+    assert verify(runner, settings)[0] == 1  # still says the trail was cut short

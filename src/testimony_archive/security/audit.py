@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..access import Viewer
 from ..archive import write_atomically
+from ..errors import UsageError
 from ..instance import InstanceDatabase, stamp, tables
 
 log = logging.getLogger("testimony_archive.audit")
@@ -141,7 +142,12 @@ class AuditTrail:
         """Append one entry now, after every one queued before it."""
         event = _Event.of(viewer, action, target, detail)
         with self._lock:
-            return self._append_all([*self._take_pending(), event])[-1]
+            queued = self._take_pending()
+            try:
+                return self._append_all([*queued, event])[-1]
+            except BaseException:
+                self._put_back(queued)
+                raise
 
     def note(self, viewer: Viewer, action: str, target: str = "", **detail: Any) -> None:
         """Queue an entry for the background writer (see the class)."""
@@ -162,7 +168,11 @@ class AuditTrail:
         with self._lock:
             events = self._take_pending()
             if events:
-                self._append_all(events)
+                try:
+                    self._append_all(events)
+                except BaseException:
+                    self._put_back(events)  # tried again at the next flush, in order
+                    raise
 
     def close(self) -> None:
         """Append what is queued and stop the background writer."""
@@ -173,6 +183,10 @@ class AuditTrail:
         if writer is not None:
             writer.join(timeout=10)
         self.flush()
+
+    def _put_back(self, events: list[_Event]) -> None:
+        with self._queued:
+            self._pending[:0] = events
 
     def _take_pending(self) -> list[_Event]:
         with self._queued:
@@ -187,8 +201,12 @@ class AuditTrail:
                 closing = self._closing
             try:
                 self.flush()
-            except Exception:  # noqa: BLE001 - the thread must go on; the next try logs again
-                log.exception("the audit trail could not be appended to")
+            except Exception:  # noqa: BLE001 - the thread must go on: the entries wait
+                log.exception("the audit trail could not be appended to; trying again")
+                if closing:
+                    return
+                time.sleep(WRITE_EVERY)
+                continue
             if closing:
                 return
 
@@ -254,7 +272,17 @@ class AuditTrail:
 
     def rewrite_head(self, viewer: Viewer) -> Entry:
         """Write the head file anew from the trail's last entry, after an administrator
-        has looked into why it was missing or unreadable; recorded in the trail."""
+        has looked into why it was missing or unreadable; recorded in the trail. A head
+        file that can be read is never rewritten: it is the evidence of what it names
+        (a trail cut short, say)."""
+        if self.head_file.exists() and _parse_head(
+            self.head_file.read_text("ascii", errors="replace")
+        ) is not None:
+            raise UsageError(
+                f"the head file {self.head_file} can be read: it names the last entry the "
+                "trail had, and stays as evidence ('testimony audit verify' says whether "
+                "the trail still holds)"
+            )
         last = self.entries(limit=1, newest_first=True)
         self.head_file.parent.mkdir(parents=True, exist_ok=True)
         if last:
