@@ -161,3 +161,27 @@ def test_the_page_of_recovery_codes_is_the_renewed_sessions(app: object) -> None
     assert found
     out = client.post("/sign-out", data={"csrf": found.group(1)}, follow_redirects=False)
     assert out.status_code == 303 and client.get(RESTRICTED).status_code == 404
+
+
+def test_a_session_read_while_it_was_being_revoked_is_not_kept(settings: Settings) -> None:
+    from testimony_archive.instance import InstanceDatabase
+    from testimony_archive.security.sessions import Sessions
+    from testimony_archive.security.users import Users
+
+    database = InstanceDatabase(settings.database_url)
+    database.prepare()
+    users = Users(database)
+    user = users.add("bo", "researcher", PASSWORD)
+    sessions = Sessions(database)
+    token = sessions.start(user, "203.0.113.1", "signed-in")
+    read = sessions._look_up
+
+    def read_then_revoked(key: str) -> object:
+        found = read(key)  # read while live...
+        sessions.end_all(user)  # ...and revoked before the read is kept
+        return found
+
+    sessions._look_up = read_then_revoked  # type: ignore[method-assign]
+    assert sessions.lookup(token) is not None  # what was read
+    sessions._look_up = read  # type: ignore[method-assign]
+    assert sessions.lookup(token) is None  # not kept: asked again, and ended

@@ -74,6 +74,7 @@ class Sessions:
         self.absolute = absolute
         self._recent: dict[str, tuple[float, Session]] = {}  # key → (checked at, session)
         self._recent_lock = threading.Lock()
+        self._forgotten = 0  # how many times something was forgotten (see `lookup`)
 
     def start(self, user: User, address: str, stage: Stage) -> str:
         """A new session for `user`; returns the token for the cookie."""
@@ -101,23 +102,28 @@ class Sessions:
         recent = self._recent.get(key)
         if recent is not None and time.monotonic() - recent[0] < RECHECK_AFTER:
             return recent[1]
+        forgotten = self._forgotten
         session = self._look_up(key)
         with self._recent_lock:
             if len(self._recent) > MAX_RECENT:
                 self._recent.clear()
             if session is None:
                 self._recent.pop(key, None)
-            else:
+            elif self._forgotten == forgotten:  # no revocation since it was read
                 self._recent[key] = (time.monotonic(), session)
         return session
 
     def forget_checks(self) -> None:
         """Ask the database again for every session (as after `RECHECK_AFTER`)."""
         with self._recent_lock:
+            self._forgotten += 1
             self._recent.clear()
 
     def _forget(self, key: str | None = None, user_id: int | None = None) -> None:
+        """Called before a revocation and again once it is committed, so that a lookup
+        that read the session before it cannot keep it (it sees the count move)."""
         with self._recent_lock:
+            self._forgotten += 1
             if key is not None:
                 self._recent.pop(key, None)
             for known, (_at, session) in list(self._recent.items()):
@@ -161,6 +167,7 @@ class Sessions:
                 .where(table.c.user_id == user.id, table.c.revoked_at.is_(None))
                 .values(revoked_at=stamp())
             )
+        self._forget(user_id=user.id)
         return int(result.rowcount)
 
     def _revoke(self, key: str) -> None:
@@ -172,3 +179,4 @@ class Sessions:
                 .where(table.c.id == key, table.c.revoked_at.is_(None))
                 .values(revoked_at=stamp())
             )
+        self._forget(key)
