@@ -185,3 +185,14 @@ def test_a_session_read_while_it_was_being_revoked_is_not_kept(settings: Setting
     assert sessions.lookup(token) is not None  # what was read
     sessions._look_up = read  # type: ignore[method-assign]
     assert sessions.lookup(token) is None  # not kept: asked again, and ended
+
+
+def test_a_made_up_session_cookie_makes_no_form_token(app: object) -> None:
+    import hashlib
+    import hmac
+
+    made_up = "m" * 43
+    forged = hmac.new(made_up.encode(), b"csrf form token", hashlib.sha256).hexdigest()
+    client = TestClient(app, cookies={"session": made_up})  # type: ignore[arg-type]
+    form = {"name": "ana", "password": PASSWORD, "csrf": forged}
+    assert client.post("/sign-in", data=form, follow_redirects=False).status_code == 403

@@ -4,9 +4,10 @@ Each form carries a token in a hidden field, and a POST is accepted only with th
 one, and only from a page of this site (a browser's `Origin` and `Sec-Fetch-Site` say
 where a form was sent from, and another site's page is refused even with a token).
 
-- For a signed-in user, the token is derived from the session's secret token (which
-  never leaves the HttpOnly session cookie): no one else can know or choose it, and it
-  ends with the session.
+- For a signed-in user (a live session), the token is derived from the session's secret
+  token (which never leaves the HttpOnly session cookie): no one else can know or choose
+  it, and it ends with the session. A session cookie that names no live session counts
+  for nothing here.
 - Before signing in (the sign-in form itself), it is a random value kept in a strict
   same-site, HTTP-only cookie and repeated in the form: both must be there and equal.
 """
@@ -37,9 +38,17 @@ def _of_session(session: str) -> str:
     return hmac.new(session.encode(), b"csrf form token", hashlib.sha256).hexdigest()
 
 
+def _live_session(request: Request) -> str | None:
+    """The request's session token, if it is a live session's (a made-up cookie is not)."""
+    token = session_token(request)
+    if token and request.app.state.accounts.session(token) is not None:
+        return token
+    return None
+
+
 def csrf_token(request: Request) -> str:
     """The token the request's forms carry; `remember` stores a new cookie one."""
-    session = session_token(request)
+    session = _live_session(request)
     if session:
         return _of_session(session)
     token = request.cookies.get(COOKIE)
@@ -59,7 +68,7 @@ def remember(request: Request, response: Response) -> None:
 def check(request: Request, submitted: str) -> None:
     if not _from_this_site(request):
         raise CsrfRejected(REFUSED)
-    session = session_token(request)
+    session = _live_session(request)
     expected = _of_session(session) if session else request.cookies.get(COOKIE, "")
     if not expected or not submitted or not secrets.compare_digest(expected, submitted):
         raise CsrfRejected(REFUSED)
