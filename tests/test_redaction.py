@@ -320,6 +320,8 @@ def test_where_else_the_words_of_a_redaction_stand() -> None:
         return ["Zacualpa"] if value == "GT-13" else [value]
 
     assert redaction.exposures(document, labels) == [["title", "tag GT-13"], []]
+    again = dataclasses.replace(document, body=BODY + "\nBack in Zacualpa, we hid.\n")
+    assert redaction.exposures(again, labels)[0] == ["title", "tag GT-13", "¶3"]
 
 
 def test_the_editor_is_told_when_a_tag_still_names_what_was_redacted(

@@ -133,13 +133,19 @@ def check(document: Document, redaction: Redaction) -> None:
 def exposures(document: Document, labels: Callable[[str, str], list[str]]) -> list[list[str]]:
     """For each redaction of the document, where else its words stand in what every
     reader sees, redaction or not: the title, the witness's pseudonym, the source, the
-    label of a tag (`labels(field, value)` gives a tag's labels in every language). A
-    village redacted in the text but named by a place tag is not hidden."""
+    label of a tag (`labels(field, value)` gives a tag's labels in every language), a
+    paragraph where they are not redacted. A village redacted in the text but named by a
+    place tag is not hidden."""
     title_and_more = {"title": document.title}
     if document.witness and document.witness.get("pseudonym"):
         title_and_more["pseudonym"] = str(document.witness["pseudonym"])
     if document.source:
         title_and_more["source"] = str(document.source)
+    ranges = ranges_by_paragraph(document.redactions)
+    shown = [
+        fold(apply(paragraph.text, ranges.get(paragraph.number, []))[0])
+        for paragraph in document.paragraphs
+    ]  # every paragraph as readers without the right see it
     found: list[list[str]] = []
     for item in document.redactions:
         paragraph = document.paragraph(item.para)
@@ -154,5 +160,8 @@ def exposures(document: Document, labels: Callable[[str, str], list[str]]) -> li
                 folded = [fold(label) for label in labels(name, value)]
                 if words and any(words in label or label in words for label in folded):
                     places.append(f"tag {value}")
+        if words:
+            places += [f"¶{number}" for number, text in enumerate(shown, start=1)
+                       if words in text]  # fmt: skip
         found.append(places)
     return found
