@@ -15,7 +15,11 @@ from testimony_archive.web import contexts
 from testimony_archive.web.rendering import environment, highlighted, render
 
 TEMPLATES = Settings().templates_dir
-PAGES = [contexts.SearchPage, contexts.DocumentPage, contexts.VocabularyPage, contexts.ErrorPage]
+PAGES = [
+    contexts.SearchPage, contexts.DocumentPage, contexts.VocabularyPage, contexts.ErrorPage,
+    contexts.ReviewPage, contexts.SignInPage, contexts.AccountPage, contexts.EnrolmentPage,
+    contexts.RecoveryCodesPage, contexts.UsersPage, contexts.AuditPage,
+]  # fmt: skip
 CONTEXT_NAMES = {"page", "ui", "_", "ngettext"}
 
 

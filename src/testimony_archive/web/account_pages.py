@@ -79,7 +79,7 @@ def enrolment_page(
 ) -> EnrolmentPage:
     """The secret and its QR code (once, when the setup begins), or the code form alone."""
     if enrolment is None:
-        return EnrolmentPage(secret="", qr_data_uri="", error=message_of(error, translate))
+        return EnrolmentPage(error=message_of(error, translate))
     encoded = base64.b64encode(enrolment.qr_svg.encode()).decode()
     return EnrolmentPage(
         secret=" ".join(enrolment.secret[i : i + 4] for i in range(0, len(enrolment.secret), 4)),

@@ -198,8 +198,8 @@ class AccountPage:
 @dataclass
 class EnrolmentPage:
     template = "enrolment.html"
-    secret: str
-    qr_data_uri: str
+    secret: str = ""  # shown once, when the setup begins; "" afterwards
+    qr_data_uri: str = ""
     error: str = ""
 
 
