@@ -1,8 +1,9 @@
 """A researcher's account for the signed-in load: added to a size's instance database,
 signed in over HTTP as a browser does, and the audit entries its searches leave.
 
-The account is added with `testimony user add` where the command exists, with the
-library (`security.users.Users`) otherwise, and kept: later runs sign in to it again.
+The account is added with `testimony user add` and kept: later runs sign in to it again.
+The size's instance database is the bench's own: it is upgraded to what this version
+needs (`testimony db upgrade`) before anything else.
 Signing in is a double submit: GET /sign-in sets the `csrf` cookie, and the POST carries
 the same value in its `csrf` field; the answer (303) sets the `session` cookie.
 """
@@ -34,30 +35,24 @@ def settings_for(work: Path) -> Settings:
     return Settings.from_env().with_paths(work / "archive", work / "var")
 
 
-def cli_has(*command: str) -> bool:
-    """Whether the CLI knows a command (`user add`, `audit verify`): it is still growing."""
-    result = subprocess.run([*_CLI, *command, "--help"], capture_output=True, text=True)
-    return result.returncode == 0
-
-
 def ensure_researcher(work: Path) -> str:
-    """The researcher's account in the size's instance database; says how it got there."""
+    """The researcher's account in the size's instance database (upgraded first); says
+    how it got there."""
+    folders = ["--archive", str(work / "archive"), "--var", str(work / "var")]
+    upgraded = subprocess.run([*_CLI, *folders, "db", "upgrade"], capture_output=True, text=True)
+    if upgraded.returncode != 0:
+        raise RuntimeError(f"testimony db upgrade failed: {upgraded.stderr.strip()}")
     database = InstanceDatabase(settings_for(work).database_url)
     try:
-        database.prepare()
         if Users(database).find(RESEARCHER) is not None:
             return "kept from an earlier run"
-        if cli_has("user", "add"):
-            command = [*_CLI, "--archive", str(work / "archive"), "--var", str(work / "var")]
-            command += ["user", "add", RESEARCHER, "--role", ROLE, "--password-stdin"]
-            result = subprocess.run(command, input=PASSWORD + "\n", capture_output=True, text=True)
-            if result.returncode != 0:
-                raise RuntimeError(f"testimony user add failed: {result.stderr.strip()}")
-            return "testimony user add"
-        Users(database).add(RESEARCHER, ROLE, PASSWORD)
-        return "the library (no `testimony user add` yet)"
     finally:
         database.close()
+    command = [*_CLI, *folders, "user", "add", RESEARCHER, "--role", ROLE, "--password-stdin"]
+    result = subprocess.run(command, input=PASSWORD + "\n", capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"testimony user add failed: {result.stderr.strip()}")
+    return "testimony user add"
 
 
 def _request(

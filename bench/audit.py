@@ -25,7 +25,6 @@ from testimony_archive.config import Settings
 from testimony_archive.instance import InstanceDatabase, stamp, tables
 from testimony_archive.security.audit import AuditTrail, Entry, canonical
 
-from .accounts import cli_has
 from .common import BENCH_DIR, ROOT, folder_mb
 from .library import request_for
 from .queries import Query
@@ -114,5 +113,5 @@ def measure_verify(mix: list[Query], count: int = ENTRIES, runs: int = 3) -> dic
         "library_runs_s": [round(value, 2) for value in timings],
         "library_entries_per_s": round(count / seconds),
         "ok": True,
-        "cli": _time_cli(settings) if cli_has("audit", "verify") else None,
+        "cli": _time_cli(settings),
     }

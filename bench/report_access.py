@@ -123,7 +123,7 @@ def access_section(runs: dict[str, dict[str, Any]], sizes: list[str]) -> list[st
             f"{cell(requests)} requests completed by wrk (requests still in flight when "
             f"wrk stops are answered and recorded too); trail length afterwards "
             f"{cell(dig(access, 'signed_in', 'audit_entries_after'))}. Account "
-            f"`{account.get('name')}` ({account.get('role')}), added by "
+            f"`{account.get('name')}` ({account.get('role')}): "
             f"{account.get('added_by')}. Other processes kept "
             f"{cell(dig(access, 'anonymous', 'other_cpu_share'))} / "
             f"{cell(dig(access, 'signed_in', 'other_cpu_share'))} CPUs busy during the "

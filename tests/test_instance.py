@@ -80,7 +80,7 @@ def test_a_new_database_is_created_on_first_use(runner: CliRunner, settings: Set
     assert code == 0 and "No users yet" in out
     assert settings.instance_db.is_file()
     found = status(runner, settings)
-    assert found["state"] == "current" and found["revision"] == found["head"] == "0001"
+    assert found["state"] == "current" and found["revision"] == found["head"] == "0002"
     assert found["url"] == f"sqlite:///{settings.instance_db}"
     tables = {row[0] for row in sql(settings.instance_db, "SELECT name FROM sqlite_master")}
     assert {"users", "sessions", "audit_entries", "tag_changes", "alembic_version"} <= tables
@@ -91,7 +91,7 @@ def test_status_for_people_says_what_to_do(runner: CliRunner, settings: Settings
     code, out, _ = run(runner, settings, "db", "status")
     assert code == 0
     assert f"Database: sqlite:///{settings.instance_db}" in out
-    assert "Revision: none (this version expects 0001)" in out
+    assert "Revision: none (this version expects 0002)" in out
     assert "State:    behind" in out and UPGRADE in out
 
 
@@ -122,7 +122,7 @@ def test_upgrade_keeps_every_old_row_readable(
     assert code == 0
     assert out.strip() == (
         f"Upgraded sqlite:///{settings.instance_db}: no revision (an older version's "
-        "tables) → 0001."
+        "tables) → 0002."
     )
     assert status(runner, settings)["state"] == "current"
     code, out, _ = run(runner, settings, "tag", "history", "t-en-001", "--json")
@@ -143,7 +143,7 @@ def test_upgrade_keeps_every_old_row_readable(
     editors = [json.loads(line)["editor"] for line in out.splitlines()]
     assert editors == ["tagger", "maria", "maria", "jo"]
     code, out, _ = run(runner, settings, "db", "upgrade")
-    assert code == 0 and "is current (revision 0001); nothing to do" in out
+    assert code == 0 and "is current (revision 0002); nothing to do" in out
 
 
 def test_a_newer_versions_database_is_ahead_and_refused(
@@ -198,3 +198,22 @@ def test_a_password_in_the_database_url_is_never_shown(
     assert err.startswith("Error: ") and "instance database" in err and err.count("\n") == 1
     assert "TESTIMONY_DATABASE_URL" in err and "s3cret-pw" not in out + err
     assert "Traceback" not in err
+
+
+def test_a_database_one_migration_behind_is_refused_until_upgraded(
+    runner: CliRunner, settings: Settings, archive: Archive
+) -> None:
+    """A database written by the version before (revision 0001): the server and the
+    commands refuse it and say what to run; `testimony db upgrade` brings it forward."""
+    from testimony_archive.instance import InstanceDatabase
+    from testimony_archive.web.app import create_app
+
+    InstanceDatabase(settings.database_url).upgrade("0001")
+    assert InstanceDatabase(settings.database_url).state() == "behind"
+    with pytest.raises(DatabaseNotCurrent, match="testimony db upgrade"):
+        create_app(settings)
+    result = runner.invoke(cli, cli_args(settings, "user", "list"))
+    assert result.exit_code == 2 and "testimony db upgrade" in result.stderr
+    result = runner.invoke(cli, cli_args(settings, "db", "upgrade"))
+    assert result.exit_code == 0 and "0001 → 0002" in result.stdout
+    assert InstanceDatabase(settings.database_url).state() == "current"

@@ -112,8 +112,9 @@ class InstanceDatabase:
         known = {script.revision for script in scripts.walk_revisions()}
         return "behind" if revision in known else "ahead"
 
-    def upgrade(self) -> tuple[str | None, str]:
-        """Apply every migration not yet applied: (revision before, revision after)."""
+    def upgrade(self, target: str = "head") -> tuple[str | None, str]:
+        """Apply every migration not yet applied, up to `target` (the newest, unless told
+        otherwise): (revision before, revision after)."""
         if self.state() == "ahead":
             raise DatabaseNotCurrent(
                 f"the instance database {self.display_url} was written by a newer version "
@@ -121,8 +122,8 @@ class InstanceDatabase:
             )
         before = self.revision()
         with self.engine.begin() as connection:
-            command.upgrade(self._config(connection), "head")
-        return before, self.head()
+            command.upgrade(self._config(connection), target)
+        return before, self.revision() or target
 
     def prepare(self) -> None:
         """Create a new database, accept a current one, refuse any other with what to do."""

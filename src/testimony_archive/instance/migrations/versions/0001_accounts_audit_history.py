@@ -34,8 +34,6 @@ def upgrade() -> None:
         _stamp("changed_at"),
         sa.Column("totp_secret", sa.String(64)),
         sa.Column("totp_pending", sa.String(64)),
-        sa.Column("totp_pending_for", sa.String(64)),
-        sa.Column("totp_pending_at", sa.String(32)),
         sa.Column("totp_last_step", sa.Integer),
     )
     op.create_table(
