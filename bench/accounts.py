@@ -35,13 +35,26 @@ def settings_for(work: Path) -> Settings:
     return Settings.from_env().with_paths(work / "archive", work / "var")
 
 
+def _folders(work: Path) -> list[str]:
+    return ["--archive", str(work / "archive"), "--var", str(work / "var")]
+
+
+def upgrade_instance(work: Path) -> None:
+    """`testimony db upgrade` on the size's instance database, as an administrator does
+    after installing a new version: a database left behind by an earlier run is refused
+    by the server until then."""
+    upgraded = subprocess.run(
+        [*_CLI, *_folders(work), "db", "upgrade"], capture_output=True, text=True
+    )
+    if upgraded.returncode != 0:
+        raise RuntimeError(f"testimony db upgrade failed: {upgraded.stderr.strip()}")
+
+
 def ensure_researcher(work: Path) -> str:
     """The researcher's account in the size's instance database (upgraded first); says
     how it got there."""
-    folders = ["--archive", str(work / "archive"), "--var", str(work / "var")]
-    upgraded = subprocess.run([*_CLI, *folders, "db", "upgrade"], capture_output=True, text=True)
-    if upgraded.returncode != 0:
-        raise RuntimeError(f"testimony db upgrade failed: {upgraded.stderr.strip()}")
+    folders = _folders(work)
+    upgrade_instance(work)
     database = InstanceDatabase(settings_for(work).database_url)
     try:
         if Users(database).find(RESEARCHER) is not None:

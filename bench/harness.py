@@ -33,6 +33,7 @@ from typing import Any
 from testimony_archive.archive import Archive
 from testimony_archive.index import WhooshIndex, index_exists, schema_is_current
 
+from .accounts import upgrade_instance
 from .audit import ENTRIES, measure_verify
 from .build import build_datasette, build_index, import_archive
 from .common import BENCH_DIR, ROOT, read_json
@@ -128,6 +129,7 @@ def run_size(
 ) -> dict[str, Any]:
     work = BENCH_DIR / f"x{size}"
     state = prepare(size, work, options)
+    upgrade_instance(work)
     run: dict[str, Any] = {
         "run": options.run_id,
         "measured_at": now(),

@@ -84,7 +84,7 @@ def test_search_facet_document_language_and_citation(server: str, browser: objec
     target = page.locator(f"li#{anchor}")
     target.locator("summary", has_text="Citar").click()
     citation = target.locator(".citation").inner_text()
-    assert "párrafo" in citation and "SHA-256" in citation
+    assert "párr." in citation and "SHA-256" in citation
     target.get_by_role("button", name="Copiar la cita").click()
     assert page.evaluate("navigator.clipboard.readText()") == citation.strip()
 

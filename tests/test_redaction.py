@@ -206,12 +206,12 @@ def test_the_document_and_its_citation_say_the_passage_is_redacted(
     assert SECRET not in reading.document.body and "[redacted]" in reading.document.body
     assert reading.hits == []
     citation = cite(reading.document, 2, "http://archive.test/", translator("en"))
-    assert "paragraph 2 (passage redacted)" in citation.text
+    assert "¶ 2 (passage redacted)" in citation.text
     # the fingerprint is of the text as shown: it cannot confirm a guess of the words
     assert citation.sha256 == reading.document.sha256 == body_sha256(reading.document.body)
     assert citation.sha256 != archive.get("v-1").sha256
     spanish = cite(reading.document, 2, "http://archive.test/", translator("es"))
-    assert "párrafo 2 (pasaje testado)" in spanish.text
+    assert "párr. 2 (pasaje testado)" in spanish.text
     editor_reading = service.reading("v-1", EDITOR, q=SECRET)
     assert editor_reading.hits == [2] and SECRET in editor_reading.document.body
     entry = service.audit.entries()[-1]

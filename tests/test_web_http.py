@@ -791,8 +791,8 @@ def test_each_paragraph_has_a_citation_and_a_permalink(http: TestClient) -> None
         citation = squash(item.find("p", "citation").text())
         permalink = f"{BASE_URL}/documents/{TASER_DOC}#p{number}"
         assert TASER_DOC in citation
-        assert f"paragraph {number}," in citation
-        assert record.meta["sha256"] in citation
+        assert f"¶ {number}," in citation
+        assert f"SHA-256 {record.meta['sha256'][:12]}" in citation
         assert record.meta["witness"]["pseudonym"] in citation
         assert record.title in citation
         assert permalink in citation

@@ -1,18 +1,35 @@
-"""Citations of single paragraphs, formatted in one place (never in templates).
+"""Citations, formatted in one place from the excerpt model (never in templates).
 
-A citation names who and what (witness pseudonym or source, title, kind, date), where
-(document id and paragraph number), which version (the SHA-256 of the archived text) and
-how to find it again (a permalink to the paragraph), and whether a passage of it is
-redacted. It is made from the document as the reader may see it (`access.redact`), in
-the reader's language (gettext catalogs).
+Three styles, each in the reader's language (gettext catalogs):
+
+- `legal`: a footnote as court filings give it: who, what, when, the archive, the
+  document id and paragraph(s), whether a passage is redacted, the permalink and a short
+  hash of the document's version.
+- `academic`: a Chicago author-date reference-list entry.
+- `csl-json`: a CSL-JSON item for reference managers (Zotero, Citavi, pandoc).
+
+Every style names the archive, the document id, the paragraph(s), the date and a short
+hash. A citation is made from an excerpt, which is made from the document as its reader
+may see it (`access.redact`): the witness is named by pseudonym only.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any, Literal
 
+from babel.dates import format_date, format_skeleton
+
+from .dates import parse_date
+from .excerpts import Excerpt, extract, parse_place
+from .excerpts import permalink as permalink
 from .i18n import Translator
 from .models import Document
+
+Style = Literal["legal", "academic", "csl-json"]
+STYLES: tuple[Style, ...] = ("legal", "academic", "csl-json")
+DEFAULT_ARCHIVE = "Testimony Archive"
 
 
 @dataclass(frozen=True)
@@ -24,35 +41,116 @@ class Citation:
     text: str  # the formatted citation
 
 
-def permalink(base_url: str, doc_id: str, para: int | None = None) -> str:
-    url = f"{base_url.rstrip('/')}/documents/{doc_id}"
-    return f"{url}#p{para}" if para is not None else url
+def cite(
+    document: Document, para: int, base_url: str, translate: Translator,
+    archive: str = DEFAULT_ARCHIVE,
+) -> Citation:  # fmt: skip
+    """The legal citation of one paragraph, as the document page and the API give it."""
+    excerpt = extract(document, parse_place(document.id, str(para)), archive=archive, at="",
+                      base_url=base_url)  # fmt: skip
+    text = format_citation(excerpt, "legal", translate)
+    return Citation(document.id, para, document.sha256, excerpt.permalink, text)
 
 
-def cite(document: Document, para: int, base_url: str, translate: Translator) -> Citation:
+def format_citation(excerpt: Excerpt, style: Style, translate: Translator) -> str:
+    if style == "legal":
+        return legal(excerpt, translate)
+    if style == "academic":
+        return academic(excerpt, translate)
+    return json.dumps([csl_item(excerpt, translate)], ensure_ascii=False, indent=2)
+
+
+def legal(excerpt: Excerpt, translate: Translator) -> str:
+    """`Testigo 1, testimony, “Title” (Nov 5, 2014), Testimony Archive doc. ID, ¶ 4,
+    https://… (SHA-256 b8f4e7774d69).`"""
     _ = translate.gettext
-    who = _who(document)
-    redacted = document.redacted and any(item.para == para for item in document.redactions)
-    link = permalink(base_url, document.id, para)
     parts = [
-        *([who] if who else []),
-        f"“{document.title}”",
-        translate.kind(document.kind).lower(),  # inside a sentence (English and Spanish)
-        str(document.date) if document.date else _("n.d."),
-        f"{_('Testimony Archive document')} {document.id}, {_('paragraph')} {para}"
-        + (f" ({_('passage redacted')})" if redacted else ""),
-        f"SHA-256 {document.sha256}",
-        link,
+        *([excerpt.witness or excerpt.source] if excerpt.witness or excerpt.source else []),
+        translate.kind(excerpt.kind).lower(),  # inside a sentence (English and Spanish)
+        f"{_quoted(excerpt.title, translate)} ({_date(excerpt.date, translate)})",
+        f"{excerpt.archive} {_('doc.')} {excerpt.doc}",
+        _locator(excerpt, translate) + _redacted(excerpt, translate),
+        f"{_link(excerpt)} (SHA-256 {excerpt.short_hash})",
     ]
-    return Citation(document.id, para, document.sha256, link, ", ".join(parts) + ".")
+    return ", ".join(parts) + "."
 
 
-def _who(document: Document) -> str:
-    if document.witness and document.witness.get("pseudonym"):
-        return str(document.witness["pseudonym"])
-    source = document.source
-    if isinstance(source, dict):
-        for key in ("organization", "publisher", "citation"):
-            if source.get(key):
-                return str(source[key])
-    return source if isinstance(source, str) else ""
+def academic(excerpt: Excerpt, translate: Translator) -> str:
+    """Chicago author-date: `Author. Year. “Title.” Kind, ¶ 4. Archive, document ID,
+    date. SHA-256 b8f4e7774d69. https://….` (the title leads where there is no author)."""
+    _ = translate.gettext
+    author = excerpt.witness or excerpt.source
+    year = excerpt.date[:4] if excerpt.date else _("n.d.")
+    title = _quoted(excerpt.title + ".", translate)
+    lead = f"{author}. {year}. {title}" if author else f"{title} {year}."
+    return " ".join([
+        lead,
+        f"{translate.kind(excerpt.kind)}, {_locator(excerpt, translate)}"
+        f"{_redacted(excerpt, translate)}.",
+        f"{excerpt.archive}, {_('document')} {excerpt.doc}, {_date(excerpt.date, translate)}.",
+        f"SHA-256 {excerpt.short_hash}.",
+        _link(excerpt) + ".",
+    ])  # fmt: skip
+
+
+def csl_item(excerpt: Excerpt, translate: Translator) -> dict[str, Any]:
+    """A CSL-JSON item: `archive` and `archive_location` say where the passage stands,
+    `locator`/`label` which paragraph(s), `note` the hash."""
+    _ = translate.gettext
+    place = excerpt.place
+    item: dict[str, Any] = {
+        "id": f"{excerpt.doc}-p{place.first}"
+        + (f"-{place.last}" if place.last != place.first else ""),
+        "type": "interview" if excerpt.kind == "testimony" else "report",
+        "title": excerpt.title,
+        "genre": translate.kind(excerpt.kind),
+        "archive": excerpt.archive,
+        "archive_location": f"{excerpt.doc}, {_locator(excerpt, translate)}",
+        "locator": place.paragraphs,
+        "label": "paragraph",
+        "URL": _link(excerpt),
+        "language": excerpt.language,
+        "note": f"{_('Document version')}: SHA-256 {excerpt.short_hash}"
+        + _redacted(excerpt, translate),
+    }
+    author = excerpt.witness or excerpt.source
+    if author:
+        item["author"] = [{"literal": author}]
+    if excerpt.date:
+        item["issued"] = {"date-parts": [[int(part) for part in excerpt.date.split("-")]]}
+    if excerpt.extracted_at:
+        day = excerpt.extracted_at[:10].split("-")
+        item["accessed"] = {"date-parts": [[int(part) for part in day]]}
+    return item
+
+
+def _locator(excerpt: Excerpt, translate: Translator) -> str:
+    place = excerpt.place
+    if place.first == place.last:
+        return f"{translate.gettext('¶')} {place.paragraphs}"
+    return f"{translate.gettext('¶¶')} {place.paragraphs}"
+
+
+def _redacted(excerpt: Excerpt, translate: Translator) -> str:
+    return f" ({translate.gettext('passage redacted')})" if excerpt.redacted else ""
+
+
+def _link(excerpt: Excerpt) -> str:
+    return excerpt.fragment_link or excerpt.permalink
+
+
+def _quoted(text: str, translate: Translator) -> str:
+    return f"«{text}»" if translate.language == "es" else f"“{text}”"
+
+
+def _date(text: str | None, translate: Translator) -> str:
+    """A partial date in the reader's language: `Nov 5, 2014`, `Nov 2014`, `2014`."""
+    if not text:
+        return translate.gettext("n.d.")
+    date = parse_date(text)
+    locale = translate.language
+    if date.day is not None:
+        return str(format_date(date.first_day, format="medium", locale=locale))
+    if date.month is not None:
+        return str(format_skeleton("yMMM", date.first_day, locale=locale))
+    return str(date.year)

@@ -41,6 +41,11 @@ class Settings:
     open_to_anonymous: bool = True
     session_idle: timedelta = timedelta(hours=1)  # TESTIMONY_SESSION_IDLE_MINUTES
     session_lifetime: timedelta = timedelta(hours=12)  # TESTIMONY_SESSION_HOURS
+    # The archive's name in citations, excerpts and exports (TESTIMONY_ARCHIVE_NAME).
+    archive_name: str = "Testimony Archive"
+    # Where the archive is served, for permalinks made outside a request, by the command
+    # line (TESTIMONY_BASE_URL; "" gives links such as /documents/ID#p4).
+    base_url: str = ""
 
     @property
     def index_dir(self) -> Path:
@@ -89,6 +94,8 @@ class Settings:
             open_to_anonymous=anonymous == "read",
             session_idle=timedelta(minutes=_number(env, "TESTIMONY_SESSION_IDLE_MINUTES", 60)),
             session_lifetime=timedelta(hours=_number(env, "TESTIMONY_SESSION_HOURS", 12)),
+            archive_name=env.get("TESTIMONY_ARCHIVE_NAME", "").strip() or "Testimony Archive",
+            base_url=env.get("TESTIMONY_BASE_URL", "").strip(),
         )
 
 

@@ -12,17 +12,20 @@ restricted documents by signed-in web users.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import access, redaction
+from . import access, redaction, verification
 from .access import Viewer
 from .archive import Archive
+from .citation import DEFAULT_ARCHIVE
 from .config import Settings
-from .errors import IndexMissing, NotFound, UsageError
+from .errors import ArchiveError, IndexMissing, NotFound, UsageError
+from .excerpts import Excerpt, Place, extract
 from .history import History, TagChange
 from .i18n import N_
 from .importer import ImportReport, Progress, import_paths
@@ -42,6 +45,7 @@ from .models import Document, Redaction
 from .security.audit import AuditTrail
 from .suggestions import paragraph_suggestions
 from .tag_editing import SUGGESTION_ENGINE, Action, TagEditor
+from .verification import STATUSES, Verdict
 from .vocabulary import Vocabulary
 
 if TYPE_CHECKING:  # the tagging package loads its lexicons only when it is used
@@ -76,12 +80,15 @@ class SearchService:
     """One per process, shared by threads."""
 
     def __init__(
-        self, archive: Archive, backend: SearchBackend, history: History, audit: AuditTrail
-    ) -> None:
+        self, archive: Archive, backend: SearchBackend, history: History, audit: AuditTrail,
+        name: str = DEFAULT_ARCHIVE, base_url: str = "",
+    ) -> None:  # fmt: skip
         self._archive = archive
         self._backend = backend
         self._history = history
         self.audit = audit
+        self.name = name  # the archive's, in citations and exports
+        self.base_url = base_url  # for permalinks made outside a request
 
     @classmethod
     def open(
@@ -91,7 +98,8 @@ class SearchService:
         archive = archive or Archive(settings.archive_dir, cache_dir=settings.cache_dir)
         backend = WhooshIndex(archive, settings.index_dir)
         audit = AuditTrail(database, settings.audit_head_file)
-        return cls(archive, backend, History(database), audit)
+        return cls(archive, backend, History(database), audit, settings.archive_name,
+                   settings.base_url)  # fmt: skip
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -173,6 +181,51 @@ class SearchService:
             may_redact=access.may(viewer, "redact"),
             exposures=self.exposures(document) if access.may(viewer, "redact") else [],
         )
+
+    def excerpt(self, viewer: Viewer, place: Place, base_url: str = "") -> Excerpt:
+        """The excerpt at a place, from the document as this viewer may see it; NotFound
+        as `document` gives it, UsageError if the document has no such place."""
+        document = self.document(place.doc, viewer)
+        return extract(document, place, archive=self.name, at=stamp(),
+                       base_url=base_url or self.base_url)  # fmt: skip
+
+    def verify(
+        self, viewer: Viewer, excerpts: list[Excerpt], what: str, sha256: str
+    ) -> list[Verdict]:
+        """Check each excerpt against the archive as this viewer may see it
+        (`verification`); recorded in the audit trail with the input's hash."""
+        verdicts = [self._verify_one(viewer, number, excerpt)
+                    for number, excerpt in enumerate(excerpts, start=1)]  # fmt: skip
+        outcome = {status: sum(v.status == status for v in verdicts) for status in STATUSES}
+        self.audit.record(viewer, "verify", what[:200], sha256=sha256, excerpts=len(verdicts),
+                          **{status.replace(" ", "_"): count for status, count in outcome.items()
+                             if count})  # fmt: skip
+        return verdicts
+
+    def _verify_one(self, viewer: Viewer, number: int, excerpt: Excerpt) -> Verdict:
+        try:
+            view = self.document(excerpt.doc, viewer)
+        except NotFound:
+            return verification.missing(number, excerpt)
+        except ArchiveError as error:
+            try:
+                meta = self._backend.indexed(excerpt.doc)
+            except IndexMissing:
+                meta = None
+            if meta is None or not access.may_see(viewer, meta.access):
+                return verification.missing(number, excerpt)
+            return verification.unreadable(number, excerpt, error.reason)
+        views = [view]
+        if not view.redacted and view.redactions:
+            views.append(redaction.redacted(view))
+        return verification.verify(number, excerpt, views)
+
+    def record_export(
+        self, viewer: Viewer, what: str, format: str, output: bytes, excerpts: int
+    ) -> None:
+        """An export in the audit trail: who, when, what, in which format, its hash."""
+        self.audit.record(viewer, "export", what[:200], format=format, excerpts=excerpts,
+                          sha256=hashlib.sha256(output).hexdigest(), size=len(output))  # fmt: skip
 
     def exposures(self, document: Document) -> list[list[str]]:
         """For each redaction of a document, where else its words stand in what every
@@ -302,9 +355,7 @@ class SearchService:
                 )
             removed = document.redactions[number - 1]
             if expected is not None and expected != f"{removed.para}:{removed.chars}":
-                raise UsageError(
-                    "that redaction was changed or removed meanwhile; reload the page"
-                )
+                raise UsageError("that redaction was changed or removed meanwhile; reload the page")
             kept = document.redactions[: number - 1] + document.redactions[number:]
             updated = dataclasses.replace(document, redactions=kept)
             self._archive.write(updated, document.path)
@@ -358,4 +409,3 @@ def _audited(viewer: Viewer) -> bool:
     """Whether a viewer's searches and reads are recorded: those of signed-in web users.
     (The command line's are not: whoever runs it holds the archive's files.)"""
     return viewer.signed_in and viewer.via == "web"
-

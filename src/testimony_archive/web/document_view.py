@@ -27,6 +27,7 @@ def document_page(
     vocabulary: Vocabulary,
     translate: Translator,
     base_url: str,
+    archive: str,
 ) -> DocumentPage:
     document = reading.document
     language = translate.language
@@ -38,7 +39,7 @@ def document_page(
         language=document.language,
         metadata=_metadata(document, translate),
         tags=_tags(document, vocabulary, translate),
-        paragraphs=_rows(reading, vocabulary, translate, base_url),
+        paragraphs=_rows(reading, vocabulary, translate, base_url, archive),
         q=q,
         hits=reading.hits,
         back_url="/search?" + urlencode({"q": q}) if q else "/search",
@@ -53,7 +54,11 @@ def document_page(
 
 
 def _rows(
-    reading: DocumentReading, vocabulary: Vocabulary, translate: Translator, base_url: str
+    reading: DocumentReading,
+    vocabulary: Vocabulary,
+    translate: Translator,
+    base_url: str,
+    archive: str,
 ) -> list[ParagraphRow]:
     document, hits, language = reading.document, reading.hits, translate.language
     rows: list[ParagraphRow] = []
@@ -74,7 +79,7 @@ def _rows(
                 redacted=[(item.start, item.end) for item in document.redactions
                           if item.para == paragraph.number],  # fmt: skip
                 tags=tags,
-                citation=cite(document, paragraph.number, base_url, translate),
+                citation=cite(document, paragraph.number, base_url, translate, archive),
                 is_hit=position is not None,
                 previous_hit=hits[position - 1] if position else None,
                 next_hit=hits[position + 1]

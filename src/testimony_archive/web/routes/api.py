@@ -62,7 +62,8 @@ def api_document(
         witness=document.witness,
         source=document.source,
         paragraphs=[
-            _paragraph(document, paragraph.number, base_url) for paragraph in document.paragraphs
+            _paragraph(document, paragraph.number, base_url, service.name)
+            for paragraph in document.paragraphs
         ],
     )
 
@@ -80,16 +81,19 @@ def api_paragraph(
     service: ServiceDep,
     viewer: ViewerDep,
 ) -> ParagraphResponse:
-    return _paragraph(service.document(doc_id, viewer), number, str(request.base_url))
+    document = service.document(doc_id, viewer)
+    return _paragraph(document, number, str(request.base_url), service.name)
 
 
-def _paragraph(document: Document, number: int, base_url: str) -> ParagraphResponse:
+def _paragraph(
+    document: Document, number: int, base_url: str, archive: str
+) -> ParagraphResponse:
     paragraph = document.paragraph(number)
     if paragraph is None:
         raise NotFound(
             f"{document.id} has no paragraph {number} (it has {len(document.paragraphs)})"
         )
-    citation = cite(document, number, base_url, translator(LABEL_LANGUAGE))
+    citation = cite(document, number, base_url, translator(LABEL_LANGUAGE), archive)
     return ParagraphResponse(
         doc=document.id,
         para=number,

@@ -36,6 +36,7 @@ def document_page(
         vocabulary=service.vocabulary,
         translate=chrome.translator,
         base_url=str(request.base_url),
+        archive=service.name,
     )
     return page_response(request, page, chrome)
 
