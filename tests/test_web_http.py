@@ -1070,7 +1070,7 @@ def test_api_document(http: TestClient, doc_id: str) -> None:
         citation = paragraph["citation"]
         permalink = f"{BASE_URL}/documents/{doc_id}#p{paragraph['para']}"
         assert citation["permalink"] == permalink
-        assert doc_id in citation["text"] and f"paragraph {paragraph['para']}," in citation["text"]
+        assert doc_id in citation["text"] and f"¶ {paragraph['para']}," in citation["text"]
         assert digest in citation["text"] and permalink in citation["text"]
 
 
@@ -1086,7 +1086,7 @@ def test_api_paragraph(http: TestClient, doc_id: str, number: int) -> None:
     assert data["text"] == record.paragraphs[number - 1]
     assert data["sha256"] == record.meta["sha256"]
     assert data["citation"]["permalink"] == f"{BASE_URL}/documents/{doc_id}#p{number}"
-    assert f"paragraph {number}," in data["citation"]["text"]
+    assert f"¶ {number}," in data["citation"]["text"]
 
 
 @pytest.mark.parametrize("number", ["0", "7", "100001", "-1", "abc", "1.5"])
