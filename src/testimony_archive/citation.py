@@ -65,7 +65,7 @@ def legal(excerpt: Excerpt, translate: Translator) -> str:
     https://… (SHA-256 b8f4e7774d69).`"""
     _ = translate.gettext
     parts = [
-        *([excerpt.witness or excerpt.source] if excerpt.witness or excerpt.source else []),
+        *([excerpt.author] if excerpt.author else []),
         translate.kind(excerpt.kind).lower(),  # inside a sentence (English and Spanish)
         f"{_quoted(excerpt.title, translate)} ({_date(excerpt.date, translate)})",
         f"{excerpt.archive} {_('doc.')} {excerpt.doc}",
@@ -79,7 +79,7 @@ def academic(excerpt: Excerpt, translate: Translator) -> str:
     """Chicago author-date: `Author. Year. “Title.” Kind, ¶ 4. Archive, document ID,
     date. SHA-256 b8f4e7774d69. https://….` (the title leads where there is no author)."""
     _ = translate.gettext
-    author = excerpt.witness or excerpt.source
+    author = excerpt.author
     year = excerpt.date[:4] if excerpt.date else _("n.d.")
     title = _quoted(excerpt.title + ".", translate)
     lead = f"{author}. {year}. {title}" if author else f"{title} {year}."
@@ -113,9 +113,8 @@ def csl_item(excerpt: Excerpt, translate: Translator) -> dict[str, Any]:
         "note": f"{_('Document version')}: SHA-256 {excerpt.short_hash}"
         + _redacted(excerpt, translate),
     }
-    author = excerpt.witness or excerpt.source
-    if author:
-        item["author"] = [{"literal": author}]
+    if excerpt.author:
+        item["author"] = [{"literal": excerpt.author}]
     if excerpt.date:
         item["issued"] = {"date-parts": [[int(part) for part in excerpt.date.split("-")]]}
     if excerpt.extracted_at:

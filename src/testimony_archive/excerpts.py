@@ -125,6 +125,7 @@ class Excerpt:
     places: tuple[str, ...]  # location ids
     source: str
     witness: str | None  # the pseudonym, never more
+    author: str  # whom citations name: the witness's pseudonym, or the source's author
     permalink: str
     fragment_link: str | None  # for a quote inside a paragraph
     extracted_at: str
@@ -161,6 +162,7 @@ def extract(
         places=document.tags.locations,
         source=source_text(document.source),
         witness=_pseudonym(document),
+        author=_pseudonym(document) or source_author(document.source),
         permalink=link,
         fragment_link=fragment_link(link, text) if place.chars else None,
         extracted_at=at,
@@ -199,6 +201,17 @@ def source_text(source: dict[str, Any] | str | None) -> str:
         return ""
     keys = ("organization", "title", "publisher", "pages", "citation")
     return ", ".join(str(source[key]) for key in keys if source.get(key))
+
+
+def source_author(source: dict[str, Any] | str | None) -> str:
+    """Who a source is by: its organization or publisher (a plain-text source is all
+    there is)."""
+    if isinstance(source, str):
+        return source
+    for key in ("organization", "publisher", "citation"):
+        if source and source.get(key):
+            return str(source[key])
+    return ""
 
 
 def _pseudonym(document: Document) -> str | None:
@@ -240,6 +253,7 @@ def excerpt_json(excerpt: Excerpt) -> dict[str, Any]:
         "places": list(excerpt.places),
         "source": excerpt.source,
         "witness": excerpt.witness,
+        "author": excerpt.author,
         "permalink": excerpt.permalink,
         "fragment_link": excerpt.fragment_link,
         "extracted_at": excerpt.extracted_at,
@@ -319,6 +333,7 @@ def _parse_excerpt(item: Any, number: int) -> Excerpt:
         places=tuple(places),
         source=text("source", optional=True) or "",
         witness=text("witness", optional=True),
+        author=text("author", optional=True) or "",
         permalink=text("permalink") or "",
         fragment_link=text("fragment_link", optional=True),
         extracted_at=text("extracted_at") or "",
