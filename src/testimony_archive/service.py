@@ -24,6 +24,7 @@ from .access import Viewer
 from .archive import Archive
 from .citation import DEFAULT_ARCHIVE
 from .config import Settings
+from .document_file import serialize_document
 from .errors import ArchiveError, IndexMissing, NotFound, UsageError
 from .excerpts import Excerpt, Place, extract
 from .history import History, TagChange
@@ -74,6 +75,19 @@ class DocumentReading:
     # For those who may redact: for each redaction, where else its words stand in what
     # every reader sees (the title, a tag's label…).
     exposures: list[list[str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CitedFile:
+    """An archive file as an evidence bundle carries it."""
+
+    doc: str
+    name: str  # the file's name in the bundle
+    data: bytes
+    exact: bool  # the archived file byte for byte (False: the document as shown)
+
+
+WHOLE_DOCUMENT: tuple[access.Part, ...] = ("witness details", "exact dates", "redacted text")
 
 
 class SearchService:
@@ -219,6 +233,24 @@ class SearchService:
         if not view.redacted and view.redactions:
             views.append(redaction.redacted(view))
         return verification.verify(number, excerpt, views)
+
+    def cited_files(self, viewer: Viewer, doc_ids: list[str]) -> list[CitedFile]:
+        """The archive files an export cites, for its evidence bundle: each exactly as it is
+        in the archive where the viewer may see every part of it; otherwise the document
+        as the viewer may see it (redacted, the witness by pseudonym), in the archive's
+        format, and marked as not the archived file."""
+        files: list[CitedFile] = []
+        for doc_id in dict.fromkeys(doc_ids):
+            shown = self.document(doc_id, viewer)
+            whole = all(access.may_see(viewer, shown.access, part) for part in WHOLE_DOCUMENT)
+            if whole and shown.path is not None:
+                files.append(CitedFile(doc_id, f"{doc_id}.md", shown.path.read_bytes(), True))
+            else:
+                # `extra` may hold what identifies a witness (where the testimony was
+                # taken): left out of what is not the archived file.
+                text = serialize_document(dataclasses.replace(shown, extra={})).encode("utf-8")
+                files.append(CitedFile(doc_id, f"{doc_id}.as-shown.md", text, False))
+        return files
 
     def record_export(
         self, viewer: Viewer, what: str, format: str, output: bytes, excerpts: int
