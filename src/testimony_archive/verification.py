@@ -151,8 +151,9 @@ def _difference(excerpt: Excerpt, shown: str) -> str:
         offset = at - (before.rfind("\n\n") + 2)
     elif excerpt.place.chars is not None:
         offset = at + excerpt.place.chars[0] - 1
-    archived = shown[at : at + _SHOWN_AROUND]
-    quoted = quote[at : at + _SHOWN_AROUND]
+    # What follows, up to the paragraph's end: the verdict is one line.
+    archived = shown[at : at + _SHOWN_AROUND].split("\n\n")[0]
+    quoted = quote[at : at + _SHOWN_AROUND].split("\n\n")[0]
     return (
         f"differs from ¶{para}, character {offset + 1}: the archive has “{archived}”, "
         f"the quote has “{quoted}”"
