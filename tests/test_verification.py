@@ -69,7 +69,8 @@ def test_a_changed_quote_is_altered_and_the_place_is_named(
     assert status == "altered" and "own SHA-256" in detail
     status, detail = _verdict(service, _retyped(excerpt, excerpt.text.replace("night", "nigth")))
     assert status == "altered"
-    assert "¶2, character 33" in detail and "the archive has “ht and beaten.”" in detail  # where they part
+    # where they part
+    assert "¶2, character 33" in detail and "the archive has “ht and beaten.”" in detail
     shifted = dataclasses.replace(excerpt, place=parse_place("v-1", "2-3"))
     assert _verdict(service, shifted)[0] == "altered"
     beyond = dataclasses.replace(excerpt, place=parse_place("v-1", "3-4"))

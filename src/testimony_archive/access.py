@@ -33,7 +33,7 @@ Role = Literal["anonymous", "researcher", "editor", "admin"]
 ROLES: tuple[Role, ...] = ("anonymous", "researcher", "editor", "admin")
 # The parts of a document beyond the document itself that a role may be kept from.
 Part = Literal["document", "witness details", "exact dates", "redacted text"]
-Action = Literal["edit tags", "redact", "import", "manage users", "read audit"]
+Action = Literal["edit tags", "redact", "import", "manage users", "read audit", "collect"]
 
 _READS: dict[Role, frozenset[Access]] = {
     "anonymous": frozenset({"public"}),
@@ -51,6 +51,7 @@ _MAY: dict[Action, frozenset[Role]] = {
     "import": frozenset({"editor", "admin"}),
     "manage users": frozenset({"admin"}),
     "read audit": frozenset({"admin"}),
+    "collect": frozenset({"researcher", "editor", "admin"}),
 }
 _REFUSED: dict[Action, str] = {
     "edit tags": N_("Only editors and administrators may change tags."),
@@ -58,6 +59,7 @@ _REFUSED: dict[Action, str] = {
     "import": N_("Only editors and administrators may import documents."),
     "manage users": N_("Only administrators may manage users."),
     "read audit": N_("Only administrators may read the audit trail."),
+    "collect": N_("Sign in to collect excerpts."),
 }
 PUBLIC_WITNESS_FIELDS = ("pseudonym",)
 Channel = Literal["web", "command line"]

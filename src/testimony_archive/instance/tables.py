@@ -1,9 +1,9 @@
 """The instance database's tables, declared once (SQLAlchemy Core).
 
 Instance data is what the archive files do not hold: who may sign in, their sessions,
-the audit trail and the history of tag changes. Times are ISO 8601 strings in UTC with
-microseconds (`clock.stamp`), so that they sort as text and hash the same on every
-engine.
+the audit trail, the history of tag changes and each user's collections of excerpts.
+Times are ISO 8601 strings in UTC with microseconds (`clock.stamp`), so that they sort
+as text and hash the same on every engine.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -108,3 +109,39 @@ tag_changes = Table(
     Column("origin", Text, nullable=False),
 )
 Index("tag_changes_doc", tag_changes.c.doc, tag_changes.c.id)
+
+collections = Table(
+    "collections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("owner", String(64), nullable=False),  # the user's name
+    Column("name", String(120), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    UniqueConstraint("owner", "name", name="collections_owner_name"),
+)
+
+collection_items = Table(
+    "collection_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "collection_id", Integer, ForeignKey("collections.id", ondelete="CASCADE"),
+        nullable=False,
+    ),  # fmt: skip
+    Column("doc", String(100), nullable=False),
+    Column("first_para", Integer, nullable=False),
+    Column("last_para", Integer, nullable=False),
+    # 0-0 for a place without a character range: NULLs would be distinct in the unique
+    # constraint and let the same paragraph in twice.
+    Column("char_start", Integer, nullable=False),
+    Column("char_end", Integer, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("position", Integer, nullable=False),  # 1-based, no gaps
+    Column("added_at", String(32), nullable=False),
+    UniqueConstraint(
+        "collection_id", "doc", "first_para", "last_para", "char_start", "char_end",
+        name="collection_items_place",
+    ),  # fmt: skip
+)
+Index("collection_items_order", collection_items.c.collection_id, collection_items.c.position)
