@@ -80,10 +80,11 @@ def test_a_new_database_is_created_on_first_use(runner: CliRunner, settings: Set
     assert code == 0 and "No users yet" in out
     assert settings.instance_db.is_file()
     found = status(runner, settings)
-    assert found["state"] == "current" and found["revision"] == found["head"] == "0002"
+    assert found["state"] == "current" and found["revision"] == found["head"] == "0003"
     assert found["url"] == f"sqlite:///{settings.instance_db}"
     tables = {row[0] for row in sql(settings.instance_db, "SELECT name FROM sqlite_master")}
-    assert {"users", "sessions", "audit_entries", "tag_changes", "alembic_version"} <= tables
+    assert {"users", "sessions", "audit_entries", "tag_changes", "alembic_version", "collections",
+            "collection_items"} <= tables
 
 
 def test_status_for_people_says_what_to_do(runner: CliRunner, settings: Settings) -> None:
@@ -91,7 +92,7 @@ def test_status_for_people_says_what_to_do(runner: CliRunner, settings: Settings
     code, out, _ = run(runner, settings, "db", "status")
     assert code == 0
     assert f"Database: sqlite:///{settings.instance_db}" in out
-    assert "Revision: none (this version expects 0002)" in out
+    assert "Revision: none (this version expects 0003)" in out
     assert "State:    behind" in out and UPGRADE in out
 
 
@@ -122,7 +123,7 @@ def test_upgrade_keeps_every_old_row_readable(
     assert code == 0
     assert out.strip() == (
         f"Upgraded sqlite:///{settings.instance_db}: no revision (an older version's "
-        "tables) → 0002."
+        "tables) → 0003."
     )
     assert status(runner, settings)["state"] == "current"
     code, out, _ = run(runner, settings, "tag", "history", "t-en-001", "--json")
@@ -143,7 +144,7 @@ def test_upgrade_keeps_every_old_row_readable(
     editors = [json.loads(line)["editor"] for line in out.splitlines()]
     assert editors == ["tagger", "maria", "maria", "jo"]
     code, out, _ = run(runner, settings, "db", "upgrade")
-    assert code == 0 and "is current (revision 0002); nothing to do" in out
+    assert code == 0 and "is current (revision 0003); nothing to do" in out
 
 
 def test_a_newer_versions_database_is_ahead_and_refused(
@@ -215,5 +216,36 @@ def test_a_database_one_migration_behind_is_refused_until_upgraded(
     result = runner.invoke(cli, cli_args(settings, "user", "list"))
     assert result.exit_code == 2 and "testimony db upgrade" in result.stderr
     result = runner.invoke(cli, cli_args(settings, "db", "upgrade"))
-    assert result.exit_code == 0 and "0001 → 0002" in result.stdout
+    assert result.exit_code == 0 and "0001 → 0003" in result.stdout
     assert InstanceDatabase(settings.database_url).state() == "current"
+
+
+def test_a_database_of_the_version_before_collections_is_brought_forward(
+    runner: CliRunner, settings: Settings
+) -> None:
+    """A database at revision 0002 (before collections) is refused until upgraded; the
+    upgrade adds the collections' tables and keeps the users."""
+    from testimony_archive.collections import Collections
+    from testimony_archive.excerpts import Place
+    from testimony_archive.instance import InstanceDatabase
+
+    database = InstanceDatabase(settings.database_url)
+    database.upgrade("0002")
+    connection = sqlite3.connect(settings.instance_db)
+    with connection:
+        connection.execute(
+            "INSERT INTO users (name, role, password_hash, disabled, created_at, changed_at) "
+            "VALUES ('rita', 'researcher', 'x', 0, '2026-01-01', '2026-01-01')"
+        )
+    connection.close()
+    assert database.state() == "behind"
+    result = runner.invoke(cli, ["--as", "rita", *cli_args(settings, "collection", "list")])
+    assert result.exit_code == 2 and "testimony db upgrade" in result.stderr
+    result = runner.invoke(cli, cli_args(settings, "db", "upgrade"))
+    assert result.exit_code == 0 and "0002 → 0003" in result.stdout
+    assert sql(settings.instance_db, "SELECT name FROM users") == [("rita",)]
+    collections = Collections(database)
+    made = collections.create("rita", "Asylum case")
+    collections.add("rita", made.id, Place("t-en-001", 2, 2))
+    assert [(c.name, c.size) for c in collections.list("rita")] == [("Asylum case", 1)]
+    database.close()
