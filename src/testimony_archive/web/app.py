@@ -11,13 +11,25 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
+from ..collecting import CollectionDesk
+from ..collections import Collections
 from ..config import Settings
 from ..instance import InstanceDatabase
 from ..security.accounts import Accounts
 from ..service import SearchService
 from .errors import install_error_handlers
 from .limits import BodySizeLimit
-from .routes import account, admin, api, documents, review, search, vocabulary
+from .routes import (
+    account,
+    admin,
+    api,
+    collections,
+    documents,
+    review,
+    search,
+    verify,
+    vocabulary,
+)
 from .security import SecurityHeaders
 
 FULL_COLLECTION_EVERY = 100  # collections of the middle generation (Python's default: 10)
@@ -59,10 +71,12 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.accounts = Accounts(
         database, service.audit, settings.session_idle, settings.session_lifetime
     )
+    app.state.desk = CollectionDesk(service, Collections(database))
     app.add_middleware(BodySizeLimit)
     app.add_middleware(SecurityHeaders)  # the last added is outermost: on every answer
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
-    for module in (search, documents, vocabulary, review, account, admin, api):
+    for module in (search, documents, collections, verify, vocabulary, review, account, admin,
+                   api):  # fmt: skip
         app.include_router(module.router)
     install_error_handlers(app)
     return app

@@ -10,6 +10,7 @@ from ..access import ANONYMOUS, Viewer
 from ..citation import Citation
 from ..i18n import LANGUAGES, Translator
 from ..index import Span
+from .excerpt_contexts import CollectionPage, CollectionsPage, CollectPage, VerifyPage
 from .search_state import SearchState
 from .views import Chip, FacetGroup, Pagination, ResultView, YearChart
 
@@ -254,6 +255,7 @@ class AuditPage:
 Page = (
     SearchPage | DocumentPage | VocabularyPage | ReviewPage | ErrorPage | SignInPage
     | AccountPage | EnrolmentPage | RecoveryCodesPage | UsersPage | AuditPage
+    | CollectionsPage | CollectionPage | CollectPage | VerifyPage
 )  # fmt: skip
 
 

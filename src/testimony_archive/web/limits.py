@@ -9,6 +9,8 @@ import json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 64 * 1024  # the largest form here (a password, a reason) is a few KB
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # an evidence bundle sent to be verified
+UPLOADS = {"/verify": MAX_UPLOAD_BYTES}  # the only routes that take more than a form
 
 
 class BodyTooLarge(Exception):
@@ -16,17 +18,21 @@ class BodyTooLarge(Exception):
 
 
 class BodySizeLimit:
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self, app: ASGIApp, limit: int = MAX_BODY_BYTES, uploads: dict[str, int] | None = None
+    ) -> None:
         self.app = app
-        self.limit = limit
+        self.default = limit
+        self.uploads = UPLOADS if uploads is None else uploads
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.uploads.get(scope["path"], self.default)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await _refuse(send, self.limit)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _refuse(send, limit)
             return
         received = 0
         started = refused = False
@@ -36,10 +42,10 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
+                if received > limit:
                     if not started:  # the answer is ours; whatever the app says is dropped
                         refused = True
-                        await _refuse(send, self.limit)
+                        await _refuse(send, limit)
                     raise BodyTooLarge
             return message
 
