@@ -18,8 +18,10 @@ from ..config import Settings
 from ..errors import TestimonyError
 from .archive_commands import export_command, import_command, index_command, validate_command
 from .audit_commands import audit_group
+from .collection_commands import collection_group
 from .context import Context
 from .db_commands import db_group
+from .excerpt_commands import excerpt_command, verify_command
 from .redact_command import redact_command
 from .search import search_command
 from .serve import serve_command, vocabulary_command
@@ -87,6 +89,9 @@ for command in (
     serve_command,
     tag_group,
     redact_command,
+    excerpt_command,
+    verify_command,
+    collection_group,
     user_group,
     audit_group,
     db_group,
