@@ -12,6 +12,8 @@ the same answers: nothing it is sent depends on what it may not see.
 from __future__ import annotations
 
 import copy
+import dataclasses
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -32,6 +34,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from testimony_archive.access import ROLES, Role, Viewer
 from testimony_archive.archive import Archive
 from testimony_archive.config import Settings
+from testimony_archive.excerpts import document_json, parse_place
 from testimony_archive.importer import import_paths
 from testimony_archive.index import rebuild_index
 from testimony_archive.models import body_sha256
@@ -633,6 +636,172 @@ def check_add_user_form(visit: Visit) -> None:
     assert (users.find(f"new-{visit.role}") is not None) == (visit.role == "admin")
 
 
+# --------------------------------------------------------------------------- collections
+
+_NAMES = itertools.count(1)
+
+
+def user_of(visit: Visit) -> Viewer:
+    return Viewer(role=visit.role, name=USERS[visit.role])
+
+
+def own_collection(visit: Visit, doc: str | None = None, owner: Viewer | None = None) -> int:
+    """A new collection of the visiting user's (or of `owner`), holding paragraph 2 of
+    `doc` if one is given."""
+    desk = visit.world.app.state.desk
+    owner = owner or user_of(visit)
+    collection = desk.create(owner, f"case {next(_NAMES)}")
+    if doc is not None:
+        desk.add(owner, collection.id, parse_place(doc, "2"))
+    return int(collection.id)
+
+
+def someone_elses(visit: Visit) -> int:
+    return own_collection(visit, None, Viewer(role="researcher", name="someone-else"))
+
+
+def as_unknown_collection(visit: Visit, path: str, other: int, method: str = "get",
+                          data: dict[str, str] | None = None) -> None:  # fmt: skip
+    """Another user's collection answers as one that does not exist: 404, same bytes."""
+    unknown = 999_999
+    if method == "get":
+        theirs, nobodys = (visit.get(path.format(id=n), 404) for n in (other, unknown))
+    else:
+        theirs, nobodys = (visit.post(path.format(id=n), data or {}, 404)
+                           for n in (other, unknown))  # fmt: skip
+    def number_out(content: bytes, number: int) -> bytes:
+        return re.sub(rb"\b%d\b" % number, b"N", content)
+
+    assert number_out(theirs.content, other) == number_out(nobodys.content, unknown)
+
+
+def shows_as_the_role_may(visit: Visit, text: str) -> None:
+    """The state's paragraph 2 as the role may see it (the redacted word or the marker)."""
+    if visit.state.name == "redacted":
+        every_part = sees_every_part(visit.role)
+        assert (SECRET in text) == every_part and ("[redacted]" in text) != every_part
+
+
+def check_collection_page(visit: Visit) -> None:
+    if visit.role == "anonymous":
+        visit.get("/collections/1", 303)
+        return
+    number = own_collection(visit, visit.state.doc)
+    page = visit.get(f"/collections/{number}", 200)
+    assert visit.state.title in page.text and page.headers["cache-control"] == "no-store"
+    shows_as_the_role_may(visit, page.text)
+    as_unknown_collection(visit, "/collections/{id}", someone_elses(visit))
+
+
+def check_collect_form(visit: Visit) -> None:
+    form = {"place": f"{visit.state.doc}:2"}
+    if visit.role == "anonymous":
+        visit.post("/collections/collect", form, 401)
+        return
+    refused_without_token(visit, "/collections/collect", form)
+    page = visit.post("/collections/collect", form, 200)
+    assert visit.state.title in page.text and 'name="collection"' not in page.text.split(
+        "collect-places")[0]
+    shows_as_the_role_may(visit, page.text)
+
+
+def check_add_form(visit: Visit) -> None:
+    name = f"added {next(_NAMES)}"
+    form = {"place": f"{visit.state.doc}:2", "new_name": name}
+    if visit.role == "anonymous":
+        visit.post("/collections/add", form, 401)
+        return
+    refused_without_token(visit, "/collections/add", form)
+    response = visit.post("/collections/add", form, 303)
+    number = int(response.headers["location"].split("/")[2].split("?")[0])
+    collection = visit.world.app.state.desk.get(user_of(visit), number)
+    assert collection.name == name
+    assert [item.place.key for item in collection.items] == [f"{visit.state.doc} ¶2-2"]
+
+
+def collection_form(action: str, data: dict[str, str], status: int = 303
+                    ) -> Callable[[Visit], None]:  # fmt: skip
+    """A form on one collection (or one of its items, `{item}`): anonymous visitors 401,
+    the owner `status`, anyone else's collection 404 as an unknown one, no token 403."""
+
+    def check(visit: Visit) -> None:
+        if visit.role == "anonymous":
+            visit.post(f"/collections/1/{action.format(item=1)}", data, 401)
+            return
+        number = own_collection(visit, STATES["public"].doc)
+        desk = visit.world.app.state.desk
+        item = desk.get(user_of(visit), number).items[0].id
+        path = f"/collections/{number}/{action.format(item=item)}"
+        refused_without_token(visit, path, data)
+        visit.post(path, data, status)
+        other = someone_elses(visit)
+        desk.add(Viewer(role="researcher", name="someone-else"), other,
+                 parse_place(STATES["public"].doc, "1"))  # fmt: skip
+        theirs = desk.get(Viewer(role="researcher", name="someone-else"), other)
+        their_path = "/collections/{id}/" + action.format(item=theirs.items[0].id)
+        as_unknown_collection(visit, their_path, other, "post", data)
+        assert desk.get(Viewer(role="researcher", name="someone-else"), other) == theirs
+
+    return check
+
+
+def check_collection_export(visit: Visit) -> None:
+    if visit.role == "anonymous":
+        visit.get("/collections/1/export/json", 303)
+        return
+    number = own_collection(visit, visit.state.doc)
+    for format in ("json", "csv", "md"):
+        response = visit.get(f"/collections/{number}/export/{format}", 200)
+        assert visit.state.title in response.text
+        shows_as_the_role_may(visit, response.text)
+    entry = visit.world.app.state.service.audit.entries()[-1]
+    assert (entry.action, entry.actor, entry.detail["format"]) == ("export", USERS[visit.role],
+                                                                   "md")  # fmt: skip
+    as_unknown_collection(visit, "/collections/{id}/export/json", someone_elses(visit))
+
+
+def check_search_export(visit: Visit) -> None:
+    url = f"/search/export/json?q={visit.state.word}"
+    if visit.role == "anonymous":
+        visit.get(url, 303)
+        return
+    data = visit.get(url, 200).json()
+    assert visit.state.doc in {excerpt["doc"] for excerpt in data["excerpts"]}
+    shows_as_the_role_may(visit, json.dumps(data, ensure_ascii=False))
+
+
+def check_verify_page(visit: Visit) -> None:
+    page = visit.get("/verify", 200)
+    assert 'enctype="multipart/form-data"' in page.text and 'name="csrf"' in page.text
+
+
+def check_verify_form(visit: Visit) -> None:
+    """An excerpt of the state's paragraph 2 taken by an administrator, sent by each
+    role: a restricted one is missing for anonymous visitors, as an unknown document is,
+    and the redacted word is never sent back to those who may not see it."""
+    service = visit.world.app.state.service
+    excerpt = service.excerpt(Viewer.administrator("tests"), parse_place(visit.state.doc, "2"))
+
+    def sent(doc: str) -> Response:
+        chosen = dataclasses.replace(excerpt, place=parse_place(doc, "2"))
+        body = document_json([chosen], archive="a", at="t", by="b", software="s")
+        files = {"bundle": ("excerpts.json", json.dumps(body).encode(), "application/json")}
+        token = csrf_token(visit.client)
+        response = visit.client.post("/verify", data={"csrf": token}, files=files)
+        assert response.status_code == 200
+        assert_nothing_hidden(visit.role, f"/verify {doc}", response)  # the id was sent
+        return response
+
+    shown = sent(visit.state.doc).text
+    if not reads(visit.role, visit.state):
+        assert shown == sent(UNKNOWN_DOC).text.replace(UNKNOWN_DOC, visit.state.doc)
+        assert 'class="verdict missing"' in shown
+    elif visit.state.name == "redacted" and not sees_every_part(visit.role):
+        assert 'class="verdict redacted-since"' in shown
+    else:
+        assert 'class="verdict faithful"' in shown
+
+
 # --------------------------------------------------------------------------- the rules
 
 DOCUMENT_STATES = tuple(STATES)
@@ -689,6 +858,28 @@ RULES: dict[str, Rule] = {
     "GET /api/documents/{doc_id}/paragraphs/{number}": Rule(check_api_paragraph,
                                                             DOCUMENT_STATES),
     "GET /healthz": Rule(check_healthz),
+    "GET /collections": Rule(signed_in_page("/collections", SIGNED_IN, "Your collections")),
+    "POST /collections": Rule(signed_in_form("/collections", {"name": "A new case"},
+                                             SIGNED_IN, 303, "/collections/"), world="writing"),
+    "GET /collections/{collection_id}": Rule(check_collection_page, DOCUMENT_STATES,
+                                             "writing"),
+    "POST /collections/collect": Rule(check_collect_form, DOCUMENT_STATES, "writing"),
+    "POST /collections/add": Rule(check_add_form, DOCUMENT_STATES, "writing"),
+    "POST /collections/{collection_id}/rename": Rule(collection_form(
+        "rename", {"name": "Renamed"}), world="writing"),
+    "POST /collections/{collection_id}/delete": Rule(collection_form("delete", {}),
+                                                     world="writing"),
+    "POST /collections/{collection_id}/items/{item_id}/note": Rule(collection_form(
+        "items/{item}/note", {"note": "see the date"}), world="writing"),
+    "POST /collections/{collection_id}/items/{item_id}/move": Rule(collection_form(
+        "items/{item}/move", {"position": "1"}), world="writing"),
+    "POST /collections/{collection_id}/items/{item_id}/remove": Rule(collection_form(
+        "items/{item}/remove", {}), world="writing"),
+    "GET /collections/{collection_id}/export/{format}": Rule(check_collection_export,
+                                                             DOCUMENT_STATES, "writing"),
+    "GET /search/export/{format}": Rule(check_search_export, DOCUMENT_STATES, "writing"),
+    "GET /verify": Rule(check_verify_page),
+    "POST /verify": Rule(check_verify_form, DOCUMENT_STATES, "writing"),
 }  # fmt: skip
 CASES = [
     pytest.param(key, role, state, id=f"{key}|{role}|{state}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import typing
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,12 @@ from testimony_archive.web import contexts
 from testimony_archive.web.rendering import environment, highlighted, render
 
 TEMPLATES = Settings().templates_dir
-PAGES = [
-    contexts.SearchPage, contexts.DocumentPage, contexts.VocabularyPage, contexts.ErrorPage,
-    contexts.ReviewPage, contexts.SignInPage, contexts.AccountPage, contexts.EnrolmentPage,
-    contexts.RecoveryCodesPage, contexts.UsersPage, contexts.AuditPage,
-]  # fmt: skip
+PAGES = list(typing.get_args(contexts.Page))  # every page the app renders
 CONTEXT_NAMES = {"page", "ui", "_", "ngettext"}
+
+
+def test_every_page_is_checked() -> None:
+    assert len(PAGES) >= 15 and contexts.VerifyPage in PAGES
 
 
 def test_the_installed_app_finds_the_top_level_templates() -> None:
@@ -44,7 +45,9 @@ def test_templates_use_only_the_page_context(template: str) -> None:
 def test_page_attributes_used_by_its_template_are_declared(page_class: type) -> None:
     source = (TEMPLATES / page_class.template).read_text(encoding="utf-8")
     used = set(re.findall(r"\bpage\.(\w+)", source))
-    declared = {field.name for field in dataclasses.fields(page_class)}
+    declared = {field.name for field in dataclasses.fields(page_class)} | {
+        name for name, value in vars(page_class).items() if isinstance(value, property)
+    }
     assert used <= declared, f"{page_class.__name__} lacks {sorted(used - declared)}"
 
 

@@ -18,7 +18,7 @@ from ...errors import NotFound, UsageError
 from ...export import FORMATS
 from ..collection_view import collect_page, collection_page, collections_page, parse_value
 from ..csrf import check
-from ..deps import ChromeDep, ServiceDep, ViewerDep
+from ..deps import ChromeDep, ServiceDep, SignedInDep
 from ..params import SearchStateDep
 from ..responses import page_response
 
@@ -37,14 +37,14 @@ Places = Annotated[tuple[str, ...], Form(max_length=MAX_PLACES)]
 
 @router.get("/collections", response_class=HTMLResponse, summary="Your collections (HTML)")
 def collections(
-    request: Request, desk: DeskDep, viewer: ViewerDep, chrome: ChromeDep
+    request: Request, desk: DeskDep, viewer: SignedInDep, chrome: ChromeDep
 ) -> HTMLResponse:
     return page_response(request, collections_page(desk, viewer), chrome)
 
 
 @router.post("/collections", include_in_schema=False)
 def create(
-    request: Request, desk: DeskDep, viewer: ViewerDep,
+    request: Request, desk: DeskDep, viewer: SignedInDep,
     name: Annotated[str, Form(max_length=200)], csrf: Annotated[str, Form(max_length=100)] = "",
 ) -> RedirectResponse:  # fmt: skip
     check(request, csrf)
@@ -56,7 +56,7 @@ def create(
             summary="A collection of excerpts (HTML)")  # fmt: skip
 def collection(
     request: Request, collection_id: int, desk: DeskDep, service: ServiceDep,
-    viewer: ViewerDep, chrome: ChromeDep,
+    viewer: SignedInDep, chrome: ChromeDep,
     added: int = Query(0, ge=0, le=1000), already: int = Query(0, ge=0, le=1000),
     back: str = Query("", max_length=2000),
 ) -> HTMLResponse:  # fmt: skip
@@ -68,7 +68,7 @@ def collection(
 
 @router.post("/collections/collect", response_class=HTMLResponse, include_in_schema=False)
 def choose(
-    request: Request, desk: DeskDep, service: ServiceDep, viewer: ViewerDep,
+    request: Request, desk: DeskDep, service: ServiceDep, viewer: SignedInDep,
     chrome: ChromeDep, place: Places = (), doc: Annotated[str, Form(max_length=100)] = "",
     para: Annotated[str, Form(max_length=20)] = "",
     chars: Annotated[str, Form(max_length=30)] = "",
@@ -87,7 +87,7 @@ def choose(
 
 @router.post("/collections/add", include_in_schema=False)
 def add(
-    request: Request, desk: DeskDep, viewer: ViewerDep, place: Places = (),
+    request: Request, desk: DeskDep, viewer: SignedInDep, place: Places = (),
     collection: Annotated[int, Form(ge=0)] = 0,
     new_name: Annotated[str, Form(max_length=200)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
@@ -118,7 +118,7 @@ def add(
 
 @router.post("/collections/{collection_id}/rename", include_in_schema=False)
 def rename(
-    request: Request, collection_id: int, desk: DeskDep, viewer: ViewerDep,
+    request: Request, collection_id: int, desk: DeskDep, viewer: SignedInDep,
     name: Annotated[str, Form(max_length=200)], csrf: Annotated[str, Form(max_length=100)] = "",
 ) -> RedirectResponse:  # fmt: skip
     check(request, csrf)
@@ -128,7 +128,7 @@ def rename(
 
 @router.post("/collections/{collection_id}/delete", include_in_schema=False)
 def delete(
-    request: Request, collection_id: int, desk: DeskDep, viewer: ViewerDep,
+    request: Request, collection_id: int, desk: DeskDep, viewer: SignedInDep,
     csrf: Annotated[str, Form(max_length=100)] = "",
 ) -> RedirectResponse:  # fmt: skip
     check(request, csrf)
@@ -138,7 +138,7 @@ def delete(
 
 @router.post("/collections/{collection_id}/items/{item_id}/note", include_in_schema=False)
 def annotate(
-    request: Request, collection_id: int, item_id: int, desk: DeskDep, viewer: ViewerDep,
+    request: Request, collection_id: int, item_id: int, desk: DeskDep, viewer: SignedInDep,
     note: Annotated[str, Form(max_length=2000)] = "",
     csrf: Annotated[str, Form(max_length=100)] = "",
 ) -> RedirectResponse:  # fmt: skip
@@ -149,7 +149,7 @@ def annotate(
 
 @router.post("/collections/{collection_id}/items/{item_id}/move", include_in_schema=False)
 def move(
-    request: Request, collection_id: int, item_id: int, desk: DeskDep, viewer: ViewerDep,
+    request: Request, collection_id: int, item_id: int, desk: DeskDep, viewer: SignedInDep,
     position: Annotated[int, Form(ge=1, le=1000)], csrf: Annotated[str, Form(max_length=100)] = "",
 ) -> RedirectResponse:  # fmt: skip
     check(request, csrf)
@@ -159,7 +159,7 @@ def move(
 
 @router.post("/collections/{collection_id}/items/{item_id}/remove", include_in_schema=False)
 def remove(
-    request: Request, collection_id: int, item_id: int, desk: DeskDep, viewer: ViewerDep,
+    request: Request, collection_id: int, item_id: int, desk: DeskDep, viewer: SignedInDep,
     csrf: Annotated[str, Form(max_length=100)] = "",
 ) -> RedirectResponse:  # fmt: skip
     check(request, csrf)
@@ -170,7 +170,7 @@ def remove(
 @router.get("/collections/{collection_id}/export/{format}",
             summary="A collection exported: Word, PDF, CSV, JSON, Markdown, bundle")  # fmt: skip
 def export(
-    request: Request, collection_id: int, format: str, desk: DeskDep, viewer: ViewerDep,
+    request: Request, collection_id: int, format: str, desk: DeskDep, viewer: SignedInDep,
     chrome: ChromeDep,
 ) -> Response:  # fmt: skip
     base_url = str(request.base_url)
@@ -188,7 +188,7 @@ def export(
 @router.get("/search/export/{format}",
             summary="A search's best paragraphs as Word, PDF, CSV, JSON or Markdown")  # fmt: skip
 def export_search(
-    request: Request, format: str, desk: DeskDep, viewer: ViewerDep, chrome: ChromeDep,
+    request: Request, format: str, desk: DeskDep, viewer: SignedInDep, chrome: ChromeDep,
     state: SearchStateDep,
 ) -> Response:  # fmt: skip
     if format not in FORMATS:

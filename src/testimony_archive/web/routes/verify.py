@@ -69,5 +69,5 @@ def _row(verdict: Verdict, translate: Translator) -> VerdictRow:
     where = f"{place.doc} {place.locator}"
     if place.chars:
         where += f" ({place.chars[0]}–{place.chars[1]})"
-    return VerdictRow(verdict.number, verdict.status,
-                      translate.gettext(STATUS_LABELS[verdict.status]), where, verdict.detail)  # fmt: skip
+    label = translate.gettext(STATUS_LABELS[verdict.status])
+    return VerdictRow(verdict.number, verdict.status, label, where, verdict.detail)
