@@ -265,7 +265,7 @@ def excerpt_json(excerpt: Excerpt) -> dict[str, Any]:
 
 def document_json(
     excerpts: list[Excerpt], *, archive: str, at: str, by: str, software: str,
-    title: str = "",
+    title: str = "", description: str = "",
 ) -> dict[str, Any]:  # fmt: skip
     """The excerpts JSON document: what `testimony verify` reads."""
     return {
@@ -273,6 +273,7 @@ def document_json(
         "version": VERSION,
         "archive": archive,
         "title": title,
+        "description": description,
         "exported_at": at,
         "exported_by": by,
         "software": software,
