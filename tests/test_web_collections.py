@@ -128,8 +128,8 @@ def test_uploads_that_are_not_excerpts_are_refused_with_what_to_send(
     lawyer: TestClient,
 ) -> None:
     def send(name: str, data: bytes) -> tuple[int, str]:
-        response = lawyer.post("/verify", data={"csrf": token(lawyer, "/verify")},
-                               files={"bundle": (name, data, "application/octet-stream")})  # fmt: skip
+        files = {"bundle": (name, data, "application/octet-stream")}
+        response = lawyer.post("/verify", data={"csrf": token(lawyer, "/verify")}, files=files)
         return response.status_code, response.text
 
     status, text = send("notes.txt", b"hello")
