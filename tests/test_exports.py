@@ -301,8 +301,18 @@ def test_any_text_round_trips_through_csv_and_json(text: str) -> None:
     request = ExportRequest(title="T", excerpts=[item], archive="A", exported_by="b",
                             exported_at=AT)  # fmt: skip
     rows = list(csv.DictReader(io.StringIO(render(request, "csv").decode("utf-8"), newline="")))
-    assert rows[0]["text"] == text and rows[0]["note"] == text
+    # a cell a spreadsheet would run as a formula is kept inert by a leading apostrophe
+    shown = f"'{text}" if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+    assert rows[0]["text"] == shown and rows[0]["note"] == shown
     assert parse_document(json.loads(render(request, "json"))) == [item]
+
+
+def test_a_csv_cell_that_would_run_as_a_formula_is_inert(request_en: ExportRequest) -> None:
+    item = dataclasses.replace(request_en.excerpts[0], note='=HYPERLINK("http://x.test","y")')
+    request = dataclasses.replace(request_en, excerpts=[item])
+    row = next(csv.DictReader(io.StringIO(render(request, "csv").decode("utf-8"), newline="")))
+    assert row["note"] == '\'=HYPERLINK("http://x.test","y")'
+    assert row["text"] == item.text  # a quote that is no formula is as archived
 
 
 # -- names and refusals -------------------------------------------------------------------

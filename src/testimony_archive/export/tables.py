@@ -15,9 +15,14 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets run as a formula
+
+
 def render_csv(request: ExportRequest) -> bytes:
-    """Plain UTF-8, `\\r\\n` line ends, a header row. Values are the archive's exact text
-    (no spreadsheet-formula escaping: that would change the quotes and their SHA-256)."""
+    """Plain UTF-8, `\\r\\n` line ends, a header row. A text cell that a spreadsheet
+    would run as a formula (an imported quote, or a note, that starts with `=`, `+`, `-`,
+    `@`) is written after an apostrophe, as spreadsheets expect; the `sha256` column is the
+    quote's without it, and the excerpts JSON carries the exact text."""
     output = io.StringIO(newline="")
     writer = csv.writer(output)
     writer.writerow(CSV_COLUMNS)
@@ -27,11 +32,15 @@ def render_csv(request: ExportRequest) -> bytes:
         writer.writerow([
             number, place.doc, place.locator, f"{place.first}-{place.last}",
             f"{place.chars[0]}-{place.chars[1]}" if place.chars else "",
-            excerpt.text, excerpt.sha256, excerpt.document_sha256,
-            "true" if excerpt.redacted else "false", excerpt.title, excerpt.date or "",
-            excerpt.permalink, excerpt.fragment_link or "", excerpt.note, cited,
+            inert(excerpt.text), excerpt.sha256, excerpt.document_sha256,
+            "true" if excerpt.redacted else "false", inert(excerpt.title), excerpt.date or "",
+            excerpt.permalink, excerpt.fragment_link or "", inert(excerpt.note), inert(cited),
         ])  # fmt: skip
     return output.getvalue().encode("utf-8")
+
+
+def inert(text: str) -> str:
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def render_json(document: dict[str, Any]) -> bytes:
