@@ -19,7 +19,7 @@ def excerpts_json(request: ExportRequest) -> dict[str, Any]:
     """The excerpts JSON of the request: what `testimony verify` reads."""
     return document_json(request.excerpts, archive=request.archive, at=request.exported_at,
                          by=request.exported_by, software=software(request),
-                         title=request.title)  # fmt: skip
+                         title=request.title, description=request.description)  # fmt: skip
 
 
 def render(request: ExportRequest, format: str) -> bytes:
