@@ -5,8 +5,9 @@ archive under var/bench/xN/, then measures: import and full index build, Dataset
 SQLite build, library search latency for a fixed query mix, the web pages of both under
 the same wrk load, our search page anonymous and signed in (what the access check costs),
 and the time from adding one document to finding it; once per run, the time to verify an
-audit trail of 100,000 entries. It writes var/bench/latest.json, var/bench/report.md and
-var/bench/chart.png.
+audit trail of 100,000 entries, and (at the smallest size) to export a collection of 50
+excerpts in each format and as an evidence bundle, and to verify it. It writes
+var/bench/latest.json, var/bench/report.md and var/bench/chart.png.
 
     python -m bench.harness --sizes 1,4,10          # what `make bench` runs
     python -m bench.harness --sizes 1 --quick       # what `make bench-quick` runs
@@ -37,6 +38,7 @@ from .accounts import upgrade_instance
 from .audit import ENTRIES, measure_verify
 from .build import build_datasette, build_index, import_archive
 from .common import BENCH_DIR, ROOT, read_json
+from .exports import EXCERPTS, measure_exports
 from .figures import growth, headline, targets
 from .library import measure_latency, profile_search, time_to_searchable
 from .loadgen import require_wrk
@@ -242,6 +244,7 @@ def assemble(
     mix: list[Query],
     options: Any,
     audit: dict[str, Any],
+    exports: dict[str, Any],
 ) -> dict[str, Any]:
     sizes = sorted(runs, key=lambda name: int(name[1:]))
     first = sizes[0]
@@ -258,6 +261,7 @@ def assemble(
         "growth": growth(runs),
         "profile": profiled[0] if profiled else None,
         "audit_verify": audit,
+        "exports": exports,
         "load": {"connections": options.connections, "duration": options.duration},
         "datasette_settings": DATASETTE_SETTINGS,
         "query_mix": {
@@ -312,8 +316,10 @@ def main() -> None:
     audit = measure_verify(mix, runs=1 if options.quick else 3)
     for size in sizes:
         runs[f"x{size}"] = run_size(size, mix, options, profile=size == sizes[-1])
-        write_outputs(assemble(runs, meta, mix, options, audit), options)
-    data = assemble(runs, meta, mix, options, audit)
+        write_outputs(assemble(runs, meta, mix, options, audit, {}), options)
+    log(f"exports: a collection of {EXCERPTS} excerpts of x{sizes[0]}, bundled and verified")
+    exports = measure_exports(BENCH_DIR / f"x{sizes[0]}", runs=1 if options.quick else 3)
+    data = assemble(runs, meta, mix, options, audit, exports)
     data["meta"]["wall_s"] = round(time.perf_counter() - started, 1)
     write_outputs(data, options)
     for warning in data["warnings"]:
@@ -323,6 +329,10 @@ def main() -> None:
         print(f"{key:<{width}}  {data.get(key)}")
     print(f"{'audit verify, ' + format(ENTRIES, ',') + ' entries':<{width}}  "
           f"{audit['library_s']} s ({audit['library_entries_per_s']:,} entries/s)")  # fmt: skip
+    pdf, bundle = exports["formats"]["pdf"], exports["bundle"]
+    print(f"{'exports, ' + str(EXCERPTS) + ' excerpts':<{width}}  PDF {pdf['warm_s']} s "
+          f"(cold {pdf['cold_s']} s, {exports['pdf_pages']} pages, {pdf['bytes']:,} bytes), "
+          f"bundle zip {bundle['zip_s']} s, verify {exports['verify']['bundle_s']} s")  # fmt: skip
     for target in data["targets"]:
         verdict = {True: "pass", False: "FAIL", None: "not measured"}[target["pass"]]
         print(f"{verdict:>12}  {target['size']:>3}  {target['name']}: {target['value']}")
