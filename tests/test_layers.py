@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute
 from testimony_archive.config import Settings
 from testimony_archive.web import deps
 from testimony_archive.web.app import create_app
-from testimony_archive.web.routes import vocabulary
+from testimony_archive.web.routes import collections, vocabulary
 
 from .conftest import REPO
 
@@ -83,6 +83,10 @@ DOMAIN = [
 def test_the_domain_knows_no_web_or_cli(path: Path) -> None:
     adapters = ("fastapi", "starlette", "jinja2", "click", "uvicorn", "testimony_archive.web",
                 "testimony_archive.cli")  # fmt: skip
+    if path.relative_to(PACKAGE).as_posix() == "export/pdf_export.py":
+        # The PDF is a document written from a template (WeasyPrint reads HTML): Jinja
+        # is how the library writes it, not a web page.
+        adapters = tuple(name for name in adapters if name != "jinja2")
     found = [name for name in imports(path) if name.split(".")[0] in adapters or
              name.startswith(adapters[-2:])]  # fmt: skip
     assert not found, f"{path.name} imports {found}"
@@ -129,8 +133,8 @@ def test_every_route_that_uses_the_service_takes_the_viewer(tmp_path: Path) -> N
     assert len(routes) >= 9
     for route in routes:
         calls = _calls(route.dependant)
-        if deps.get_service in calls:
-            assert calls & {deps.get_viewer, deps.get_visitor}, (
+        if calls & {deps.get_service, collections.get_desk}:
+            assert calls & {deps.get_viewer, deps.get_visitor, deps.get_signed_in}, (
                 f"{route.path} uses the service without a viewer"
             )
 

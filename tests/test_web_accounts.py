@@ -457,6 +457,18 @@ FORMS: dict[str, tuple[str, dict[str, str]]] = {
     "POST /admin/users": (
         "/admin/users", {"name": "csrf-victim", "role": "admin", "password": PASSWORD}),
     "POST /admin/users/{name}": ("/admin/users/rita", {"action": "disable"}),
+    "POST /collections": ("/collections", {"name": "A case"}),
+    "POST /collections/collect": ("/collections/collect", {"place": "t-pub-001:1"}),
+    "POST /collections/add": ("/collections/add", {"place": "t-pub-001:1", "new_name": "B"}),
+    "POST /collections/{collection_id}/rename": ("/collections/1/rename", {"name": "C"}),
+    "POST /collections/{collection_id}/delete": ("/collections/1/delete", {}),
+    "POST /collections/{collection_id}/items/{item_id}/note": (
+        "/collections/1/items/1/note", {"note": "n"}),
+    "POST /collections/{collection_id}/items/{item_id}/move": (
+        "/collections/1/items/1/move", {"position": "1"}),
+    "POST /collections/{collection_id}/items/{item_id}/remove": (
+        "/collections/1/items/1/remove", {}),
+    "POST /verify": ("/verify", {}),
 }  # fmt: skip
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import overload
 
@@ -42,6 +44,16 @@ class Gathered(builtins.list[Excerpt]):
     def __init__(self, excerpts: builtins.list[Excerpt], left_out: int = 0) -> None:
         super().__init__(excerpts)
         self.left_out = left_out
+
+
+@dataclass(frozen=True)
+class Collected:
+    """What `CollectionDesk.collect` did: into which collection, how many places were
+    added, and how many were there already."""
+
+    collection: int
+    added: int
+    already: int
 
 
 class CollectionDesk:
@@ -77,6 +89,27 @@ class CollectionDesk:
         self._collections.get(owner, collection_id)  # a missing collection says so first
         self._service.excerpt(viewer, place)
         return self._collections.add(owner, collection_id, place, note)
+
+    def collect(
+        self, viewer: Viewer, places: Sequence[Place], collection_id: int = 0,
+        new_name: str = "", note: str = "",
+    ) -> Collected:  # fmt: skip
+        """Add places to one of the viewer's collections, or to a new one named
+        `new_name`; a place already there is counted, not added again. Every place is
+        checked before anything is written."""
+        if not places:
+            raise UsageError("Tick at least one paragraph to collect.")
+        if not new_name.strip() and not collection_id:
+            raise UsageError("Choose a collection, or give a name for a new one.")
+        for place in places:
+            self._service.excerpt(viewer, place)
+        if new_name.strip():
+            collection_id = self.create(viewer, new_name).id
+        held = {item.place for item in self.get(viewer, collection_id).items}
+        fresh = [place for place in dict.fromkeys(places) if place not in held]
+        for place in fresh:
+            self._collections.add(_owner(viewer), collection_id, place, note)
+        return Collected(collection_id, len(fresh), len(places) - len(fresh))
 
     def annotate(self, viewer: Viewer, collection_id: int, item_id: int, note: str) -> Item:
         return self._collections.annotate(_owner(viewer), collection_id, item_id, note)

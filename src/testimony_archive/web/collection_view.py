@@ -59,6 +59,8 @@ def collect_page(
 ) -> CollectPage:  # fmt: skip
     """The places to collect, each checked against what the viewer may read, and the
     viewer's collections to put them in (the most recently changed first)."""
+    if not values:
+        raise UsageError("Tick at least one paragraph to collect.")
     places: list[PlaceChoice] = []
     problems: list[str] = []
     for value in dict.fromkeys(values):

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ...collecting import CollectionDesk
-from ...errors import NotFound, UsageError
+from ...errors import NotFound
 from ...export import FORMATS
 from ..collection_view import collect_page, collection_page, collections_page, parse_value
 from ..csrf import check
@@ -79,8 +79,6 @@ def choose(
     viewer's collections do they go to?"""
     check(request, csrf)
     values = [*place, *([_value(doc, para, chars)] if doc and para else [])]
-    if not values:
-        raise UsageError("Tick at least one paragraph to collect.")
     page = collect_page(desk, service, viewer, values, _local(next))
     return page_response(request, page, chrome)
 
@@ -95,25 +93,11 @@ def add(
     csrf: Annotated[str, Form(max_length=100)] = "",
 ) -> RedirectResponse:  # fmt: skip
     check(request, csrf)
-    places = [parse_value(value) for value in place]
-    if not places:
-        raise UsageError("Tick at least one paragraph to collect.")
-    target = desk.create(viewer, new_name).id if new_name.strip() else collection
-    if not target:
-        raise UsageError("Choose a collection, or give a name for a new one.")
-    added = already = 0
-    for each in places:
-        try:
-            desk.add(viewer, target, each, note)
-            added += 1
-        except UsageError as error:
-            if "already" not in str(error):
-                raise
-            already += 1
-    query = f"?added={added}&already={already}"
-    if _local(next):
-        query += "&back=" + quote(_local(next), safe="")
-    return RedirectResponse(f"/collections/{target}{query}#items", status_code=303)
+    done = desk.collect(viewer, [parse_value(value) for value in place], collection, new_name,
+                        note)  # fmt: skip
+    back = f"&back={quote(_local(next), safe='')}" if _local(next) else ""
+    return RedirectResponse(f"/collections/{done.collection}?added={done.added}"
+                            f"&already={done.already}{back}#items", status_code=303)  # fmt: skip
 
 
 @router.post("/collections/{collection_id}/rename", include_in_schema=False)

@@ -39,12 +39,14 @@ def verify_form(request: Request, viewer: ViewerDep, chrome: ChromeDep) -> HTMLR
 @router.post("/verify", response_class=HTMLResponse, include_in_schema=False)
 async def verify(
     request: Request, service: ServiceDep, viewer: ViewerDep, chrome: ChromeDep,
-    bundle: Annotated[UploadFile, File()], csrf: Annotated[str, Form(max_length=100)] = "",
+    bundle: Annotated[UploadFile | None, File()] = None,
+    csrf: Annotated[str, Form(max_length=100)] = "",
 ) -> HTMLResponse:  # fmt: skip
-    check(request, csrf)
-    page = VerifyPage(MAX_UPLOAD_BYTES // 2**20, file_name=(bundle.filename or "")[:200])
+    check(request, csrf)  # before anything of the form is looked at
+    name = (bundle.filename or "") if bundle is not None else ""
+    page = VerifyPage(MAX_UPLOAD_BYTES // 2**20, file_name=name[:200])
     suffix = Path(page.file_name).suffix.lower()
-    if suffix not in _SUFFIXES:
+    if bundle is None or suffix not in _SUFFIXES:
         page.error = chrome.translator.gettext(
             "Send an excerpts JSON file (.json) or an evidence bundle (.zip)."
         )
