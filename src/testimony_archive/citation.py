@@ -81,7 +81,9 @@ def academic(excerpt: Excerpt, translate: Translator) -> str:
     _ = translate.gettext
     author = excerpt.author
     year = excerpt.date[:4] if excerpt.date else _("n.d.")
-    title = _quoted(excerpt.title + ".", translate)
+    # The full stop goes inside English quotation marks, after Spanish ones.
+    title = (_quoted(excerpt.title, translate) + "." if translate.language == "es"
+             else _quoted(excerpt.title + ".", translate))  # fmt: skip
     lead = f"{author}. {year}. {title}" if author else f"{title} {year}."
     return " ".join([
         lead,
