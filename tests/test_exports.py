@@ -346,3 +346,18 @@ def test_unknown_formats_languages_and_times_are_refused(request_en: ExportReque
         render(dataclasses.replace(request_en, language="fr"), "md")
     with pytest.raises(UsageError, match="ISO 8601"):
         render(dataclasses.replace(request_en, exported_at="yesterday"), "pdf")
+
+
+def test_characters_word_cannot_hold_are_shown_not_fatal(request_en: ExportRequest) -> None:
+    item = dataclasses.replace(request_en.excerpts[0], note="page\x0cbreak and tab\x0bstop")
+    data = render(dataclasses.replace(request_en, excerpts=[item]), "docx")
+    assert "page\ufffdbreak and tab\ufffdstop" in text_of(data, "docx")
+
+
+def test_the_pdf_keeps_runs_of_spaces_as_they_are_in_the_quote(request_en: ExportRequest) -> None:
+    source = (Path(__file__).resolve().parents[1] / "templates" / "export" / "excerpts.html")
+    assert "white-space: pre-wrap" in source.read_text(encoding="utf-8")
+    item = dataclasses.replace(request_en.excerpts[0], text="two  spaces\tand a tab")
+    data = render(dataclasses.replace(request_en, excerpts=[item]), "pdf")
+    extracted = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+    assert "two  spaces" in extracted

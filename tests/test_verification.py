@@ -162,3 +162,35 @@ def test_places_people_cannot_mean_are_refused(text: str) -> None:
 
     with pytest.raises(UsageError):
         parse_place("v-1", text)
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("title", "Another title"), ("witness", "Witness Z"), ("author", "Witness Z"),
+     ("date", "1999-01-01"), ("kind", "report_excerpt"), ("places", ("GT",)),
+     ("permalink", "https://a.example/documents/v-9#p2")],
+)  # fmt: skip
+def test_what_an_excerpt_says_of_its_document_is_checked_too(
+    service: SearchService, tmp_path: Path, field: str, value: object
+) -> None:
+    _import(service, tmp_path)
+    excerpt = service.excerpt(ADMIN, parse_place("v-1", "2"))
+    status, detail = _verdict(service, dataclasses.replace(excerpt, **{field: value}))
+    assert status == "altered" and field in detail
+    moved = dataclasses.replace(excerpt, permalink="https://elsewhere.example/documents/v-1#p2")
+    assert _verdict(service, moved) == ("faithful", "")  # served at another address
+
+
+def test_a_crafted_quote_over_a_redacted_paragraph_is_answered_at_once(
+    service: SearchService, tmp_path: Path
+) -> None:
+    """Verification is linear in the quote: a long quote made to defeat a pattern with
+    gaps (cubic time) is answered like any other."""
+    _import(service, tmp_path)
+    for words in ("were", "taken", "night"):
+        service.redact(EDITOR, "v-1", 2, "a test", words=words)
+    excerpt = service.excerpt(RESEARCHER, parse_place("v-1", "2"))
+    crafted = _retyped(excerpt, "We " + "x and " * 40_000 + "beaten.")
+    assert _verdict(service, crafted, RESEARCHER)[0] == "altered"
+    spaced = _retyped(excerpt, excerpt.text.replace("[redacted]", "x"))
+    assert _verdict(service, spaced, RESEARCHER)[0] == "redacted since"

@@ -149,3 +149,15 @@ def test_the_pages_speak_spanish(lawyer: TestClient) -> None:
     page = lawyer.get(f"/collections/{number}", params={"lang": "es"}).text
     assert "párr. 4" in page and "Descargar" in page and "Paquete de pruebas" in page
     assert "Verificar extractos" in lawyer.get("/verify", params={"lang": "es"}).text
+
+
+def test_a_next_address_elsewhere_is_never_offered_back(lawyer: TestClient) -> None:
+    for number, elsewhere in enumerate(("/\\evil.example", "//evil.example/x",
+                                        "https://evil.example/", "/\tevil")):  # fmt: skip
+        response = lawyer.post("/collections/add", data={
+            "place": f"{DOC}:5", "new_name": f"next {number}", "next": elsewhere,
+            "csrf": token(lawyer)}, follow_redirects=False)  # fmt: skip
+        assert response.status_code == 303 and "back=" not in response.headers["location"]
+        chooser = lawyer.post("/collections/collect", data={
+            "place": f"{DOC}:5", "next": elsewhere, "csrf": token(lawyer)})  # fmt: skip
+        assert "evil" not in chooser.text

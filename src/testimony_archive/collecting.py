@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,7 +162,9 @@ class CollectionDesk:
         cited = self._service.cited_files(viewer, [e.doc for e in request.excerpts])
         if destination is not None:
             bag = write_bundle(request, cited, destination)
-            self._service.record_export(viewer, _what(collection), BUNDLE, _listing(bag),
+            # hashed as `verify` hashes a bag folder: its manifest
+            manifest = (bag / "manifest-sha256.txt").read_bytes()
+            self._service.record_export(viewer, _what(collection), BUNDLE, manifest,
                                         len(request.excerpts))  # fmt: skip
             return bag
         data = bundle_zip(request, cited)
@@ -212,7 +213,7 @@ class CollectionDesk:
                 left_out += 1
                 continue
             excerpt = extract(document, place, archive=self._service.name, at=at,
-                              base_url=base_url or self._service.base_url)  # fmt: skip
+                              base_url=self._service.base_url or base_url)  # fmt: skip
             excerpts.append(dataclasses.replace(excerpt, note=note))
         return Gathered(excerpts, left_out)
 
@@ -283,8 +284,3 @@ def describe_search(request: SearchRequest) -> str:
     return "; ".join(f"{name}: {value}" for name, value in shown.items() if value)
 
 
-def _listing(bag: Path) -> bytes:
-    """What a bag directory's export is hashed as: each file's path and SHA-256, sorted."""
-    lines = [f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.relative_to(bag)}"
-             for path in sorted(bag.rglob("*")) if path.is_file()]  # fmt: skip
-    return "\n".join(lines).encode("utf-8")

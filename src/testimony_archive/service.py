@@ -53,6 +53,7 @@ if TYPE_CHECKING:  # the tagging package loads its lexicons only when it is used
     from .tagging import Suggestion, Tagger
 
 MAX_MARKED_PARAGRAPHS = 100  # a query's matches marked on a document page
+MAX_VERIFIED = 2_000  # excerpts in one verification
 SOME_EDITOR = N_("an editor")  # in the tag history shown to those who do not edit
 # What an audit entry of a search says besides the words (`q`, its target).
 _RECORDED_FIELDS = tuple(
@@ -201,38 +202,51 @@ class SearchService:
         as `document` gives it, UsageError if the document has no such place."""
         document = self.document(place.doc, viewer)
         return extract(document, place, archive=self.name, at=stamp(),
-                       base_url=base_url or self.base_url)  # fmt: skip
+                       base_url=self.base_url or base_url)  # fmt: skip
 
     def verify(
         self, viewer: Viewer, excerpts: list[Excerpt], what: str, sha256: str
     ) -> list[Verdict]:
         """Check each excerpt against the archive as this viewer may see it
-        (`verification`); recorded in the audit trail with the input's hash."""
-        verdicts = [self._verify_one(viewer, number, excerpt)
-                    for number, excerpt in enumerate(excerpts, start=1)]  # fmt: skip
+        (`verification`), each document read once; recorded in the audit trail with the
+        input's hash. UsageError for more than MAX_VERIFIED excerpts at once."""
+        if len(excerpts) > MAX_VERIFIED:
+            raise UsageError(f"{len(excerpts):,} excerpts: verify at most {MAX_VERIFIED:,} "
+                             "at once (split the file)")  # fmt: skip
+        views: dict[str, list[Document] | Verdict] = {}
+        verdicts = []
+        for number, excerpt in enumerate(excerpts, start=1):
+            if excerpt.doc not in views:
+                views[excerpt.doc] = self._views(viewer, excerpt)
+            found = views[excerpt.doc]
+            if isinstance(found, list):
+                verdicts.append(verification.verify(number, excerpt, found))
+            else:
+                verdicts.append(dataclasses.replace(found, number=number, excerpt=excerpt))
         outcome = {status: sum(v.status == status for v in verdicts) for status in STATUSES}
         self.audit.record(viewer, "verify", what[:200], sha256=sha256, excerpts=len(verdicts),
                           **{status.replace(" ", "_"): count for status, count in outcome.items()
                              if count})  # fmt: skip
         return verdicts
 
-    def _verify_one(self, viewer: Viewer, number: int, excerpt: Excerpt) -> Verdict:
+    def _views(self, viewer: Viewer, excerpt: Excerpt) -> list[Document] | Verdict:
+        """The document as the viewer sees it and, for a viewer who sees every word, as
+        readers without that right see it; or the verdict for a document not there."""
         try:
             view = self.document(excerpt.doc, viewer)
         except NotFound:
-            return verification.missing(number, excerpt)
+            return verification.missing(0, excerpt)
         except ArchiveError as error:
             try:
                 meta = self._backend.indexed(excerpt.doc)
             except IndexMissing:
                 meta = None
             if meta is None or not access.may_see(viewer, meta.access):
-                return verification.missing(number, excerpt)
-            return verification.unreadable(number, excerpt, error.reason)
-        views = [view]
+                return verification.missing(0, excerpt)
+            return verification.unreadable(0, excerpt, error.reason)
         if not view.redacted and view.redactions:
-            views.append(redaction.redacted(view))
-        return verification.verify(number, excerpt, views)
+            return [view, redaction.redacted(view)]
+        return [view]
 
     def cited_files(self, viewer: Viewer, doc_ids: list[str]) -> list[CitedFile]:
         """The archive files an export cites, for its evidence bundle: each exactly as it is

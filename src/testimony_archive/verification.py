@@ -16,13 +16,12 @@ who may not see redacted passages is compared with the redacted text.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from .errors import UsageError
-from .excerpts import Excerpt, check_place, quoted_text, text_sha256
+from .excerpts import Excerpt, check_place, extract, quoted_text, text_sha256
 from .models import Document
 from .redaction import MARKER
 
@@ -47,7 +46,7 @@ class Verdict:
         where = f"{self.excerpt.doc} {self.excerpt.place.locator}"
         if self.excerpt.place.chars:
             where += f" chars {self.excerpt.place.chars[0]}-{self.excerpt.place.chars[1]}"
-        detail = f": {self.detail}" if self.detail else ""
+        detail = f": {' '.join(self.detail.split())}" if self.detail else ""
         return f"{self.number:>4}  {self.status:<14}  {where}{detail}"
 
     def as_json(self) -> dict[str, object]:
@@ -90,13 +89,19 @@ def verify(number: int, excerpt: Excerpt, views: Sequence[Document]) -> Verdict:
     shown = quoted_text(view, excerpt.place)
     if MARKER in shown and _matches_outside_markers(shown, excerpt.text):
         return Verdict(number, excerpt, "redacted since",
-                       "the archive now redacts part of this passage")  # fmt: skip
+                       "the words you may see stand as quoted; the archive hides the rest "
+                       "from your role, and it was not compared")  # fmt: skip
     return Verdict(number, excerpt, "altered", _difference(excerpt, shown))
 
 
 def _same_words(
     number: int, excerpt: Excerpt, matched: Document, views: Sequence[Document]
 ) -> Verdict:
+    changed = _changed_fields(excerpt, matched)
+    if changed:
+        return Verdict(number, excerpt, "altered",
+                       "the words stand as quoted, but what the excerpt says of the "
+                       f"document differs from the archive: {', '.join(changed)}")  # fmt: skip
     newer = _redactions_since(views[0], excerpt)
     if newer:
         return Verdict(number, excerpt, "redacted since",
@@ -105,12 +110,27 @@ def _same_words(
         return Verdict(number, excerpt, "faithful")
     if matched.redacted:
         return Verdict(number, excerpt, "redacted since",
-                       "the words stand as quoted; the document has been redacted "
-                       "elsewhere since, so its SHA-256 as shown changed")  # fmt: skip
+                       "the words you may see stand as quoted, but the document as shown "
+                       "to you is not the version recorded: it has been redacted since, "
+                       "or the recorded SHA-256 was changed; what is hidden from your role "
+                       "was not compared")  # fmt: skip
     recorded = excerpt.document_sha256[:12]
     return Verdict(number, excerpt, "altered",
                    f"the words stand as quoted, but the document's SHA-256 is "
                    f"{matched.sha256[:12]}…, not {recorded}… as recorded")  # fmt: skip
+
+
+def _changed_fields(excerpt: Excerpt, document: Document) -> list[str]:
+    """What the excerpt says of its document (title, kind, language, date, places, source,
+    witness, author, permalink) that the document, as the verifier sees it, does not."""
+    expected = extract(document, excerpt.place, archive=excerpt.archive,
+                       at=excerpt.extracted_at)  # fmt: skip
+    changed = [name for name in ("title", "kind", "language", "date", "places", "source",
+                                 "witness", "author")
+               if getattr(excerpt, name) != getattr(expected, name)]  # fmt: skip
+    if not excerpt.permalink.endswith(expected.permalink):  # the base may differ
+        changed.append("permalink")
+    return changed
 
 
 def _redactions_since(view: Document, excerpt: Excerpt) -> str:
@@ -131,9 +151,22 @@ def _redactions_since(view: Document, excerpt: Excerpt) -> str:
 
 def _matches_outside_markers(shown: str, quote: str) -> bool:
     """Whether the quote reads as the shown text wherever the shown text is not
-    `[redacted]` (what stands in the quote in the markers' place is not looked at)."""
-    pattern = ".+?".join(re.escape(piece) for piece in shown.split(MARKER))
-    return re.fullmatch(pattern, quote, flags=re.DOTALL) is not None
+    `[redacted]` (what stands in the quote in the markers' place, one character or more,
+    is not looked at). Linear in the quote's length: each piece is found once, left to
+    right (a pattern with lazy gaps would take cubic time on a crafted quote)."""
+    pieces = shown.split(MARKER)
+    first, last = pieces[0], pieces[-1]
+    if not quote.startswith(first) or len(quote) < len(first) + len(last) + 1:
+        return False
+    at, end = len(first), len(quote) - len(last)
+    if not quote.endswith(last):
+        return False
+    for piece in pieces[1:-1]:
+        found = quote.find(piece, at + 1, end - 1)  # a marker stands for one char or more
+        if found < 0:
+            return False
+        at = found + len(piece)
+    return at < end
 
 
 def _difference(excerpt: Excerpt, shown: str) -> str:

@@ -4,6 +4,7 @@ quotes (one Word paragraph per paragraph of the quote), its note and its legal c
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from docx import Document as new_document
@@ -27,6 +28,12 @@ from .request import (
 )
 
 CITATION_STYLE = "Citation"
+# Characters a Word file (XML 1.0) cannot hold: each is written as U+FFFD, visibly.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def word_text(text: str) -> str:
+    return _NOT_IN_XML.sub("\ufffd", text)
 
 
 def render_docx(request: ExportRequest) -> bytes:
@@ -37,25 +44,25 @@ def render_docx(request: ExportRequest) -> bytes:
     citation_style.base_style = document.styles["Normal"]
     citation_style.font.size = Pt(9)
 
-    document.add_paragraph(request.title, style="Title")
+    document.add_paragraph(word_text(request.title), style="Title")
     for label, value in cover(request):
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{label}: ").bold = True
-        paragraph.add_run(value)
+        paragraph.add_run(word_text(value))
     document.add_paragraph(words["about"])
 
     for number, (excerpt, cited) in enumerate(zip(request.excerpts, citations(request),
                                                   strict=True), start=1):  # fmt: skip
-        heading = document.add_heading(f"{number}. {excerpt.title}", level=2)
+        heading = document.add_heading(word_text(f"{number}. {excerpt.title}"), level=2)
         heading.paragraph_format.page_break_before = number == 1  # after the cover
         document.add_paragraph(locator(excerpt, words))
         for text in paragraphs(excerpt):
-            _directed(document.add_paragraph(text, style="Quote"), text)
+            _directed(document.add_paragraph(word_text(text), style="Quote"), text)
         if excerpt.note:
             note = document.add_paragraph()
             note.add_run(f"{words['note']}: ").bold = True
-            _directed(note, excerpt.note).add_run(excerpt.note)
-        document.add_paragraph(cited, style=CITATION_STYLE)
+            _directed(note, excerpt.note).add_run(word_text(excerpt.note))
+        document.add_paragraph(word_text(cited), style=CITATION_STYLE)
 
     output = io.BytesIO()
     document.save(output)
@@ -67,14 +74,14 @@ def _set_properties(document: Document, request: ExportRequest) -> None:
     moment the file was written."""
     properties = document.core_properties
     moment = exported_at(request).replace(microsecond=0, tzinfo=None)
-    properties.title = request.title
+    properties.title = word_text(request.title)
     properties.author = request.exported_by
     properties.last_modified_by = request.exported_by
     properties.created = moment
     properties.modified = moment
     properties.revision = 1
     properties.subject = request.archive
-    properties.comments = request.description or software(request)
+    properties.comments = word_text(request.description) or software(request)
     properties.language = request.language
     properties.keywords = ""
     properties.category = ""

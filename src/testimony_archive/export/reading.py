@@ -20,6 +20,7 @@ import bagit  # type: ignore[import-untyped]
 
 from ..errors import UsageError
 from ..excerpts import Excerpt, parse_document
+from .remaking import unlike_their_excerpts
 
 MAX_MEMBERS = 10_000  # an evidence bundle holds a few files per cited document
 _CHUNK = 1 << 20
@@ -58,9 +59,9 @@ def read_excerpts(path: Path, max_bytes: int = 50_000_000) -> ReadExcerpts:
 def _parse(data: bytes, where: str) -> list[Excerpt]:
     try:
         document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise UsageError(f"{where}: neither an excerpts JSON file nor an evidence bundle "
-                         f"({type(error).__name__}: {error})") from None  # fmt: skip
+                         f"({type(error).__name__}: {_one_line(error)})") from None  # fmt: skip
     try:
         return parse_document(document)
     except UsageError as error:
@@ -72,8 +73,9 @@ def _read_bag(folder: Path, where: str, max_bytes: int) -> tuple[list[Excerpt], 
         raise UsageError(f"{where}: not an evidence bundle (a BagIt bag has a bagit.txt)")
     try:
         bag = bagit.Bag(str(folder))
-    except bagit.BagError as error:
-        raise UsageError(f"{where}: not a readable bag: {_one_line(error)}") from None
+    except (bagit.BagError, OSError, ValueError) as error:
+        reason = _one_line(error).replace(str(folder), "the bag")  # no server path
+        raise UsageError(f"{where}: not a readable bag: {reason}") from None
     problems = _problems(bag)
     source = folder / "data" / "excerpts.json"
     if not source.is_file():
@@ -81,11 +83,16 @@ def _read_bag(folder: Path, where: str, max_bytes: int) -> tuple[list[Excerpt], 
     if source.stat().st_size > max_bytes:
         raise UsageError(f"{where}: data/excerpts.json is too large to read")
     try:
-        return _parse(source.read_bytes(), f"{where}: data/excerpts.json"), problems
+        excerpts = _parse(source.read_bytes(), f"{where}: data/excerpts.json")
     except UsageError as error:
         if not problems:
             raise
         return [], [*problems, error.message]
+    try:
+        problems += unlike_their_excerpts(folder, excerpts)
+    except UsageError as error:  # a record that names no language or format we make
+        problems.append(f"data/export-record.json: {error.message}")
+    return excerpts, problems
 
 
 def _problems(bag: bagit.Bag) -> list[str]:
@@ -132,8 +139,8 @@ def _unzip(data: bytes, scratch: Path, where: str, max_bytes: int) -> Path:
         written = 0
         for info in members:
             target = scratch.joinpath(*PurePosixPath(info.filename).parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
             try:
+                target.parent.mkdir(parents=True, exist_ok=True)
                 with archive.open(info) as source, target.open("wb") as sink:
                     while chunk := source.read(_CHUNK):
                         written += len(chunk)

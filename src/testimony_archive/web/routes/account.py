@@ -4,7 +4,7 @@ and a user's own account: the second factor's enrolment and the password."""
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -14,6 +14,7 @@ from ...errors import TestimonyError
 from ..account_pages import account_page, enrolment_page, recovery_codes_page, sign_in_page
 from ..csrf import check
 from ..deps import AccountsDep, ChromeDep, SettingsDep, SignedInDep, viewer_of
+from ..local_paths import safe_next
 from ..responses import page_response
 from ..session_cookie import (
     clear_session_cookie,
@@ -29,18 +30,6 @@ router = APIRouter(include_in_schema=False)
 Next = Annotated[str, Query(max_length=2000)]
 NextField = Annotated[str, Form(max_length=2000)]
 Csrf = Annotated[str, Form(max_length=100)]
-
-
-def safe_next(target: str) -> str:
-    """Where to go after signing in: a path of this site only, never another host (nor a
-    path that a browser would read as one: it drops tabs and line breaks, and reads a
-    backslash as a slash)."""
-    if any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in target):
-        return "/search"
-    read = urlsplit(target.replace("\\", "/"))
-    if target.startswith("/") and not read.scheme and not read.netloc:
-        return target
-    return "/search"
 
 
 @router.get("/sign-in", response_class=HTMLResponse)

@@ -8,7 +8,7 @@ whose collection it is, are the desk's questions (`collecting`), never a route's
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,6 +19,7 @@ from ...export import FORMATS
 from ..collection_view import collect_page, collection_page, collections_page, parse_value
 from ..csrf import check
 from ..deps import ChromeDep, ServiceDep, SignedInDep
+from ..local_paths import safe_next
 from ..params import SearchStateDep
 from ..responses import page_response
 
@@ -200,8 +201,4 @@ def _to_collection(collection_id: int, anchor: str = "") -> RedirectResponse:
 
 def _local(url: str) -> str:
     """A path on this site, or nothing: a form's `next` never sends anyone elsewhere."""
-    parts = urlsplit(url)
-    if parts.scheme or parts.netloc or not url.startswith("/") or url.startswith("//"):
-        return ""
-    return url
-
+    return safe_next(url, default="")

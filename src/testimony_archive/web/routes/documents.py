@@ -35,7 +35,7 @@ def document_page(
         q=q,
         vocabulary=service.vocabulary,
         translate=chrome.translator,
-        base_url=str(request.base_url),
+        base_url=service.base_url or str(request.base_url),
         archive=service.name,
     )
     return page_response(request, page, chrome)

@@ -37,7 +37,7 @@ def verify_form(request: Request, viewer: ViewerDep, chrome: ChromeDep) -> HTMLR
 
 
 @router.post("/verify", response_class=HTMLResponse, include_in_schema=False)
-async def verify(
+def verify(
     request: Request, service: ServiceDep, viewer: ViewerDep, chrome: ChromeDep,
     bundle: Annotated[UploadFile | None, File()] = None,
     csrf: Annotated[str, Form(max_length=100)] = "",
@@ -51,16 +51,16 @@ async def verify(
             "Send an excerpts JSON file (.json) or an evidence bundle (.zip)."
         )
         return page_response(request, page, chrome, status=400)
-    data = await bundle.read(MAX_UPLOAD_BYTES + 1)
+    data = bundle.file.read(MAX_UPLOAD_BYTES + 1)  # a worker thread: this route is not async
     with tempfile.TemporaryDirectory(prefix="testimony-verify-") as folder:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(data)
         try:
             found = read_excerpts(path, max_bytes=MAX_UPLOAD_BYTES)
+            verdicts = service.verify(viewer, found.excerpts, page.file_name, found.sha256)
         except UsageError as error:
-            page.error = str(error)
+            page.error = str(error).replace(str(path), page.file_name).replace(folder, "")
             return page_response(request, page, chrome, status=400)
-    verdicts = service.verify(viewer, found.excerpts, page.file_name, found.sha256)
     page.checked, page.kind, page.problems = True, found.kind, found.problems
     page.rows = [_row(verdict, chrome.translator) for verdict in verdicts]
     return page_response(request, page, chrome)
