@@ -11,11 +11,11 @@ import pytest
 
 from testimony_archive import access
 from testimony_archive.access import ANONYMOUS, Viewer
-from testimony_archive.collecting import CollectionDesk, describe_search
+from testimony_archive.collecting import CollectionDesk, describe_search, left_out_note
 from testimony_archive.collections import Collections
 from testimony_archive.config import Settings
 from testimony_archive.errors import Forbidden, NotFound, UsageError
-from testimony_archive.excerpts import Place, parse_document
+from testimony_archive.excerpts import Place, parse_document, parse_place
 from testimony_archive.index import SearchRequest
 from testimony_archive.service import SearchService
 
@@ -100,9 +100,9 @@ def test_excerpts_leave_out_what_is_no_longer_readable(
 def test_redacted_text_stays_redacted_in_a_researchers_excerpt(
     desk: CollectionDesk, service: SearchService
 ) -> None:
+    service.redact(ADMIN, "t-en-001", 3, "names the weapon", words="taser")
     made = desk.create(RESEARCHER, "Case")
     desk.add(RESEARCHER, made.id, Place("t-en-001", 3, 3))
-    service.redact(ADMIN, "t-en-001", 3, "names the weapon", words="taser")
     [excerpt] = desk.excerpts(RESEARCHER, made.id)
     assert "[redacted]" in excerpt.text and "taser" not in excerpt.text
     assert excerpt.redacted
@@ -164,3 +164,22 @@ def test_search_results_are_exported_with_the_query(
     [entry] = [e for e in service.audit.entries(actor="rita") if e.action == "export"]
     assert entry.target == "search immigration agents"
     assert entry.detail["excerpts"] == len(excerpts)
+
+
+def test_words_that_changed_since_they_were_collected_are_left_out_and_said(
+    desk: CollectionDesk, service: SearchService
+) -> None:
+    """A redaction made after a researcher collected a passage changes the words at its
+    place: the export leaves the item out and says why, instead of quoting other words."""
+    collection = desk.create(RESEARCHER, "Before the redaction")
+    desk.add(RESEARCHER, collection.id, parse_place("t-en-001", "3", "1-20"))
+    desk.add(RESEARCHER, collection.id, parse_place("t-en-001", "1"))
+    assert len(desk.excerpts(RESEARCHER, collection.id)) == 2
+    service.redact(ADMIN, "t-en-001", 3, "a name", chars="3-8")
+    gathered = desk.excerpts(RESEARCHER, collection.id)
+    assert len(gathered) == 1 and gathered.changed == 1 and gathered.left_out == 0
+    assert "the words at its place are no longer the ones collected" in left_out_note(0, 1)
+    _name, _media, data = desk.export(RESEARCHER, collection.id, "json")
+    exported = json.loads(data)
+    assert len(exported["excerpts"]) == 1 and "no longer the ones collected" in (
+        exported["description"])

@@ -40,9 +40,12 @@ class Gathered(builtins.list[Excerpt]):
     """A collection's excerpts as its viewer may read them now, and how many of its items
     were left out because their documents are no longer readable to the viewer."""
 
-    def __init__(self, excerpts: builtins.list[Excerpt], left_out: int = 0) -> None:
+    def __init__(
+        self, excerpts: builtins.list[Excerpt], left_out: int = 0, changed: int = 0
+    ) -> None:
         super().__init__(excerpts)
         self.left_out = left_out
+        self.changed = changed  # left out too: their words are not the ones collected
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,8 @@ class CollectionDesk:
         UsageError if the document has no such place)."""
         owner = _owner(viewer)
         self._collections.get(owner, collection_id)  # a missing collection says so first
-        self._service.excerpt(viewer, place)
-        return self._collections.add(owner, collection_id, place, note)
+        words = self._service.excerpt(viewer, place)
+        return self._collections.add(owner, collection_id, place, note, words.sha256)
 
     def collect(
         self, viewer: Viewer, places: Sequence[Place], collection_id: int = 0,
@@ -100,14 +103,13 @@ class CollectionDesk:
             raise UsageError("Tick at least one paragraph to collect.")
         if not new_name.strip() and not collection_id:
             raise UsageError("Choose a collection, or give a name for a new one.")
-        for place in places:
-            self._service.excerpt(viewer, place)
+        words = {place: self._service.excerpt(viewer, place).sha256 for place in places}
         if new_name.strip():
             collection_id = self.create(viewer, new_name).id
         held = {item.place for item in self.get(viewer, collection_id).items}
-        fresh = [place for place in dict.fromkeys(places) if place not in held]
+        fresh = [place for place in words if place not in held]
         for place in fresh:
-            self._collections.add(_owner(viewer), collection_id, place, note)
+            self._collections.add(_owner(viewer), collection_id, place, note, words[place])
         return Collected(collection_id, len(fresh), len(places) - len(fresh))
 
     def annotate(self, viewer: Viewer, collection_id: int, item_id: int, note: str) -> Item:
@@ -125,8 +127,7 @@ class CollectionDesk:
         """Each item's excerpt, from its document as the viewer may see it now, with the
         item's note; items whose document the viewer can no longer read are left out."""
         collection = self.get(viewer, collection_id)
-        return self._gather(viewer, [(item.place, item.note) for item in collection.items],
-                            base_url)  # fmt: skip
+        return self._gather(viewer, _places(collection), base_url)
 
     def export(
         self, viewer: Viewer, collection_id: int, format: str, language: str = "en",
@@ -179,11 +180,11 @@ class CollectionDesk:
         """A search's best paragraphs (at most 200) exported like a collection, titled
         "Search: <q>", described by the query and its filters."""
         _check_format(format)
-        places: builtins.list[tuple[Place, str]] = []
+        places: builtins.list[tuple[Place, str, str]] = []
         for page in range(1, MAX_SEARCH_PARAGRAPHS // _SEARCH_PAGE + 1):
             asked = dataclasses.replace(request, unit="paragraph", limit=_SEARCH_PAGE, page=page)
             result = self._service.search(asked, viewer)
-            places += [(Place(hit.doc, hit.para, hit.para), "") for hit in result.hits
+            places += [(Place(hit.doc, hit.para, hit.para), "", "") for hit in result.hits
                        if isinstance(hit, ParagraphHit)]  # fmt: skip
             if len(result.hits) < _SEARCH_PAGE:
                 break
@@ -195,14 +196,17 @@ class CollectionDesk:
     # -- helpers -----------------------------------------------------------------------
 
     def _gather(
-        self, viewer: Viewer, places: builtins.list[tuple[Place, str]], base_url: str
+        self, viewer: Viewer, places: builtins.list[tuple[Place, str, str]], base_url: str
     ) -> Gathered:
+        """The excerpts of (place, note, SHA-256 of the words collected) as the viewer may
+        read them now; left out: those no longer readable to the viewer, and those whose
+        words are no longer the ones collected (a redaction or a correction since)."""
         access.require(viewer, "collect")
         documents: dict[str, Document | None] = {}
         excerpts: builtins.list[Excerpt] = []
-        left_out = 0
+        left_out = changed = 0
         at = stamp()
-        for place, note in places:
+        for place, note, collected in places:
             if place.doc not in documents:
                 try:
                     documents[place.doc] = self._service.document(place.doc, viewer)
@@ -212,18 +216,24 @@ class CollectionDesk:
             if document is None:
                 left_out += 1
                 continue
-            excerpt = extract(document, place, archive=self._service.name, at=at,
-                              base_url=self._service.base_url or base_url)  # fmt: skip
+            try:
+                excerpt = extract(document, place, archive=self._service.name, at=at,
+                                  base_url=self._service.base_url or base_url)  # fmt: skip
+            except UsageError:  # the place is no longer in the document
+                changed += 1
+                continue
+            if collected and excerpt.sha256 != collected:
+                changed += 1
+                continue
             excerpts.append(dataclasses.replace(excerpt, note=note))
-        return Gathered(excerpts, left_out)
+        return Gathered(excerpts, left_out, changed)
 
     def _request(
         self, viewer: Viewer, collection: Collection, language: str, base_url: str
     ) -> ExportRequest:
-        excerpts = self._gather(viewer, [(item.place, item.note) for item in collection.items],
-                                base_url)  # fmt: skip
+        excerpts = self._gather(viewer, _places(collection), base_url)
         return self._new_request(viewer, collection.name, excerpts, language,
-                                 left_out_note(excerpts.left_out))  # fmt: skip
+                                 left_out_note(excerpts.left_out, excerpts.changed))  # fmt: skip
 
     def _new_request(
         self, viewer: Viewer, title: str, excerpts: builtins.list[Excerpt], language: str,
@@ -266,12 +276,23 @@ def bundle_name(title: str) -> str:
     return bundle_filename(named)
 
 
-def left_out_note(count: int) -> str:
-    if not count:
-        return ""
-    return (f"{count} excerpt{'s' if count != 1 else ''} left out: "
-            f"{'their documents are' if count != 1 else 'its document is'} no longer "
-            "readable to you.")  # fmt: skip
+def _places(collection: Collection) -> builtins.list[tuple[Place, str, str]]:
+    """What `_gather` takes of a collection's items: place, note, the words' SHA-256."""
+    return [(item.place, item.note, item.sha256) for item in collection.items]
+
+
+def left_out_note(count: int, changed: int = 0) -> str:
+    notes = []
+    if count:
+        notes.append(f"{count} excerpt{'s' if count != 1 else ''} left out: "
+                     f"{'their documents are' if count != 1 else 'its document is'} no "
+                     "longer readable to you.")  # fmt: skip
+    if changed:
+        notes.append(f"{changed} excerpt{'s' if changed != 1 else ''} left out: the words "
+                     "at {} place are no longer the ones collected (a redaction or a "
+                     "correction since); collect {} again.".format(
+                         *(("their", "them") if changed != 1 else ("its", "it"))))  # fmt: skip
+    return " ".join(notes)
 
 
 def describe_search(request: SearchRequest) -> str:

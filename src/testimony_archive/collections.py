@@ -32,6 +32,7 @@ class Item:
     place: Place
     note: str
     added_at: str
+    sha256: str = ""  # of the words at the place when it was collected
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,10 @@ class Collections:
             connection.execute(delete(items).where(items.c.collection_id == row.id))
             connection.execute(delete(tables.collections).where(tables.collections.c.id == row.id))
 
-    def add(self, owner: str, collection_id: int, place: Place, note: str = "") -> Item:
+    def add(
+        self, owner: str, collection_id: int, place: Place, note: str = "", sha256: str = ""
+    ) -> Item:
+        """Add a place, with the SHA-256 of the words it holds now."""
         note, now = check_note(note), stamp()
         items = tables.collection_items
         start, end = place.chars or _NO_CHARS
@@ -159,7 +163,8 @@ class Collections:
                 raise UsageError(f"{place.doc} {place.locator} is already in this collection")
             values = {"collection_id": row.id, "doc": place.doc, "first_para": place.first,
                       "last_para": place.last, "char_start": start, "char_end": end,
-                      "note": note, "position": count + 1, "added_at": now}  # fmt: skip
+                      "note": note, "sha256": sha256, "position": count + 1,
+                      "added_at": now}  # fmt: skip
             try:
                 result = connection.execute(items.insert().values(**values))
             except IntegrityError:  # added by someone else meanwhile
@@ -169,7 +174,7 @@ class Collections:
             self._touch(connection, row.id, now)
             key = result.inserted_primary_key
             assert key is not None
-            return Item(int(key[0]), count + 1, place, note, now)
+            return Item(int(key[0]), count + 1, place, note, now, sha256)
 
     def annotate(self, owner: str, collection_id: int, item_id: int, note: str) -> Item:
         note = check_note(note)
@@ -251,4 +256,4 @@ class Collections:
 def _item(row: Any) -> Item:
     chars = None if (row.char_start, row.char_end) == _NO_CHARS else (row.char_start, row.char_end)
     place = Place(row.doc, row.first_para, row.last_para, chars)
-    return Item(row.id, row.position, place, row.note, row.added_at)
+    return Item(row.id, row.position, place, row.note, row.added_at, row.sha256)

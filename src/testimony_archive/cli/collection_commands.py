@@ -89,7 +89,7 @@ def collection_show_command(context: Context, reference: str, as_json: bool) -> 
                    "items": [{"number": item.position, "doc": item.place.doc,
                               "locator": _where(item), "note": item.note,
                               "text": quotes.get(item.place)} for item in collection.items],
-                   "left_out": gathered.left_out})  # fmt: skip
+                   "left_out": gathered.left_out, "changed": gathered.changed})  # fmt: skip
         return
     click.echo(f"Collection {collection.id}: {collection.name} ({_excerpts(collection.size)})")
     for item in collection.items:
@@ -214,7 +214,7 @@ def collection_export_command(
     audit trail with its SHA-256. Prints where it was written."""
     viewer, collections = context.viewer(), desk(context)
     found = collections.find(viewer, reference)
-    left_out = collections.excerpts(viewer, found.id).left_out
+    gathered = collections.excerpts(viewer, found.id)
     if output is not None:
         _refuse_existing(output, force)
     if format_ == BUNDLE:
@@ -232,9 +232,10 @@ def collection_export_command(
         if output is None:
             _refuse_existing(written, force)
         _write_bytes(written, data)
-    if left_out:
-        click.echo(f"{_excerpts(left_out)} left out: their documents are no longer "
-                   "readable to you.", err=True)  # fmt: skip
+    if gathered.left_out or gathered.changed:
+        from ..collecting import left_out_note
+
+        click.echo(left_out_note(gathered.left_out, gathered.changed), err=True)
     click.echo(str(written))
 
 

@@ -137,6 +137,8 @@ collection_items = Table(
     Column("char_start", Integer, nullable=False),
     Column("char_end", Integer, nullable=False),
     Column("note", Text, nullable=False),
+    # The SHA-256 of the words at the place when it was collected ("" if not known).
+    Column("sha256", String(64), nullable=False, server_default=""),
     Column("position", Integer, nullable=False),  # 1-based, no gaps
     Column("added_at", String(32), nullable=False),
     UniqueConstraint(

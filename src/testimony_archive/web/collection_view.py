@@ -36,6 +36,7 @@ def collection_page(
     rows: list[ExcerptRow] = []
     for item in collection.items:
         excerpt = _excerpt(service, viewer, item.place, base_url)
+        changed = excerpt is not None and bool(item.sha256) and excerpt.sha256 != item.sha256
         rows.append(ExcerptRow(
             item=item.id,
             position=item.position,
@@ -48,6 +49,7 @@ def collection_page(
             citation=format_citation(excerpt, "legal", translate) if excerpt else "",
             note=item.note,
             redacted=excerpt.redacted if excerpt else False,
+            changed=changed,
         ))  # fmt: skip
     left_out = sum(row.text is None for row in rows)
     return CollectionPage(collection.id, collection.name, rows, left_out, FORMAT_LABELS)

@@ -34,6 +34,7 @@ class ExcerptRow:
     citation: str  # formatted by `citation`, in the interface language
     note: str
     redacted: bool
+    changed: bool = False  # the words at the place are no longer the ones collected
 
 
 @dataclass

@@ -1,7 +1,9 @@
 """Collections of excerpts: named lists of places in documents, each user's own.
 
 A place without a character range is stored with characters 0-0, not NULL: NULLs are
-distinct in a unique constraint, so NULL would let the same paragraph in twice.
+distinct in a unique constraint, so NULL would let the same paragraph in twice. Each
+item keeps the SHA-256 of the words it held when collected: a later redaction or
+correction that changes them is said, not exported as if it were what was collected.
 
 Revision ID: 0003
 Revises: 0002
@@ -44,6 +46,7 @@ def upgrade() -> None:
         sa.Column("char_start", sa.Integer, nullable=False),
         sa.Column("char_end", sa.Integer, nullable=False),
         sa.Column("note", sa.Text, nullable=False),
+        sa.Column("sha256", sa.String(64), nullable=False, server_default=""),
         sa.Column("position", sa.Integer, nullable=False),
         _stamp("added_at"),
         sa.UniqueConstraint(
