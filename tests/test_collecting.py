@@ -183,3 +183,19 @@ def test_words_that_changed_since_they_were_collected_are_left_out_and_said(
     exported = json.loads(data)
     assert len(exported["excerpts"]) == 1 and "no longer the ones collected" in (
         exported["description"])
+
+
+def test_an_editors_quote_of_redacted_words_says_so_everywhere(
+    desk: CollectionDesk, service: SearchService
+) -> None:
+    service.redact(ADMIN, "t-en-001", 3, "names the weapon", words="taser")
+    editor = Viewer(role="editor", name="edna", via="command line")
+    made = desk.create(editor, "For the filing")
+    desk.add(editor, made.id, Place("t-en-001", 3, 3))
+    [excerpt] = desk.excerpts(editor, made.id)
+    assert "taser" in excerpt.text and excerpt.holds_redacted and not excerpt.redacted
+    for format in ("md", "csv"):
+        data = desk.export(editor, made.id, format)[2].decode("utf-8")
+        assert "holds words redacted for other readers" in data  # in its citation
+    cover = desk.export(editor, made.id, "md")[2].decode("utf-8")
+    assert "1 of these quotes hold words that the archive redacts" in cover

@@ -133,7 +133,11 @@ def _locator(excerpt: Excerpt, translate: Translator) -> str:
 
 
 def _redacted(excerpt: Excerpt, translate: Translator) -> str:
-    return f" ({translate.gettext('passage redacted')})" if excerpt.redacted else ""
+    if excerpt.redacted:
+        return f" ({translate.gettext('passage redacted')})"
+    if excerpt.holds_redacted:
+        return f" ({translate.gettext('holds words redacted for other readers')})"
+    return ""
 
 
 def _link(excerpt: Excerpt) -> str:

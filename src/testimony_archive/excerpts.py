@@ -131,6 +131,9 @@ class Excerpt:
     extracted_at: str
     archive: str
     redacted: bool = False  # the quote shows `[redacted]` where the archive has words
+    # The quote holds words the archive redacts for other readers (its extractor may see
+    # them): whoever files it should know they are hidden from others.
+    holds_redacted: bool = False
     note: str = ""  # a collection's note on it
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -168,6 +171,7 @@ def extract(
         extracted_at=at,
         archive=archive,
         redacted=document.redacted and _touches_redaction(document, place),
+        holds_redacted=not document.redacted and _touches_redaction(document, place),
     )
 
 
@@ -246,6 +250,7 @@ def excerpt_json(excerpt: Excerpt) -> dict[str, Any]:
         "sha256": excerpt.sha256,
         "document_sha256": excerpt.document_sha256,
         "redacted": excerpt.redacted,
+        "holds_redacted": excerpt.holds_redacted,
         "title": excerpt.title,
         "kind": excerpt.kind,
         "language": excerpt.language,
@@ -340,6 +345,7 @@ def _parse_excerpt(item: Any, number: int) -> Excerpt:
         extracted_at=text("extracted_at") or "",
         archive=text("archive") or "",
         redacted=item.get("redacted") is True,
+        holds_redacted=item.get("holds_redacted") is True,
         note=text("note", optional=True) or "",
         extra=extra if isinstance(extra := item.get("extra"), dict) else {},
     )

@@ -29,7 +29,9 @@ LABELS: dict[str, dict[str, str]] = {
     "en": {
         "archive": "Archive", "exported_by": "Exported by", "exported_at": "Exported at",
         "excerpts": "Excerpts", "description": "Description", "software": "Software",
-        "note": "Note", "characters": "characters",
+        "note": "Note", "characters": "characters", "warning": "Warning",
+        "holds_redacted": "{n} of these quotes hold words that the archive redacts for "
+                          "other readers (to protect a witness): check before filing.",
         "about": "Exact quotes from the archive, each followed by its citation. "
                  "Each quote's SHA-256 is in the JSON and CSV exports; "
                  "'testimony verify' checks them against the archive.",
@@ -38,7 +40,10 @@ LABELS: dict[str, dict[str, str]] = {
         "archive": "Archivo", "exported_by": "Exportado por",
         "exported_at": "Fecha de exportación", "excerpts": "Extractos",
         "description": "Descripción", "software": "Programa", "note": "Nota",
-        "characters": "caracteres",
+        "characters": "caracteres", "warning": "Atención",
+        "holds_redacted": "{n} de estas citas contienen palabras que el archivo testa para "
+                          "otros lectores (para proteger a un testigo): revíselo antes de "
+                          "presentarlas.",
         "about": "Citas textuales del archivo, cada una seguida de su referencia. "
                  "El SHA-256 de cada cita está en las exportaciones JSON y CSV; "
                  "'testimony verify' las comprueba con el archivo.",
@@ -110,6 +115,9 @@ def cover(request: ExportRequest) -> list[tuple[str, str]]:
     ]
     if request.description:
         facts.append((words["description"], request.description))
+    holding = sum(excerpt.holds_redacted for excerpt in request.excerpts)
+    if holding:
+        facts.append((words["warning"], words["holds_redacted"].format(n=holding)))
     facts.append((words["software"], software(request)))
     return facts
 
