@@ -166,11 +166,11 @@ class CollectionDesk:
             # hashed as `verify` hashes a bag folder: its manifest
             manifest = (bag / "manifest-sha256.txt").read_bytes()
             self._service.record_export(viewer, _what(collection), BUNDLE, manifest,
-                                        len(request.excerpts))  # fmt: skip
+                                        request.excerpts)  # fmt: skip
             return bag
         data = bundle_zip(request, cited)
         self._service.record_export(viewer, _what(collection), BUNDLE, data,
-                                    len(request.excerpts))  # fmt: skip
+                                    request.excerpts)  # fmt: skip
         return bundle_name(request.title), ZIP, data
 
     def export_search_results(
@@ -249,7 +249,7 @@ class CollectionDesk:
         self, viewer: Viewer, what: str, request: ExportRequest, format: str
     ) -> tuple[str, str, bytes]:
         data = render(request, format)
-        self._service.record_export(viewer, what, format, data, len(request.excerpts))
+        self._service.record_export(viewer, what, format, data, request.excerpts)
         return filename(request, format), media_type(format), data
 
 

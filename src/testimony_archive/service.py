@@ -267,11 +267,14 @@ class SearchService:
         return files
 
     def record_export(
-        self, viewer: Viewer, what: str, format: str, output: bytes, excerpts: int
+        self, viewer: Viewer, what: str, format: str, output: bytes, excerpts: list[Excerpt]
     ) -> None:
-        """An export in the audit trail: who, when, what, in which format, its hash."""
-        self.audit.record(viewer, "export", what[:200], format=format, excerpts=excerpts,
-                          sha256=hashlib.sha256(output).hexdigest(), size=len(output))  # fmt: skip
+        """An export in the audit trail: who, when, what, in which format, its hash, and
+        which documents it quotes."""
+        docs = sorted({excerpt.doc for excerpt in excerpts})
+        self.audit.record(viewer, "export", what[:200], format=format, excerpts=len(excerpts),
+                          documents=docs[:200], sha256=hashlib.sha256(output).hexdigest(),
+                          size=len(output))  # fmt: skip
 
     def exposures(self, document: Document) -> list[list[str]]:
         """For each redaction of a document, where else its words stand in what every
