@@ -11,9 +11,11 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
+from ...access import Viewer
 from ...errors import UsageError
 from ...export.bundle import read_excerpts
 from ...i18n import N_, Translator
+from ...service import SearchService
 from ...verification import Verdict
 from ..csrf import check
 from ..deps import ChromeDep, ServiceDep, ViewerDep
@@ -43,27 +45,37 @@ def verify(
     csrf: Annotated[str, Form(max_length=100)] = "",
 ) -> HTMLResponse:  # fmt: skip
     check(request, csrf)  # before anything of the form is looked at
-    name = (bundle.filename or "") if bundle is not None else ""
-    page = VerifyPage(MAX_UPLOAD_BYTES // 2**20, file_name=name[:200])
-    suffix = Path(page.file_name).suffix.lower()
-    if bundle is None or suffix not in _SUFFIXES:
-        page.error = chrome.translator.gettext(
+    name = (bundle.filename or "")[:200] if bundle is not None else ""
+    data = bundle.file.read(MAX_UPLOAD_BYTES + 1) if bundle is not None else None
+    page, status = checked_page(service, viewer, name, data, chrome.translator)
+    return page_response(request, page, chrome, status=status)
+
+
+def checked_page(
+    service: SearchService, viewer: Viewer, name: str, data: bytes | None,
+    translate: Translator,
+) -> tuple[VerifyPage, int]:  # fmt: skip
+    """The page for an uploaded file (or none), and its status: each excerpt's verdict
+    and the bag's problems, or what to send instead."""
+    page = VerifyPage(MAX_UPLOAD_BYTES // 2**20, file_name=name)
+    suffix = Path(name).suffix.lower()
+    if data is None or suffix not in _SUFFIXES:
+        page.error = translate.gettext(
             "Send an excerpts JSON file (.json) or an evidence bundle (.zip)."
         )
-        return page_response(request, page, chrome, status=400)
-    data = bundle.file.read(MAX_UPLOAD_BYTES + 1)  # a worker thread: this route is not async
+        return page, 400
     with tempfile.TemporaryDirectory(prefix="testimony-verify-") as folder:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(data)
         try:
             found = read_excerpts(path, max_bytes=MAX_UPLOAD_BYTES)
-            verdicts = service.verify(viewer, found.excerpts, page.file_name, found.sha256)
+            verdicts = service.verify(viewer, found.excerpts, name, found.sha256)
         except UsageError as error:
-            page.error = str(error).replace(str(path), page.file_name).replace(folder, "")
-            return page_response(request, page, chrome, status=400)
+            page.error = str(error).replace(str(path), name).replace(folder, "")
+            return page, 400
     page.checked, page.kind, page.problems = True, found.kind, found.problems
-    page.rows = [_row(verdict, chrome.translator) for verdict in verdicts]
-    return page_response(request, page, chrome)
+    page.rows = [_row(verdict, translate) for verdict in verdicts]
+    return page, 200
 
 
 def _row(verdict: Verdict, translate: Translator) -> VerdictRow:
