@@ -12,6 +12,7 @@ few array sums.
 from __future__ import annotations
 
 import math
+import pickle  # nosec B403 - only dumps, to weigh a cached value; nothing is ever loaded
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -35,9 +36,22 @@ BoolArray = npt.NDArray[np.bool_]
 T = TypeVar("T")
 POSTINGS_CACHE_BYTES = 160 * 2**20  # all segments together
 FILTER_CACHE_SIZE = 64
-RESULT_CACHE_SIZE = 256
+# Results of a generation, per search and scope, bounded by their size (as pickled: a
+# results page is 20-60 KB). Each role has its own entries (a researcher's results are
+# not an anonymous visitor's): the bound leaves room for the searches of several roles
+# at once (a bound of 256 entries made two roles' 140 searches evict each other).
+RESULT_CACHE_BYTES = 48 * 2**20
 SEGMENT_CACHE_SIZE = 64
 UNREDACTED, REDACTED = 1, 2  # `Snapshot.variant`
+
+
+def pickled_size(value: Any) -> int:
+    """What a cached value weighs: its size pickled (a fraction of a millisecond for a
+    results page, against the tens of milliseconds of the search it saves)."""
+    try:
+        return len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return 64 * 1024
 
 
 class LRU:
@@ -49,6 +63,7 @@ class LRU:
         self.weigh = weigh or (lambda _value: 1)
         self.total = 0
         self._items: OrderedDict[Any, Any] = OrderedDict()
+        self._weights: dict[Any, int] = {}  # weighed once, when the item comes in
         self._lock = threading.Lock()
 
     def fetch(self, key: Any, build: Callable[[], T]) -> T:
@@ -58,13 +73,15 @@ class LRU:
                 value: T = self._items[key]
                 return value
         value = build()
+        weight = self.weigh(value)
         with self._lock:
             if key not in self._items:
                 self._items[key] = value
-                self.total += self.weigh(value)
+                self._weights[key] = weight
+                self.total += weight
             while self.total > self.size and len(self._items) > 1:
-                _key, dropped = self._items.popitem(last=False)
-                self.total -= self.weigh(dropped)
+                dropped, _value = self._items.popitem(last=False)
+                self.total -= self._weights.pop(dropped)
         return value
 
 
@@ -141,7 +158,7 @@ class Snapshot:
     variant: npt.NDArray[np.int8]
     segments: list[tuple[str, int]]  # (segment id, offset)
     _filters: LRU = field(default_factory=lambda: LRU(FILTER_CACHE_SIZE))
-    results: LRU = field(default_factory=lambda: LRU(RESULT_CACHE_SIZE))  # search results
+    results: LRU = field(default_factory=lambda: LRU(RESULT_CACHE_BYTES, weigh=pickled_size))
     _facets: dict[tuple[str, bool], dict[str, IntArray]] = field(default_factory=dict)
     _readable: dict[Scope, BoolArray] = field(default_factory=dict)
     _population: dict[Scope, int] = field(default_factory=dict)
