@@ -161,3 +161,13 @@ def test_a_next_address_elsewhere_is_never_offered_back(lawyer: TestClient) -> N
         chooser = lawyer.post("/collections/collect", data={
             "place": f"{DOC}:5", "next": elsewhere, "csrf": token(lawyer)})  # fmt: skip
         assert "evil" not in chooser.text
+
+
+def test_a_link_on_another_site_cannot_make_an_export(lawyer: TestClient) -> None:
+    number = new_collection(lawyer, "Cross-site", f"{DOC}:3")
+    url = f"/collections/{number}/export/csv"
+    assert lawyer.get(url, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    assert lawyer.get("/search/export/csv?q=tren",
+                      headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403  # fmt: skip
+    for same in ("same-origin", "none"):
+        assert lawyer.get(url, headers={"Sec-Fetch-Site": same}).status_code == 200

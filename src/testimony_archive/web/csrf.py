@@ -74,6 +74,14 @@ def check(request: Request, submitted: str) -> None:
         raise CsrfRejected(REFUSED)
 
 
+async def same_site_only(request: Request) -> None:
+    """For the downloads that record an export: a link on another site must not make a
+    signed-in user's browser export (and fill the audit trail). Browsers say where a
+    request comes from (Sec-Fetch-Site); one typed in the address bar says "none"."""
+    if request.headers.get("sec-fetch-site", "none") not in ("same-origin", "none"):
+        raise CsrfRejected(REFUSED)
+
+
 def _from_this_site(request: Request) -> bool:
     """What the browser says of where the form was sent from, where it says anything."""
     if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):

@@ -17,7 +17,7 @@ from ...collecting import CollectionDesk
 from ...errors import NotFound
 from ...export import FORMATS
 from ..collection_view import collect_page, collection_page, collections_page, parse_value
-from ..csrf import check
+from ..csrf import check, same_site_only
 from ..deps import ChromeDep, ServiceDep, SignedInDep
 from ..local_paths import safe_next
 from ..params import SearchStateDep
@@ -153,6 +153,7 @@ def remove(
 
 
 @router.get("/collections/{collection_id}/export/{format}",
+            dependencies=[Depends(same_site_only)],
             summary="A collection exported: Word, PDF, CSV, JSON, Markdown, bundle")  # fmt: skip
 def export(
     request: Request, collection_id: int, format: str, desk: DeskDep, viewer: SignedInDep,
@@ -170,7 +171,7 @@ def export(
     return _download(name, media_type, data)
 
 
-@router.get("/search/export/{format}",
+@router.get("/search/export/{format}", dependencies=[Depends(same_site_only)],
             summary="A search's best paragraphs as Word, PDF, CSV, JSON or Markdown")  # fmt: skip
 def export_search(
     request: Request, format: str, desk: DeskDep, viewer: SignedInDep, chrome: ChromeDep,
