@@ -65,6 +65,50 @@ def web_ratios(run: dict[str, Any], workers: int) -> dict[str, float | None]:
     return found
 
 
+def distinct_ratios(run: dict[str, Any]) -> dict[str, float | None]:
+    """Ours over Datasette under the distinct-query stream (None for a refused run: one
+    whose stream ran out)."""
+    distinct = dig(run, "web_distinct")
+    if not distinct or distinct.get("wrapped"):
+        return {}
+    found: dict[str, float | None] = {}
+    for name in ("search_page", "api"):
+        for figure in ("p50_ms", "p95_ms", "p99_ms", "requests_per_s"):
+            found[f"{name}_{figure}"] = ratio(
+                dig(distinct, "ours", name, figure), dig(distinct, "datasette", name, figure)
+            )
+    return found
+
+
+DISTINCT = "distinct queries, 1 worker, 16 connections"
+
+
+def distinct_targets(runs: dict[str, dict[str, Any]]) -> list[Target]:
+    """The issue's targets under the distinct-query stream, where it was measured: the
+    ratios at ×1 and ×10, one uncached page at a time at ×10."""
+    found = []
+    for size in ("x1", "x10"):
+        run = runs.get(size, {})
+        if not run.get("web_distinct"):
+            continue
+        ratios = distinct_ratios(run)
+        found += [
+            Target(f"search page requests/s, ours / Datasette ({DISTINCT})", size,
+                   ratios.get("search_page_requests_per_s"), 2.0, True, "×"),
+            Target(f"search page p95, ours / Datasette ({DISTINCT})", size,
+                   ratios.get("search_page_p95_ms"), 0.5, False, "×"),
+            Target(f"API requests/s, ours / Datasette .json ({DISTINCT})", size,
+                   ratios.get("api_requests_per_s"), 2.0, True, "×"),
+        ]  # fmt: skip
+    single = dig(runs.get("x10", {}), "web_distinct", "ours", "search_page", "single_uncached")
+    if single:
+        found.append(
+            Target("single uncached search page p95 (one request at a time, distinct "
+                   "queries)", "x10", single.get("p95_ms"), 30, False, "ms")
+        )  # fmt: skip
+    return found
+
+
 def access_ratios(run: dict[str, Any]) -> dict[str, float | None]:
     """Our search page signed in over anonymous, on one server with the same queries:
     what the access check (session lookup, audit entry) costs."""
@@ -126,7 +170,7 @@ def access_passed(run: dict[str, Any]) -> bool | None:
 
 def targets(runs: dict[str, dict[str, Any]]) -> list[Target]:
     x10 = runs.get("x10", {})
-    found = [
+    found = distinct_targets(runs) + [
         Target(
             "full index build, paragraphs/s",
             "x10",
@@ -170,7 +214,8 @@ def targets(runs: dict[str, dict[str, Any]]) -> list[Target]:
         ratios = web_ratios(run, 1) if run else {}
         found.append(
             Target(
-                "search page p95, ours / Datasette (1 worker, 16 connections)",
+                "repeated query mix (mostly cached): search page p95, ours / Datasette "
+                "(1 worker, 16 connections)",
                 size,
                 ratios.get("search_page_p95_ms"),
                 0.5,
@@ -180,7 +225,8 @@ def targets(runs: dict[str, dict[str, Any]]) -> list[Target]:
         )
         found.append(
             Target(
-                "search page requests/s, ours / Datasette (1 worker, 16 connections)",
+                "repeated query mix (mostly cached): search page requests/s, ours / "
+                "Datasette (1 worker, 16 connections)",
                 size,
                 ratios.get("search_page_requests_per_s"),
                 2.0,
@@ -206,6 +252,23 @@ GROWTH_METRICS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("library p95 unit=paragraph, ms", ("library", "categories", "paragraph", "p95_ms")),
     ("library p95 prefix, ms", ("library", "categories", "prefix", "p95_ms")),
     ("library p95 fuzzy, ms", ("library", "categories", "fuzzy", "p95_ms")),
+    ("distinct: our search page p95, ms", ("web_distinct", "ours", "search_page", "p95_ms")),
+    ("distinct: our search page req/s", ("web_distinct", "ours", "search_page", "requests_per_s")),
+    ("distinct: Datasette page p95, ms", ("web_distinct", "datasette", "search_page", "p95_ms")),
+    (
+        "distinct: Datasette page req/s",
+        ("web_distinct", "datasette", "search_page", "requests_per_s"),
+    ),
+    ("distinct: our API p95, ms", ("web_distinct", "ours", "api", "p95_ms")),
+    ("distinct: Datasette .json p95, ms", ("web_distinct", "datasette", "api", "p95_ms")),
+    (
+        "one uncached search page p95, ms",
+        ("web_distinct", "ours", "search_page", "single_uncached", "p95_ms"),
+    ),
+    (
+        "distinct: our server RSS after the page load, MB",
+        ("web_distinct", "ours", "search_page", "memory", "rss_mb"),
+    ),
     ("our search page p95, ms (1 worker)", ("web", "ours_w1", "search_page", "p95_ms")),
     ("our search page req/s (1 worker)", ("web", "ours_w1", "search_page", "requests_per_s")),
     ("Datasette page p95, ms", ("web", "datasette", "search_page", "p95_ms")),
@@ -239,6 +302,8 @@ def headline(run: dict[str, Any]) -> dict[str, Any]:
     ratios = web_ratios(run, 1)
     access = dig(run, "web", "access_w1") or {}
     signed = access_ratios(run)
+    distinct = dig(run, "web_distinct") or {}
+    honest = distinct_ratios(run)
     return {
         "paragraphs": dig(run, "scale", "paragraphs"),
         "documents": dig(run, "scale", "documents"),
@@ -269,6 +334,25 @@ def headline(run: dict[str, Any]) -> dict[str, Any]:
         "signed_in_p95_ratio": signed["p95_ms"],
         "signed_in_cpu_per_request_ratio": signed["cpu_ms_per_request"],
         "access_check_under_10_percent": access_passed(run),
+        "distinct_web_requests_per_s": dig(distinct, "ours", "search_page", "requests_per_s"),
+        "distinct_web_p95_ms": dig(distinct, "ours", "search_page", "p95_ms"),
+        "distinct_api_requests_per_s": dig(distinct, "ours", "api", "requests_per_s"),
+        "distinct_datasette_web_requests_per_s": dig(
+            distinct, "datasette", "search_page", "requests_per_s"
+        ),
+        "distinct_datasette_web_p95_ms": dig(distinct, "datasette", "search_page", "p95_ms"),
+        "distinct_datasette_api_requests_per_s": dig(
+            distinct, "datasette", "api", "requests_per_s"
+        ),
+        "distinct_web_requests_ratio_vs_datasette": honest.get("search_page_requests_per_s"),
+        "distinct_web_p95_ratio_vs_datasette": honest.get("search_page_p95_ms"),
+        "distinct_api_requests_ratio_vs_datasette": honest.get("api_requests_per_s"),
+        "single_uncached_page_p50_ms": dig(
+            distinct, "ours", "search_page", "single_uncached", "p50_ms"
+        ),
+        "single_uncached_page_p95_ms": dig(
+            distinct, "ours", "search_page", "single_uncached", "p95_ms"
+        ),
     }
 
 

@@ -1,15 +1,17 @@
 """Benchmark at archive scale, ours beside Datasette, in one run (`make bench`).
 
-For each size (×1 ≈ 25,500 paragraphs, ×4, ×10 ≈ 255,000) it builds (or reuses) a scaled
-archive under var/bench/xN/, then measures: import and full index build, Datasette's
-SQLite build, library search latency for a fixed query mix, the web pages of both under
-the same wrk load, our search page anonymous and signed in (what the access check costs),
-and the time from adding one document to finding it; once per run, the time to verify an
+For each size (×1 ≈ 25,500 paragraphs, ×10 ≈ 255,000, ×20 ≈ 510,000) it builds (or
+reuses) a scaled archive under var/bench/xN/, then measures: import and full index build,
+Datasette's SQLite build, library search latency for a fixed query mix, the web pages of
+both under the same wrk load cycling through that mix, our search page anonymous and
+signed in (what the access check costs), the web pages of both under a stream of distinct
+queries, never repeated (web_distinct.py: what a search costs when no cache can answer
+it), and the time from adding one document to finding it; once per run, the time to verify an
 audit trail of 100,000 entries, and (at the smallest size) to export a collection of 50
 excerpts in each format and as an evidence bundle, and to verify it. It writes
 var/bench/latest.json, var/bench/report.md and var/bench/chart.png.
 
-    python -m bench.harness --sizes 1,4,10          # what `make bench` runs
+    python -m bench.harness --sizes 1,10,20         # what `make bench` runs
     python -m bench.harness --sizes 1 --quick       # what `make bench-quick` runs
 
 Each size's archive, index and Datasette database are kept and reused; `--fresh` builds
@@ -47,6 +49,7 @@ from .report import render
 from .scale import SCALE_VERSION, build_scaled
 from .web import DATASETTE_SETTINGS, LoadPlan, load_datasette, load_ours
 from .web_access import QUIET, ROLES, load_access
+from .web_distinct import load_distinct
 
 
 def now() -> str:
@@ -160,6 +163,8 @@ def run_size(
     log(f"x{size}: our search page, 1 worker, anonymous and signed in")
     web["access_w1"] = load_access(work, mix, plan, logs)
     run["web"] = web
+    log(f"x{size}: both servers under a stream of distinct queries, 1 worker")
+    run["web_distinct"] = load_distinct(work, f"x{size}", options.bench_venv, plan, logs)
 
     log(f"x{size}: adding one document and searching for it")
     run["add_one_document"] = time_to_searchable(work / "archive", index_dir)
@@ -206,6 +211,30 @@ def warnings(runs: dict[str, dict[str, Any]]) -> list[str]:
                         f"{figures.get('errors')} socket errors under load (see {size}/logs/)"
                     )
         found += _access_warnings(size, dict(dict(run.get("web") or {}).get("access_w1") or {}))
+        found += _distinct_warnings(size, dict(run.get("web_distinct") or {}))
+    return found
+
+
+def _distinct_warnings(size: str, distinct: dict[str, Any]) -> list[str]:
+    """Failed requests, and runs that ran out of distinct queries (refused)."""
+    found = []
+    for system in ("ours", "datasette"):
+        for name in ("search_page", "api"):
+            figures = dict(dict(distinct.get(system) or {}).get(name) or {})
+            failed = (figures.get("errors") or 0) + (figures.get("non_2xx") or 0)
+            for check in ("warm_pass", "single_uncached"):
+                statuses = dict(dict(figures.get(check) or {}).get("statuses") or {})
+                failed += sum(count for status, count in statuses.items() if status != "200")
+            if failed:
+                found.append(
+                    f"{size} distinct queries, {system} {name}: {failed} failed requests "
+                    f"(see {size}/logs/distinct/)"
+                )
+            if figures.get("wrapped"):
+                found.append(
+                    f"{size} distinct queries, {system} {name}: the stream ran out "
+                    f"({figures.get('past_end')} requests past its end): refused"
+                )
     return found
 
 
@@ -276,7 +305,7 @@ def assemble(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1,4,10", help="Comma-separated: 1,4,10")
+    parser.add_argument("--sizes", default="1,10,20", help="Comma-separated: 1,10,20")
     parser.add_argument("--quick", action="store_true", help="Shorter load runs, one pass.")
     parser.add_argument("--fresh", action="store_true", help="Rebuild the archives.")
     parser.add_argument("--rebuild-index", action="store_true", help="Rebuild the indexes.")
@@ -302,7 +331,7 @@ def main() -> None:
     options.bench_venv = options.bench_venv.resolve()
     sizes = sorted({int(part) for part in options.sizes.split(",") if part.strip()})
     if not sizes or min(sizes) < 1:
-        sys.exit("--sizes: give positive whole numbers, such as 1,4,10")
+        sys.exit("--sizes: give positive whole numbers, such as 1,10,20")
     if not (options.bench_venv / "bin" / "datasette").exists():
         sys.exit(f"no datasette in {options.bench_venv}: pip install -r bench/requirements.txt")
     started = time.perf_counter()

@@ -6,6 +6,7 @@ from typing import Any
 
 from .figures import CATEGORY_NAMES, LIBRARY_TARGETS_MS, dig, web_ratios
 from .report_access import access_section, audit_verify_section
+from .report_distinct import distinct_section
 from .report_exports import exports_section
 from .report_tables import cell, ratio_text, table, verdict
 
@@ -46,8 +47,13 @@ def render(data: dict[str, Any]) -> str:
         for target in data["targets"]
     ]
     out += table(["target", "size", "measured", "limit", "result"], rows)
+    out += distinct_section(runs, sizes)
 
-    out += ["## Web: ours against Datasette (16 connections)", ""]
+    out += [
+        "## Web, repeated query mix (answered mostly from the result cache): ours against "
+        "Datasette (16 connections)",
+        "",
+    ]
     rows = []
     for size in sizes:
         web = runs[size].get("web") or {}
