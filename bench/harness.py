@@ -38,6 +38,7 @@ from testimony_archive.index import WhooshIndex, index_exists, schema_is_current
 
 from .accounts import upgrade_instance
 from .audit import ENTRIES, measure_verify
+from .breakdown import breakdown_queries, measure_breakdown
 from .build import build_datasette, build_index, import_archive
 from .common import BENCH_DIR, ROOT, read_json
 from .exports import EXCERPTS, measure_exports
@@ -151,6 +152,10 @@ def run_size(
         log(f"x{size}: profiling the library search")
         run["profile"] = {"size": f"x{size}", **profile_search(service, mix)}
     del service
+    log(f"x{size}: where an uncached request spends its time (py-spy)")
+    run["breakdown"] = measure_breakdown(
+        work, breakdown_queries(mix, options.quick), options.bench_venv
+    )
 
     plan = LoadPlan(connections=options.connections, duration=options.duration)
     logs = work / "logs"

@@ -6,6 +6,7 @@ from typing import Any
 
 from .figures import CATEGORY_NAMES, LIBRARY_TARGETS_MS, dig, web_ratios
 from .report_access import access_section, audit_verify_section
+from .report_breakdown import breakdown_section
 from .report_distinct import distinct_section
 from .report_exports import exports_section
 from .report_tables import cell, ratio_text, table, verdict
@@ -114,6 +115,7 @@ def render(data: dict[str, Any]) -> str:
     out.append("")
 
     out += access_section(runs, sizes)
+    out += breakdown_section(runs, sizes)
     out += audit_verify_section(data.get("audit_verify") or {})
     out += exports_section(data)
 
