@@ -4,7 +4,7 @@ large enough for several roles' searches at once."""
 from __future__ import annotations
 
 from testimony_archive.index import snapshot
-from testimony_archive.index.snapshot import LRU, pickled_size
+from testimony_archive.index.snapshot import LRU, result_weight
 
 
 def test_the_cache_keeps_its_bound_in_bytes_and_drops_the_least_recent() -> None:
@@ -24,9 +24,13 @@ def test_the_cache_keeps_its_bound_in_bytes_and_drops_the_least_recent() -> None
     assert weighed == ["aaa", "bbb", "ccc", "ddd", "eeee"]  # never weighed again
 
 
-def test_a_value_that_cannot_be_pickled_still_has_a_weight() -> None:
-    assert pickled_size(lambda: None) == 64 * 1024
-    assert 0 < pickled_size({"hits": list(range(100))}) < 1024
+def test_a_results_page_weighs_by_its_hits_and_facet_values() -> None:
+    from types import SimpleNamespace
+
+    empty = SimpleNamespace(hits=[], facets={})
+    page = SimpleNamespace(hits=list(range(20)), facets={"year": list(range(30))})
+    assert result_weight(empty) == 2048
+    assert result_weight(page) == 2 * (1024 + 20 * 1536 + 30 * 128)
 
 
 def test_two_roles_searches_of_the_bench_mix_fit_together() -> None:
