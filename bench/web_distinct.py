@@ -9,7 +9,8 @@ stream of a size is split three ways, never overlapping: 30 queries that warm ea
 and the rest (at least 12,000, more than the fastest server here can take in one run) for
 the loads, the same paths in the same order for both systems. wrk sends each path once
 (loadgen.wrk_distinct); a run whose threads ran out of paths is marked `wrapped`, and its
-figures are refused. The CPU that other processes used during each load is recorded.
+figures are refused. The CPU that other processes used during each load is recorded, and
+a load measured while they kept more than a quarter of a CPU busy is measured again.
 After the loads, 100 of the one-at-a-time queries go through each JSON endpoint once more
 (on the server that has not seen them) to count what they find.
 """
@@ -30,6 +31,7 @@ from .distinct import DISTINCT_COUNT, distinct_stream, summary
 from .loadgen import wrk_distinct
 from .queries import Query
 from .web import DATASETTE_DB, LoadPlan, datasette_server, our_server, validate
+from .web_access import ATTEMPTS, QUIET
 
 WARM = 30
 SINGLE = 300
@@ -71,11 +73,27 @@ def measure(
     total_key: str,
 ) -> dict[str, Any]:
     """A fresh server: warm it, (the page) one request at a time, the load, (the JSON
-    endpoint) what the one-at-a-time queries find."""
+    endpoint) what the one-at-a-time queries find. While other processes kept more than
+    a quarter of a CPU busy, all of it again on another fresh server (twice at most), and
+    the quietest attempt kept."""
+    attempts: list[dict[str, Any]] = []
+    while len(attempts) < ATTEMPTS and (not attempts or _busy(attempts[-1]) > QUIET):
+        attempts.append(_attempt(start, name, paths, plan, total_key))
+    found = min(attempts, key=_busy)
+    found["attempts"] = len(attempts)
+    found["other_cpu_shares"] = [_busy(attempt) for attempt in attempts]
+    return found
+
+
+def _attempt(
+    start: Server, name: str, paths: dict[str, list[str]], plan: LoadPlan, total_key: str
+) -> dict[str, Any]:
     with start(name) as (process, base):
         found: dict[str, Any] = {"warm_pass": one_at_a_time(base, paths["warm"])}
         if "single" in paths:
-            found["single_uncached"] = one_at_a_time(base, paths["single"])
+            with other_processes(process.pid) as machine:
+                found["single_uncached"] = one_at_a_time(base, paths["single"])
+            found["single_uncached"]["other_cpu_share"] = machine["other_cpu_share"]
         with other_processes(process.pid) as machine:
             found |= wrk_distinct(base, paths["load"], plan.connections, plan.duration)
         found["other_cpu_share"] = machine["other_cpu_share"]
@@ -83,6 +101,11 @@ def measure(
         if "hits" in paths:
             found["hits"] = validate(base, paths["hits"], total_key)
     return found
+
+
+def _busy(attempt: dict[str, Any]) -> float:
+    single = float(dict(attempt.get("single_uncached") or {}).get("other_cpu_share") or 0.0)
+    return max(float(attempt["other_cpu_share"]), single)
 
 
 def load_distinct(
