@@ -103,7 +103,7 @@ def test_an_excerpt_as_json_verifies_as_faithful(
     result = run(runner, indexed, "verify", str(path))
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert "faithful" in lines[0] and "t-en-001 ¶2 chars 4-32" in lines[0]
+    assert "faithful" in lines[0] and "t-en-001 ¶2, characters 4–32" in lines[0]
     assert lines[-1] == "1 excerpt: 1 faithful"
     result = run(runner, indexed, "verify", str(path), "--json")
     found = json.loads(result.stdout)
@@ -185,7 +185,7 @@ def test_a_collection_kept_ordered_annotated_shown(runner: CliRunner, indexed: S
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0] == f"Collection {key}: Asylum case (3 excerpts)"
-    assert lines[1] == "   1. t-en-001 ¶3 chars 1-15  “In a small room”"
+    assert lines[1] == "   1. t-en-001 ¶3, characters 1–15  “In a small room”"
     assert lines[2].startswith("   2. t-en-001 ¶2  “At a checkpoint near Huixtla")
     assert lines[3] == "      note: taser"
     assert lines[4].startswith("   3. t-es-002 ¶1–2  “Llegué a Tapachula en 2018.")

@@ -53,6 +53,13 @@ class Place:
     def locator(self) -> str:
         return f"¶{self.paragraphs}"
 
+    def described(self, characters: str = "characters") -> str:
+        """`¶4`, `¶4–6`, or `¶4, characters 12–80` (`characters` in the reader's
+        language), as every page, export and report line names a place."""
+        if self.chars is None:
+            return self.locator
+        return f"{self.locator}, {characters} {self.chars[0]}–{self.chars[1]}"
+
     @property
     def key(self) -> str:
         """A stable text for the place (`doc ¶4:12-80`): duplicates share it."""

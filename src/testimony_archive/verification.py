@@ -43,9 +43,7 @@ class Verdict:
 
     def line(self) -> str:
         """One line for a person: number, status, place, and what differs."""
-        where = f"{self.excerpt.doc} {self.excerpt.place.locator}"
-        if self.excerpt.place.chars:
-            where += f" chars {self.excerpt.place.chars[0]}-{self.excerpt.place.chars[1]}"
+        where = f"{self.excerpt.doc} {self.excerpt.place.described()}"
         detail = f": {' '.join(self.detail.split())}" if self.detail else ""
         return f"{self.number:>4}  {self.status:<14}  {where}{detail}"
 

@@ -247,8 +247,7 @@ def _item(collection: Collection, number: int) -> Item:
 
 
 def _where(item: Item) -> str:
-    chars = item.place.chars
-    return item.place.locator + (f" chars {chars[0]}-{chars[1]}" if chars else "")
+    return item.place.described()
 
 
 def _first_words(text: str) -> str:

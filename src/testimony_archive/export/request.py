@@ -157,9 +157,7 @@ def paragraphs(excerpt: Excerpt) -> list[str]:
 
 def locator(excerpt: Excerpt, words: dict[str, str]) -> str:
     """`mx-chis-2016-0007 ¶4–6`, or `… ¶4, characters 12–80` for part of a paragraph."""
-    place = excerpt.place
-    chars = f", {words['characters']} {place.chars[0]}–{place.chars[1]}" if place.chars else ""
-    return f"{place.doc} {place.locator}{chars}"
+    return f"{excerpt.doc} {excerpt.place.described(words['characters'])}"
 
 
 def direction(text: str) -> str:

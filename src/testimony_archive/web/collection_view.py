@@ -91,10 +91,7 @@ def parse_value(value: str) -> Place:
 
 
 def locator(place: Place, translate: Translator) -> str:
-    if place.chars is None:
-        return place.locator
-    return translate.gettext("%(locator)s, characters %(first)s–%(last)s") % {
-        "locator": place.locator, "first": place.chars[0], "last": place.chars[1]}  # fmt: skip
+    return place.described(translate.gettext("characters"))
 
 
 def _excerpt(

@@ -80,8 +80,6 @@ def checked_page(
 
 def _row(verdict: Verdict, translate: Translator) -> VerdictRow:
     place = verdict.excerpt.place
-    where = f"{place.doc} {place.locator}"
-    if place.chars:
-        where += f" ({place.chars[0]}–{place.chars[1]})"
+    where = f"{place.doc} {place.described(translate.gettext('characters'))}"
     label = translate.gettext(STATUS_LABELS[verdict.status])
     return VerdictRow(verdict.number, verdict.status, label, where, verdict.detail)
