@@ -129,6 +129,17 @@ class CollectionDesk:
         collection = self.get(viewer, collection_id)
         return self._gather(viewer, _places(collection), base_url)
 
+    def held(
+        self, viewer: Viewer, collection_id: int, base_url: str = ""
+    ) -> tuple[Collection, builtins.list[tuple[Item, Excerpt | None, bool]]]:
+        """A collection and, for each item, its excerpt as the viewer may read it now
+        (None if it cannot) and whether its words changed since it was collected: what
+        the collection's page shows."""
+        collection = self.get(viewer, collection_id)
+        taken = self._taken(viewer, _places(collection), base_url)
+        return collection, [(item, excerpt, changed) for item, (excerpt, changed)
+                            in zip(collection.items, taken, strict=True)]  # fmt: skip
+
     def export(
         self, viewer: Viewer, collection_id: int, format: str, language: str = "en",
         base_url: str = "",
@@ -201,10 +212,23 @@ class CollectionDesk:
         """The excerpts of (place, note, SHA-256 of the words collected) as the viewer may
         read them now; left out: those no longer readable to the viewer, and those whose
         words are no longer the ones collected (a redaction or a correction since)."""
+        taken = self._taken(viewer, places, base_url)
+        return Gathered(
+            [excerpt for excerpt, changed in taken if excerpt is not None and not changed],
+            left_out=sum(excerpt is None and not changed for excerpt, changed in taken),
+            changed=sum(changed for _excerpt, changed in taken),
+        )
+
+    def _taken(
+        self, viewer: Viewer, places: builtins.list[tuple[Place, str, str]], base_url: str
+    ) -> builtins.list[tuple[Excerpt | None, bool]]:
+        """For each (place, note, SHA-256 of the words collected): its excerpt now, with
+        the note (None where the document is no longer readable to the viewer, or no
+        longer has the place), and whether its words changed since they were collected.
+        Each document is read once."""
         access.require(viewer, "collect")
         documents: dict[str, Document | None] = {}
-        excerpts: builtins.list[Excerpt] = []
-        left_out = changed = 0
+        taken: builtins.list[tuple[Excerpt | None, bool]] = []
         at = stamp()
         for place, note, collected in places:
             if place.doc not in documents:
@@ -214,19 +238,17 @@ class CollectionDesk:
                     documents[place.doc] = None
             document = documents[place.doc]
             if document is None:
-                left_out += 1
+                taken.append((None, False))
                 continue
             try:
                 excerpt = extract(document, place, archive=self._service.name, at=at,
                                   base_url=self._service.base_url or base_url)  # fmt: skip
             except UsageError:  # the place is no longer in the document
-                changed += 1
+                taken.append((None, True))
                 continue
-            if collected and excerpt.sha256 != collected:
-                changed += 1
-                continue
-            excerpts.append(dataclasses.replace(excerpt, note=note))
-        return Gathered(excerpts, left_out, changed)
+            changed = bool(collected) and excerpt.sha256 != collected
+            taken.append((dataclasses.replace(excerpt, note=note), changed))
+        return taken
 
     def _request(
         self, viewer: Viewer, collection: Collection, language: str, base_url: str

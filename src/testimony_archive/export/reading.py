@@ -34,26 +34,28 @@ class ReadExcerpts:
     kind: str  # "json" | "bag" | "zipped bag"
 
 
-def read_excerpts(path: Path, max_bytes: int = 50_000_000) -> ReadExcerpts:
+def read_excerpts(path: Path, max_bytes: int = 50_000_000, name: str = "") -> ReadExcerpts:
     """The excerpts of a JSON file, a bag directory or a zipped bag, with the bag's
-    problems; UsageError (one line) for anything else."""
+    problems; UsageError (one line) for anything else. Messages name the input `name`
+    (an upload's own file name, say), or else its path."""
+    where = name or str(path)
     if path.is_dir():
         manifest = path / "manifest-sha256.txt"
         digest = _sha256(manifest.read_bytes()) if manifest.is_file() else ""
-        excerpts, problems = _read_bag(path, str(path), max_bytes)
+        excerpts, problems = _read_bag(path, where, max_bytes)
         return ReadExcerpts(excerpts, problems, digest, "bag")
     if not path.is_file():
-        raise UsageError(f"{path}: no such file or folder")
+        raise UsageError(f"{where}: no such file or folder")
     if path.stat().st_size > max_bytes:
-        raise UsageError(f"{path}: too large to read ({path.stat().st_size:,} bytes; "
+        raise UsageError(f"{where}: too large to read ({path.stat().st_size:,} bytes; "
                          f"the limit is {max_bytes:,})")  # fmt: skip
     data = path.read_bytes()
     if zipfile.is_zipfile(io.BytesIO(data)):
         with tempfile.TemporaryDirectory(prefix="testimony-bag-") as scratch:
-            folder = _unzip(data, Path(scratch), str(path), max_bytes)
-            excerpts, problems = _read_bag(folder, str(path), max_bytes)
+            folder = _unzip(data, Path(scratch), where, max_bytes)
+            excerpts, problems = _read_bag(folder, where, max_bytes)
         return ReadExcerpts(excerpts, problems, _sha256(data), "zipped bag")
-    return ReadExcerpts(_parse(data, str(path)), [], _sha256(data), "json")
+    return ReadExcerpts(_parse(data, where), [], _sha256(data), "json")
 
 
 def _parse(data: bytes, where: str) -> list[Excerpt]:

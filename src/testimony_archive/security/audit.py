@@ -38,7 +38,8 @@ WRITE_EVERY = 0.2  # seconds: the longest a queued entry waits
 ACTIONS = (
     "sign-in", "sign-in-failed", "second-factor-failed", "reauthentication-failed",
     "sign-out", "view", "search", "audit-head-rewritten",
-    "tag-edit", "redact", "unredact", "import", "export", "user-add", "user-change",
+    "tag-edit", "redact", "unredact", "import", "export", "verify", "user-add",
+    "user-change",
 )  # fmt: skip
 
 

@@ -7,7 +7,7 @@ from ..citation import format_citation
 from ..collecting import CollectionDesk
 from ..collections import CollectionSummary
 from ..errors import NotFound, UsageError
-from ..excerpts import Excerpt, Place, parse_place
+from ..excerpts import Place, parse_place
 from ..i18n import Translator
 from ..service import SearchService
 from .excerpt_contexts import (
@@ -29,14 +29,12 @@ def collections_page(desk: CollectionDesk, viewer: Viewer) -> CollectionsPage:
 
 
 def collection_page(
-    desk: CollectionDesk, service: SearchService, viewer: Viewer, collection_id: int,
-    translate: Translator, base_url: str,
+    desk: CollectionDesk, viewer: Viewer, collection_id: int, translate: Translator,
+    base_url: str,
 ) -> CollectionPage:  # fmt: skip
-    collection = desk.get(viewer, collection_id)
+    collection, held = desk.held(viewer, collection_id, base_url)
     rows: list[ExcerptRow] = []
-    for item in collection.items:
-        excerpt = _excerpt(service, viewer, item.place, base_url)
-        changed = excerpt is not None and bool(item.sha256) and excerpt.sha256 != item.sha256
+    for item, excerpt, changed in held:
         rows.append(ExcerptRow(
             item=item.id,
             position=item.position,
@@ -49,7 +47,7 @@ def collection_page(
             citation=format_citation(excerpt, "legal", translate) if excerpt else "",
             note=item.note,
             redacted=excerpt.redacted if excerpt else False,
-            changed=changed,
+            changed=changed and excerpt is not None,
         ))  # fmt: skip
     left_out = sum(row.text is None for row in rows)
     return CollectionPage(collection.id, collection.name, rows, left_out, FORMAT_LABELS)
@@ -92,15 +90,6 @@ def parse_value(value: str) -> Place:
 
 def locator(place: Place, translate: Translator) -> str:
     return place.described(translate.gettext("characters"))
-
-
-def _excerpt(
-    service: SearchService, viewer: Viewer, place: Place, base_url: str
-) -> Excerpt | None:
-    try:
-        return service.excerpt(viewer, place, base_url)
-    except (NotFound, UsageError):
-        return None
 
 
 def _row(summary: CollectionSummary) -> CollectionRow:

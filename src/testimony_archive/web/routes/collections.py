@@ -56,12 +56,11 @@ def create(
 @router.get("/collections/{collection_id}", response_class=HTMLResponse,
             summary="A collection of excerpts (HTML)")  # fmt: skip
 def collection(
-    request: Request, collection_id: int, desk: DeskDep, service: ServiceDep,
-    viewer: SignedInDep, chrome: ChromeDep,
-    added: int = Query(0, ge=0, le=1000), already: int = Query(0, ge=0, le=1000),
+    request: Request, collection_id: int, desk: DeskDep, viewer: SignedInDep,
+    chrome: ChromeDep, added: int = Query(0, ge=0, le=1000), already: int = Query(0, ge=0, le=1000),
     back: str = Query("", max_length=2000),
 ) -> HTMLResponse:  # fmt: skip
-    page = collection_page(desk, service, viewer, collection_id, chrome.translator,
+    page = collection_page(desk, viewer, collection_id, chrome.translator,
                            str(request.base_url))  # fmt: skip
     page.added, page.already, page.back_url = added, already, _local(back)
     return page_response(request, page, chrome)

@@ -68,10 +68,10 @@ def checked_page(
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(data)
         try:
-            found = read_excerpts(path, max_bytes=MAX_UPLOAD_BYTES)
+            found = read_excerpts(path, max_bytes=MAX_UPLOAD_BYTES, name=name)
             verdicts = service.verify(viewer, found.excerpts, name, found.sha256)
         except UsageError as error:
-            page.error = str(error).replace(str(path), name).replace(folder, "")
+            page.error = str(error)
             return page, 400
     page.checked, page.kind, page.problems = True, found.kind, found.problems
     page.rows = [_row(verdict, translate) for verdict in verdicts]
