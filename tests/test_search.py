@@ -12,6 +12,7 @@ from testimony_archive.errors import IndexMissing, UsageError
 from testimony_archive.fields import BY_NAME
 from testimony_archive.i18n import translator
 from testimony_archive.index import DocumentHit, ParagraphHit, SearchRequest, WhooshIndex
+from testimony_archive.index.postings_table import TABLES_DIR
 
 from .conftest import EVERY_LEVEL, PUBLIC
 
@@ -158,15 +159,20 @@ def test_index_changes_are_seen_by_a_reused_searcher(backend: WhooshIndex) -> No
     assert backend.search(SearchRequest(q="Palenque"), PUBLIC).total == 1
 
 
-def open_index_files(index_dir: Path) -> int:
-    """How many files under the index folder this process holds open."""
+def open_index_files(index_dir: Path, folder: str = "") -> int:
+    """How many files under the index folder this process holds open (Whoosh's; or,
+    with `folder`, those under that folder of it)."""
     count = 0
+    tables = str(index_dir / TABLES_DIR)
     for fd in Path("/proc/self/fd").iterdir():
         try:
-            if os.readlink(fd).startswith(str(index_dir)):
-                count += 1
+            target = os.readlink(fd)
         except OSError:
             continue
+        if folder:
+            count += target.startswith(str(index_dir / folder))
+        else:
+            count += target.startswith(str(index_dir)) and not target.startswith(tables)
     return count
 
 
@@ -188,12 +194,15 @@ def test_searchers_of_ended_threads_and_of_the_service_are_closed(
         thread.join()
     per_searcher = open_index_files(index_dir) // 3
     assert per_searcher >= 1
+    segments = len(list((index_dir / TABLES_DIR).glob("*.postings")))
+    assert open_index_files(index_dir, TABLES_DIR) == segments >= 1  # shared by the threads
     later = threading.Thread(target=backend.search, args=(SearchRequest(q="agents"), PUBLIC))
     later.start()
     later.join()  # a new thread's first search closes the ended threads' searchers
     assert open_index_files(index_dir) == per_searcher
     backend.close()
     assert open_index_files(index_dir) == 0
+    assert open_index_files(index_dir, TABLES_DIR) == 0
     assert backend.search(SearchRequest(q="agents"), PUBLIC).total > 0  # reopens on demand
 
 

@@ -23,12 +23,16 @@ def highlight_spans(text: str, field_lang: str, terms: AbstractSet[tuple[str, st
     wanted = {term for name, term in terms if name == text_field(field_lang)}
     if not wanted:
         return []
-    spans: list[Span] = []
-    for match in _WORD.finditer(text):
-        terms_of_word = word_terms(field_lang, match.group())
-        if terms_of_word and not wanted.isdisjoint(terms_of_word):
-            spans.append((match.start(), match.end()))
-    return spans
+    # Which of the paragraph's distinct words are wanted first (a paragraph repeats its
+    # words), then where they stand.
+    hits = {
+        word
+        for word in set(_WORD.findall(text))
+        if not wanted.isdisjoint(word_terms(field_lang, word))
+    }
+    if not hits:
+        return []
+    return [match.span() for match in _WORD.finditer(text) if match.group() in hits]
 
 
 @lru_cache(maxsize=200_000)

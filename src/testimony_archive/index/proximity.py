@@ -7,10 +7,10 @@ the one they mean. Positions are read only for the few hundred best candidates.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.reading import IndexReader
 
 from .snapshot import FloatArray, IntArray
 
@@ -24,30 +24,16 @@ class Pair:
     second: str
 
 
-def positions(
-    reader: IndexReader, field: str, term: str, docnums: IntArray
-) -> dict[int, list[int]]:
-    """Positions of a term in each of the (sorted) entries where it occurs."""
-    found: dict[int, list[int]] = {}
-    if (field, term) not in reader:
-        return found
-    matcher = reader.postings(field, term)
-    for docnum in docnums.tolist():
-        if not matcher.is_active():
-            break
-        matcher.skip_to(docnum)
-        if matcher.is_active() and matcher.id() == docnum:
-            found[docnum] = list(matcher.value_as("positions"))
-    return found
-
-
 def near(first: list[int], second: list[int]) -> bool:
     following = set(second)
     return any(position + step in following for position in first for step in range(1, WINDOW + 1))
 
 
+Positions = Callable[[str, str, IntArray], dict[int, list[int]]]
+
+
 def proximity_scores(
-    reader: IndexReader,
+    positions: Positions,
     pairs: list[Pair],
     candidates: IntArray,
     term_score: dict[tuple[str, str], FloatArray],
@@ -62,7 +48,7 @@ def proximity_scores(
     for pair in pairs:
         for term in (pair.first, pair.second):
             if (pair.field, term) not in cache:
-                cache[(pair.field, term)] = positions(reader, pair.field, term, sorted_candidates)
+                cache[(pair.field, term)] = positions(pair.field, term, sorted_candidates)
         first, second = cache[(pair.field, pair.first)], cache[(pair.field, pair.second)]
         if not first or not second:
             continue

@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from ..access import Scope
+from . import sparse
 from .snapshot import BoolArray, FloatArray, IntArray, Snapshot
+from .sparse import Scores
 
 BM25_B = 0.75
 BM25_K1 = 1.2
@@ -98,44 +99,28 @@ class Evaluator:
         self.population = snapshot.population(scope)
 
     def scores(self, node: Node) -> FloatArray:
+        """Every entry's score (a new array)."""
+        return self.vector(node).dense()
+
+    def vector(self, node: Node) -> Scores:
         if isinstance(node, Term):
             return self._term(node)
         if isinstance(node, Phrase):
             return self._phrase(node)
         if isinstance(node, Best):
-            children = [self.scores(child) for child in node.children]
-            if len(children) == 1:
-                return children[0]
-            best = children[0].copy()  # (pairwise, in place: stacking them would copy all)
-            for child in children[1:]:
-                np.maximum(best, child, out=best)
-            if node.tiebreak:
-                total = _sum(children)
-                total -= best
-                total *= np.float32(node.tiebreak)
-                best += total
-            return best
+            return sparse.best([self.vector(child) for child in node.children], node.tiebreak)
         if isinstance(node, Sum):
-            return _sum([self.scores(child) for child in node.children])
+            return sparse.summed([self.vector(child) for child in node.children])
         if isinstance(node, All):
-            parts = [self.scores(child) for child in node.children]
-            total = _sum(parts)
-            for part in parts:
-                total[part <= 0] = 0
-            return total
+            return sparse.all_of([self.vector(child) for child in node.children])
         if isinstance(node, AndMaybe):
-            required = self.scores(node.required)
-            return np.where(required > 0, required + self.scores(node.optional), 0).astype(
-                np.float32
-            )
+            return sparse.and_maybe(self.vector(node.required), self.vector(node.optional))
         positive = (
-            self.scores(node.positive)
+            self.vector(node.positive)
             if node.positive is not None
-            else np.full(self.snapshot.size, 1e-6, np.float32)
+            else Scores.dense_of(np.full(self.snapshot.size, 1e-6, np.float32))
         )
-        positive = positive.copy()
-        positive[self.scores(node.negative) > 0] = 0
-        return positive
+        return sparse.excluding(positive, self.vector(node.negative))
 
     def text_match(self, node: Node) -> BoolArray:
         """Entries where at least one of the plan's text terms occurs: a paragraph found
@@ -159,28 +144,16 @@ class Evaluator:
         norm = BM25_K1 * ((1 - BM25_B) + BM25_B * lengths[ids] / average)
         return ids, (idf * weights * (BM25_K1 + 1) / (weights + norm)).astype(np.float32)
 
-    def _term(self, node: Term) -> FloatArray:
-        result = np.zeros(self.snapshot.size, np.float32)
+    def _term(self, node: Term) -> Scores:
         ids, scores = self.term_scores(node.field, node.text)
-        result[ids] = scores * node.boost
-        return result
+        return Scores.of(self.snapshot.size, ids, scores * np.float32(node.boost))
 
-    def _phrase(self, node: Phrase) -> FloatArray:
-        result = np.zeros(self.snapshot.size, np.float32)
+    def _phrase(self, node: Phrase) -> Scores:
         parts = [self.term_scores(node.field, term) for term in node.terms]
         if any(not ids.size for ids, _ in parts):
-            return result
-        total = np.zeros(self.snapshot.size, np.float32)
+            return Scores.of(self.snapshot.size, np.empty(0, np.int32), np.empty(0, np.float32))
+        matched = self.snapshot.phrase(self.searcher.reader(), node.field, node.terms, node.slop)
+        total = np.zeros(matched.size, np.float32)
         for ids, scores in parts:
-            total[ids] += scores
-        query = wq.Phrase(node.field, list(node.terms), slop=node.slop)
-        matched = np.fromiter(self.searcher.docs_for_query(query), dtype=np.int64)
-        result[matched] = total[matched] * node.boost
-        return result
-
-
-def _sum(parts: list[FloatArray]) -> FloatArray:
-    total = parts[0].copy()
-    for part in parts[1:]:
-        total += part
-    return total
+            total += Scores.of(self.snapshot.size, ids, scores).at(matched)
+        return Scores.of(self.snapshot.size, matched, total * np.float32(node.boost))

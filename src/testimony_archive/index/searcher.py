@@ -153,7 +153,7 @@ class IndexHandle:
             with self._lock:
                 snapshot = self._snapshots.get(key)
                 if snapshot is None:
-                    snapshot = Snapshot.build(state.searcher)
+                    snapshot = Snapshot.build(state.searcher, self.index_dir)
                     self._snapshots = {key: snapshot}  # older generations are not needed
                     # What is loaded now lives until the index changes: out of the
                     # cyclic garbage collector's sight, whose full passes over it would

@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
@@ -27,6 +28,9 @@ from whoosh.searching import Searcher
 
 from ..access import Scope
 from .entries import DocMeta
+from .phrases import phrase_at
+from .postings_blocks import read_positions, read_postings
+from .postings_table import PostingsTable, table_path
 from .schema import CONFIRMED_SUFFIX, DOCUMENT, REDACTED_PARAGRAPH, UNREDACTED_PARAGRAPH
 
 IntArray = npt.NDArray[np.int32]
@@ -157,6 +161,10 @@ class Snapshot:
     # without them (2), or a paragraph without redactions (0).
     variant: npt.NDArray[np.int8]
     segments: list[tuple[str, int]]  # (segment id, offset)
+    # Each segment's postings as arrays (`postings_table`), where they have been written,
+    # and its deleted entries in this generation (sorted).
+    tables: dict[str, PostingsTable] = field(default_factory=dict)
+    deleted: dict[str, IntArray] = field(default_factory=dict)
     _filters: LRU = field(default_factory=lambda: LRU(FILTER_CACHE_SIZE))
     results: LRU = field(default_factory=lambda: LRU(RESULT_CACHE_BYTES, weigh=result_weight))
     _facets: dict[tuple[str, bool], dict[str, IntArray]] = field(default_factory=dict)
@@ -222,7 +230,7 @@ class Snapshot:
         return rank
 
     @classmethod
-    def build(cls, searcher: Searcher) -> Snapshot:
+    def build(cls, searcher: Searcher, index_dir: Path | None = None) -> Snapshot:
         reader = searcher.reader()
         size = reader.doc_count_all()
         leaves = _leaves(reader)
@@ -256,29 +264,114 @@ class Snapshot:
                 segment_live[np.fromiter(deleted, dtype=np.int64)] = False
             live[span] = segment_live
         doc_of_entry[~live] = -1
-        return cls(docs, ordinal_by_id, doc_of_entry, para_of_entry, live, variant,
-                   [(sid, offset) for sid, offset, _ in leaves])  # fmt: skip
+        tables = {}
+        for sid, _offset, _leaf in leaves:
+            # (mapped again for each generation, which costs little, and unmapped with
+            # its snapshot: a rebuilt index's files are not kept)
+            table = PostingsTable.load(table_path(index_dir, sid)) if index_dir else None
+            if table is not None:
+                tables[sid] = table
+        deleted_entries = {
+            sid: np.array(sorted(gone), np.int32)
+            for (sid, _offset, _leaf), gone in zip(leaves, deleted_sets, strict=True)
+            if gone
+        }
+        segments = [(sid, offset) for sid, offset, _ in leaves]
+        return cls(docs, ordinal_by_id, doc_of_entry, para_of_entry, live, variant, segments,
+                   tables, deleted_entries)  # fmt: skip
 
     # -- term statistics ---------------------------------------------------------------
 
     def postings(
         self, reader: IndexReader, field_name: str, term: str
     ) -> tuple[IntArray, FloatArray]:
-        """Entry numbers and weights (term frequencies × field boost) of a term."""
+        """Entry numbers and weights (term frequencies × field boost) of a term, without
+        the entries deleted in this generation."""
         ids: list[IntArray] = []
         weights: list[FloatArray] = []
         for sid, offset, leaf in _leaves(reader):
-            local_ids, local_weights = _postings.fetch(
-                (sid, field_name, term), partial(_read_postings, leaf, field_name, term)
-            )
+            local_ids, local_weights = self._segment_postings(sid, leaf, field_name, term)
             if local_ids.size:
-                ids.append(local_ids + np.int32(offset))
+                ids.append(local_ids + np.int32(offset) if offset else local_ids)
                 weights.append(local_weights)
         if not ids:
             return np.empty(0, np.int32), np.empty(0, np.float32)
         if len(ids) == 1:
             return ids[0], weights[0]
         return np.concatenate(ids), np.concatenate(weights)
+
+    def _segment_postings(
+        self, sid: str, leaf: IndexReader, field_name: str, term: str
+    ) -> tuple[IntArray, FloatArray]:
+        table = self.tables.get(sid)
+        number = table.term(field_name, term) if table is not None else None
+        if table is not None and number is not None:
+            ids, weights = table.postings(number)
+        else:
+            ids, weights = _postings.fetch(
+                (sid, field_name, term), partial(read_postings, leaf, field_name, term)
+            )
+        deleted = self.deleted.get(sid)
+        if deleted is not None and ids.size:
+            keep = ~np.isin(ids, deleted)
+            ids, weights = ids[keep], weights[keep]
+        return ids, weights
+
+    def positions(
+        self, reader: IndexReader, field_name: str, term: str, docnums: IntArray
+    ) -> dict[int, list[int]]:
+        """The positions of a term in each of the entries `docnums` (sorted) that hold
+        it."""
+        found: dict[int, list[int]] = {}
+        for sid, offset, leaf in _leaves(reader):
+            local = docnums[(docnums >= offset) & (docnums < offset + leaf.doc_count_all())]
+            if not local.size:
+                continue
+            local = (local - offset).astype(np.int32)
+            table = self.tables.get(sid)
+            number = table.term(field_name, term) if table is not None else None
+            if table is not None and number is not None:
+                here = table.positions_of(number, local)
+            else:
+                here = read_positions(leaf, field_name, term, local)
+            found.update((docnum + offset, positions) for docnum, positions in here.items())
+        return found
+
+    def phrase(
+        self, reader: IndexReader, field_name: str, terms: tuple[str, ...], slop: int
+    ) -> IntArray:
+        """The entries (not deleted) where the terms stand in this order, each within
+        `slop` positions of the one before: what Whoosh's `Phrase` query matches (the
+        entries holding every term first, from their postings; then positions, of those
+        only)."""
+        matched: list[IntArray] = []
+        for sid, offset, leaf in _leaves(reader):
+            common: IntArray | None = None
+            for term in dict.fromkeys(terms):
+                ids = self._segment_postings(sid, leaf, field_name, term)[0]
+                common = ids if common is None else np.intersect1d(common, ids, assume_unique=True)
+                if not common.size:
+                    break
+            if common is None or not common.size:
+                continue
+            local = common.astype(np.int32)
+            table = self.tables.get(sid)
+            where: dict[str, dict[int, list[int]]] = {}
+            for term in dict.fromkeys(terms):
+                number = table.term(field_name, term) if table is not None else None
+                where[term] = (
+                    table.positions_of(number, local)
+                    if table is not None and number is not None
+                    else read_positions(leaf, field_name, term, local)
+                )
+            found = [
+                docnum
+                for docnum in local.tolist()
+                if phrase_at([where[term].get(docnum, []) for term in terms], slop)
+            ]
+            if found:
+                matched.append(np.array(found, np.int32) + np.int32(offset))
+        return np.concatenate(matched) if matched else np.empty(0, np.int32)
 
     def lengths(
         self, reader: IndexReader, field_name: str, scope: Scope
@@ -380,16 +473,3 @@ def _deleted(reader: IndexReader) -> set[int]:
         return set()
     deleted = reader.deleted_docs_set  # a property of segment readers in whoosh-reloaded
     return set(deleted() if callable(deleted) else deleted)
-
-
-def _read_postings(reader: IndexReader, field_name: str, term: str) -> tuple[IntArray, FloatArray]:
-    if (field_name, term) not in reader:
-        return np.empty(0, np.int32), np.empty(0, np.float32)
-    matcher = reader.postings(field_name, term)
-    ids: list[int] = []
-    weights: list[float] = []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    return np.array(ids, np.int32), np.array(weights, np.float32)

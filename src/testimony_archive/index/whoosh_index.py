@@ -210,7 +210,12 @@ class WhooshIndex:
                     ids, values = evaluator.term_scores(pair.field, term)
                     dense[ids] = values
                     term_scores[(pair.field, term)] = dense
-        bonus = proximity_scores(reader, built.pairs, candidates.astype(np.int32), term_scores)
+        bonus = proximity_scores(
+            partial(evaluator.snapshot.positions, reader),
+            built.pairs,
+            candidates.astype(np.int32),
+            term_scores,
+        )
         scores[candidates] += PROXIMITY_WEIGHT * bonus
 
     # -- what the pages need besides results -------------------------------------------

@@ -23,6 +23,7 @@ from whoosh.writing import SegmentWriter
 from ..archive import Archive, FileState
 from ..errors import ArchiveError, TestimonyError
 from .entries import DocMeta, build_meta, index_entries
+from .postings_table import write_tables
 from .schema import DOCUMENT, build_schema
 
 BUILD_FILE = "BUILD"
@@ -167,6 +168,7 @@ def update_index(
     except BaseException:
         writer.cancel()
         raise
+    _write_tables(index_dir)
     return report
 
 
@@ -184,6 +186,7 @@ def reindex_document(archive: Archive, index_dir: Path, doc_id: str) -> IndexRep
     except BaseException:
         writer.cancel()
         raise
+    _write_tables(index_dir)
     return report
 
 
@@ -235,6 +238,7 @@ def rebuild_index(
             "(a build process stopped early); the previous index is kept: run "
             "'testimony index --rebuild' again"
         )
+    _write_tables(staging)
     _swap(staging, index_dir)
     return report
 
@@ -246,6 +250,12 @@ def _cancel(writer: SegmentWriter) -> None:
         task.terminate()
         task.join()
     writer.cancel()
+
+
+def _write_tables(index_dir: Path) -> None:
+    """The postings tables of the index's new segments (`postings_table`)."""
+    with open_index(index_dir).reader() as reader:
+        write_tables(index_dir, reader)
 
 
 def _entry_count(index_dir: Path) -> int:
