@@ -3,16 +3,22 @@ the index, and checked against the sha256 that was indexed."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from functools import partial
 from pathlib import Path
-from threading import Lock
 
 from ..document_file import split_front_matter
 from ..errors import ArchiveError
 from ..models import Paragraph, body_sha256, iter_paragraphs
 from .entries import DocMeta
+from .snapshot import LRU
 
-DOCUMENT_CACHE_SIZE = 4096  # documents whose paragraphs are kept (plain text only)
+# The paragraphs of recently read documents, bounded by their estimated size in memory.
+BODY_CACHE_BYTES = 96 * 2**20
+PARAGRAPH_OVERHEAD = 200  # bytes: a Paragraph and its str, besides the text's characters
+
+
+def paragraphs_weight(paragraphs: list[Paragraph]) -> int:
+    return sum(len(paragraph.text) + PARAGRAPH_OVERHEAD for paragraph in paragraphs) + 100
 
 
 class ChangedSinceIndexed(ArchiveError):
@@ -23,10 +29,9 @@ class ChangedSinceIndexed(ArchiveError):
 class Bodies:
     """Paragraphs of archive files, cached while a file is unchanged; shared by threads."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cache_bytes: int = BODY_CACHE_BYTES) -> None:
         self.root = root
-        self._documents: OrderedDict[tuple[str, int], list[Paragraph]] = OrderedDict()
-        self._lock = Lock()
+        self.cache = LRU(cache_bytes, weigh=paragraphs_weight)
 
     def paragraphs(self, meta: DocMeta) -> list[Paragraph]:
         """The archived paragraphs of an indexed document, while its file is as it was
@@ -41,21 +46,16 @@ class Bodies:
             raise ChangedSinceIndexed(
                 "the file changed since it was indexed; run 'testimony index'", path=path
             )
-        key = (str(path), stat.st_mtime_ns)
-        with self._lock:
-            cached = self._documents.get(key)
-            if cached is not None:
-                self._documents.move_to_end(key)
-                return cached
-        _front, body, _line = split_front_matter(path.read_text(encoding="utf-8"), path)
-        if body_sha256(body) != meta.sha256:
-            raise ArchiveError(
-                "the text does not match the sha256 recorded at import; run 'testimony validate'",
-                path=path,
-            )
-        paragraphs = list(iter_paragraphs(body))
-        with self._lock:
-            self._documents[key] = paragraphs
-            while len(self._documents) > DOCUMENT_CACHE_SIZE:
-                self._documents.popitem(last=False)
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        paragraphs: list[Paragraph] = self.cache.fetch(key, partial(_read, path, meta.sha256))
         return paragraphs
+
+
+def _read(path: Path, sha256: str) -> list[Paragraph]:
+    _front, body, _line = split_front_matter(path.read_text(encoding="utf-8"), path)
+    if body_sha256(body) != sha256:
+        raise ArchiveError(
+            "the text does not match the sha256 recorded at import; run 'testimony validate'",
+            path=path,
+        )
+    return list(iter_paragraphs(body))

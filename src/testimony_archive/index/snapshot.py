@@ -321,13 +321,16 @@ class Snapshot:
         self, reader: IndexReader, field_name: str, term: str, docnums: IntArray
     ) -> dict[int, list[int]]:
         """The positions of a term in each of the entries `docnums` (sorted) that hold
-        it."""
+        it (not deleted)."""
         found: dict[int, list[int]] = {}
         for sid, offset, leaf in _leaves(reader):
             local = docnums[(docnums >= offset) & (docnums < offset + leaf.doc_count_all())]
             if not local.size:
                 continue
             local = (local - offset).astype(np.int32)
+            deleted = self.deleted.get(sid)
+            if deleted is not None:
+                local = local[~np.isin(local, deleted)]
             table = self.tables.get(sid)
             number = table.term(field_name, term) if table is not None else None
             if table is not None and number is not None:

@@ -1,0 +1,251 @@
+"""The pieces of the fast search path, each against the plain way of doing the same:
+postings tables and block reads against Whoosh's matchers, phrase matching against
+Whoosh's `Phrase` query, sparse scores against full arrays; the tables written for
+each segment and dropped with it; the caches bounded in bytes. (On the shared corpora,
+tests/test_search_equivalence.py compares whole searches.)"""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from testimony_archive.archive import Archive
+from testimony_archive.config import Settings
+from testimony_archive.index import SearchRequest, WhooshIndex, rebuild_index, update_index
+from testimony_archive.index.bodies import Bodies, paragraphs_weight
+from testimony_archive.index.phrases import phrase_at
+from testimony_archive.index.postings_blocks import read_positions, read_postings
+from testimony_archive.index.postings_table import TABLES_DIR, PostingsTable, table_path
+from testimony_archive.index.sparse import Scores, all_of, and_maybe, best, excluding, summed
+from testimony_archive.index.writer import open_index
+
+from .conftest import EVERY_LEVEL, PUBLIC
+from .reference_search import straightforward, whoosh_phrase
+
+FIELDS = ("text_en", "text_es", "text_xx", "title", "locations", "abuse_types")
+
+
+def every_term(reader: object, field: str) -> list[str]:
+    return [term.decode() for term in reader.lexicon(field)]  # type: ignore[attr-defined]
+
+
+def matcher_postings(leaf: object, field: str, term: str) -> tuple[list[int], list[float]]:
+    """A segment's postings as Whoosh's matcher gives them (deleted entries left out)."""
+    matcher = leaf.postings(field, term)  # type: ignore[attr-defined]
+    ids, weights = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return ids, weights
+
+
+def matcher_positions(leaf: object, field: str, term: str) -> dict[int, list[int]]:
+    matcher = leaf.postings(field, term)  # type: ignore[attr-defined]
+    found = {}
+    while matcher.is_active():
+        found[matcher.id()] = list(matcher.value_as("positions"))
+        matcher.next()
+    return found
+
+
+def test_every_segment_gets_a_table_holding_exactly_whoosh_postings(
+    backend: WhooshIndex,
+) -> None:
+    index_dir = backend.index_dir
+    with open_index(index_dir).reader() as reader:
+        leaves = [leaf for leaf, _offset in reader.leaf_readers()]
+        assert leaves
+        compared = 0
+        for leaf in leaves:
+            table = PostingsTable.load(table_path(index_dir, leaf.segment().segment_id()))
+            assert table is not None
+            for field in FIELDS:
+                for term in every_term(leaf, field):
+                    ids, weights = matcher_postings(leaf, field, term)
+                    block_ids, block_weights = read_postings(leaf, field, term)
+                    assert (block_ids.tolist(), block_weights.tolist()) == (ids, weights)
+                    number = table.term(field, term)
+                    if number is None:  # kept inline by Whoosh: one posting
+                        assert len(ids) == 1
+                        continue
+                    table_ids, table_weights = table.postings(number)
+                    assert (table_ids.tolist(), table_weights.tolist()) == (ids, weights)
+                    if field.startswith("text_"):
+                        positions = matcher_positions(leaf, field, term)
+                        docnums = np.array(ids, np.int32)
+                        assert table.positions_of(number, docnums) == positions
+                        assert read_positions(leaf, field, term, docnums) == positions
+                    compared += 1
+            assert table.term("text_en", "no-such-term-anywhere") is None
+        assert compared > 50
+
+
+def test_phrases_match_as_whoosh_phrase_query_does(backend: WhooshIndex) -> None:
+    rng = random.Random(3)
+    with backend.handle.searcher() as (searcher, snapshot):
+        reader = searcher.reader()
+        terms = every_term(reader, "text_en")
+        matched = 0
+        for _ in range(300):
+            words = tuple(rng.sample(terms, rng.randint(2, 3)))
+            if rng.random() < 0.7:  # words that stand together somewhere
+                docnum = int(rng.choice(snapshot.postings(reader, "text_en", words[0])[0]))
+                held = sorted(
+                    (position, term)
+                    for term in terms[:: max(1, len(terms) // 400)] + list(words)
+                    for position in snapshot.positions(
+                        reader, "text_en", term, np.array([docnum], np.int32)
+                    ).get(docnum, [])
+                )
+                start = rng.randrange(max(1, len(held) - 3))
+                words = tuple(term for _position, term in held[start : start + rng.randint(2, 3)])
+            for slop in (1, 2, 3):
+                fast = sorted(snapshot.phrase(reader, "text_en", words, slop).tolist())
+                plain = sorted(whoosh_phrase(searcher, "text_en", words, slop).tolist())
+                assert fast == plain, (words, slop)
+                matched += bool(plain)
+        assert matched > 50
+
+
+@pytest.mark.parametrize(
+    ("positions", "slop", "found"),
+    [
+        ([[3], [4]], 1, True),
+        ([[3], [5]], 1, False),
+        ([[3], [5]], 2, True),
+        ([[4], [3]], 3, False),  # in order only
+        ([[3], [3]], 2, False),  # the same position is not "after"
+        ([[1, 7], [8], [9]], 1, True),
+        ([[1, 7], [2], [9]], 1, False),
+        ([[1], [3], [4]], 2, True),
+        ([[1], [3], [7]], 2, False),
+        ([[1], [], [2]], 1, False),
+    ],
+)
+def test_phrase_rule(positions: list[list[int]], slop: int, found: bool) -> None:
+    assert phrase_at(positions, slop) is found
+
+
+def random_scores(rng: np.random.Generator, size: int, dense: bool) -> Scores:
+    count = int(rng.integers(0, size // 3))
+    ids = np.sort(rng.choice(size, count, replace=False)).astype(np.int32)
+    values = rng.random(count).astype(np.float32) * np.float32(5)
+    values[rng.random(count) < 0.1] = 0  # (a phrase's entries may score zero)
+    scores = Scores.of(size, ids, values)
+    return Scores.dense_of(scores.dense()) if dense else scores
+
+
+def test_sparse_scores_equal_full_array_scores_to_the_bit() -> None:
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        size = int(rng.integers(1, 400))
+        parts = [random_scores(rng, size, rng.random() < 0.3) for _ in range(rng.integers(1, 5))]
+        full = [part.dense() for part in parts]
+        top = full[0].copy()
+        for value in full[1:]:
+            np.maximum(top, value, out=top)
+        total = full[0].copy()
+        for value in full[1:]:
+            total += value
+        tie = total - top
+        tie *= np.float32(0.1)
+        expected_best = top + tie if len(parts) > 1 else full[0]
+        both = total.copy()
+        for value in full:
+            both[value <= 0] = 0
+        assert best(parts, 0.1).dense().tobytes() == expected_best.tobytes()
+        assert summed(parts).dense().tobytes() == total.tobytes()
+        assert all_of(parts).dense().tobytes() == both.tobytes()
+        first, second = parts[0], parts[-1]
+        maybe = np.where(full[0] > 0, full[0] + full[-1], 0).astype(np.float32)
+        assert and_maybe(first, second).dense().tobytes() == maybe.tobytes()
+        kept = full[0].copy()
+        kept[full[-1] > 0] = 0
+        assert excluding(first, second).dense().tobytes() == kept.tobytes()
+
+
+def test_tables_follow_the_segments_and_searches_read_the_new_ones(
+    archive: Archive, settings: Settings
+) -> None:
+    index_dir = settings.index_dir
+    rebuild_index(archive, index_dir)
+    backend = WhooshIndex(archive, index_dir)
+    try:
+        before = sorted(path.name for path in (index_dir / TABLES_DIR).iterdir())
+        first = backend.search(SearchRequest(q="agents"), PUBLIC, cache=False)
+        path = archive.paths()[0]
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+        update_index(archive, index_dir)
+        with open_index(index_dir).reader() as reader:
+            segments = {leaf.segment().segment_id() for leaf, _ in reader.leaf_readers()}
+        after = sorted(path.name for path in (index_dir / TABLES_DIR).iterdir())
+        assert after == sorted(table_path(index_dir, sid).name for sid in segments)
+        assert after != before
+        with backend.handle.searcher() as (_searcher, snapshot):
+            assert set(snapshot.tables) == segments  # the new generation maps the new tables
+        again = backend.search(SearchRequest(q="agents"), PUBLIC, cache=False)
+        assert again.total == first.total
+        with open_index(index_dir).writer() as writer:  # merged into one segment
+            writer.optimize = True
+        update_index(archive, index_dir)
+        rebuild_index(archive, index_dir)
+        with open_index(index_dir).reader() as reader:
+            segments = {leaf.segment().segment_id() for leaf, _ in reader.leaf_readers()}
+        assert sorted(path.name for path in (index_dir / TABLES_DIR).iterdir()) == sorted(
+            table_path(index_dir, sid).name for sid in segments
+        )
+    finally:
+        backend.close()
+
+
+def test_a_missing_or_damaged_table_is_read_from_whoosh_with_the_same_results(
+    backend: WhooshIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    requests = [SearchRequest(q=q) for q in ('"immigration agents"', "detained border", "agen*")]
+    expected = [backend.search(request, EVERY_LEVEL, cache=False) for request in requests]
+    tables = sorted((backend.index_dir / TABLES_DIR).iterdir())
+    tables[0].write_bytes(b"not a table")
+    for extra in tables[1:]:
+        extra.unlink()
+    backend.handle.forget_version()
+    backend.close()
+    for request, result in zip(requests, expected, strict=True):
+        again = backend.search(request, EVERY_LEVEL, cache=False)
+        assert [hit.meta.id for hit in again.hits] == [hit.meta.id for hit in result.hits]  # type: ignore[union-attr]
+        assert again.total == result.total
+    with backend.handle.searcher() as (_searcher, snapshot):
+        assert snapshot.tables == {}
+    with monkeypatch.context() as patched:
+        straightforward(patched)
+        plain = backend.search(requests[0], EVERY_LEVEL, cache=False)
+    assert plain.total == expected[0].total
+
+
+def test_the_body_cache_is_bounded_in_bytes(archive: Archive, backend: WhooshIndex) -> None:
+    with backend.handle.searcher() as (_searcher, snapshot):
+        metas = snapshot.docs
+    assert len(metas) >= 4
+    bound = 2 * max(paragraphs_weight(backend.bodies.paragraphs(meta)) for meta in metas)
+    bodies = Bodies(archive.root, cache_bytes=bound)
+    for meta in metas:
+        bodies.paragraphs(meta)
+        assert bodies.cache.total <= bound or len(bodies.cache._items) == 1
+    assert 1 <= len(bodies.cache._items) < len(metas)
+
+
+def test_a_table_file_is_whole_or_absent(backend: WhooshIndex, tmp_path: Path) -> None:
+    with open_index(backend.index_dir).reader() as reader:
+        leaf = next(leaf for leaf, _ in reader.leaf_readers() if leaf.doc_count_all())
+        sid = leaf.segment().segment_id()
+    table = PostingsTable.load(table_path(backend.index_dir, sid))
+    assert table is not None
+    copy = tmp_path / "copy.postings"
+    table.save(copy)
+    assert copy.read_bytes() == table_path(backend.index_dir, sid).read_bytes()
+    assert not list(tmp_path.glob(".*"))  # nothing half-written left beside it
+    assert PostingsTable.load(tmp_path / "absent.postings") is None
