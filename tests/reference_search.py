@@ -147,10 +147,20 @@ def word_by_word_spans(text: str, field_lang: str, terms: object) -> list[Span]:
     return spans
 
 
+class WordByWordHighlighter:
+    """`highlight.Highlighter`, looking every word of every paragraph up."""
+
+    def __init__(self, field_lang: str, terms: object) -> None:
+        self.field_lang, self.terms = field_lang, terms
+
+    def spans(self, text: str) -> list[Span]:
+        return word_by_word_spans(text, self.field_lang, self.terms)
+
+
 def straightforward(monkeypatch: pytest.MonkeyPatch) -> None:
     """Search the straightforward way from now on (until the test ends)."""
     monkeypatch.setattr(whoosh_index, "Evaluator", FullArrayEvaluator)
     monkeypatch.setattr(Snapshot, "_segment_postings", whoosh_postings)
     monkeypatch.setattr(Snapshot, "positions", whoosh_positions)
-    monkeypatch.setattr(whoosh_index, "highlight_spans", word_by_word_spans)
+    monkeypatch.setattr(whoosh_index, "Highlighter", WordByWordHighlighter)
     monkeypatch.setattr(highlight, "highlight_spans", word_by_word_spans)

@@ -16,7 +16,9 @@ import pytest
 from testimony_archive.archive import Archive
 from testimony_archive.config import Settings
 from testimony_archive.index import SearchRequest, WhooshIndex, rebuild_index, update_index
+from testimony_archive.index.analysis import analyze
 from testimony_archive.index.bodies import Bodies, paragraphs_weight
+from testimony_archive.index.highlight import Highlighter
 from testimony_archive.index.phrases import phrase_at
 from testimony_archive.index.postings_blocks import read_positions, read_postings
 from testimony_archive.index.postings_table import TABLES_DIR, PostingsTable, table_path
@@ -24,7 +26,7 @@ from testimony_archive.index.sparse import Scores, all_of, and_maybe, best, excl
 from testimony_archive.index.writer import open_index
 
 from .conftest import EVERY_LEVEL, PUBLIC
-from .reference_search import straightforward, whoosh_phrase
+from .reference_search import straightforward, whoosh_phrase, word_by_word_spans
 
 FIELDS = ("text_en", "text_es", "text_xx", "title", "locations", "abuse_types")
 
@@ -249,3 +251,29 @@ def test_a_table_file_is_whole_or_absent(backend: WhooshIndex, tmp_path: Path) -
     assert copy.read_bytes() == table_path(backend.index_dir, sid).read_bytes()
     assert not list(tmp_path.glob(".*"))  # nothing half-written left beside it
     assert PostingsTable.load(tmp_path / "absent.postings") is None
+
+
+def test_highlights_equal_a_word_by_word_reading_of_random_texts() -> None:
+    rng = random.Random(1)
+    alphabet = ["a", "b", "é", "ñ", "'", "’", "_", " ", " ", "\n", "1", "-", ".", "A", "Ü",
+                "\u0301", "ª", "²"]  # fmt: skip
+    words = ["police", "Police's", "policías", "agent", "agents", "don't", "o'neill", "state",
+             "aa", "a'a", "niño", "NIÑOS"]  # fmt: skip
+    highlighted = 0
+    for _ in range(3000):
+        pieces = [
+            rng.choice(words)
+            if rng.random() < 0.5
+            else "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5)))
+            for _ in range(rng.randint(1, 12))
+        ]
+        text = "".join(piece + rng.choice(["", " ", "'", "’", "_", ", "]) for piece in pieces)
+        lang = rng.choice(["en", "es", "xx"])
+        pool = [term for word in words for term in analyze(lang, word)] + analyze(lang, text)[:3]
+        terms = {(f"text_{lang}", term) for term in rng.sample(pool, rng.randint(1, 4))}
+        highlighter = Highlighter(lang, terms)
+        expected = word_by_word_spans(text, lang, terms)
+        assert highlighter.spans(text) == expected, (text, terms)
+        assert highlighter.spans(text) == expected  # (the second time from what it learnt)
+        highlighted += bool(expected)
+    assert highlighted > 1000

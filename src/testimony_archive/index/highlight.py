@@ -20,19 +20,51 @@ _WORD = re.compile(WORD_PATTERN)
 
 def highlight_spans(text: str, field_lang: str, terms: AbstractSet[tuple[str, str]]) -> list[Span]:
     """Offsets of the words of `text` whose index term the query looks for."""
-    wanted = {term for name, term in terms if name == text_field(field_lang)}
-    if not wanted:
-        return []
-    # Which of the paragraph's distinct words are wanted first (a paragraph repeats its
-    # words), then where they stand.
-    hits = {
-        word
-        for word in set(_WORD.findall(text))
-        if not wanted.isdisjoint(word_terms(field_lang, word))
-    }
-    if not hits:
-        return []
-    return [match.span() for match in _WORD.finditer(text) if match.group() in hits]
+    return Highlighter(field_lang, terms).spans(text)
+
+
+class Highlighter:
+    """Highlights paragraphs for one query and language: each distinct word is looked up
+    once for all the paragraphs, and only the words found are then looked for in each
+    paragraph, token by token as the analyser reads it (`WORD_PATTERN`)."""
+
+    def __init__(self, field_lang: str, terms: AbstractSet[tuple[str, str]]) -> None:
+        self.field_lang = field_lang
+        self.wanted = {term for name, term in terms if name == text_field(field_lang)}
+        self.hits: set[str] = set()
+        self.misses: set[str] = set()
+
+    def spans(self, text: str) -> list[Span]:
+        if not self.wanted:
+            return []
+        words = set(_WORD.findall(text))
+        for word in words - self.hits - self.misses:
+            wanted = not self.wanted.isdisjoint(word_terms(self.field_lang, word))
+            (self.hits if wanted else self.misses).add(word)
+        found = words & self.hits
+        if not found:
+            return []
+        spans: list[Span] = []
+        for word in found:
+            start = text.find(word)
+            while start >= 0:
+                end = start + len(word)
+                if _token_starts(text, start) and _WORD.match(text, start).end() == end:  # type: ignore[union-attr]
+                    spans.append((start, end))
+                start = text.find(word, end)
+        spans.sort()
+        return spans
+
+
+def _token_starts(text: str, at: int) -> bool:
+    """Whether a token of `WORD_PATTERN` starts at `at` (a word character not continuing
+    a word, nor following a word's inner apostrophe)."""
+    if at == 0:
+        return True
+    before = text[at - 1]
+    if before.isalnum():  # (`[^\W_]`: what `\w` matches but the underscore)
+        return False
+    return not (before in "'’" and at >= 2 and text[at - 2].isalnum())
 
 
 @lru_cache(maxsize=200_000)

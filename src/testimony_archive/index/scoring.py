@@ -97,16 +97,21 @@ class Evaluator:
         self.searcher = searcher
         self.scope = scope
         self.population = snapshot.population(scope)
+        # Each leaf once per search: a word's synonyms repeat the same terms.
+        self._leaves: dict[Term | Phrase, Scores] = {}
 
     def scores(self, node: Node) -> FloatArray:
         """Every entry's score (a new array)."""
         return self.vector(node).dense()
 
     def vector(self, node: Node) -> Scores:
-        if isinstance(node, Term):
-            return self._term(node)
-        if isinstance(node, Phrase):
-            return self._phrase(node)
+        if isinstance(node, (Term, Phrase)):
+            found = self._leaves.get(node)
+            if found is None:
+                found = self._leaves[node] = (
+                    self._term(node) if isinstance(node, Term) else self._phrase(node)
+                )
+            return found
         if isinstance(node, Best):
             return sparse.best([self.vector(child) for child in node.children], node.tiebreak)
         if isinstance(node, Sum):

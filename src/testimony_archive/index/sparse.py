@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from .snapshot import FloatArray, IntArray
 
@@ -64,30 +65,42 @@ class Scores:
         return self.ids[self.values > 0]
 
 
-def union(parts: list[Scores]) -> IntArray | None:
-    """The entries any part holds, or None if they are too many to be worth listing."""
+@dataclass(frozen=True)
+class Gathered:
+    """The parts' entries side by side: every part's ids and values one after the other,
+    the distinct entries among them (`ids`, sorted) and where each of theirs is in it."""
+
+    ids: IntArray
+    where: npt.NDArray[np.intp]  # for each gathered entry, its place in `ids`
+    values: FloatArray
+
+    def folded(self, operation: np.ufunc) -> FloatArray:
+        """`operation` applied part after part, on the distinct entries (in the parts'
+        order, as on full arrays: zero for an entry a part lacks changes neither a sum
+        nor a maximum of scores, which are never below zero)."""
+        total = np.zeros(self.ids.size, np.float32)
+        operation.at(total, self.where, self.values)
+        return total
+
+
+def gathered(parts: list[Scores]) -> Gathered | None:
+    """The parts' entries gathered, or None if they are too many to be worth listing
+    (the caller then works on full arrays)."""
     size = parts[0].size
     if any(part.ids is None for part in parts):
         return None
     if sum(part.values.size for part in parts) * DENSE_SHARE > size:
         return None
-    together = np.concatenate([part.ids for part in parts if part.ids is not None])
-    together.sort(kind="stable")  # (a merge of the sorted runs)
-    if together.size < 2:
-        return together
-    distinct = np.empty(together.size, np.bool_)
-    distinct[0] = True
-    np.not_equal(together[1:], together[:-1], out=distinct[1:])
-    return together[distinct]
-
-
-def aligned(parts: list[Scores]) -> tuple[IntArray, list[FloatArray]] | None:
-    """Each part's scores on the entries any part holds, or None if those are too many
-    (the caller then works on full arrays)."""
-    ids = union(parts)
-    if ids is None:
-        return None
-    return ids, [part.at(ids) for part in parts]
+    ids = np.concatenate([part.ids for part in parts if part.ids is not None])
+    values = np.concatenate([part.values for part in parts])
+    order = np.argsort(ids, kind="stable")  # (a merge of the sorted runs)
+    ordered = ids[order]
+    first = np.empty(ordered.size, np.bool_)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    where = np.empty(ordered.size, np.intp)
+    where[order] = np.cumsum(first) - 1
+    return Gathered(ordered[first], where, values)
 
 
 def folded(parts: list[Scores], operation: np.ufunc) -> FloatArray:
@@ -103,46 +116,32 @@ def folded(parts: list[Scores], operation: np.ufunc) -> FloatArray:
     return total
 
 
-def added(values: list[FloatArray]) -> FloatArray:
-    total = values[0].copy()
-    for value in values[1:]:
-        total += value
-    return total
-
-
 def best(parts: list[Scores], tiebreak: float) -> Scores:
     """The best of alternatives, plus `tiebreak` times the others."""
     if len(parts) == 1:
         return parts[0]
-    common = aligned(parts)
+    common = gathered(parts)
     if common is None:
         top, total = folded(parts, np.maximum), folded(parts, np.add) if tiebreak else None
-        ids = None
     else:
-        ids, values = common
-        top = values[0].copy()  # (pairwise, in place: stacking them would copy all)
-        for value in values[1:]:
-            np.maximum(top, value, out=top)
-        total = added(values) if tiebreak else None
+        top, total = common.folded(np.maximum), common.folded(np.add) if tiebreak else None
     if total is not None:
         total -= top
         total *= np.float32(tiebreak)
         top += total
-    return _made(parts[0].size, ids, top)
+    return _made(parts[0].size, common, top)
 
 
 def summed(parts: list[Scores]) -> Scores:
-    common = aligned(parts)
+    common = gathered(parts)
     if common is None:
         return Scores.dense_of(folded(parts, np.add))
-    ids, values = common
-    return Scores.of(parts[0].size, ids, added(values))
+    return _made(parts[0].size, common, common.folded(np.add))
 
 
 def all_of(parts: list[Scores]) -> Scores:
     """The sum, where every part scores above zero."""
-    common = aligned(parts)
-    if common is None:
+    if any(part.ids is None for part in parts):
         total = folded(parts, np.add)
         for part in parts:
             if part.ids is None:
@@ -152,10 +151,15 @@ def all_of(parts: list[Scores]) -> Scores:
                 scored[part.positive()] = True
                 total[~scored] = 0
         return Scores.dense_of(total)
-    ids, values = common
-    total = added(values)
-    for value in values:
-        total[value <= 0] = 0
+    # The entries every part scores: the fewest first, kept where each other part has
+    # them; then their sum, part after part.
+    ids = min((part.positive() for part in parts), key=len)
+    for part in parts:
+        if ids.size:
+            ids = ids[part.at(ids) > 0]
+    total = np.zeros(ids.size, np.float32)
+    for part in parts:
+        total += part.at(ids)
     return Scores.of(parts[0].size, ids, total)
 
 
@@ -180,5 +184,5 @@ def excluding(positive: Scores, negative: Scores) -> Scores:
     return Scores.of(positive.size, positive.ids[keep], positive.values[keep])
 
 
-def _made(size: int, ids: IntArray | None, values: FloatArray) -> Scores:
-    return Scores.dense_of(values) if ids is None else Scores.of(size, ids, values)
+def _made(size: int, common: Gathered | None, values: FloatArray) -> Scores:
+    return Scores.dense_of(values) if common is None else Scores.of(size, common.ids, values)

@@ -31,7 +31,7 @@ from .entries import DocMeta
 from .expansion import Expander
 from .facets import count_facets, facet_values
 from .filters import request_filters
-from .highlight import Span, highlight_spans
+from .highlight import Highlighter, Span
 from .proximity import proximity_scores
 from .query_builder import BuiltQuery, QueryBuilder
 from .query_syntax import parse_query
@@ -249,13 +249,26 @@ class WhooshIndex:
             built = QueryBuilder(reader, self.expander, frequency).build(parse_query(q))
         return HighlightTerms(frozenset(built.highlight), frozenset(built.weak_highlight))
 
-    def spans(self, text: str, language: str, terms: HighlightTerms) -> list[Span]:
+    def spans(
+        self,
+        text: str,
+        language: str,
+        terms: HighlightTerms,
+        highlighters: dict[tuple[str, bool], Highlighter] | None = None,
+    ) -> list[Span]:
         """The words to highlight: what the query asked for, or failing that the weaker
-        synonyms that brought the paragraph in (so that every hit shows why it matched)."""
+        synonyms that brought the paragraph in (so that every hit shows why it matched).
+        The paragraphs of one search share their `highlighters`."""
         field_lang = field_language(language)
-        return highlight_spans(text, field_lang, terms.strong) or highlight_spans(
-            text, field_lang, terms.weak
-        )
+        highlighters = {} if highlighters is None else highlighters
+        for weak, wanted in ((False, terms.strong), (True, terms.weak)):
+            highlighter = highlighters.get((field_lang, weak))
+            if highlighter is None:
+                highlighter = highlighters[(field_lang, weak)] = Highlighter(field_lang, wanted)
+            found = highlighter.spans(text)
+            if found:
+                return found
+        return []
 
     def _attach_text(
         self,
@@ -268,6 +281,7 @@ class WhooshIndex:
         for hit in hits:
             paragraph_hits.extend(hit.paragraphs if isinstance(hit, DocumentHit) else [hit])
         changed: set[str] = set()
+        highlighters: dict[tuple[str, bool], Highlighter] = {}
         for paragraph_hit in paragraph_hits:
             meta = paragraph_hit.meta
             assert meta is not None
@@ -287,7 +301,7 @@ class WhooshIndex:
             if meta.redactions and not scope.unredacted:
                 text, _markers = apply(text, meta.redacted_ranges(paragraph_hit.para))
             paragraph_hit.text = text
-            paragraph_hit.highlights = self.spans(text, meta.language, terms)
+            paragraph_hit.highlights = self.spans(text, meta.language, terms, highlighters)
         if changed:
             # Nothing of a file changed by hand is shown (it may now be restricted, or
             # redact what the index still holds) until the index has read it again.
