@@ -3,9 +3,9 @@
 Each piece does what the optimised code does the plain way, through Whoosh's own
 interfaces: postings read one at a time from Whoosh's matchers (which leave out deleted
 entries), positions found by stepping a matcher to each entry, phrases matched by
-Whoosh's `Phrase` query, plans scored on arrays as long as the index, and every word of a
-paragraph looked up for highlighting. `straightforward(monkeypatch)` puts them in place
-of the fast ones.
+Whoosh's `Phrase` query, plans scored on arrays as long as the index, every word of a
+paragraph looked up for highlighting, facets counted value by value.
+`straightforward(monkeypatch)` puts them in place of the fast ones.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pytest
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 
+from testimony_archive.fields import FACETS
 from testimony_archive.index import highlight, whoosh_index
 from testimony_archive.index.highlight import _WORD, Span, word_terms
 from testimony_archive.index.schema import text_field
@@ -157,10 +158,42 @@ class WordByWordHighlighter:
         return word_by_word_spans(text, self.field_lang, self.terms)
 
 
+def value_by_value_facets(
+    snapshot: Snapshot,
+    reader: IndexReader,
+    matched_entries: np.ndarray,  # type: ignore[type-arg]
+    matched_docs: np.ndarray,  # type: ignore[type-arg]
+    paragraphs: bool,
+    confirmed_only: bool,
+) -> dict[str, dict[str, int]]:
+    """Facet counts one value at a time."""
+    counts: dict[str, dict[str, int]] = {}
+    ordinals = snapshot.doc_of_entry[matched_entries]
+    for facet in FACETS:
+        if paragraphs and facet.is_tag:
+            members = snapshot.paragraph_members(reader, facet.name, confirmed_only)
+        else:
+            members = snapshot.document_members(facet.name, confirmed_only)
+        found: dict[str, int] = {}
+        for number, value in enumerate(members.values):
+            ids = members.ids[members.labels == number]
+            if paragraphs and facet.is_tag:
+                count = int(np.count_nonzero(matched_entries[ids]))
+            elif paragraphs:
+                count = sum(int(np.count_nonzero(ordinals == ordinal)) for ordinal in ids)
+            else:
+                count = int(np.count_nonzero(matched_docs[ids]))
+            if count:
+                found[value] = count
+        counts[facet.name] = found
+    return counts
+
+
 def straightforward(monkeypatch: pytest.MonkeyPatch) -> None:
     """Search the straightforward way from now on (until the test ends)."""
     monkeypatch.setattr(whoosh_index, "Evaluator", FullArrayEvaluator)
     monkeypatch.setattr(Snapshot, "_segment_postings", whoosh_postings)
     monkeypatch.setattr(Snapshot, "positions", whoosh_positions)
     monkeypatch.setattr(whoosh_index, "Highlighter", WordByWordHighlighter)
+    monkeypatch.setattr(whoosh_index, "count_facets", value_by_value_facets)
     monkeypatch.setattr(highlight, "highlight_spans", word_by_word_spans)

@@ -29,20 +29,18 @@ def count_facets(
         per_document = np.bincount(ordinals, minlength=len(snapshot.docs)).astype(np.int32)
     for facet in FACETS:
         if paragraphs and facet.is_tag:
-            members = snapshot.paragraph_facets(reader, facet.name, confirmed_only)
-            values = {
-                value: int(np.count_nonzero(matched_entries[ids])) for value, ids in members.items()
-            }
+            members = snapshot.paragraph_members(reader, facet.name, confirmed_only)
+            found = members.count(matched_entries)
         else:
-            members = snapshot.document_facets(facet.name, confirmed_only)
-            if per_document is not None:
-                values = {value: int(per_document[ids].sum()) for value, ids in members.items()}
-            else:
-                values = {
-                    value: int(np.count_nonzero(matched_docs[ids]))
-                    for value, ids in members.items()
-                }
-        counts[facet.name] = {value: count for value, count in values.items() if count}
+            members = snapshot.document_members(facet.name, confirmed_only)
+            found = (
+                members.total(per_document)
+                if per_document is not None
+                else members.count(matched_docs)
+            )
+        counts[facet.name] = {
+            members.values[value]: int(found[value]) for value in np.flatnonzero(found).tolist()
+        }
     return counts
 
 

@@ -217,7 +217,7 @@ def write_tables(index_dir: Path, reader: IndexReader) -> None:
     segments = {leaf.segment().segment_id(): leaf for leaf, _offset in reader.leaf_readers()}
     for segment_id, leaf in segments.items():
         path = table_path(index_dir, segment_id)
-        if not path.exists():
+        if PostingsTable.load(path) is None:  # none yet, or one an earlier version wrote
             build_table(leaf).save(path)
     wanted = {table_path(index_dir, segment_id).name for segment_id in segments}
     for path in root.iterdir():

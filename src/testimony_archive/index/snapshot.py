@@ -167,7 +167,7 @@ class Snapshot:
     deleted: dict[str, IntArray] = field(default_factory=dict)
     _filters: LRU = field(default_factory=lambda: LRU(FILTER_CACHE_SIZE))
     results: LRU = field(default_factory=lambda: LRU(RESULT_CACHE_BYTES, weigh=result_weight))
-    _facets: dict[tuple[str, bool], dict[str, IntArray]] = field(default_factory=dict)
+    _facets: dict[tuple[str, bool], Members] = field(default_factory=dict)
     _readable: dict[Scope, BoolArray] = field(default_factory=dict)
     _population: dict[Scope, int] = field(default_factory=dict)
     _lengths: dict[str, FloatArray] = field(default_factory=dict)
@@ -440,10 +440,11 @@ class Snapshot:
         mask: BoolArray = self._filters.fetch(repr(query), build)
         return mask
 
-    def paragraph_facets(
+    def paragraph_members(
         self, reader: IndexReader, name: str, confirmed_only: bool
-    ) -> dict[str, IntArray]:
-        """Tag facet value → the entries carrying it (from the index's keyword fields)."""
+    ) -> Members:
+        """A tag facet's values and the entries carrying each (from the index's keyword
+        fields)."""
         key = (name, confirmed_only)
         cached = self._facets.get(key)
         if cached is None:
@@ -453,11 +454,11 @@ class Snapshot:
                 text = value.decode("utf-8") if isinstance(value, bytes) else str(value)
                 values[text] = self.postings(reader, field_name, text)[0]
             with self._lock:
-                cached = self._facets.setdefault(key, values)
+                cached = self._facets.setdefault(key, Members.of(values))
         return cached
 
-    def document_facets(self, name: str, confirmed_only: bool) -> dict[str, IntArray]:
-        """Facet value → the ordinals of the documents counted under it."""
+    def document_members(self, name: str, confirmed_only: bool) -> Members:
+        """A facet's values and the ordinals of the documents counted under each."""
         key = ("doc:" + name, confirmed_only)
         cached = self._facets.get(key)
         if cached is None:
@@ -465,10 +466,39 @@ class Snapshot:
             for ordinal, meta in enumerate(self.docs):
                 for value in meta.document_facets(confirmed_only).get(name, ()):
                     members.setdefault(value, []).append(ordinal)
-            built = {value: np.array(ids, np.int32) for value, ids in members.items()}
+            built = Members.of({value: np.array(ids, np.int32) for value, ids in members.items()})
             with self._lock:
                 cached = self._facets.setdefault(key, built)
         return cached
+
+
+@dataclass(frozen=True)
+class Members:
+    """A facet's values, and the entries (or documents) of each, side by side: member
+    `i` is `ids[i]`, of value `values[labels[i]]`; counting is one gather and one sum."""
+
+    values: list[str]
+    ids: IntArray
+    labels: IntArray
+
+    @classmethod
+    def of(cls, members: dict[str, IntArray]) -> Members:
+        values = list(members)
+        ids = [members[value] for value in values]
+        return cls(
+            values,
+            np.concatenate(ids).astype(np.int32) if ids else np.empty(0, np.int32),
+            np.repeat(np.arange(len(values), dtype=np.int32), [part.size for part in ids]),
+        )
+
+    def count(self, matched: BoolArray) -> npt.NDArray[np.int64]:
+        """How many matched members each value has."""
+        return np.bincount(self.labels[matched[self.ids]], minlength=len(self.values))
+
+    def total(self, per_member: IntArray) -> npt.NDArray[np.int64]:
+        """Each value's sum of a number per member."""
+        summed = np.bincount(self.labels, weights=per_member[self.ids], minlength=len(self.values))
+        return summed.astype(np.int64)
 
 
 def _deleted(reader: IndexReader) -> set[int]:
