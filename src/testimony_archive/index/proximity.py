@@ -38,7 +38,8 @@ def proximity_scores(
     candidates: IntArray,
     term_score: dict[tuple[str, str], FloatArray],
 ) -> FloatArray:
-    """For each candidate, the summed scores of the word pairs that stand close in it."""
+    """For each candidate, the summed scores of the word pairs that stand close in it
+    (`term_score`: each term's score in each candidate, in the candidates' order)."""
     bonus = np.zeros(candidates.size, np.float32)
     if not pairs or not candidates.size:
         return bonus
@@ -57,5 +58,5 @@ def proximity_scores(
         for index, docnum in enumerate(candidates.tolist()):
             p1, p2 = first.get(docnum), second.get(docnum)
             if p1 and p2 and near(p1, p2):
-                bonus[index] += scores_first[docnum] + scores_second[docnum]
+                bonus[index] += scores_first[index] + scores_second[index]
     return bonus

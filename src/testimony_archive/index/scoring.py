@@ -99,6 +99,7 @@ class Evaluator:
         self.population = snapshot.population(scope)
         # Each leaf once per search: a word's synonyms repeat the same terms.
         self._leaves: dict[Term | Phrase, Scores] = {}
+        self._term_scores: dict[tuple[str, str], tuple[IntArray, FloatArray]] = {}
 
     def scores(self, node: Node) -> FloatArray:
         """Every entry's score (a new array)."""
@@ -132,14 +133,23 @@ class Evaluator:
         only through its document's title or tags is not a paragraph hit."""
         found = np.zeros(self.snapshot.size, np.bool_)
         reader = self.searcher.reader()
-        for leaf in text_leaves(node):
-            terms = (leaf.text,) if isinstance(leaf, Term) else leaf.terms
-            for term in terms:
-                found[self.snapshot.postings(reader, leaf.field, term)[0]] = True
+        wanted = {
+            (leaf.field, term)
+            for leaf in text_leaves(node)
+            for term in ((leaf.text,) if isinstance(leaf, Term) else leaf.terms)
+        }
+        for field_name, term in wanted:
+            found[self.snapshot.postings(reader, field_name, term)[0]] = True
         return found
 
     def term_scores(self, field_name: str, text: str) -> tuple[IntArray, FloatArray]:
         """BM25 of one term, on the entries the scope may search that contain it."""
+        found = self._term_scores.get((field_name, text))
+        if found is None:
+            found = self._term_scores[(field_name, text)] = self._bm25(field_name, text)
+        return found
+
+    def _bm25(self, field_name: str, text: str) -> tuple[IntArray, FloatArray]:
         reader = self.searcher.reader()
         ids, weights = self.snapshot.visible_postings(reader, field_name, text, self.scope)
         if not ids.size:

@@ -39,7 +39,8 @@ from .request import SearchRequest
 from .results import Counts, DocumentHit, HighlightTerms, ParagraphHit, SearchResult
 from .scoring import Evaluator, text_leaves
 from .searcher import IndexHandle
-from .snapshot import FloatArray, Snapshot
+from .snapshot import FloatArray, IntArray, Snapshot
+from .sparse import Scores
 from .writer import IndexReport, index_exists, rebuild_index, reindex_document, update_index
 
 log = logging.getLogger("testimony_archive.index")
@@ -199,21 +200,21 @@ class WhooshIndex:
             return
         if matched.size > RERANK_CANDIDATES:
             best = np.argpartition(scores[matched], -RERANK_CANDIDATES)[-RERANK_CANDIDATES:]
-            candidates = matched[best]
-        else:
-            candidates = matched
+            matched = matched[best]
+        candidates: IntArray = matched.astype(np.int32)
         term_scores: dict[tuple[str, str], FloatArray] = {}
+        order = np.argsort(candidates)
         for pair in built.pairs:
             for term in (pair.first, pair.second):
                 if (pair.field, term) not in term_scores:
-                    dense = np.zeros(scores.size, np.float32)
                     ids, values = evaluator.term_scores(pair.field, term)
-                    dense[ids] = values
-                    term_scores[(pair.field, term)] = dense
+                    in_order = np.empty(candidates.size, np.float32)
+                    in_order[order] = Scores.of(scores.size, ids, values).at(candidates[order])
+                    term_scores[(pair.field, term)] = in_order
         bonus = proximity_scores(
             partial(evaluator.snapshot.positions, reader),
             built.pairs,
-            candidates.astype(np.int32),
+            candidates,
             term_scores,
         )
         scores[candidates] += PROXIMITY_WEIGHT * bonus
