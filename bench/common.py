@@ -159,19 +159,23 @@ def process_tree(pid: int) -> list[int]:
 
 
 def tree_memory_mb(pid: int) -> dict[str, float]:
-    """Resident memory now (VmRSS) and at peak (VmHWM), summed over a process tree."""
-    rss = hwm = 0
+    """Resident memory now (VmRSS) and at peak (VmHWM), summed over a process tree; and
+    what of it now is the processes' own (RssAnon) and what is pages of files they read
+    (RssFile: held by the operating system's cache, and shared by every process that
+    maps them)."""
+    fields = {"VmRSS:": "rss_mb", "VmHWM:": "peak_rss_mb", "RssAnon:": "anon_mb",
+              "RssFile:": "file_mb"}  # fmt: skip
+    kilobytes = dict.fromkeys(fields.values(), 0)
     for each in process_tree(pid):
         try:
             lines = Path(f"/proc/{each}/status").read_text().splitlines()
         except OSError:
             continue
         for line in lines:
-            if line.startswith("VmRSS:"):
-                rss += int(line.split()[1])
-            elif line.startswith("VmHWM:"):
-                hwm += int(line.split()[1])
-    return {"rss_mb": round(rss / 1024, 1), "peak_rss_mb": round(hwm / 1024, 1)}
+            name = fields.get(line.split(" ", 1)[0].split("\t", 1)[0])
+            if name:
+                kilobytes[name] += int(line.split()[1])
+    return {name: round(value / 1024, 1) for name, value in kilobytes.items()}
 
 
 def fetch(

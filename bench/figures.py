@@ -83,6 +83,9 @@ def distinct_ratios(run: dict[str, Any]) -> dict[str, float | None]:
 DISTINCT = "distinct queries, 1 worker, 16 connections"
 
 
+MEMORY_LIMIT_MB = 1024  # at ×20: two workers fit a 2-core, 24 GB machine many times over
+
+
 def distinct_targets(runs: dict[str, dict[str, Any]]) -> list[Target]:
     """The issue's targets under the distinct-query stream, where it was measured: the
     ratios at ×1 and ×10, one uncached page at a time at ×10."""
@@ -100,6 +103,13 @@ def distinct_targets(runs: dict[str, dict[str, Any]]) -> list[Target]:
             Target(f"API requests/s, ours / Datasette .json ({DISTINCT})", size,
                    ratios.get("api_requests_per_s"), 2.0, True, "×"),
         ]  # fmt: skip
+    for size in ("x10", "x20"):
+        memory = dig(runs.get(size, {}), "web_distinct", "ours", "search_page", "memory")
+        if memory:
+            found.append(
+                Target("server RSS per worker, peak under the distinct-query page load",
+                       size, memory.get("peak_rss_mb"), MEMORY_LIMIT_MB, False, "MB")
+            )  # fmt: skip
     single = dig(runs.get("x10", {}), "web_distinct", "ours", "search_page", "single_uncached")
     if single:
         found.append(

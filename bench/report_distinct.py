@@ -84,8 +84,28 @@ def distinct_section(runs: dict[str, dict[str, Any]], sizes: list[str]) -> list[
     out += table(
         ["size", "server", "pages", "p50 ms", "p95 ms", "max ms", "median hits", "no hits"], rows
     )
+    out += _memory(runs, measured)
     out += _method(runs[measured[0]]["web_distinct"])
     return out
+
+
+def _memory(runs: dict[str, dict[str, Any]], measured: list[str]) -> list[str]:
+    rows = []
+    for size in measured:
+        memory = dig(runs[size], "web_distinct", "ours", "search_page", "memory") or {}
+        anon, files = memory.get("anon_mb"), memory.get("file_mb")
+        two = round(2 * anon + files, 1) if anon is not None and files is not None else None
+        rows.append([size, memory.get("rss_mb"), memory.get("peak_rss_mb"), anon, files, two])
+    return [
+        "Our server's memory after the search page load (1 worker): resident in all "
+        "(RSS, and its peak), the worker's own (anonymous: the index snapshot, caches, "
+        "Python), and pages of the index files it read (file-backed: the operating "
+        "system's cache, which a second worker shares rather than copies). Two workers "
+        "need about twice the first and once the second.",
+        "",
+        *table(["size", "RSS MB", "peak RSS MB", "own (anonymous) MB", "file pages MB",
+                "two workers, about MB"], rows),  # fmt: skip
+    ]
 
 
 def _tries(figures: dict[str, Any]) -> str | None:
