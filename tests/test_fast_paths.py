@@ -15,7 +15,13 @@ import pytest
 
 from testimony_archive.archive import Archive
 from testimony_archive.config import Settings
-from testimony_archive.index import SearchRequest, WhooshIndex, rebuild_index, update_index
+from testimony_archive.index import (
+    SearchRequest,
+    WhooshIndex,
+    postings_table,
+    rebuild_index,
+    update_index,
+)
 from testimony_archive.index.analysis import analyze
 from testimony_archive.index.bodies import Bodies, paragraphs_weight
 from testimony_archive.index.highlight import Highlighter
@@ -25,7 +31,7 @@ from testimony_archive.index.postings_table import TABLES_DIR, PostingsTable, ta
 from testimony_archive.index.sparse import Scores, all_of, and_maybe, best, excluding, summed
 from testimony_archive.index.writer import open_index
 
-from .conftest import EVERY_LEVEL, PUBLIC
+from .conftest import EVERY_LEVEL, PUBLIC, copy_sample_archive
 from .reference_search import straightforward, whoosh_phrase, word_by_word_spans
 
 FIELDS = ("text_en", "text_es", "text_xx", "title", "locations", "abuse_types")
@@ -277,3 +283,23 @@ def test_highlights_equal_a_word_by_word_reading_of_random_texts() -> None:
         assert highlighter.spans(text) == expected  # (the second time from what it learnt)
         highlighted += bool(expected)
     assert highlighted > 1000
+
+
+def test_a_parallel_build_writes_each_segment_table_in_a_process_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(postings_table, "PARALLEL_FROM_ENTRIES", 1)
+    settings = Settings(archive_dir=copy_sample_archive(tmp_path / "archive"), var_dir=tmp_path)
+    rebuild_index(Archive(settings.archive_dir), settings.index_dir, procs=2)
+    tables = sorted((settings.index_dir / TABLES_DIR).iterdir())
+    with open_index(settings.index_dir).reader() as reader:
+        leaves = [leaf for leaf, _offset in reader.leaf_readers()]
+        assert len(leaves) >= 2
+        assert [path.name for path in tables] == sorted(
+            table_path(settings.index_dir, leaf.segment().segment_id()).name for leaf in leaves
+        )
+        for leaf in leaves:  # the same bytes as a table written here
+            here = tmp_path / "here.postings"
+            postings_table.build_table(leaf).save(here)
+            path = table_path(settings.index_dir, leaf.segment().segment_id())
+            assert here.read_bytes() == path.read_bytes()

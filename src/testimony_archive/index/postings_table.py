@@ -5,9 +5,10 @@ hundreds of them (a tuple of ids, one of weights and one of position strings eac
 that was most of an uncached search's time in a large archive. Segments never change
 once written, so when the index is written each new segment's postings are also written
 out once as arrays: every term's entry numbers and weights, and for fields with
-positions, every posting's positions. A search maps these files (`numpy.load` with
-`mmap_mode`): looking a term up is a search in a sorted array, its postings a slice, and
-the pages the operating system keeps are shared by every worker process.
+positions, every posting's positions. A search holds each file's term directory in
+memory and reads a term's postings with one `pread`: looking a term up is a search in a
+sorted array, its postings one read, and the pages the operating system caches are
+shared by every worker process (and not counted in any worker's own memory).
 
 The files are derived, like the index itself: a segment without them (one written by an
 earlier version, or while they were being written) is read from Whoosh's own blocks
@@ -23,13 +24,18 @@ import json
 import os
 import pickle
 import shutil
+import weakref
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import accumulate, chain
+from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Existence, Positions
 from whoosh.reading import IndexReader, SegmentReader
 
@@ -37,10 +43,35 @@ from .postings_blocks import FloatArray, IntArray, block_arrays
 
 TABLES_DIR = "postings"  # inside the index folder: one file per segment
 _MAGIC = b"testimony-archive postings 1\n"
-_ARRAYS = ("hashes", "order", "names", "name_bounds", "bounds", "ids", "weights",
-           "position_bounds", "positions")  # fmt: skip
+PARALLEL_FROM_ENTRIES = 50_000  # segments this large get a process each, if there are two
+_DIRECTORY = ("hashes", "order", "names", "name_bounds", "bounds")
+_COLUMNS = ("ids", "weights", "position_bounds", "positions")
+_ARRAYS = _DIRECTORY + _COLUMNS
 Int64Array = npt.NDArray[np.int64]
 _COUNT_SIZE = 4  # the frequency Whoosh writes before a posting's positions
+
+
+class Column:
+    """An array of a table: in memory, or in its file and read a slice at a time (a
+    search reads a few terms' postings; the operating system's cache keeps the pages
+    that are read often, for every worker, outside each worker's own memory)."""
+
+    def __init__(self, array: npt.NDArray[Any] | None = None, *, file: int = -1,
+                 offset: int = 0, dtype: str = "", size: int = 0) -> None:  # fmt: skip
+        self.array = array
+        self.file, self.offset = file, offset
+        self.dtype = np.dtype(dtype) if array is None else array.dtype
+        self.size = size if array is None else int(array.size)
+
+    def read(self, start: int, stop: int) -> npt.NDArray[Any]:
+        if self.array is not None:
+            return self.array[start:stop]
+        item = self.dtype.itemsize
+        data = os.pread(self.file, (stop - start) * item, self.offset + start * item)
+        return np.frombuffer(data, self.dtype)
+
+    def whole(self) -> npt.NDArray[Any]:
+        return self.read(0, self.size)
 
 
 @dataclass(frozen=True)
@@ -49,17 +80,18 @@ class PostingsTable:
     (its field, a zero byte and its text, in UTF-8) and holds postings `bounds[t]` to
     `bounds[t + 1]`; posting `p` holds positions `position_bounds[p]` to
     `position_bounds[p + 1]` (none, in a field without positions). A term is looked up by
-    a hash of its name: `hashes` sorted, `order` the term of each."""
+    a hash of its name: `hashes` sorted, `order` the term of each. The term directory is
+    held in memory; the postings and positions are read from the file as needed."""
 
     hashes: npt.NDArray[np.uint64]
     order: IntArray
     names: npt.NDArray[np.uint8]
     name_bounds: Int64Array
     bounds: Int64Array
-    ids: IntArray
-    weights: FloatArray
-    position_bounds: Int64Array
-    positions: IntArray
+    ids: Column
+    weights: Column
+    position_bounds: Column
+    positions: Column
 
     def term(self, field_name: str, text: str) -> int | None:
         """The table's number for a term, or None if the table does not hold it (the
@@ -67,7 +99,7 @@ class PostingsTable:
         name = _name(field_name, text)
         wanted = _hash(name)
         hashes = self.hashes
-        at = int(np.searchsorted(hashes, np.uint64(wanted)))
+        at = int(hashes.searchsorted(np.uint64(wanted)))
         while at < hashes.size and int(hashes[at]) == wanted:
             term = int(self.order[at])
             if self.names[self.name_bounds[term] : self.name_bounds[term + 1]].tobytes() == name:
@@ -76,22 +108,27 @@ class PostingsTable:
         return None
 
     def postings(self, term: int) -> tuple[IntArray, FloatArray]:
-        span = slice(int(self.bounds[term]), int(self.bounds[term + 1]))
-        return self.ids[span], self.weights[span]
+        start, stop = int(self.bounds[term]), int(self.bounds[term + 1])
+        return self.ids.read(start, stop), self.weights.read(start, stop)
 
     def positions_of(self, term: int, docnums: IntArray) -> dict[int, list[int]]:
         """The term's positions in each of `docnums` (sorted local entry numbers) that
         hold it."""
         low = int(self.bounds[term])
-        ids = self.ids[low : int(self.bounds[term + 1])]
-        at = np.searchsorted(ids, docnums)
+        ids = self.ids.read(low, int(self.bounds[term + 1]))
+        at = ids.searchsorted(docnums)
         inside = at < ids.size
         found = np.zeros(docnums.size, np.bool_)
         found[inside] = ids[at[inside]] == docnums[inside]
-        postings = at[found] + low
-        starts = self.position_bounds[postings].tolist()
-        ends = self.position_bounds[postings + 1].tolist()
-        positions = self.positions
+        postings = at[found]
+        if not postings.size:
+            return {}
+        first = int(postings[0])
+        bounds = self.position_bounds.read(low + first, low + int(postings[-1]) + 2)
+        base = int(bounds[0])
+        positions = self.positions.read(base, int(bounds[-1]))
+        starts = (bounds[postings - first] - base).tolist()
+        ends = (bounds[postings - first + 1] - base).tolist()
         return {
             docnum: positions[start:end].tolist()
             for docnum, start, end in zip(docnums[found].tolist(), starts, ends, strict=True)
@@ -99,29 +136,43 @@ class PostingsTable:
 
     @classmethod
     def load(cls, path: Path) -> PostingsTable | None:
-        """The table in a file, mapped, not read (None if there is none, or if it is not
-        one this version wrote)."""
+        """The table in a file: its term directory read, its postings left in the file
+        (None if there is none, or if it is not one this version wrote)."""
         try:
-            # (a plain array over the map: slicing a numpy memmap costs more)
-            raw = np.memmap(path, dtype=np.uint8, mode="r").view(np.ndarray)
-        except (FileNotFoundError, ValueError):
+            file = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
             return None
-        header_end = len(_MAGIC) + 8
-        if bytes(raw[: len(_MAGIC)]) != _MAGIC:
+        try:
+            head = os.pread(file, len(_MAGIC) + 8, 0)
+            if head[: len(_MAGIC)] != _MAGIC or len(head) < len(_MAGIC) + 8:
+                raise ValueError("not a postings table")
+            size = int.from_bytes(head[len(_MAGIC) :], "little")
+            layout = json.loads(os.pread(file, size, len(_MAGIC) + 8))
+            columns = {
+                name: Column(file=file, offset=offset, dtype=dtype, size=count)
+                for name, (dtype, offset, count) in layout.items()
+            }
+            in_memory = {name: columns[name].whole() for name in _DIRECTORY}
+        except (ValueError, KeyError, OSError):
+            os.close(file)
             return None
-        size = int(raw[len(_MAGIC) : header_end].view("<u8")[0])
-        layout = json.loads(bytes(raw[header_end : header_end + size]))
-        arrays = {}
-        for name in _ARRAYS:
-            dtype, offset, count = layout[name]
-            item = np.dtype(dtype).itemsize
-            arrays[name] = raw[offset : offset + count * item].view(dtype)
-        return cls(**arrays)
+        table = cls(
+            in_memory["hashes"], in_memory["order"], in_memory["names"],
+            in_memory["name_bounds"], in_memory["bounds"],
+            *(columns[name] for name in _COLUMNS),
+        )  # fmt: skip
+        weakref.finalize(table, os.close, file)
+        return table
 
     def save(self, path: Path) -> None:
         """Write the table to a file (whole, or not at all: it is written beside and
         renamed)."""
-        arrays = {name: np.ascontiguousarray(getattr(self, name)) for name in _ARRAYS}
+        arrays = {
+            name: np.ascontiguousarray(
+                getattr(self, name).whole() if name in _COLUMNS else getattr(self, name)
+            )
+            for name in _ARRAYS
+        }
         layout: dict[str, tuple[str, int, int]] = {}
         offset = 0
         for name, array in arrays.items():
@@ -194,17 +245,19 @@ def build_table(reader: SegmentReader) -> PostingsTable:
         names=np.frombuffer(b"".join(term[0] for term in found), np.uint8),
         name_bounds=_bounds(name_lengths),
         bounds=_bounds(counts),
-        ids=np.concatenate([term[1] for term in found]) if found else np.empty(0, np.int32),
-        weights=(
+        ids=Column(np.concatenate([term[1] for term in found]) if found else np.empty(0, np.int32)),
+        weights=Column(
             np.concatenate([term[2] for term in found]) if found else np.empty(0, np.float32)
         ),
-        position_bounds=_bounds(position_counts),
-        positions=np.fromiter(
-            chain.from_iterable(
-                chain.from_iterable(term[3]) for term in found if term[3] is not None
-            ),
-            np.int32,
-            int(position_counts.sum()),
+        position_bounds=Column(_bounds(position_counts)),
+        positions=Column(
+            np.fromiter(
+                chain.from_iterable(
+                    chain.from_iterable(term[3]) for term in found if term[3] is not None
+                ),
+                np.int32,
+                int(position_counts.sum()),
+            )
         ),
     )
 
@@ -215,10 +268,19 @@ def write_tables(index_dir: Path, reader: IndexReader) -> None:
     root = index_dir / TABLES_DIR
     root.mkdir(exist_ok=True)
     segments = {leaf.segment().segment_id(): leaf for leaf, _offset in reader.leaf_readers()}
-    for segment_id, leaf in segments.items():
-        path = table_path(index_dir, segment_id)
-        if PostingsTable.load(path) is None:  # none yet, or one an earlier version wrote
-            build_table(leaf).save(path)
+    missing = [  # none yet, or one an earlier version wrote
+        segment_id
+        for segment_id in segments
+        if PostingsTable.load(table_path(index_dir, segment_id)) is None
+    ]
+    large = [sid for sid in missing if segments[sid].doc_count_all() >= PARALLEL_FROM_ENTRIES]
+    processes = min(len(large), len(os.sched_getaffinity(0)))
+    if processes > 1:  # (a parallel build's segments: one process each, as they were written)
+        with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as pool:
+            list(pool.map(_write_one, [index_dir] * len(large), large))
+        missing = [segment_id for segment_id in missing if segment_id not in large]
+    for segment_id in missing:
+        build_table(segments[segment_id]).save(table_path(index_dir, segment_id))
     wanted = {table_path(index_dir, segment_id).name for segment_id in segments}
     for path in root.iterdir():
         if path.name in wanted or _in_progress_elsewhere(path):
@@ -227,6 +289,15 @@ def write_tables(index_dir: Path, reader: IndexReader) -> None:
             shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
+
+
+def _write_one(index_dir: Path, segment_id: str) -> None:
+    """Write one segment's table (in a process of its own)."""
+    index = FileStorage(str(index_dir), supports_mmap=False).open_index()
+    with index.reader() as reader:
+        for leaf, _offset in reader.leaf_readers():
+            if leaf.segment().segment_id() == segment_id:
+                build_table(leaf).save(table_path(index_dir, segment_id))
 
 
 def _in_progress_elsewhere(path: Path) -> bool:
