@@ -4,7 +4,7 @@ Each piece does what the optimised code does the plain way, through Whoosh's own
 interfaces: postings read one at a time from Whoosh's matchers (which leave out deleted
 entries), positions found by stepping a matcher to each entry, phrases matched by
 Whoosh's `Phrase` query, plans scored on arrays as long as the index, every word of a
-paragraph looked up for highlighting, facets counted value by value.
+paragraph looked up for highlighting, facets counted value by value, every result sorted.
 `straightforward(monkeypatch)` puts them in place of the fast ones.
 """
 
@@ -16,7 +16,7 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 
 from testimony_archive.fields import FACETS
-from testimony_archive.index import highlight, whoosh_index
+from testimony_archive.index import arrange, highlight, whoosh_index
 from testimony_archive.index.highlight import _WORD, Span, word_terms
 from testimony_archive.index.schema import text_field
 from testimony_archive.index.scoring import (
@@ -189,6 +189,20 @@ def value_by_value_facets(
     return counts
 
 
+def full_order(
+    scores: FloatArray,
+    dates: np.ndarray,  # type: ignore[type-arg]
+    ranks: np.ndarray,  # type: ignore[type-arg]
+    sort: str,
+    needed: int | None = None,
+) -> IntArray:
+    """Every result sorted, however few a page shows."""
+    if sort == "relevance":
+        return np.lexsort((ranks, -scores)).astype(np.int32)
+    sign = -1 if sort == "-date" else 1
+    return np.lexsort((ranks, sign * dates)).astype(np.int32)
+
+
 def straightforward(monkeypatch: pytest.MonkeyPatch) -> None:
     """Search the straightforward way from now on (until the test ends)."""
     monkeypatch.setattr(whoosh_index, "Evaluator", FullArrayEvaluator)
@@ -196,4 +210,5 @@ def straightforward(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Snapshot, "positions", whoosh_positions)
     monkeypatch.setattr(whoosh_index, "Highlighter", WordByWordHighlighter)
     monkeypatch.setattr(whoosh_index, "count_facets", value_by_value_facets)
+    monkeypatch.setattr(arrange, "order_of", full_order)
     monkeypatch.setattr(highlight, "highlight_spans", word_by_word_spans)

@@ -109,7 +109,11 @@ def random_requests(archive: Archive, count: int, seed: int) -> list[SearchReque
                 filters["year"] = document.date.first_day.year
         elif kind == "paragraph":
             unit = "paragraph"
-        requests.append(SearchRequest(q=q, unit=unit, **filters))  # type: ignore[arg-type]
+        sort = rng.choice(["relevance"] * 6 + ["date", "-date"])
+        page = rng.choice([1, 1, 1, 2, 3])
+        requests.append(
+            SearchRequest(q=q, unit=unit, sort=sort, page=page, **filters)  # type: ignore[arg-type]
+        )
     return requests
 
 

@@ -30,7 +30,7 @@ def arrange(
 
     if request.unit == "paragraph":
         ranks = snapshot.entry_rank[entries]
-        order = order_of(scores[entries], dates[ordinals], ranks, request.sort)
+        order = order_of(scores[entries], dates[ordinals], ranks, request.sort, last)
         page = [paragraph(int(entry), float(scores[entry])) for entry in entries[order][first:last]]
         return page, int(entries.size), matched_docs
 
@@ -38,7 +38,7 @@ def arrange(
     np.maximum.at(best, ordinals, scores[entries])
     documents = np.flatnonzero(matched_docs)
     doc_order = order_of(
-        best[documents], dates[documents], snapshot.doc_rank[documents], request.sort
+        best[documents], dates[documents], snapshot.doc_rank[documents], request.sort, last
     )
     page_docs = documents[doc_order][first:last]
     hits: list[DocumentHit] = []
@@ -62,11 +62,21 @@ def document_score(hits: list[ParagraphHit]) -> float:
 
 
 def order_of(
-    scores: FloatArray, dates: npt.NDArray[np.int64], ranks: npt.NDArray[np.int64], sort: Sort
+    scores: FloatArray,
+    dates: npt.NDArray[np.int64],
+    ranks: npt.NDArray[np.int64],
+    sort: Sort,
+    needed: int | None = None,
 ) -> IntArray:
     """Indices that sort results: by score or by date, ties by document id (and
-    paragraph number)."""
+    paragraph number). With `needed`, only the first that many (and whatever ties with
+    the last of them) are sorted and returned: a page needs no more."""
     if sort == "relevance":
-        return np.lexsort((ranks, -scores)).astype(np.int32)
-    sign = -1 if sort == "-date" else 1
-    return np.lexsort((ranks, sign * dates)).astype(np.int32)
+        primary: npt.NDArray[np.generic] = -scores
+    else:
+        primary = (-1 if sort == "-date" else 1) * dates
+    if needed is not None and 0 < needed and 4 * needed < primary.size:
+        cut = np.partition(primary, needed - 1)[needed - 1]
+        head = np.flatnonzero(primary <= cut)
+        return head[np.lexsort((ranks[head], primary[head]))].astype(np.int32)
+    return np.lexsort((ranks, primary)).astype(np.int32)

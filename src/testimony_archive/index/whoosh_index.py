@@ -20,7 +20,7 @@ from ..archive import Archive
 from ..dates import parse_date
 from ..errors import ArchiveError, IndexMissing
 from ..i18n import N_
-from ..models import ACCESS_LEVELS
+from ..models import ACCESS_LEVELS, Paragraph
 from ..notes import Note
 from ..redaction import apply
 from .analysis import field_language
@@ -283,18 +283,24 @@ class WhooshIndex:
             paragraph_hits.extend(hit.paragraphs if isinstance(hit, DocumentHit) else [hit])
         changed: set[str] = set()
         highlighters: dict[tuple[str, bool], Highlighter] = {}
+        read: dict[str, list[Paragraph] | None] = {}  # each document once
         for paragraph_hit in paragraph_hits:
             meta = paragraph_hit.meta
             assert meta is not None
-            try:
-                paragraphs = self.bodies.paragraphs(meta)
-            except ChangedSinceIndexed:
-                changed.add(meta.id)
-                continue
-            except ArchiveError as error:
-                notes.append(  # (the reason only: the server's folders are not the reader's)
-                    Note("%(doc)s could not be read: %(error)s", doc=meta.id, error=error.reason)
-                )
+            if meta.id not in read:
+                read[meta.id] = None
+                try:
+                    read[meta.id] = self.bodies.paragraphs(meta)
+                except ChangedSinceIndexed:
+                    changed.add(meta.id)
+                except ArchiveError as error:
+                    notes.append(  # (the reason only: the server's folders are not the reader's)
+                        Note(
+                            "%(doc)s could not be read: %(error)s", doc=meta.id, error=error.reason
+                        )
+                    )
+            paragraphs = read[meta.id]
+            if paragraphs is None:
                 continue
             if not 1 <= paragraph_hit.para <= len(paragraphs):
                 continue
