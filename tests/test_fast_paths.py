@@ -28,7 +28,9 @@ from testimony_archive.index.highlight import Highlighter
 from testimony_archive.index.phrases import phrase_at
 from testimony_archive.index.postings_blocks import read_positions, read_postings
 from testimony_archive.index.postings_table import TABLES_DIR, PostingsTable, table_path
+from testimony_archive.index.snapshot import _field_lengths
 from testimony_archive.index.sparse import Scores, all_of, and_maybe, best, excluding, summed
+from testimony_archive.index.whoosh_index import TEXT_FIELDS
 from testimony_archive.index.writer import open_index
 
 from .conftest import EVERY_LEVEL, PUBLIC, copy_sample_archive
@@ -303,3 +305,15 @@ def test_a_parallel_build_writes_each_segment_table_in_a_process_of_its_own(
             postings_table.build_table(leaf).save(here)
             path = table_path(settings.index_dir, leaf.segment().segment_id())
             assert here.read_bytes() == path.read_bytes()
+
+
+def test_field_lengths_read_in_one_pass_equal_whoosh_own(backend: WhooshIndex) -> None:
+    with open_index(backend.index_dir).reader() as reader:
+        compared = 0
+        for leaf, _offset in reader.leaf_readers():
+            size = leaf.doc_count_all()
+            for field in TEXT_FIELDS:
+                expected = [leaf.doc_field_length(n, field, 0) or 0.0 for n in range(size)]
+                assert _field_lengths(leaf, field, size).tolist() == expected, field
+                compared += sum(1 for length in expected if length)
+        assert compared > 20

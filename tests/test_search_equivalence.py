@@ -155,6 +155,7 @@ def test_fast_search_equals_the_straightforward_one(
         fast = run(backend, requests, scope)
         with backend.handle.searcher() as (_searcher, snapshot):
             snapshot_tables, segments = len(snapshot.tables), len(snapshot.segments)
+        backend.close()  # (nothing the fast searches cached is kept for the plain ones)
         with monkeypatch.context() as patched:
             straightforward(patched)
             plain = run(backend, requests, scope)

@@ -23,8 +23,10 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
 
 from ..access import Scope
 from .entries import DocMeta
@@ -399,10 +401,8 @@ class Snapshot:
                 segment = _segment(sid, leaf)
                 local = segment.lengths.get(field_name)
                 if local is None:
-                    local = segment.lengths[field_name] = np.fromiter(
-                        (leaf.doc_field_length(n, field_name, 0) for n in range(segment.size)),
-                        dtype=np.float32,
-                        count=segment.size,
+                    local = segment.lengths[field_name] = _field_lengths(
+                        leaf, field_name, segment.size
                     )
                 values[offset : offset + segment.size] = local
             cached = values
@@ -433,8 +433,10 @@ class Snapshot:
 
         def build() -> BoolArray:
             result = np.zeros(self.size, np.bool_)
-            ids = np.fromiter(searcher.docs_for_query(query), dtype=np.int64)
-            result[ids] = True
+            if isinstance(query, wq.Term) and isinstance(query.text, str):  # from postings
+                result[self.postings(searcher.reader(), query.fieldname, query.text)[0]] = True
+            else:
+                result[np.fromiter(searcher.docs_for_query(query), dtype=np.int64)] = True
             return result & self.live
 
         mask: BoolArray = self._filters.fetch(repr(query), build)
@@ -499,6 +501,20 @@ class Members:
         """Each value's sum of a number per member."""
         summed = np.bincount(self.labels, weights=per_member[self.ids], minlength=len(self.values))
         return summed.astype(np.int64)
+
+
+_LENGTHS = np.array([0.0] + [byte_to_length(code) for code in range(1, 256)], np.float32)
+
+
+def _field_lengths(reader: IndexReader, field_name: str, size: int) -> FloatArray:
+    """Each entry's length in a field, as `doc_field_length` gives it (Whoosh keeps a
+    byte per entry, an approximate length; 0 where the entry has none, or the segment
+    no entry with the field), read in one pass rather than a call per entry."""
+    column = reader._perdoc._cached_reader(_lenfield(field_name), LENGTHS_COLUMN)  # noqa: SLF001
+    if column is None:
+        return np.zeros(size, np.float32)
+    codes = np.fromiter(iter(column), np.uint8, size)
+    return _LENGTHS[codes]
 
 
 def _deleted(reader: IndexReader) -> set[int]:

@@ -23,7 +23,7 @@ from ..i18n import N_
 from ..models import ACCESS_LEVELS, Paragraph
 from ..notes import Note
 from ..redaction import apply
-from .analysis import field_language
+from .analysis import FIELD_LANGUAGES, field_language
 from .arrange import arrange
 from .backend import Progress
 from .bodies import Bodies, ChangedSinceIndexed
@@ -37,6 +37,7 @@ from .query_builder import BuiltQuery, QueryBuilder
 from .query_syntax import parse_query
 from .request import SearchRequest
 from .results import Counts, DocumentHit, HighlightTerms, ParagraphHit, SearchResult
+from .schema import text_field
 from .scoring import Evaluator, text_leaves
 from .searcher import IndexHandle
 from .snapshot import FloatArray, IntArray, Snapshot
@@ -52,6 +53,7 @@ RERANK_CANDIDATES = 100  # the same dev scores as 300, at a third of the cost
 PROXIMITY_WEIGHT = 0.3
 EVERYTHING = SearchRequest(limit=1)
 EVERY_PART = Scope(frozenset(ACCESS_LEVELS), unredacted=True)
+TEXT_FIELDS = ("title", *(text_field(language) for language in FIELD_LANGUAGES))
 
 
 class WhooshIndex:
@@ -107,7 +109,12 @@ class WhooshIndex:
         """Load what every search needs (the index snapshot, the place names) before the
         first visitor asks, and keep it out of the garbage collector's passes."""
         try:
-            self.search(SearchRequest(q="Chiapas"), EVERY_PART, cache=False)
+            # (a query naming a place, one naming a city: the place tables are loaded)
+            for q in ("Chiapas", "Tapachula"):
+                self.search(SearchRequest(q=q), EVERY_PART, cache=False)
+            with self.handle.searcher() as (searcher, snapshot):
+                for name in TEXT_FIELDS:  # (read per entry: a second or so each, at scale)
+                    snapshot.lengths(searcher.reader(), name, EVERY_PART)
         except IndexMissing:
             return  # nothing to load yet: the pages say how to build the index
         gc.collect()
