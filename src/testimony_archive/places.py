@@ -69,6 +69,7 @@ class Places:
 
     def __init__(self, cache_dir: Path | None = None) -> None:
         self.cache_dir = cache_dir
+        self._chains: dict[str, tuple[str, ...]] = {}  # a valid code → its ancestors
 
     def is_valid(self, code: str) -> bool:
         return self._kind(code) is not None
@@ -93,6 +94,14 @@ class Places:
 
     def ancestors(self, code: str) -> list[str]:
         """The code and every place that contains it, most specific first."""
+        chain = self._chains.get(code)
+        if chain is None:
+            chain = tuple(self._ancestors(code))
+            if self.is_valid(code):  # (bounded by the registry, whatever visitors type)
+                self._chains[code] = chain
+        return list(chain)
+
+    def _ancestors(self, code: str) -> list[str]:
         chain = [code]
         kind = self._kind(code)
         if kind == "city":
