@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -317,3 +318,16 @@ def test_field_lengths_read_in_one_pass_equal_whoosh_own(backend: WhooshIndex) -
                 assert _field_lengths(leaf, field, size).tolist() == expected, field
                 compared += sum(1 for length in expected if length)
         assert compared > 20
+
+
+def test_an_update_writes_the_tables_an_index_lacks(
+    archive: Archive, settings: Settings
+) -> None:
+    rebuild_index(archive, settings.index_dir)
+    shutil.rmtree(settings.index_dir / TABLES_DIR)  # as an earlier version left it
+    report = update_index(archive, settings.index_dir)
+    assert (report.added, report.updated, report.removed) == (0, 0, 0)
+    with open_index(settings.index_dir).reader() as reader:
+        for leaf, _offset in reader.leaf_readers():
+            path = table_path(settings.index_dir, leaf.segment().segment_id())
+            assert PostingsTable.load(path) is not None

@@ -144,6 +144,7 @@ def update_index(
             changed.append((archive.root / relative, state))
     gone = [doc_id for doc_id in known if doc_id not in present]
     if not changed and not gone:
+        _write_tables(index_dir)  # (an index written by an earlier version has none)
         return report
     ix = open_index(index_dir)
     writer = ix.writer(timeout=60.0, delay=0.1)
