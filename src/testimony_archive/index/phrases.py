@@ -3,7 +3,8 @@
 The rule is Whoosh's (`SpanNear2`, ordered, at least one position apart): the phrase's
 words stand in order, each within `slop` positions after the end of the words before
 it (slop 1: side by side). Searches decide it from cached positions (`Snapshot.phrase`);
-`tests/test_phrases.py` holds it to Whoosh's own `Phrase` query.
+`tests/test_fast_paths.py` and `tests/test_search_equivalence.py` hold it to Whoosh's own
+`Phrase` query.
 """
 
 from __future__ import annotations

@@ -8,15 +8,19 @@ is most of a search's time. Here a block is unpickled once and its ids and weigh
 into arrays; positions are decoded only for the postings asked for, and a block holding
 none of them is skipped without unpickling its data.
 
-What this reads is exactly what Whoosh's own matchers give (`tests/test_postings_blocks.py`
+What this reads is exactly what Whoosh's own matchers give (`tests/test_fast_paths.py`
 compares them on every term of an index); a matcher of a kind this does not know (short
 postings are kept inline in the term's entry) is read through its own interface.
+
+Whoosh writes its blocks with pickle and reads them with pickle: what is unpickled here
+is what Whoosh itself would unpickle, from the index folder this software writes (as
+trusted as the code: whoever can write there can change what the server runs).
 """
 
 from __future__ import annotations
 
 import io
-import pickle
+import pickle  # nosec B403: Whoosh's own index format (see the module's note)
 import struct
 import zlib
 from collections.abc import Iterator
@@ -97,7 +101,7 @@ class _Block:
     def __call__(self) -> tuple[IntArray, FloatArray, Any]:
         packed = memoryview(self._raw)[self._offset :]
         data = zlib.decompress(packed) if self._compressed else packed
-        id_deltas, weights, values = pickle.loads(data)
+        id_deltas, weights, values = pickle.loads(data)  # nosec B301
         ids = np.cumsum(np.array(id_deltas, np.int64)).astype(np.int32)
         if weights is None:
             weight_array = np.ones(self._count, np.float32)
@@ -122,7 +126,7 @@ def _blocks(matcher: W3LeafMatcher) -> Iterator[tuple[tuple[Any, ...], _Block]]:
         length = _BLOCK_LENGTH.unpack(postfile.get(position, _BLOCK_LENGTH.size))[0]
         raw = postfile.get(position + _BLOCK_LENGTH.size, abs(length))
         stream = io.BytesIO(raw)
-        info = pickle.load(stream)
+        info = pickle.load(stream)  # nosec B301
         yield info, _Block(raw, stream.tell(), bool(info[_COMPRESSION]), int(info[0]))
         if length < 0:  # the last block
             return

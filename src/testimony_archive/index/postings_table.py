@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
+import pickle  # nosec B403: Whoosh's own positions (see postings_blocks)
 import shutil
 import weakref
 from concurrent.futures import ProcessPoolExecutor
@@ -325,7 +325,8 @@ def _decode_positions(value: bytes) -> list[int]:
     """Whoosh's `Positions.decode_positions`: a count, then the pickled position deltas
     without their final STOP, added up here in C rather than in a Python loop."""
     packed = value[_COUNT_SIZE:]
-    return list(accumulate(pickle.loads(packed if packed.endswith(b".") else packed + b".")))
+    stopped = packed if packed.endswith(b".") else packed + b"."
+    return list(accumulate(pickle.loads(stopped)))  # nosec B301
 
 
 def _name(field_name: str, text: str) -> bytes:

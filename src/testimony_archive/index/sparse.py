@@ -5,7 +5,7 @@ long as the index.
 Each operation does, entry by entry, the same float32 arithmetic in the same order as on
 full arrays (an absent entry counts as zero: adding it or taking the larger leaves a
 score unchanged), so the scores are exactly those of the full-array evaluation
-(`tests/test_sparse_scoring.py` holds them to it).
+(`tests/test_fast_paths.py` holds them to it, to the bit).
 """
 
 from __future__ import annotations
