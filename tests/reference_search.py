@@ -4,7 +4,8 @@ Each piece does what the optimised code does the plain way, through Whoosh's own
 interfaces: postings read one at a time from Whoosh's matchers (which leave out deleted
 entries), positions found by stepping a matcher to each entry, phrases matched by
 Whoosh's `Phrase` query, plans scored on arrays as long as the index, every word of a
-paragraph looked up for highlighting, facets counted value by value, every result sorted.
+paragraph looked up for highlighting, facets counted value by value, filters by Whoosh's
+own queries, every result sorted.
 `straightforward(monkeypatch)` puts them in place of the fast ones.
 """
 
@@ -14,11 +15,12 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 
 from testimony_archive.fields import FACETS
 from testimony_archive.index import arrange, highlight, whoosh_index
 from testimony_archive.index.highlight import _WORD, Span, word_terms
-from testimony_archive.index.schema import text_field
+from testimony_archive.index.schema import CONFIRMED_SUFFIX, text_field
 from testimony_archive.index.scoring import (
     All,
     AndMaybe,
@@ -166,27 +168,41 @@ def value_by_value_facets(
     paragraphs: bool,
     confirmed_only: bool,
 ) -> dict[str, dict[str, int]]:
-    """Facet counts one value at a time."""
+    """Facet counts one value at a time, the members of each found afresh: a tag's
+    paragraphs by Whoosh's own query, a document's values from its metadata."""
     counts: dict[str, dict[str, int]] = {}
     ordinals = snapshot.doc_of_entry[matched_entries]
+    searcher = Searcher(reader)
     for facet in FACETS:
-        if paragraphs and facet.is_tag:
-            members = snapshot.paragraph_members(reader, facet.name, confirmed_only)
-        else:
-            members = snapshot.document_members(facet.name, confirmed_only)
         found: dict[str, int] = {}
-        for number, value in enumerate(members.values):
-            ids = members.ids[members.labels == number]
-            if paragraphs and facet.is_tag:
+        if paragraphs and facet.is_tag:
+            field_name = facet.name + (CONFIRMED_SUFFIX if confirmed_only else "")
+            for value in reader.field_terms(field_name):
+                text = value.decode() if isinstance(value, bytes) else str(value)
+                query = wq.Term(field_name, text)
+                ids = np.fromiter(searcher.docs_for_query(query), dtype=np.int64)
                 count = int(np.count_nonzero(matched_entries[ids]))
-            elif paragraphs:
-                count = sum(int(np.count_nonzero(ordinals == ordinal)) for ordinal in ids)
-            else:
-                count = int(np.count_nonzero(matched_docs[ids]))
-            if count:
-                found[value] = count
+                if count:
+                    found[text] = count
+        else:
+            for ordinal, meta in enumerate(snapshot.docs):
+                for value in meta.document_facets(confirmed_only).get(facet.name, ()):
+                    weight = (
+                        int(np.count_nonzero(ordinals == ordinal))
+                        if paragraphs
+                        else int(matched_docs[ordinal])
+                    )
+                    if weight:
+                        found[value] = found.get(value, 0) + weight
         counts[facet.name] = found
     return counts
+
+
+def whoosh_mask(self: Snapshot, query: wq.Query, searcher: object) -> np.ndarray:  # type: ignore[type-arg]
+    """A filter's entries by Whoosh's own query."""
+    result = np.zeros(self.size, np.bool_)
+    result[np.fromiter(searcher.docs_for_query(query), dtype=np.int64)] = True  # type: ignore[attr-defined]
+    return result & self.live
 
 
 def full_order(
@@ -211,4 +227,5 @@ def straightforward(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(whoosh_index, "Highlighter", WordByWordHighlighter)
     monkeypatch.setattr(whoosh_index, "count_facets", value_by_value_facets)
     monkeypatch.setattr(arrange, "order_of", full_order)
+    monkeypatch.setattr(Snapshot, "mask", whoosh_mask)
     monkeypatch.setattr(highlight, "highlight_spans", word_by_word_spans)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +25,7 @@ from testimony_archive.index import (
     rebuild_index,
     update_index,
 )
+from testimony_archive.index import snapshot as snapshot_module
 from testimony_archive.index.analysis import analyze
 from testimony_archive.index.bodies import Bodies, paragraphs_weight
 from testimony_archive.index.highlight import Highlighter
@@ -187,14 +190,14 @@ def test_tables_follow_the_segments_and_searches_read_the_new_ones(
     rebuild_index(archive, index_dir)
     backend = WhooshIndex(archive, index_dir)
     try:
-        before = sorted(path.name for path in (index_dir / TABLES_DIR).iterdir())
+        before = sorted(path.name for path in (index_dir / TABLES_DIR).glob("*.postings"))
         first = backend.search(SearchRequest(q="agents"), PUBLIC, cache=False)
         path = archive.paths()[0]
         os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
         update_index(archive, index_dir)
         with open_index(index_dir).reader() as reader:
             segments = {leaf.segment().segment_id() for leaf, _ in reader.leaf_readers()}
-        after = sorted(path.name for path in (index_dir / TABLES_DIR).iterdir())
+        after = sorted(path.name for path in (index_dir / TABLES_DIR).glob("*.postings"))
         assert after == sorted(table_path(index_dir, sid).name for sid in segments)
         assert after != before
         with backend.handle.searcher() as (_searcher, snapshot):
@@ -207,7 +210,7 @@ def test_tables_follow_the_segments_and_searches_read_the_new_ones(
         rebuild_index(archive, index_dir)
         with open_index(index_dir).reader() as reader:
             segments = {leaf.segment().segment_id() for leaf, _ in reader.leaf_readers()}
-        assert sorted(path.name for path in (index_dir / TABLES_DIR).iterdir()) == sorted(
+        assert sorted(path.name for path in (index_dir / TABLES_DIR).glob("*.postings")) == sorted(
             table_path(index_dir, sid).name for sid in segments
         )
     finally:
@@ -219,7 +222,7 @@ def test_a_missing_or_damaged_table_is_read_from_whoosh_with_the_same_results(
 ) -> None:
     requests = [SearchRequest(q=q) for q in ('"immigration agents"', "detained border", "agen*")]
     expected = [backend.search(request, EVERY_LEVEL, cache=False) for request in requests]
-    tables = sorted((backend.index_dir / TABLES_DIR).iterdir())
+    tables = sorted((backend.index_dir / TABLES_DIR).glob("*.postings"))
     tables[0].write_bytes(b"not a table")
     for extra in tables[1:]:
         extra.unlink()
@@ -292,9 +295,19 @@ def test_a_parallel_build_writes_each_segment_table_in_a_process_of_its_own(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(postings_table, "PARALLEL_FROM_ENTRIES", 1)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})  # (even on one core)
+    pools: list[int] = []
+
+    class Pool(ProcessPoolExecutor):
+        def __init__(self, workers: int, **options: object) -> None:
+            pools.append(workers)
+            super().__init__(workers, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(postings_table, "ProcessPoolExecutor", Pool)
     settings = Settings(archive_dir=copy_sample_archive(tmp_path / "archive"), var_dir=tmp_path)
     rebuild_index(Archive(settings.archive_dir), settings.index_dir, procs=2)
-    tables = sorted((settings.index_dir / TABLES_DIR).iterdir())
+    assert pools == [2]
+    tables = sorted((settings.index_dir / TABLES_DIR).glob("*.postings"))
     with open_index(settings.index_dir).reader() as reader:
         leaves = [leaf for leaf, _offset in reader.leaf_readers()]
         assert len(leaves) >= 2
@@ -331,3 +344,168 @@ def test_an_update_writes_the_tables_an_index_lacks(
         for leaf, _offset in reader.leaf_readers():
             path = table_path(settings.index_dir, leaf.segment().segment_id())
             assert PostingsTable.load(path) is not None
+
+
+# -- the whole search on the sample archive (always run; the corpora test is larger) ----
+
+SAMPLE_QUERIES = [
+    "agents", "golpearon migrantes", '"immigration agents"', '"agentes de migración"~3',
+    "deport*", "Chiapas", "extorsion~", "police -torture", "detenidos OR deportados",
+    "migrant shelter beaten", "policía municipal", "title:testimony", "+agents border",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def sample_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Archive, Path, Path]:
+    """The sample archive indexed in two segments, some documents re-indexed since (so
+    with deleted entries); and a copy of the index without its tables."""
+    root = tmp_path_factory.mktemp("sample-equivalence")
+    archive = Archive(copy_sample_archive(root / "archive"))
+    index_dir = root / "index"
+    rebuild_index(archive, index_dir, procs=2)
+    for path in archive.paths()[::3]:
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert update_index(archive, index_dir).updated > 0
+    without = root / "index-without-tables"
+    shutil.copytree(index_dir, without)
+    shutil.rmtree(without / TABLES_DIR)
+    return archive, index_dir, without
+
+
+def sample_requests() -> list[SearchRequest]:
+    requests = []
+    for number, q in enumerate(SAMPLE_QUERIES):
+        for unit in ("document", "paragraph"):
+            requests.append(SearchRequest(q=q, unit=unit, limit=5, page=1 + number % 2))
+    requests.append(SearchRequest(q="agents", location="MX", sort="-date"))
+    requests.append(SearchRequest(q="", abuse_type="torture", unit="paragraph"))
+    return requests
+
+
+@pytest.mark.parametrize("tables", [True, False], ids=["postings tables", "whoosh blocks"])
+def test_fast_search_equals_the_straightforward_one_on_the_sample(
+    sample_index: tuple[Archive, Path, Path], tables: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .test_search_equivalence import comparable
+
+    archive, index_dir, without = sample_index
+    backend = WhooshIndex(archive, index_dir if tables else without)
+    requests = sample_requests()
+    try:
+        with backend.handle.searcher() as (_searcher, snapshot):
+            assert len(snapshot.segments) >= 2 and snapshot.deleted
+            assert len(snapshot.tables) == (len(snapshot.segments) if tables else 0)
+        fast = [comparable(backend.search(r, EVERY_LEVEL, cache=False)) for r in requests]
+        backend.close()
+        with monkeypatch.context() as patched:
+            straightforward(patched)
+            plain = [comparable(backend.search(r, EVERY_LEVEL, cache=False)) for r in requests]
+    finally:
+        backend.close()
+    assert sum(1 for result in fast if result["total"]) > len(requests) // 2
+    for request, fast_result, plain_result in zip(requests, fast, plain, strict=True):
+        assert fast_result == plain_result, request
+
+
+def test_postings_with_deleted_entries_equal_whoosh_matchers(
+    sample_index: tuple[Archive, Path, Path],
+) -> None:
+    archive, index_dir, _without = sample_index
+    backend = WhooshIndex(archive, index_dir)
+    try:
+        with backend.handle.searcher() as (searcher, snapshot):
+            reader = searcher.reader()
+            assert any(leaf.has_deletions() for leaf, _ in reader.leaf_readers())
+            for field in FIELDS:
+                for term in every_term(reader, field):
+                    ids, weights = snapshot.postings(reader, field, term)
+                    assert (ids.tolist(), weights.tolist()) == matcher_postings(
+                        reader, field, term
+                    ), (field, term)
+    finally:
+        backend.close()
+
+
+# -- tables: damaged, written concurrently, written late ---------------------------------
+
+
+def damaged(table: Path, how: str) -> None:
+    data = bytearray(table.read_bytes())
+    if how == "cut short":
+        table.write_bytes(bytes(data[: len(data) * 2 // 3]))
+    elif how == "huge header":
+        start = data.index(b"\n") + 1
+        data[start : start + 8] = (2**60).to_bytes(8, "little")
+        table.write_bytes(bytes(data))
+    elif how == "bad layout":
+        start = data.index(b"\n") + 1 + 8
+        data[start : start + 1] = b"["
+        table.write_bytes(bytes(data))
+    elif how == "wrong type":
+        table.write_bytes(bytes(data).replace(b'"<i4"', b'"<f8"', 1))
+    elif how == "arrays disagree":
+        table.write_bytes(bytes(data).replace(b'"ids": ["<i4", ', b'"ids": ["<i4", 8', 1))
+
+
+@pytest.mark.parametrize(
+    "how", ["cut short", "huge header", "bad layout", "wrong type", "arrays disagree"]
+)
+def test_a_damaged_table_is_not_used_and_the_next_update_writes_it_again(
+    backend: WhooshIndex, how: str
+) -> None:
+    request = SearchRequest(q='"immigration agents" border')
+    expected = backend.search(request, EVERY_LEVEL, cache=False)
+    backend.close()
+    tables = [path for path in (backend.index_dir / TABLES_DIR).glob("*.postings")]
+    biggest = max(tables, key=lambda path: path.stat().st_size)
+    damaged(biggest, how)
+    assert PostingsTable.load(biggest) is None
+    again = backend.search(request, EVERY_LEVEL, cache=False)
+    assert again.total == expected.total
+    assert [hit.meta.id for hit in again.hits] == [hit.meta.id for hit in expected.hits]  # type: ignore[union-attr]
+    update_index(backend.archive, backend.index_dir)
+    assert PostingsTable.load(biggest) is not None
+
+
+def test_tables_written_by_several_threads_at_once_are_whole(backend: WhooshIndex) -> None:
+    index_dir = backend.index_dir
+    shutil.rmtree(index_dir / TABLES_DIR)
+    failures: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            with open_index(index_dir).reader() as reader:
+                postings_table.write_tables(index_dir, reader)
+        except BaseException as error:  # noqa: BLE001 - collected for the assertion
+            failures.append(error)
+
+    threads = [threading.Thread(target=write) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    names = sorted(path.name for path in (index_dir / TABLES_DIR).glob("*.postings"))
+    with open_index(index_dir).reader() as reader:
+        expected = sorted(
+            table_path(index_dir, leaf.segment().segment_id()).name
+            for leaf, _ in reader.leaf_readers()
+        )
+    assert [name for name in names if not name.startswith(".")] == expected
+    assert all(PostingsTable.load(index_dir / TABLES_DIR / name) for name in expected)
+
+
+def test_a_table_written_after_the_snapshot_is_used_soon_after(
+    backend: WhooshIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index_dir = backend.index_dir
+    backend.close()
+    shutil.rmtree(index_dir / TABLES_DIR)
+    backend.search(SearchRequest(q="agents"), PUBLIC, cache=False)
+    with backend.handle.searcher() as (_searcher, snapshot):
+        assert snapshot.tables == {}
+        with open_index(index_dir).reader() as reader:
+            postings_table.write_tables(index_dir, reader)
+        monkeypatch.setattr(snapshot_module, "RETRY_S", 0.0)
+        backend.search(SearchRequest(q="border agents"), PUBLIC, cache=False)
+        assert set(snapshot.tables) == {sid for sid, _offset in snapshot.segments if sid}

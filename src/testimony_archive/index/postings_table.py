@@ -19,11 +19,15 @@ term's entry (a term held by one entry) are read from there.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import logging
 import os
 import pickle  # nosec B403: Whoosh's own positions (see postings_blocks)
 import shutil
+import tempfile
+import threading
 import weakref
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -43,7 +47,14 @@ from .postings_blocks import FloatArray, IntArray, block_arrays
 
 TABLES_DIR = "postings"  # inside the index folder: one file per segment
 _MAGIC = b"testimony-archive postings 1\n"
+_LOCK = ".lock"
+_writing = threading.Lock()  # (the lock file's lock is per process: threads take this too)
 PARALLEL_FROM_ENTRIES = 50_000  # segments this large get a process each, if there are two
+log = logging.getLogger("testimony_archive.index")
+_MAX_HEADER = 2**20
+_DTYPES = {"hashes": "<u8", "order": "<i4", "names": "|u1", "name_bounds": "<i8",
+           "bounds": "<i8", "ids": "<i4", "weights": "<f4", "position_bounds": "<i8",
+           "positions": "<i4"}  # fmt: skip
 _DIRECTORY = ("hashes", "order", "names", "name_bounds", "bounds")
 _COLUMNS = ("ids", "weights", "position_bounds", "positions")
 _ARRAYS = _DIRECTORY + _COLUMNS
@@ -63,11 +74,18 @@ class Column:
         self.dtype = np.dtype(dtype) if array is None else array.dtype
         self.size = size if array is None else int(array.size)
 
+    @property
+    def end(self) -> int:
+        """Where the column ends in its file."""
+        return self.offset + self.size * self.dtype.itemsize
+
     def read(self, start: int, stop: int) -> npt.NDArray[Any]:
         if self.array is not None:
             return self.array[start:stop]
         item = self.dtype.itemsize
         data = os.pread(self.file, (stop - start) * item, self.offset + start * item)
+        if len(data) != (stop - start) * item:  # (the file was cut short since it was read)
+            raise OSError(f"a postings table ended early ({len(data)} bytes read)")
         return np.frombuffer(data, self.dtype)
 
     def whole(self) -> npt.NDArray[Any]:
@@ -137,32 +155,59 @@ class PostingsTable:
     @classmethod
     def load(cls, path: Path) -> PostingsTable | None:
         """The table in a file: its term directory read, its postings left in the file
-        (None if there is none, or if it is not one this version wrote)."""
+        (None if there is none, or if it is not a whole one this version wrote: a search
+        then reads Whoosh's blocks, and the next `testimony index` writes it again)."""
         try:
             file = os.open(path, os.O_RDONLY)
-        except FileNotFoundError:
+        except OSError:
             return None
         try:
-            head = os.pread(file, len(_MAGIC) + 8, 0)
-            if head[: len(_MAGIC)] != _MAGIC or len(head) < len(_MAGIC) + 8:
-                raise ValueError("not a postings table")
-            size = int.from_bytes(head[len(_MAGIC) :], "little")
-            layout = json.loads(os.pread(file, size, len(_MAGIC) + 8))
-            columns = {
-                name: Column(file=file, offset=offset, dtype=dtype, size=count)
-                for name, (dtype, offset, count) in layout.items()
-            }
-            in_memory = {name: columns[name].whole() for name in _DIRECTORY}
-        except (ValueError, KeyError, OSError):
+            table = cls._read(file, os.fstat(file).st_size)
+        except Exception:  # noqa: BLE001 - whatever is wrong with it, it is not used
+            log.warning("the postings table %s cannot be read; searches read the index", path)
             os.close(file)
             return None
-        table = cls(
-            in_memory["hashes"], in_memory["order"], in_memory["names"],
-            in_memory["name_bounds"], in_memory["bounds"],
-            *(columns[name] for name in _COLUMNS),
-        )  # fmt: skip
         weakref.finalize(table, os.close, file)
         return table
+
+    @classmethod
+    def _read(cls, file: int, file_size: int) -> PostingsTable:
+        head = os.pread(file, len(_MAGIC) + 8, 0)
+        if len(head) < len(_MAGIC) + 8 or head[: len(_MAGIC)] != _MAGIC:
+            raise ValueError("not a postings table")
+        size = int.from_bytes(head[len(_MAGIC) :], "little")
+        if size > min(file_size, _MAX_HEADER):
+            raise ValueError("a header longer than the file")
+        layout = json.loads(os.pread(file, size, len(_MAGIC) + 8))
+        columns: dict[str, Column] = {}
+        for name in _ARRAYS:
+            dtype, offset, count = layout[name]
+            if dtype != _DTYPES[name]:
+                raise ValueError(f"{name}: {dtype}, not {_DTYPES[name]}")
+            column = Column(file=file, offset=int(offset), dtype=dtype, size=int(count))
+            if column.offset < 0 or column.size < 0 or column.end > file_size:
+                raise ValueError(f"{name} reaches beyond the file")
+            columns[name] = column
+        memory = {name: columns[name].whole() for name in _DIRECTORY}
+        terms = memory["order"].size
+        postings = columns["ids"].size
+        if not (
+            memory["hashes"].size == terms
+            and memory["name_bounds"].size == memory["bounds"].size == terms + 1
+            and int(memory["name_bounds"][-1]) == memory["names"].size
+            and int(memory["bounds"][-1]) == postings == columns["weights"].size
+            and columns["position_bounds"].size == postings + 1
+            and bool(np.all(np.diff(memory["bounds"]) >= 0))
+            and bool(np.all((memory["order"] >= 0) & (memory["order"] < terms)))
+        ):
+            raise ValueError("its arrays do not agree")
+        last = columns["position_bounds"].read(postings, postings + 1)
+        if int(last[0]) != columns["positions"].size:
+            raise ValueError("its positions do not agree")
+        return cls(
+            memory["hashes"], memory["order"], memory["names"], memory["name_bounds"],
+            memory["bounds"], *(columns[name] for name in _COLUMNS),
+        )  # fmt: skip
 
     def save(self, path: Path) -> None:
         """Write the table to a file (whole, or not at all: it is written beside and
@@ -182,14 +227,23 @@ class PostingsTable:
         start = _aligned(len(_MAGIC) + 8 + len(header) + 64)  # (room for the offsets' digits)
         layout = {name: (dtype, at + start, count) for name, (dtype, at, count) in layout.items()}
         header = json.dumps(layout).encode()
-        partial = path.with_name(f".{path.name}.{os.getpid()}")
-        with partial.open("wb") as out:
-            out.write(_MAGIC + len(header).to_bytes(8, "little") + header)
-            out.write(b"\0" * (start - out.tell()))
-            for array in arrays.values():
-                out.write(array.tobytes())
-                out.write(b"\0" * (_aligned(array.nbytes) - array.nbytes))
-        os.replace(partial, path)
+        descriptor, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.{os.getpid()}.", dir=path.parent
+        )
+        partial = Path(temporary)
+        try:
+            with os.fdopen(descriptor, "wb") as out:
+                out.write(_MAGIC + len(header).to_bytes(8, "little") + header)
+                out.write(b"\0" * (start - out.tell()))
+                for array in arrays.values():
+                    out.write(array.tobytes())
+                    out.write(b"\0" * (_aligned(array.nbytes) - array.nbytes))
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(partial, path)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
 
 
 def table_path(index_dir: Path, segment_id: str) -> Path:
@@ -200,12 +254,22 @@ def _aligned(size: int) -> int:
     return (size + 7) // 8 * 8
 
 
+@dataclass
+class _TermPostings:
+    name: bytes  # field, a zero byte, text
+    ids: IntArray
+    weights: FloatArray
+    position_counts: Int64Array  # per posting (zeros in a field without positions)
+    positions: IntArray  # all of them, posting after posting
+
+
 def build_table(reader: SegmentReader) -> PostingsTable:
-    """Read every postings list of a segment (not those Whoosh keeps inline)."""
+    """Read every postings list of a segment (not those Whoosh keeps inline), each
+    term's positions into an array at once (a segment holds millions of them)."""
     terms = _terms(reader)
     postfile = terms._postfile
     schema = reader.schema
-    found: list[tuple[bytes, IntArray, FloatArray, list[list[int]] | None]] = []
+    found: list[_TermPostings] = []
     for (field_name, text), info in terms.items():
         field_format = schema[field_name].format
         if info.is_inlined() or type(field_format) is Existence:
@@ -217,78 +281,77 @@ def build_table(reader: SegmentReader) -> PostingsTable:
             ids_parts.append(ids)
             weight_parts.append(weights)
             values.append(block_values)
-        positions = None
+        ids = np.concatenate(ids_parts)
+        counts = np.zeros(ids.size, np.int64)
+        flat = np.empty(0, np.int32)
         if field_format.supports("positions"):
             decode = (
                 _decode_positions
                 if type(field_format) is Positions
                 else field_format.decode_positions
             )
-            positions = [decode(value) for value in chain.from_iterable(values)]
+            each = [decode(value) for value in chain.from_iterable(values)]
+            counts = np.fromiter(map(len, each), np.int64, len(each))
+            flat = np.fromiter(chain.from_iterable(each), np.int32, int(counts.sum()))
         name = field_name.encode("utf-8") + b"\0" + text
-        found.append((name, np.concatenate(ids_parts), np.concatenate(weight_parts), positions))
-    hashes = np.array([_hash(term[0]) for term in found], np.uint64)
-    name_lengths = np.array([len(term[0]) for term in found], np.int64)
-    counts = np.array([ids.size for _start, ids, _weights, _positions in found], np.int64)
-    position_counts = np.array(
-        [
-            len(positions)
-            for _start, ids, _weights, term_positions in found
-            for positions in (term_positions if term_positions is not None else [[]] * ids.size)
-        ],
-        np.int64,
-    )
+        found.append(_TermPostings(name, ids, np.concatenate(weight_parts), counts, flat))
+    hashes = np.array([_hash(term.name) for term in found], np.uint64)
     order = np.argsort(hashes, kind="stable").astype(np.int32)
     return PostingsTable(
         hashes=hashes[order],
         order=order,
-        names=np.frombuffer(b"".join(term[0] for term in found), np.uint8),
-        name_bounds=_bounds(name_lengths),
-        bounds=_bounds(counts),
-        ids=Column(np.concatenate([term[1] for term in found]) if found else np.empty(0, np.int32)),
-        weights=Column(
-            np.concatenate([term[2] for term in found]) if found else np.empty(0, np.float32)
+        names=np.frombuffer(b"".join(term.name for term in found), np.uint8),
+        name_bounds=_bounds(np.array([len(term.name) for term in found], np.int64)),
+        bounds=_bounds(np.array([term.ids.size for term in found], np.int64)),
+        ids=Column(_joined([term.ids for term in found], np.int32)),
+        weights=Column(_joined([term.weights for term in found], np.float32)),
+        position_bounds=Column(
+            _bounds(_joined([term.position_counts for term in found], np.int64))
         ),
-        position_bounds=Column(_bounds(position_counts)),
-        positions=Column(
-            np.fromiter(
-                chain.from_iterable(
-                    chain.from_iterable(term[3]) for term in found if term[3] is not None
-                ),
-                np.int32,
-                int(position_counts.sum()),
-            )
-        ),
+        positions=Column(_joined([term.positions for term in found], np.int32)),
     )
+
+
+def _joined(parts: list[npt.NDArray[Any]], dtype: type[np.generic]) -> npt.NDArray[Any]:
+    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.empty(0, dtype)
 
 
 def write_tables(index_dir: Path, reader: IndexReader) -> None:
     """Write the table of each segment of `reader` that has none, and remove the tables
-    of segments no longer in it."""
+    of segments no longer in the index. One writer at a time, across threads and
+    processes (a lock file in the tables' folder)."""
     root = index_dir / TABLES_DIR
     root.mkdir(exist_ok=True)
-    segments = {leaf.segment().segment_id(): leaf for leaf, _offset in reader.leaf_readers()}
-    missing = [  # none yet, or one an earlier version wrote
-        segment_id
-        for segment_id in segments
-        if PostingsTable.load(table_path(index_dir, segment_id)) is None
-    ]
-    large = [sid for sid in missing if segments[sid].doc_count_all() >= PARALLEL_FROM_ENTRIES]
-    processes = min(len(large), len(os.sched_getaffinity(0)))
-    if processes > 1:  # (a parallel build's segments: one process each, as they were written)
-        with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as pool:
-            list(pool.map(_write_one, [index_dir] * len(large), large))
-        missing = [segment_id for segment_id in missing if segment_id not in large]
-    for segment_id in missing:
-        build_table(segments[segment_id]).save(table_path(index_dir, segment_id))
-    wanted = {table_path(index_dir, segment_id).name for segment_id in segments}
-    for path in root.iterdir():
-        if path.name in wanted or _in_progress_elsewhere(path):
-            continue
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
+    with _writing, (root / _LOCK).open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        segments = {leaf.segment().segment_id(): leaf for leaf, _ in reader.leaf_readers()}
+        missing = [  # none yet, or one an earlier version wrote
+            segment_id
+            for segment_id in segments
+            if PostingsTable.load(table_path(index_dir, segment_id)) is None
+        ]
+        large = [sid for sid in missing if segments[sid].doc_count_all() >= PARALLEL_FROM_ENTRIES]
+        processes = min(len(large), len(os.sched_getaffinity(0)))
+        if processes > 1:  # (a parallel build's segments: one process each, as they were written)
+            with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as pool:
+                list(pool.map(_write_one, [index_dir] * len(large), large))
+            missing = [segment_id for segment_id in missing if segment_id not in large]
+        for segment_id in missing:
+            build_table(segments[segment_id]).save(table_path(index_dir, segment_id))
+        # The index may have moved on since `reader` was opened: what is in it now stays.
+        wanted = {table_path(index_dir, sid).name for sid in [*segments, *_segment_ids(index_dir)]}
+        for path in root.iterdir():
+            if path.name in wanted or path.name == _LOCK or _in_progress_elsewhere(path):
+                continue
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+
+def _segment_ids(index_dir: Path) -> list[str]:
+    index = FileStorage(str(index_dir), supports_mmap=False).open_index()
+    return [segment.segment_id() for segment in index._segments()]  # noqa: SLF001
 
 
 def _write_one(index_dir: Path, segment_id: str) -> None:
@@ -301,10 +364,11 @@ def _write_one(index_dir: Path, segment_id: str) -> None:
 
 
 def _in_progress_elsewhere(path: Path) -> bool:
-    """A table another process is writing now (named `.name.pid`)."""
-    if not path.name.startswith("."):
+    """A table another process is writing now (named `.name.pid.random`)."""
+    parts = path.name.split(".")
+    if not path.name.startswith(".") or len(parts) < 4:
         return False
-    pid = path.name.rpartition(".")[2]
+    pid = parts[-2]
     if not pid.isdigit() or int(pid) == os.getpid():
         return False
     try:

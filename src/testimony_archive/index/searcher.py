@@ -26,7 +26,7 @@ from whoosh.reading import ReaderClosed
 from whoosh.searching import Searcher
 
 from ..errors import IndexMissing, IndexOutdated
-from .snapshot import Snapshot
+from .snapshot import Snapshot, close_tables
 from .writer import build_id, latest_generation, open_index, schema_is_current
 
 RECHECK_S = 0.2
@@ -170,6 +170,7 @@ class IndexHandle:
             self._snapshots = {}
             self._checked = None
             self._local = threading.local()
+        close_tables(self.index_dir)
         for state in states:
             _close(state.searcher)
 

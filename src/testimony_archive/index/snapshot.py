@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -136,7 +137,54 @@ class SegmentData:
 
 
 _segments = LRU(SEGMENT_CACHE_SIZE)
-_postings = LRU(POSTINGS_CACHE_BYTES, weigh=lambda pair: pair[0].nbytes + pair[1].nbytes + 200)
+# (an entry costs its arrays, two numpy headers of about 100 bytes, a tuple, its key and
+# the dictionary's slots: about 800 bytes besides the arrays, counted, so that words no
+# segment holds, which visitors may type at will, weigh what they cost)
+_postings = LRU(POSTINGS_CACHE_BYTES, weigh=lambda pair: pair[0].nbytes + pair[1].nbytes + 800)
+
+
+RETRY_S = 1.0
+# Tables open in this process, by file, with the file's identity when it was read: kept
+# from one generation to the next (each holds a segment's term directory in memory, and
+# an open file), dropped when their segment leaves the index or the index is closed.
+_open: dict[str, tuple[tuple[int, int, int], PostingsTable]] = {}
+_open_lock = threading.Lock()
+
+
+def open_tables(index_dir: Path, segment_ids: list[str]) -> dict[str, PostingsTable]:
+    """The tables of these segments that are written (the others are looked for again
+    next time), forgetting those of the folder's other segments."""
+    found: dict[str, PostingsTable] = {}
+    with _open_lock:
+        for sid in segment_ids:
+            path = table_path(index_dir, sid)
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+            known = _open.get(str(path))
+            if known is None or known[0] != identity:
+                table = PostingsTable.load(path)
+                if table is None:
+                    continue
+                known = _open[str(path)] = (identity, table)
+            found[sid] = known[1]
+        if len(segment_ids) > 1:  # (a whole generation: the folder's other tables are gone)
+            kept = {str(table_path(index_dir, sid)) for sid in segment_ids}
+            folder = str(table_path(index_dir, "x").parent)
+            for key in [key for key in _open if key not in kept]:
+                if str(Path(key).parent) == folder:
+                    del _open[key]
+    return found
+
+
+def close_tables(index_dir: Path) -> None:
+    """Forget the tables of an index (their files close with the last snapshot)."""
+    folder = str(table_path(index_dir, "x").parent)
+    with _open_lock:
+        for key in [key for key in _open if str(Path(key).parent) == folder]:
+            del _open[key]
 
 
 def _segment(segment_id: str, reader: IndexReader) -> SegmentData:
@@ -167,6 +215,8 @@ class Snapshot:
     # and its deleted entries in this generation (sorted).
     tables: dict[str, PostingsTable] = field(default_factory=dict)
     deleted: dict[str, IntArray] = field(default_factory=dict)
+    index_dir: Path | None = None
+    _looked_for: dict[str, float] = field(default_factory=dict)  # a missing table, when
     _filters: LRU = field(default_factory=lambda: LRU(FILTER_CACHE_SIZE))
     results: LRU = field(default_factory=lambda: LRU(RESULT_CACHE_BYTES, weigh=result_weight))
     _facets: dict[tuple[str, bool], Members] = field(default_factory=dict)
@@ -266,13 +316,8 @@ class Snapshot:
                 segment_live[np.fromiter(deleted, dtype=np.int64)] = False
             live[span] = segment_live
         doc_of_entry[~live] = -1
-        tables = {}
-        for sid, _offset, _leaf in leaves:
-            # (mapped again for each generation, which costs little, and unmapped with
-            # its snapshot: a rebuilt index's files are not kept)
-            table = PostingsTable.load(table_path(index_dir, sid)) if index_dir else None
-            if table is not None:
-                tables[sid] = table
+        sids = [sid for sid, _offset, _leaf in leaves]
+        tables = open_tables(index_dir, sids) if index_dir is not None else {}
         deleted_entries = {
             sid: np.array(sorted(gone), np.int32)
             for (sid, _offset, _leaf), gone in zip(leaves, deleted_sets, strict=True)
@@ -280,7 +325,7 @@ class Snapshot:
         }
         segments = [(sid, offset) for sid, offset, _ in leaves]
         return cls(docs, ordinal_by_id, doc_of_entry, para_of_entry, live, variant, segments,
-                   tables, deleted_entries)  # fmt: skip
+                   tables, deleted_entries, index_dir)  # fmt: skip
 
     # -- term statistics ---------------------------------------------------------------
 
@@ -305,7 +350,7 @@ class Snapshot:
     def _segment_postings(
         self, sid: str, leaf: IndexReader, field_name: str, term: str
     ) -> tuple[IntArray, FloatArray]:
-        table = self.tables.get(sid)
+        table = self.tables.get(sid) or self._late_table(sid)
         number = table.term(field_name, term) if table is not None else None
         if table is not None and number is not None:
             ids, weights = table.postings(number)
@@ -318,6 +363,20 @@ class Snapshot:
             keep = ~np.isin(ids, deleted)
             ids, weights = ids[keep], weights[keep]
         return ids, weights
+
+    def _late_table(self, sid: str) -> PostingsTable | None:
+        """A table written after this generation's snapshot was made (looked for at most
+        once a second; until then the segment is read from Whoosh's blocks)."""
+        if self.index_dir is None:
+            return None
+        now = time.monotonic()
+        if now - self._looked_for.get(sid, -RETRY_S) < RETRY_S:
+            return None
+        self._looked_for[sid] = now
+        table = open_tables(self.index_dir, [sid]).get(sid)
+        if table is not None:
+            self.tables[sid] = table
+        return table
 
     def positions(
         self, reader: IndexReader, field_name: str, term: str, docnums: IntArray

@@ -8,6 +8,7 @@ at the end, so searches keep working on the old index meanwhile.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -26,6 +27,7 @@ from .entries import DocMeta, build_meta, index_entries
 from .postings_table import write_tables
 from .schema import DOCUMENT, build_schema
 
+log = logging.getLogger("testimony_archive.index")
 BUILD_FILE = "BUILD"
 FORMAT_FILE = "FORMAT"
 # What the entries hold and how (the metadata record's shape, the fields' analysis): an
@@ -254,9 +256,14 @@ def _cancel(writer: SegmentWriter) -> None:
 
 
 def _write_tables(index_dir: Path) -> None:
-    """The postings tables of the index's new segments (`postings_table`)."""
-    with open_index(index_dir).reader() as reader:
-        write_tables(index_dir, reader)
+    """The postings tables of the index's new segments (`postings_table`). The index is
+    written whatever happens here: a segment without a table is searched all the same,
+    a little slower, and the next update writes what is missing."""
+    try:
+        with open_index(index_dir).reader() as reader:
+            write_tables(index_dir, reader)
+    except Exception:  # noqa: BLE001 - (the disk full, a folder not writable)
+        log.warning("the postings tables of %s were not all written", index_dir, exc_info=True)
 
 
 def _entry_count(index_dir: Path) -> int:
