@@ -106,13 +106,14 @@ def _sum(parts: list[FloatArray]) -> FloatArray:
     return total
 
 
-def whoosh_postings(
-    self: Snapshot, sid: str, leaf: IndexReader, field_name: str, term: str
+def matcher_postings(
+    reader: IndexReader, field_name: str, term: str
 ) -> tuple[IntArray, FloatArray]:
-    """A segment's postings of a term as Whoosh's matcher gives them, one at a time."""
-    if (field_name, term) not in leaf:
+    """A term's postings as Whoosh's matcher gives them, one at a time (deleted entries
+    left out), of a segment or of the whole index."""
+    if (field_name, term) not in reader:
         return np.empty(0, np.int32), np.empty(0, np.float32)
-    matcher = leaf.postings(field_name, term)
+    matcher = reader.postings(field_name, term)
     ids: list[int] = []
     weights: list[float] = []
     while matcher.is_active():
@@ -120,6 +121,13 @@ def whoosh_postings(
         weights.append(matcher.weight())
         matcher.next()
     return np.array(ids, np.int32), np.array(weights, np.float32)
+
+
+def whoosh_postings(
+    self: Snapshot, sid: str, leaf: IndexReader, field_name: str, term: str
+) -> tuple[IntArray, FloatArray]:
+    """`Snapshot._segment_postings`, by Whoosh's matcher."""
+    return matcher_postings(leaf, field_name, term)
 
 
 def whoosh_positions(

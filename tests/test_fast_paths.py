@@ -37,6 +37,7 @@ from testimony_archive.index.sparse import Scores, all_of, and_maybe, best, excl
 from testimony_archive.index.whoosh_index import TEXT_FIELDS
 from testimony_archive.index.writer import open_index
 
+from . import reference_search
 from .conftest import EVERY_LEVEL, PUBLIC, copy_sample_archive
 from .reference_search import straightforward, whoosh_phrase, word_by_word_spans
 
@@ -49,13 +50,8 @@ def every_term(reader: object, field: str) -> list[str]:
 
 def matcher_postings(leaf: object, field: str, term: str) -> tuple[list[int], list[float]]:
     """A segment's postings as Whoosh's matcher gives them (deleted entries left out)."""
-    matcher = leaf.postings(field, term)  # type: ignore[attr-defined]
-    ids, weights = [], []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    return ids, weights
+    ids, weights = reference_search.matcher_postings(leaf, field, term)  # type: ignore[arg-type]
+    return ids.tolist(), weights.tolist()
 
 
 def matcher_positions(leaf: object, field: str, term: str) -> dict[int, list[int]]:

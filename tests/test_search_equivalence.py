@@ -32,7 +32,12 @@ from testimony_archive.index.postings_table import TABLES_DIR
 from testimony_archive.index.results import DocumentHit, SearchResult
 
 from .conftest import EVERY_LEVEL, PUBLIC, SHARED
-from .reference_search import straightforward, whoosh_phrase, whoosh_positions
+from .reference_search import (
+    matcher_postings,
+    straightforward,
+    whoosh_phrase,
+    whoosh_positions,
+)
 
 CORPORA = sorted((SHARED / "corpus").glob("*.jsonl"))
 pytestmark = [
@@ -185,7 +190,7 @@ def test_postings_positions_and_phrases_equal_whoosh_own(
                 frequent = sorted(terms, key=lambda t: -reader.doc_frequency(field, t))[:40]
                 for term in frequent + rng.sample(terms, min(200, len(terms))):
                     fast = snapshot.postings(reader, field, term)
-                    plain = whoosh_reader_postings(reader, field, term)
+                    plain = matcher_postings(reader, field, term)
                     assert fast[0].tolist() == plain[0].tolist(), (field, term)
                     assert fast[1].tolist() == plain[1].tolist(), (field, term)
             texts = [p.text for document in list(archive)[::40] for p in document.paragraphs]
@@ -218,16 +223,3 @@ def test_postings_positions_and_phrases_equal_whoosh_own(
             assert checked > 300  # phrases that match somewhere were among them
     finally:
         backend.close()
-
-
-def whoosh_reader_postings(reader: Any, field: str, term: str) -> tuple[Any, Any]:
-    """A term's postings through the whole index's Whoosh matcher."""
-    if (field, term) not in reader:
-        return np.empty(0, np.int32), np.empty(0, np.float32)
-    matcher = reader.postings(field, term)
-    ids, weights = [], []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    return np.array(ids, np.int32), np.array(weights, np.float32)

@@ -392,14 +392,20 @@ class Snapshot:
             deleted = self.deleted.get(sid)
             if deleted is not None:
                 local = local[~np.isin(local, deleted)]
-            table = self.tables.get(sid)
-            number = table.term(field_name, term) if table is not None else None
-            if table is not None and number is not None:
-                here = table.positions_of(number, local)
-            else:
-                here = read_positions(leaf, field_name, term, local)
+            here = self._segment_positions(sid, leaf, field_name, term, local)
             found.update((docnum + offset, positions) for docnum, positions in here.items())
         return found
+
+    def _segment_positions(
+        self, sid: str, leaf: IndexReader, field_name: str, term: str, local: IntArray
+    ) -> dict[int, list[int]]:
+        """A term's positions in a segment's entries `local`, from its table where it
+        has one."""
+        table = self.tables.get(sid) or self._late_table(sid)
+        number = table.term(field_name, term) if table is not None else None
+        if table is not None and number is not None:
+            return table.positions_of(number, local)
+        return read_positions(leaf, field_name, term, local)
 
     def phrase(
         self, reader: IndexReader, field_name: str, terms: tuple[str, ...], slop: int
@@ -419,15 +425,10 @@ class Snapshot:
             if common is None or not common.size:
                 continue
             local = common.astype(np.int32)
-            table = self.tables.get(sid)
-            where: dict[str, dict[int, list[int]]] = {}
-            for term in dict.fromkeys(terms):
-                number = table.term(field_name, term) if table is not None else None
-                where[term] = (
-                    table.positions_of(number, local)
-                    if table is not None and number is not None
-                    else read_positions(leaf, field_name, term, local)
-                )
+            where = {
+                term: self._segment_positions(sid, leaf, field_name, term, local)
+                for term in dict.fromkeys(terms)
+            }
             found = [
                 docnum
                 for docnum in local.tolist()
