@@ -45,11 +45,11 @@ def test_import_twice_is_idempotent(runner: CliRunner, settings: Settings) -> No
     } == before
 
 
-def test_bad_records_fail_alone_with_reasons(runner: CliRunner, settings: Settings) -> None:
+def test_one_bad_record_refuses_the_import_whole(runner: CliRunner, settings: Settings) -> None:
     code, out, err = run(runner, settings, "import", "--json", str(DATA / "bad-records.jsonl"))
     assert code == 2
     report = json.loads(out)
-    assert report["imported"] == 1
+    assert (report["imported"], report["new"], report["written"]) == (0, 1, False)
     reasons = " | ".join(item["reason"] for item in report["failed"])
     assert len(report["failed"]) == 6
     for expected in (
@@ -61,6 +61,21 @@ def test_bad_records_fail_alone_with_reasons(runner: CliRunner, settings: Settin
         "field 'text'",
     ):
         assert expected in reasons
+    assert not (settings.archive_dir / "documents").exists() or not list(
+        (settings.archive_dir / "documents").iterdir()
+    )
+    code, out, err = run(runner, settings, "import", str(DATA / "bad-records.jsonl"))
+    assert out.startswith("Nothing was imported: 1 new, 0 already archived, 6 refused.")
+    assert f"refused: {DATA / 'bad-records.jsonl'}:4: invalid JSON" in err
+
+
+def test_skip_invalid_imports_the_valid_records(runner: CliRunner, settings: Settings) -> None:
+    code, out, err = run(
+        runner, settings, "import", "--skip-invalid", str(DATA / "bad-records.jsonl")
+    )
+    assert code == 2  # something was refused all the same
+    assert out.startswith("Imported 1, skipped 0 (already archived), refused 6.")
+    assert err.count("refused: ") == 6
     assert [path.stem for path in (settings.archive_dir / "documents").rglob("*.md")] == ["ok-005"]
     assert not list((settings.archive_dir / "documents").rglob(".*"))  # no temp files left behind
 

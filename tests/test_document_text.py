@@ -138,7 +138,8 @@ def test_import_word_and_pdf_then_search(
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(make_pdf([]))
     result = runner.invoke(
-        cli, cli_args(settings, "import", "--json", str(pdf), str(word), str(scan))
+        cli,
+        cli_args(settings, "import", "--json", "--skip-invalid", str(pdf), str(word), str(scan)),
     )
     report = json.loads(result.stdout)
     assert report["imported"] == 2

@@ -72,11 +72,17 @@ def parse_date(value: object) -> PartialDate:
     year, month, day = (int(part) if part else None for part in match.groups())
     assert year is not None
     if month is not None and not 1 <= month <= 12:
-        raise ValueError(f"month {month} out of range in {value!r}")
+        raise ValueError(
+            f"month {month} out of range in {value!r}; write a real date as YYYY-MM-DD, "
+            "YYYY-MM or YYYY"
+        )
     if month is not None and day is not None:
         last = calendar.monthrange(year, month)[1]
         if not 1 <= day <= last:
-            raise ValueError(f"day {day} out of range in {value!r}")
+            raise ValueError(
+                f"day {day} out of range in {value!r} (no such day in that month); write "
+                "a real date as YYYY-MM-DD, or YYYY-MM if the day is not known"
+            )
     if year < 1000:
         raise ValueError(f"year {year} out of range in {value!r}")
     return PartialDate(year, month, day)

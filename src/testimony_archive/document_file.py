@@ -16,6 +16,7 @@ import yaml
 from .dates import PartialDate, parse_date
 from .errors import ArchiveError, UsageError
 from .fields import TAG_FIELDS
+from .input_files import control_character
 from .models import (
     ACCESS_LEVELS,
     KINDS,
@@ -90,12 +91,18 @@ def _load_yaml(front: str, path: Path | str | None) -> tuple[dict[str, Any], dic
     loader = _Loader(front)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_plain(node, path)
         data = loader.construct_document(node) if node is not None else {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None
         problem = getattr(error, "problem", None) or str(error)
+        if "could not determine a constructor" in problem:
+            problem += " (YAML tags that build objects are not allowed: write plain text)"
         raise ArchiveError(f"invalid YAML: {problem}", path=path, line=line) from error
+    except RecursionError:
+        raise ArchiveError("the front matter is nested too deeply", path=path) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
@@ -114,6 +121,38 @@ def _load_yaml(front: str, path: Path | str | None) -> tuple[dict[str, Any], dic
                 )
             key_lines[key] = line
     return data, key_lines
+
+
+MAX_FRONT_MATTER_NODES = 100_000
+
+
+def _check_plain(root: yaml.Node, path: Path | str | None) -> None:
+    """Refuse anchors and aliases (`&a`, `*a`): the front matter is written out in full.
+    An alias makes one value stand for many, and a few lines of them ("billion laughs")
+    stand for more values than any memory holds once something walks them."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise ArchiveError(
+                "YAML anchors and aliases (& and *) are not allowed in the front matter; "
+                "write each value out in full",
+                path=path,
+                line=node.start_mark.line + 2,
+            )
+        seen.add(id(node))
+        if len(seen) > MAX_FRONT_MATTER_NODES:
+            raise ArchiveError(
+                f"the front matter has more than {MAX_FRONT_MATTER_NODES:,} values; it is not "
+                "an ordinary document's",
+                path=path,
+            )
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def document_from_mapping(
@@ -153,6 +192,9 @@ def document_from_mapping(
     title = data["title"]
     if not isinstance(title, str) or not title.strip():
         raise fail("title", "must be text")
+    control = control_character(title, one_line=True)
+    if control is not None:
+        raise fail("title", f"holds {control[1]} at character {control[0] + 1}; remove it")
     language = data["language"]
     if not isinstance(language, str) or not LANGUAGE_PATTERN.match(language):
         raise fail("language", f"{language!r} is not a language code such as en, es, tzh")

@@ -9,6 +9,7 @@ scan) or with a password is refused with a message that says so.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,8 +31,16 @@ def docx_text(path: Path) -> ExtractedText:
 
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as error:
-        raise ArchiveError(f"not a readable Word (.docx) file: {error}", path=path) from None
+    except PackageNotFoundError:
+        raise ArchiveError(
+            "not a readable Word (.docx) file; open it in Word and save it again", path=path
+        ) from None
+    except Exception as error:  # noqa: BLE001 (a damaged file can fail anywhere in python-docx)
+        raise ArchiveError(
+            f"not a readable Word (.docx) file ({type(error).__name__}: {str(error)[:200]}); "
+            "open it in Word and save it again",
+            path=path,
+        ) from None
     paragraphs: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Table):
@@ -50,6 +59,9 @@ def pdf_text(path: Path) -> ExtractedText:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    quiet = logging.getLogger("pypdf")  # its warnings about damaged files are ours to say
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
@@ -59,8 +71,21 @@ def pdf_text(path: Path) -> ExtractedText:
             )
         pages = [page.extract_text(extraction_mode="layout") for page in reader.pages]
         title = reader.metadata.title if reader.metadata else None
-    except (PdfReadError, ValueError, KeyError, OSError) as error:
-        raise ArchiveError(f"not a readable PDF file: {error}", path=path) from None
+    except ArchiveError:
+        raise
+    except PdfReadError as error:
+        raise ArchiveError(
+            f"not a readable PDF file ({error}); open it and save or print it to PDF again",
+            path=path,
+        ) from None
+    except Exception as error:  # noqa: BLE001 (a damaged file can fail anywhere in pypdf)
+        raise ArchiveError(
+            f"not a readable PDF file ({type(error).__name__}: {str(error)[:200]}); open it "
+            "and save or print it to PDF again",
+            path=path,
+        ) from None
+    finally:
+        quiet.setLevel(level)
     body = "\n\n".join(paragraph for page in pages for paragraph in _pdf_paragraphs(page))
     if not body:
         raise ArchiveError(

@@ -1,165 +1,80 @@
 """Import documents into the archive from JSONL, CSV, Markdown, plain-text, Word and PDF
-files.
+files: all or nothing.
 
-Each record is checked completely before its file is written, and written atomically, so
-a bad record never leaves a half-written file. A re-run is idempotent: a record whose id
-is already archived with the same text is skipped.
+An import runs in two passes under the archive's write lock. The first reads and checks
+every record of every file (format, encoding, sizes, fields, tag ids, clashes with the
+archive and within the run) and writes nothing. Only when every record passed (or the
+caller asked to import the valid ones anyway) does the second pass write the new
+documents, each atomically (a temporary file, synced, then renamed). So a refused import
+leaves the archive byte for byte as it was, and an import killed half-way leaves complete
+files only: running it again skips what was written and writes the rest. A dry run stops
+after the first pass.
+
+The readers themselves are in `import_readers`; what a file is and the limits are in
+`input_files`.
 """
 
 from __future__ import annotations
 
-import csv
-import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .archive import Archive, validate_tags
-from .document_file import parse_document
-from .document_text import ExtractedText, docx_text, pdf_text
-from .errors import ArchiveError, UsageError
-from .interchange import normalise_text, record_to_document
+from .errors import ArchiveError
+from .import_readers import Candidate, Reading, read_candidates
+from .input_files import Limits, check_encoding_name
 from .models import Document
 from .suggestions import with_suggestions
 
 if TYPE_CHECKING:
     from .tagging import Tagger
 
-SUPPORTED = (".jsonl", ".csv", ".md", ".txt", ".docx", ".pdf")
 Progress = Callable[[int], None]
+# A file `write_atomically` had not yet renamed when its process was killed.
+_STALE_TEMPORARY = re.compile(r"^\..+\.md\.[A-Za-z0-9_]{8}$")
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    encoding: str = "utf-8"
+    limits: Limits = Limits()
+    dry_run: bool = False  # check everything, write nothing
+    skip_invalid: bool = False  # write the valid records even when others are refused
+
+
+@dataclass
+class FileSummary:
+    """What became of one input file's records."""
+
+    name: str
+    new: int = 0  # passed every check and are not in the archive yet
+    skipped: int = 0  # already archived with the same text
+    failed: int = 0
 
 
 @dataclass
 class ImportReport:
-    imported: list[str] = field(default_factory=list)
+    imported: list[str] = field(default_factory=list)  # written
     skipped: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (where, reason)
+    new: list[str] = field(default_factory=list)  # valid and new: written unless held back
+    files: list[FileSummary] = field(default_factory=list)
+    dry_run: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "imported": len(self.imported),
             "skipped": len(self.skipped),
             "failed": [{"where": where, "reason": reason} for where, reason in self.failed],
+            "new": len(self.new),
+            "dry_run": self.dry_run,
+            "written": bool(self.imported),
+            "files": [vars(summary) for summary in self.files],
         }
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One record read from an input file: a document, or the reason it is not one."""
-
-    where: str
-    document: Document | None = None
-    error: str | None = None
-
-
-def count_records(path: Path) -> int:
-    """A quick count for progress bars (lines of JSONL/CSV, else one)."""
-    if path.suffix.lower() in (".jsonl", ".csv"):
-        with path.open("rb") as handle:
-            return max(sum(1 for line in handle if line.strip()) - (path.suffix == ".csv"), 0)
-    return 1
-
-
-def read_candidates(path: Path, archive: Archive) -> Iterator[Candidate]:
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED:
-        raise UsageError(
-            f"{path}: cannot import {suffix or 'files without an extension'}; "
-            f"supported: {', '.join(SUPPORTED)}"
-        )
-    if not path.is_file():
-        raise UsageError(f"{path}: no such file")
-    places = archive.vocabulary.places
-    if suffix == ".jsonl":
-        yield from _jsonl(
-            path, lambda record, where: record_to_document(record, places=places, where=where)
-        )
-    elif suffix == ".csv":
-        yield from _csv(
-            path, lambda record, where: record_to_document(record, places=places, where=where)
-        )
-    elif suffix == ".md":
-        yield _guard(str(path), lambda: _markdown(path))
-    elif suffix == ".docx":
-        yield _guard(str(path), lambda: _from_text(path, docx_text(path)))
-    elif suffix == ".pdf":
-        yield _guard(str(path), lambda: _from_text(path, pdf_text(path)))
-    else:
-        yield _guard(str(path), lambda: _plain_text(path))
-
-
-def _guard(where: str, build: Callable[[], Document]) -> Candidate:
-    try:
-        return Candidate(where, document=build())
-    except ArchiveError as error:
-        return Candidate(where, error=str(error))
-
-
-def _jsonl(path: Path, convert: Callable[[Any, str], Document]) -> Iterator[Candidate]:
-    with path.open(encoding="utf-8", errors="strict") as handle:
-        line_number = 0
-        while True:
-            where = f"{path}:{line_number + 1}"
-            try:
-                line = handle.readline()
-            except UnicodeDecodeError:
-                yield Candidate(where, error=f"{where}: not valid UTF-8; save the file as UTF-8")
-                return
-            if not line:
-                return
-            line_number += 1
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                yield Candidate(
-                    where, error=f"{where}: invalid JSON ({error.msg}, column {error.colno})"
-                )
-                continue
-            yield _guard(where, partial(convert, record, where))
-
-
-def _csv(path: Path, convert: Callable[[Any, str], Document]) -> Iterator[Candidate]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for row_number, row in enumerate(csv.DictReader(handle), start=2):
-            where = f"{path}:{row_number}"
-            record: dict[str, Any] = {
-                key: value for key, value in row.items() if key and value != ""
-            }
-            for key in ("locations", "abuse_types", "perpetrators"):
-                if isinstance(record.get(key), str):
-                    record[key] = [
-                        part.strip() for part in re.split(r"[;|]", record[key]) if part.strip()
-                    ]
-            yield _guard(where, partial(convert, record, where))
-
-
-def _markdown(path: Path) -> Document:
-    """An archive file from elsewhere: its sha256 must match, or is filled in if absent."""
-    text = normalise_text(path.read_text(encoding="utf-8"))
-    return parse_document(text, path, fill_sha256=True)
-
-
-def _plain_text(path: Path) -> Document:
-    body = path.read_text(encoding="utf-8")
-    return _from_text(path, ExtractedText(None, body))
-
-
-def _from_text(path: Path, extracted: ExtractedText) -> Document:
-    """A testimony named after its file (its id a slug of the file name, its title the
-    file's own title where it has one)."""
-    slug = re.sub(r"[^a-z0-9._-]+", "-", path.stem.lower()).strip("-._")[:100] or "document"
-    record = {
-        "id": slug,
-        "kind": "testimony",
-        "title": extracted.title or path.stem,
-        "text": normalise_text(extracted.body),
-    }
-    return record_to_document(record, where=str(path))
 
 
 def import_paths(
@@ -167,49 +82,143 @@ def import_paths(
     paths: list[Path],
     progress: Progress | None = None,
     tagger: Tagger | None = None,
+    options: ImportOptions | None = None,
 ) -> ImportReport:
-    """Import every record of every file; report imported, skipped and failed records.
+    """Check every record of every file, then (unless refused or a dry run) write the
+    new ones; report what was imported, skipped and refused, per file.
 
     With a tagger, each new document's paragraphs get suggested tags (kept apart from
-    confirmed ones until a person reviews them)."""
-    report = ImportReport()
+    confirmed ones until a person reviews them). Progress counts each record once when
+    checked and once more when written."""
+    options = options or ImportOptions()
+    reading = Reading(
+        check_encoding_name(options.encoding), options.limits, archive.vocabulary.places
+    )
+    step = progress or (lambda _count: None)
+    report = ImportReport(dry_run=options.dry_run)
     with archive.write_lock():
         archive.refresh()
-        for path in paths:
-            for candidate in read_candidates(path, archive):
-                _import_one(archive, candidate, report, tagger)
-                if progress is not None:
-                    progress(1)
+        remove_stale_temporary_files(archive)
+        plan = _check(archive, paths, reading, report, step)
+        if options.dry_run or not plan.to_write or (report.failed and not options.skip_invalid):
+            return report
+        for document in plan.documents(paths, reading, step):
+            if tagger is not None:
+                document = with_suggestions(tagger, document)
+            archive.write(document, archive.path_for(document.id))
+            report.imported.append(document.id)
     return report
 
 
-def _import_one(
-    archive: Archive, candidate: Candidate, report: ImportReport, tagger: Tagger | None
-) -> None:
-    if candidate.document is None:
-        report.failed.append((candidate.where, candidate.error or "unreadable"))
-        return
+@dataclass
+class _Plan:
+    """What the first pass decided: the new documents (id → sha256), the documents
+    already read from one-document files (not read twice), and each file's state."""
+
+    to_write: dict[str, str] = field(default_factory=dict)
+    kept: dict[Path, Document] = field(default_factory=dict)
+    states: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def documents(self, paths: list[Path], reading: Reading, step: Progress) -> Iterator[Document]:
+        """The new documents in input order, each once: read again from JSONL and CSV
+        files (which may be larger than memory allows), kept from the others."""
+        left = dict(self.to_write)
+        for path in paths:
+            if _state(path) != self.states[path]:
+                raise ArchiveError(
+                    "the file changed while it was being imported; run the import again",
+                    path=path,
+                )
+            candidates: Iterator[Candidate]
+            kept = self.kept.get(path)
+            if kept is not None:
+                candidates = iter([Candidate(str(path), document=kept)])
+            else:
+                candidates = read_candidates(path, reading)
+            for candidate in candidates:
+                step(1)
+                document = candidate.document
+                if document is not None and left.get(document.id) == document.sha256:
+                    del left[document.id]
+                    yield document
+
+
+def _check(
+    archive: Archive, paths: list[Path], reading: Reading, report: ImportReport, step: Progress
+) -> _Plan:
+    plan = _Plan()
+    seen: dict[str, tuple[str, str]] = {}  # id → (sha256, where) within this run
+    for path in paths:
+        summary = FileSummary(str(path))
+        report.files.append(summary)
+        plan.states[path] = _state(path)
+        for candidate in read_candidates(path, reading):
+            step(1)
+            verdict = _verdict(archive, candidate, seen)
+            if verdict == "new":
+                assert candidate.document is not None
+                document = candidate.document
+                plan.to_write[document.id] = document.sha256
+                if path.suffix.lower() not in (".jsonl", ".csv"):
+                    plan.kept[path] = document
+                report.new.append(document.id)
+                summary.new += 1
+            elif verdict == "skip":
+                assert candidate.document is not None
+                report.skipped.append(candidate.document.id)
+                summary.skipped += 1
+            else:
+                report.failed.append((candidate.where, verdict))
+                summary.failed += 1
+    return plan
+
+
+def _verdict(archive: Archive, candidate: Candidate, seen: dict[str, tuple[str, str]]) -> str:
+    """"new", "skip", or the reason the record is refused."""
     document = candidate.document
+    if document is None:
+        return candidate.error or "unreadable"
     try:
         validate_tags(document, archive.vocabulary)
         target = archive.path_for(document.id)
-        if target.exists():
-            existing = archive.load(target)
-            if existing.sha256 == document.sha256:
-                report.skipped.append(document.id)
-                return
-            report.failed.append(
-                (
-                    candidate.where,
-                    f"id {document.id!r} is already in the archive with a different text; an "
-                    "archived text is never altered: import the new version under a new id",
-                )
+        if document.id in seen:
+            sha256, where = seen[document.id]
+            if sha256 == document.sha256:
+                return "skip"
+            return (
+                f"the id {document.id!r} is also given at {where} with a different text; "
+                "give one of them another id"
             )
-            return
-        if tagger is not None:
-            document = with_suggestions(tagger, document)
-        archive.write(document, target)
+        seen[document.id] = (document.sha256, candidate.where)
+        if target.exists():
+            if archive.load(target).sha256 == document.sha256:
+                return "skip"
+            return (
+                f"the id {document.id!r} is already in the archive with a different text; an "
+                "archived text is never altered: import the new version under a new id"
+            )
     except ArchiveError as error:
-        report.failed.append((candidate.where, str(error)))
-        return
-    report.imported.append(document.id)
+        return str(error)
+    return "new"
+
+
+def _state(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def remove_stale_temporary_files(archive: Archive) -> int:
+    """Delete what an earlier writer killed mid-write left (`.NAME.md.XXXXXXXX`). Call
+    under the write lock: no other writer can be half-way then."""
+    removed = 0
+    if not archive.documents_dir.is_dir():
+        return 0
+    for folder, _subfolders, files in os.walk(archive.documents_dir):
+        for name in files:
+            if _STALE_TEMPORARY.match(name):
+                os.unlink(os.path.join(folder, name))
+                removed += 1
+    return removed

@@ -21,6 +21,7 @@ from .dates import parse_loose_date
 from .document_file import document_from_mapping, document_to_mapping
 from .errors import ArchiveError
 from .fields import TAG_FIELDS
+from .input_files import control_character
 from .models import Document, body_sha256
 from .places import Places
 
@@ -60,6 +61,12 @@ def record_to_document(
         raise ArchiveError(
             "contains characters that are not valid Unicode text", path=where, field="text"
         ) from error
+    control = control_character(body)
+    if control is not None:
+        raise ArchiveError(
+            f"holds {control[1]} at character {control[0] + 1}; remove it",
+            path=where, field="text",
+        )  # fmt: skip
 
     data: dict[str, Any] = {
         "id": record.get("id"),

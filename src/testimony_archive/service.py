@@ -29,7 +29,7 @@ from .errors import ArchiveError, IndexMissing, NotFound, UsageError
 from .excerpts import Excerpt, Place, extract
 from .history import History, TagChange
 from .i18n import N_
-from .importer import ImportReport, Progress, import_paths
+from .importer import ImportOptions, ImportReport, Progress, import_paths
 from .index import (
     Counts,
     DocMeta,
@@ -419,13 +419,18 @@ class SearchService:
         paths: list[Path],
         progress: Progress | None = None,
         suggest: bool = True,
+        options: ImportOptions | None = None,
     ) -> ImportReport:
-        """Import documents from files (see `importer`), recorded in the audit trail."""
+        """Import documents from files (see `importer`: all or nothing), recorded in the
+        audit trail."""
         access.require(viewer, "import")
-        report = import_paths(self._archive, paths, progress, self.tagger if suggest else None)
+        options = options or ImportOptions()
+        tagger = self.tagger if suggest and not options.dry_run else None
+        report = import_paths(self._archive, paths, progress, tagger, options)
         self.audit.record(viewer, "import", ", ".join(path.name for path in paths)[:200],
                           imported=len(report.imported), skipped=len(report.skipped),
-                          failed=len(report.failed))  # fmt: skip
+                          failed=len(report.failed),
+                          **({"dry_run": True} if options.dry_run else {}))  # fmt: skip
         return report
 
     def record(self, viewer: Viewer, action: str, target: str = "", **detail: Any) -> None:
