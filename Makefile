@@ -10,7 +10,7 @@ VAR ?= var
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install index serve test lint typecheck security unit eval bench bench-quick clean
+.PHONY: install index serve test lint typecheck security unit eval bench bench-quick bench-import clean
 
 install: $(STAMP)
 
@@ -68,6 +68,10 @@ BENCH_SETUP = command -v wrk >/dev/null 2>&1 || { \
 bench: install
 	@$(BENCH_SETUP)
 	$(BIN)/python -m bench.harness --sizes $(SIZES) --bench-venv $(BENCH_VENV) $(BENCH_ARGS)
+
+## Import throughput per format, from the shared corpora (prints a table, writes var/bench/imports.json).
+bench-import: install
+	$(BIN)/python -m bench.imports
 
 ## The ×1 size only, built afresh, shorter load runs, the distinct-query load included.
 bench-quick: install

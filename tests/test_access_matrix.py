@@ -249,13 +249,15 @@ class Visit:
 
     def post(
         self, url: str, data: dict[str, str], status: int, csrf: str | None = "",
-        client: TestClient | None = None,
+        client: TestClient | None = None, files: list[Any] | None = None,
     ) -> Response:  # fmt: skip
-        """POST a form with the client's own CSRF token (""), none (None) or this one."""
+        """POST a form (with `files`, a multipart one) with the client's own CSRF token
+        (""), none (None) or this one."""
         client = client or self.client
         token = csrf_token(client) if csrf == "" else csrf
         form = {**data, "csrf": token} if token is not None else data
-        return self._checked(url, client.post(url, data=form, follow_redirects=False), status)
+        response = client.post(url, data=form, files=files, follow_redirects=False)
+        return self._checked(url, response, status)
 
     def _checked(self, url: str, response: Response, status: int | None) -> Response:
         if status is not None:
@@ -802,6 +804,34 @@ def check_verify_form(visit: Visit) -> None:
         assert 'class="verdict faithful"' in shown
 
 
+IMPORTED = {"id": "t-imp-009", "kind": "testimony", "language": "en", "date": "2021-01-01",
+            "title": "Sent by the import form", "text": "A record sent to be checked only."}
+EDITORS: tuple[Role, ...] = ("editor", "admin")  # who may import
+
+
+def check_import_form(visit: Visit) -> None:
+    """A dry run of a new record: anonymous visitors 401, readers 403, no token 403, and
+    editors and administrators its report (200), the archive left as it was."""
+    upload = [("files", ("new.jsonl", json.dumps(IMPORTED).encode() + b"\n"))]
+
+    def sent(status: int, csrf: str | None = "") -> Response:
+        return visit.post("/import", {"dry_run": "true"}, status, csrf=csrf, files=upload)
+
+    if visit.role == "anonymous":
+        sent(401)
+        sent(401, csrf=None)
+    else:
+        for token in (None, "x" * 43):
+            sent(403, csrf=token)
+        if visit.role not in EDITORS:
+            sent(403)
+        else:
+            shown = sent(200).text
+            assert "Dry run: 1 new, 0 already archived, 0 refused." in shown
+            assert "<td>new.jsonl</td>" in shown
+    assert not visit.world.archive.path_for(IMPORTED["id"]).exists()
+
+
 # --------------------------------------------------------------------------- the rules
 
 DOCUMENT_STATES = tuple(STATES)
@@ -880,6 +910,8 @@ RULES: dict[str, Rule] = {
     "GET /search/export/{format}": Rule(check_search_export, DOCUMENT_STATES, "writing"),
     "GET /verify": Rule(check_verify_page),
     "POST /verify": Rule(check_verify_form, DOCUMENT_STATES, "writing"),
+    "GET /import": Rule(signed_in_page("/import", EDITORS, 'action="/import"')),
+    "POST /import": Rule(check_import_form, world="writing"),
 }  # fmt: skip
 CASES = [
     pytest.param(key, role, state, id=f"{key}|{role}|{state}")

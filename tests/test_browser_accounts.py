@@ -1,7 +1,7 @@
 """Accounts in a real browser (Debian's Chromium driven by Playwright): sign in, the
 second factor, a restricted account seen and then gone after signing out (the back button
-included), a redaction made by an editor, and script payloads in every field and in the
-query staying inert."""
+included), a redaction made by an editor, a file imported by an editor through the form,
+and script payloads in every field and in the query staying inert."""
 
 from __future__ import annotations
 
@@ -206,6 +206,37 @@ def test_the_sign_in_page_in_spanish_and_on_a_phone(
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "sign-in-phone-es.png"), full_page=True)
+    context.close()
+
+
+def test_an_editor_imports_a_file_through_the_form(
+    site: tuple[str, Settings], browser: object, tmp_path: Path
+) -> None:
+    server, settings = site
+    expect = playwright_api.expect
+    add_user(settings, "ines", "editor")  # eddie has a second factor by now
+    upload = tmp_path / "from-the-browser.jsonl"
+    upload.write_text(
+        '{"id": "browser-import-001", "kind": "testimony", "language": "en", '
+        '"title": "Sent through the import form", '
+        '"text": "The guards at Quetzalapa kept our papers."}\n',
+        encoding="utf-8",
+    )
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    _sign_in(page, server, "ines")
+    expect(page.locator(".account-name")).to_have_text("ines")
+    page.get_by_role("link", name="Import", exact=True).click()
+    expect(page.get_by_role("heading", name="Import documents")).to_be_visible()
+    page.get_by_label("Files (at most 50 MB in all)").set_input_files(str(upload))
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.locator(".import-summary")).to_have_text(
+        "Imported 1, skipped 0 (already archived), refused 0."
+    )
+    expect(page.locator(".import-report tbody td").first).to_have_text("from-the-browser.jsonl")
+    assert str(tmp_path) not in page.content() and "testimony-import-" not in page.content()
+    page.goto(f"{server}/search?q=Quetzalapa")
+    expect(page.locator(".result-title", has_text="Sent through the import form")).to_be_visible()
     context.close()
 
 

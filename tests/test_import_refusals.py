@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import random
 import zipfile
 from collections.abc import Callable
@@ -206,6 +207,27 @@ CASES: list[tuple[str, str, Callable[[], bytes], tuple[str, ...], tuple[str, ...
     ("one id twice with two texts", "twice.jsonl",
      lambda: jsonl({**GOOD, "id": "dup-001"}, {**GOOD, "id": "dup-001", "text": "Other."}), (),
      ("twice.jsonl:2:", "also given at", "twice.jsonl:1")),
+    ("half a surrogate pair in a title", "surrogate.jsonl",
+     lambda: b'{"id": "s-1", "kind": "testimony", "title": "T\\ud800", "text": "x"}\n', (),
+     ("surrogate.jsonl:1:", "not valid Unicode", "U+D800")),
+    ("a number of 5,000 digits in JSON", "digits.jsonl",
+     lambda: b'{"id": "d-1", "kind": "testimony", "title": "T", "text": "x", "n": '
+             + b"1" * 5000 + b"}\n", (), ("digits.jsonl:1:", "4,300 digits", "in quotes")),
+    ("a number of 5,000 digits in front matter", "digits.md",
+     lambda: yaml_file(VALID_FRONT + "extra: {n: " + "1" * 5000 + "}\n"), (),
+     ("digits.md", "cannot be read")),
+    ("a YAML tag that builds bytes", "binary.md",
+     lambda: yaml_file(VALID_FRONT + "extra: {k: !!binary aGVsbG8=}\n"), (),
+     ("binary.md:6:", "tag !!binary is not allowed")),
+    ("a control character in front matter", "front.md",
+     lambda: yaml_file(VALID_FRONT.replace("A file", "A\x01file")), (),
+     ("front.md:4:", "control character U+0001")),
+    ("a page number that is not a digit", "pages.md",
+     lambda: yaml_file(VALID_FRONT + 'pages: {"\u00b2": 1}\n'), (),
+     ("pages.md:6:", "field 'pages'")),
+    ("UTF-16 text without a byte-order mark", "bare16.txt",
+     lambda: "Plain words of a testimony, in UTF-16.".encode("utf-16-le"), (),
+     ("bare16.txt", "--encoding utf-16-le")),
     ("a text file saved as Windows text", "cp1252.txt", lambda: "“Quoted” words.".encode("cp1252"),
      (), ("cp1252.txt:1:", "not valid utf-8", "cp1252")),
 ]  # fmt: skip
@@ -230,6 +252,9 @@ def test_refused_whole_with_the_file_named_and_the_archive_unchanged(
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     problem = next((line for line in lines if all(word in line for word in expected)), None)
     assert problem is not None, f"no line holds {expected}: {lines}"
+    for line in lines:  # each line one whole refusal, naming a file it refuses
+        assert line.startswith("  refused: ") or line.startswith("Error: "), lines
+        assert name in line or line.startswith("Error: unknown text encoding"), lines
     assert "Traceback" not in result.output
     assert fingerprint(settings.archive_dir) == before
 
@@ -315,3 +340,63 @@ def test_a_long_list_of_refusals_is_cut_short_on_screen_and_whole_in_json(
     assert "… and 30 more (--json lists them all)" in shown.stderr
     listed = runner.invoke(cli, cli_args(settings, "import", "--json", str(many)))
     assert len(json.loads(listed.stdout)["failed"]) == 80
+
+
+def test_a_folder_is_named_as_one(runner: CliRunner, settings: Settings, tmp_path: Path) -> None:
+    result = runner.invoke(cli, cli_args(settings, "import", str(tmp_path)))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"Error: {tmp_path} is a folder: name the files in it instead (for example "
+        f"{tmp_path / '*.pdf'})"
+    )
+
+
+def test_a_title_over_two_lines_is_taken_as_it_is(
+    runner: CliRunner, settings: Settings, tmp_path: Path
+) -> None:
+    """Official reports' titles run over lines; only invisible controls are refused."""
+    source = tmp_path / "report.jsonl"
+    source.write_bytes(jsonl({**GOOD, "title": "Country Report:\nMexico\t2016"}))
+    result = runner.invoke(cli, cli_args(settings, "import", "--no-suggest", str(source)))
+    assert result.exit_code == 0, result.output
+    assert Archive(settings.archive_dir).get("new-001").title == "Country Report:\nMexico\t2016"
+
+
+def test_a_bad_record_before_a_good_file_holds_it_back_too(
+    runner: CliRunner, settings: Settings, archive: Archive, tmp_path: Path
+) -> None:
+    before = fingerprint(settings.archive_dir)
+    bad = tmp_path / "first.jsonl"
+    bad.write_bytes(b'{"id": "first-1", "kind": "testimony", "title": "T\\ud800", "text": "x"}\n')
+    good = tmp_path / "second.jsonl"
+    good.write_bytes(jsonl(GOOD))
+    result = runner.invoke(cli, cli_args(settings, "import", str(bad), str(good)))
+    assert result.exit_code == 2 and "first.jsonl:1: holds a character" in result.stderr
+    assert fingerprint(settings.archive_dir) == before
+
+
+def test_file_names_that_are_not_text_are_shown_and_used_safely(
+    runner: CliRunner, settings: Settings, tmp_path: Path
+) -> None:
+    """A name with a byte that is not UTF-8, or a newline: the title is cleaned, and
+    every message stays on one line."""
+    folder = tmp_path.as_posix().encode()
+    latin = Path(os.fsdecode(folder + b"/caf\xe9 notes.txt"))
+    latin.write_bytes(b"Notes taken at the shelter.")
+    broken = Path(os.fsdecode(folder + b"/two\nlines.md"))
+    broken.write_bytes(b"not front matter")
+    refused = runner.invoke(cli, cli_args(settings, "import", str(latin), str(broken)))
+    assert refused.exit_code == 2
+    [line] = [line for line in refused.stderr.splitlines() if line.strip()]
+    assert "two\\x0alines.md:1: the file must start with a '---' line" in line
+    taken = runner.invoke(cli, cli_args(settings, "import", "--no-suggest", str(latin)))
+    assert taken.exit_code == 0, taken.output
+    assert Archive(settings.archive_dir).get("caf-notes").title == "caf\ufffd notes"
+
+
+def test_a_pipe_is_not_a_file(runner: CliRunner, settings: Settings, tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.jsonl"
+    os.mkfifo(pipe)
+    result = runner.invoke(cli, cli_args(settings, "import", str(pipe)))
+    assert result.exit_code == 2
+    assert "is not a regular file (a device or a pipe?)" in result.stderr

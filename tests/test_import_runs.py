@@ -18,13 +18,16 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from testimony_archive.archive import Archive
+from testimony_archive.document_text import docx_text, pdf_text
 from testimony_archive.errors import ArchiveError
 from testimony_archive.import_readers import Reading, read_candidates
 from testimony_archive.importer import ImportOptions, import_paths
+from testimony_archive.input_files import Limits, sniff
 
 from .conftest import DATA
 from .test_document_text import make_pdf
 from .test_import_refusals import fingerprint, jsonl, word_file
+from .test_pdf_pages import paged_pdf
 
 RECORDS = 4000
 
@@ -80,11 +83,11 @@ def test_an_import_killed_half_way_leaves_complete_files_and_a_rerun_finishes(
     assert report["index"] is None  # no index was ever made
 
 
-def test_a_rerun_indexes_what_a_killed_run_wrote_but_did_not_index(
+def test_an_import_after_one_stopped_before_indexing_brings_the_index_up_to_date(
     tmp_path: Path, archive: Archive, settings: object
 ) -> None:
-    """An import stopped between writing its files and updating the index: the next one
-    (even with nothing new to write) brings the index up to date."""
+    """An import stopped between writing its files and updating the index (a kill there
+    leaves what --no-index leaves): the next one, with nothing new to write, indexes them."""
     from testimony_archive.config import Settings
 
     assert isinstance(settings, Settings)
@@ -158,13 +161,20 @@ _PREFIXES = {
 _VALID = {".pdf": make_pdf([(100, "Detained at the checkpoint.")]), ".docx": word_file()}
 
 
+_ARCHIVES: dict[Path, Archive] = {}
+
+
 def _read(folder: Path, suffix: str, data: bytes) -> None:
+    """The bytes through the whole import (readers, checks, writing): a report, never an
+    exception; each refusal one line naming the file."""
     path = folder / f"fuzzed{suffix}"
     path.write_bytes(data)
+    archive = _ARCHIVES.setdefault(folder, Archive(folder / "archive"))
+    report = import_paths(archive, [path])
+    for where, reason in report.failed:
+        assert "fuzzed" in where and "\n" not in reason
     for candidate in read_candidates(path, Reading()):
         assert (candidate.document is None) != (candidate.error is None)
-        if candidate.error is not None:
-            assert "fuzzed" in candidate.error and "\n" not in candidate.error
 
 
 @pytest.mark.parametrize("suffix", sorted(_PREFIXES))
@@ -187,3 +197,25 @@ def test_damaged_real_files_never_raise(tmp_path: Path, suffix: str, data: st.Da
         damaged[data.draw(st.integers(0, len(damaged) - 1))] = data.draw(st.integers(0, 255))
     cut = data.draw(st.integers(16, len(damaged)))
     _read(tmp_path, suffix, bytes(damaged[:cut]))
+
+
+def test_a_dry_run_of_a_new_archive_makes_no_folder(tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "archive")
+    report = import_paths(archive, [DATA / "records.jsonl"], options=ImportOptions(dry_run=True))
+    assert len(report.new) == 4 and not report.imported
+    assert not (tmp_path / "archive").exists()
+
+
+def test_limits_on_what_a_word_or_pdf_file_holds(tmp_path: Path) -> None:
+    word = tmp_path / "long.docx"
+    word.write_bytes(word_file("A paragraph of a long statement. " * 50))
+    with pytest.raises(ArchiveError, match="text part is .* split the document"):
+        sniff(word, Limits(word_xml_bytes=500))
+    with pytest.raises(ArchiveError, match="limit for one document"):
+        docx_text(word, Limits(document_bytes=100))
+    pdf = paged_pdf(tmp_path / "paged.pdf")
+    with pytest.raises(ArchiveError, match="has 4 pages \\(at most 2\\)"):
+        pdf_text(pdf, Limits(pdf_pages=2))
+    with pytest.raises(ArchiveError, match="took more than -1 seconds \\(at page 1 of 4\\)"):
+        pdf_text(pdf, Limits(pdf_seconds=-1))
+    assert pdf_text(pdf).pages == (1, 1, 2, 4)

@@ -469,6 +469,7 @@ FORMS: dict[str, tuple[str, dict[str, str]]] = {
     "POST /collections/{collection_id}/items/{item_id}/remove": (
         "/collections/1/items/1/remove", {}),
     "POST /verify": ("/verify", {}),
+    "POST /import": ("/import", {"dry_run": "true"}),
 }  # fmt: skip
 
 

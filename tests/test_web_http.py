@@ -1081,8 +1081,8 @@ def test_api_document(http: TestClient, doc_id: str) -> None:
 def test_api_paragraph(http: TestClient, doc_id: str, number: int) -> None:
     record = PUBLIC[doc_id]
     data = api(http, f"/api/documents/{doc_id}/paragraphs/{number}")
-    assert set(data) == {"doc", "para", "text", "sha256", "citation"}
-    assert (data["doc"], data["para"]) == (doc_id, number)
+    assert set(data) == {"doc", "para", "page", "text", "sha256", "citation"}
+    assert (data["doc"], data["para"], data["page"]) == (doc_id, number, None)  # not a PDF
     assert data["text"] == record.paragraphs[number - 1]
     assert data["sha256"] == record.meta["sha256"]
     assert data["citation"]["permalink"] == f"{BASE_URL}/documents/{doc_id}#p{number}"

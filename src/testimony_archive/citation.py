@@ -3,8 +3,8 @@
 Three styles, each in the reader's language (gettext catalogs):
 
 - `legal`: a footnote as court filings give it: who, what, when, the archive, the
-  document id and paragraph(s), whether a passage is redacted, the permalink and a short
-  hash of the document's version.
+  document id, the page (of a document imported from a PDF) and paragraph(s), whether a
+  passage is redacted, the permalink and a short hash of the document's version.
 - `academic`: a Chicago author-date reference-list entry.
 - `csl-json`: a CSL-JSON item for reference managers (Zotero, Citavi, pandoc).
 
@@ -84,12 +84,13 @@ def academic(excerpt: Excerpt, translate: Translator) -> str:
     # The full stop goes inside English quotation marks, after Spanish ones.
     title = (_quoted(excerpt.title, translate) + "." if translate.language == "es"
              else _quoted(excerpt.title + ".", translate))  # fmt: skip
-    lead = f"{author}. {year}. {title}" if author else f"{title} {year}."
+    lead = f"{author}. {_ended(year)} {title}" if author else f"{title} {_ended(year)}"
     return " ".join([
         lead,
         f"{translate.kind(excerpt.kind)}, {_locator(excerpt, translate)}"
         f"{_redacted(excerpt, translate)}.",
-        f"{excerpt.archive}, {_('document')} {excerpt.doc}, {_date(excerpt.date, translate)}.",
+        _ended(f"{excerpt.archive}, {_('document')} {excerpt.doc}, "
+               f"{_date(excerpt.date, translate)}"),
         f"SHA-256 {excerpt.short_hash}.",
         _link(excerpt) + ".",
     ])  # fmt: skip
@@ -110,6 +111,7 @@ def csl_item(excerpt: Excerpt, translate: Translator) -> dict[str, Any]:
         "archive_location": f"{excerpt.doc}, {_locator(excerpt, translate)}",
         "locator": place.paragraphs,
         "label": "paragraph",
+        **({"page": excerpt.pages} if excerpt.pages else {}),
         "URL": _link(excerpt),
         "language": excerpt.language,
         "note": f"{_('Document version')}: SHA-256 {excerpt.short_hash}"
@@ -125,11 +127,21 @@ def csl_item(excerpt: Excerpt, translate: Translator) -> dict[str, Any]:
     return item
 
 
+def _ended(text: str) -> str:
+    """A sentence's full stop, unless it ends with an abbreviation's ("n.d.", "s. f.")."""
+    return text if text.endswith(".") else f"{text}."
+
+
 def _locator(excerpt: Excerpt, translate: Translator) -> str:
+    """`¶ 4`, `¶¶ 4–6`; with the page of a PDF's paragraph first: `p. 12, ¶ 4`."""
     place = excerpt.place
-    if place.first == place.last:
-        return f"{translate.gettext('¶')} {place.paragraphs}"
-    return f"{translate.gettext('¶¶')} {place.paragraphs}"
+    _ = translate.gettext
+    marks = _("¶") if place.first == place.last else _("¶¶")
+    paragraphs = f"{marks} {place.paragraphs}"
+    if not excerpt.pages:
+        return paragraphs
+    page = _("pp.") if "–" in excerpt.pages else _("p.")
+    return f"{page} {excerpt.pages}, {paragraphs}"
 
 
 def _redacted(excerpt: Excerpt, translate: Translator) -> str:

@@ -7,6 +7,7 @@ tag ids exist in the vocabulary is checked by `archive.validate_tags`, which kno
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -35,8 +36,8 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 KEYS = (
     "id", "kind", "title", "language", "translation", "date", "incident",
-    *TAG_FIELDS, "suggested", "witness", "source", "access", "sha256", "segments", "redactions",
-    "extra",
+    *TAG_FIELDS, "suggested", "witness", "source", "pages", "access", "sha256", "segments",
+    "redactions", "extra",
 )  # fmt: skip
 REQUIRED = ("id", "kind", "title", "language", "sha256")
 SEGMENT_KEYS = (*TAG_FIELDS, "suggested")
@@ -94,6 +95,11 @@ def _load_yaml(front: str, path: Path | str | None) -> tuple[dict[str, Any], dic
         if node is not None:
             _check_plain(node, path)
         data = loader.construct_document(node) if node is not None else {}
+    except yaml.reader.ReaderError as error:
+        raise ArchiveError(
+            f"the front matter holds a control character U+{error.character:04X}; remove it",
+            path=path, line=front[: error.position].count("\n") + 2,
+        ) from None  # fmt: skip
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None
@@ -103,6 +109,10 @@ def _load_yaml(front: str, path: Path | str | None) -> tuple[dict[str, Any], dic
         raise ArchiveError(f"invalid YAML: {problem}", path=path, line=line) from error
     except RecursionError:
         raise ArchiveError("the front matter is nested too deeply", path=path) from None
+    except ValueError as error:  # a number of more digits than Python converts, say
+        raise ArchiveError(
+            f"a value of the front matter cannot be read ({str(error)[:120]})", path=path
+        ) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
@@ -124,20 +134,25 @@ def _load_yaml(front: str, path: Path | str | None) -> tuple[dict[str, Any], dic
 
 
 MAX_FRONT_MATTER_NODES = 100_000
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")
+}
 
 
 def _check_plain(root: yaml.Node, path: Path | str | None) -> None:
     """Refuse anchors and aliases (`&a`, `*a`): the front matter is written out in full.
     An alias makes one value stand for many, and a few lines of them ("billion laughs")
-    stand for more values than any memory holds once something walks them."""
+    stand for more values than any memory holds once something walks them. Refuse the
+    tags that build other things than text, numbers, lists and mappings (`!!binary`,
+    `!!set`, `!!python/...`): nothing could export them."""
     seen: set[int] = set()
     stack = [root]
     while stack:
         node = stack.pop()
         if id(node) in seen:
             raise ArchiveError(
-                "YAML anchors and aliases (& and *) are not allowed in the front matter; "
-                "write each value out in full",
+                "invalid YAML: anchors and aliases (& and *) are not allowed in the front "
+                "matter; write each value out in full",
                 path=path,
                 line=node.start_mark.line + 2,
             )
@@ -147,6 +162,13 @@ def _check_plain(root: yaml.Node, path: Path | str | None) -> None:
                 f"the front matter has more than {MAX_FRONT_MATTER_NODES:,} values; it is not "
                 "an ordinary document's",
                 path=path,
+            )
+        if node.tag not in _PLAIN_TAGS:
+            raise ArchiveError(
+                f"invalid YAML: the tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not "
+                "allowed in the front matter; write plain text, numbers, lists and mappings",
+                path=path,
+                line=node.start_mark.line + 2,
             )
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
@@ -192,7 +214,7 @@ def document_from_mapping(
     title = data["title"]
     if not isinstance(title, str) or not title.strip():
         raise fail("title", "must be text")
-    control = control_character(title, one_line=True)
+    control = control_character(title, title=True)
     if control is not None:
         raise fail("title", f"holds {control[1]} at character {control[0] + 1}; remove it")
     language = data["language"]
@@ -246,6 +268,7 @@ def document_from_mapping(
         segments=segments,
         redactions=redactions,
         extra=_optional_mapping(data, "extra", fail) or {},
+        pages=_pages(data.get("pages"), len(paragraphs), lambda r: fail("pages", r)),
         path=Path(path) if path is not None else None,
     )
 
@@ -310,7 +333,7 @@ def _segments(value: Any, paragraph_count: int, fail: Any) -> dict[int, Segment]
         raise fail("must map paragraph numbers to tags, such as {3: {abuse_types: [...]}}")
     segments: dict[int, Segment] = {}
     for key, tags in value.items():
-        number = key if isinstance(key, int) else int(key) if str(key).isdigit() else None
+        number = _paragraph_number(key)
         if number is None or not 1 <= number <= paragraph_count:
             raise fail(
                 f"paragraph {key!r} does not exist; the text has {paragraph_count} paragraphs"
@@ -326,6 +349,39 @@ def _segments(value: Any, paragraph_count: int, fail: Any) -> dict[int, Segment]
             suggested=_tagset(_segment_suggested(tags, segment_fail), segment_fail, only_tags=True),
         )
     return dict(sorted(segments.items()))
+
+
+def _paragraph_number(key: Any) -> int | None:
+    """A paragraph number from a mapping's key: 3 or "3" (not "³", nor True)."""
+    if isinstance(key, bool):
+        return None
+    if isinstance(key, int):
+        return key
+    text = str(key)
+    return int(text) if text.isascii() and text.isdecimal() and len(text) < 10 else None
+
+
+def _pages(value: Any, paragraph_count: int, fail: Any) -> dict[int, int]:
+    """{first paragraph: page}: from paragraph 1, both rising."""
+    if value is None:
+        return {}
+    shape = "must map the paragraph where each page's text starts to the page, as {1: 1, 4: 2}"
+    if not isinstance(value, dict) or not value:
+        raise fail(shape)
+    pages: dict[int, int] = {}
+    for key, page in value.items():
+        number = _paragraph_number(key)
+        if number is None or not isinstance(page, int) or isinstance(page, bool) or page < 1:
+            raise fail(shape)
+        if not 1 <= number <= paragraph_count:
+            raise fail(
+                f"paragraph {key!r} does not exist; the text has {paragraph_count} paragraphs"
+            )
+        pages[number] = page
+    ordered = sorted(pages.items())
+    if ordered[0][0] != 1 or any(b[1] <= a[1] for a, b in itertools.pairwise(ordered)):
+        raise fail(shape + ", from paragraph 1, the pages rising")
+    return dict(ordered)
 
 
 REDACTION_KEYS = ("para", "chars", "reason", "by", "at")
@@ -399,6 +455,8 @@ def document_to_mapping(document: Document) -> dict[str, Any]:
         data["witness"] = document.witness
     if document.source:
         data["source"] = document.source
+    if document.pages:
+        data["pages"] = dict(document.pages)
     data["access"] = document.access
     data["sha256"] = document.sha256
     if document.segments:

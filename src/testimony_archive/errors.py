@@ -3,7 +3,23 @@ one handler per interface renders them and no caller needs a ladder of try/excep
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on one line: control characters escaped (`\\x0a`), and the bytes
+    of a file name that is not UTF-8 (kept by Python as lone surrogates) shown as bytes."""
+
+    def escaped(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name (surrogateescape)
+            return f"\\x{code - 0xDC00:02x}"
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _UNPRINTABLE.sub(escaped, text)
 
 
 class TestimonyError(Exception):
@@ -57,7 +73,7 @@ class ArchiveError(TestimonyError):
         field: str | None = None,
     ) -> None:
         self.reason = reason
-        self.path = str(path) if path is not None else None
+        self.path = printable(str(path)) if path is not None else None
         self.line = line
         self.field = field
         super().__init__(self._format())

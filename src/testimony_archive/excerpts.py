@@ -141,6 +141,7 @@ class Excerpt:
     # The quote holds words the archive redacts for other readers (its extractor may see
     # them): whoever files it should know they are hidden from others.
     holds_redacted: bool = False
+    pages: str | None = None  # of a document imported from a PDF: "12", or "12–13"
     note: str = ""  # a collection's note on it
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -179,7 +180,16 @@ def extract(
         archive=archive,
         redacted=document.redacted and _touches_redaction(document, place),
         holds_redacted=not document.redacted and _touches_redaction(document, place),
+        pages=_pages(document, place),
     )
+
+
+def _pages(document: Document, place: Place) -> str | None:
+    found = document.pages_of(place.first, place.last)
+    if found is None:
+        return None
+    first, last = found
+    return str(first) if first == last else f"{first}–{last}"
 
 
 def permalink(base_url: str, doc_id: str, para: int | None = None) -> str:
@@ -268,6 +278,7 @@ def excerpt_json(excerpt: Excerpt) -> dict[str, Any]:
         "author": excerpt.author,
         "permalink": excerpt.permalink,
         "fragment_link": excerpt.fragment_link,
+        "pages": excerpt.pages,
         "extracted_at": excerpt.extracted_at,
         "archive": excerpt.archive,
         "note": excerpt.note,
@@ -353,6 +364,7 @@ def _parse_excerpt(item: Any, number: int) -> Excerpt:
         archive=text("archive") or "",
         redacted=item.get("redacted") is True,
         holds_redacted=item.get("holds_redacted") is True,
+        pages=text("pages", optional=True),
         note=text("note", optional=True) or "",
         extra=extra if isinstance(extra := item.get("extra"), dict) else {},
     )

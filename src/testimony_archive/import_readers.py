@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -62,12 +61,17 @@ def read_candidates(path: Path, reading: Reading) -> Iterator[Candidate]:
 
 
 def count_records(path: Path) -> int:
-    """A quick count for progress bars (lines of JSONL and CSV, else one)."""
-    if path.suffix.lower() in (".jsonl", ".csv") and path.is_file():
-        with path.open("rb") as handle:
-            lines = sum(1 for line in handle if line.strip())
-        return max(lines - (path.suffix.lower() == ".csv"), 0)
-    return 1
+    """A quick count for progress bars (lines of JSONL and CSV, else one), read a megabyte
+    at a time however long the lines are."""
+    if path.suffix.lower() not in (".jsonl", ".csv") or not path.is_file():
+        return 1
+    lines, last = 0, b"\n"
+    with path.open("rb") as handle:
+        while chunk := handle.read(2**20):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    lines += last != b"\n"
+    return max(lines - (path.suffix.lower() == ".csv"), 0)
 
 
 def _guard(where: str, build: Callable[[], Document]) -> Candidate:
@@ -104,7 +108,12 @@ def _jsonl(path: Path, reading: Reading) -> Iterator[Candidate]:
             )
             continue
         except RecursionError:
-            yield Candidate(where, error=f"{where}: the JSON is nested too deeply to read")
+            yield Candidate(where, error=f"{where}: the JSON is nested too deeply to read; "
+                            "nest lists and objects less deeply")  # fmt: skip
+            continue
+        except ValueError:  # a number of more digits than Python converts
+            yield Candidate(where, error=f"{where}: a number has more than 4,300 digits; "
+                            "write it as text (in quotes)")  # fmt: skip
             continue
         yield _guard(where, partial(_convert, record, where, reading))
     if empty:
@@ -158,14 +167,35 @@ def _ascii_compatible(encoding: str) -> bool:
 
 
 def _csv(path: Path, reading: Reading) -> Iterator[Candidate]:
-    """Rows are numbered as a spreadsheet shows them (the header is row 1)."""
+    """Rows are numbered as a spreadsheet shows them (the header is row 1), and read one
+    at a time. A UTF-8 byte-order mark, which spreadsheet programs write, is dropped."""
+    utf8 = codecs.lookup(reading.encoding).name == "utf-8"
+    with path.open(encoding="utf-8-sig" if utf8 else reading.encoding, newline="") as handle:
+        try:
+            yield from _csv_rows(path, csv.reader(handle), reading)
+        except UnicodeDecodeError:
+            yield Candidate(str(path), error=_bad_byte(path, reading.encoding))
+
+
+def _bad_byte(path: Path, encoding: str) -> str:
+    """The refusal for a file that is not in `encoding`, with the line of the first byte
+    that is not (found again line by line: only on this path)."""
+    if _ascii_compatible(encoding):
+        with path.open("rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                try:
+                    decode(raw, path, encoding, first_line=number)
+                except ArchiveError as error:
+                    return str(error)
     try:
-        text = _csv_text(path, reading)
+        decode(path.read_bytes(), path, encoding)
     except ArchiveError as error:
-        yield Candidate(str(path), error=str(error))
-        return
+        return str(error)
+    return f"{path}: not valid {encoding} text; save the file as UTF-8"
+
+
+def _csv_rows(path: Path, rows: Iterator[list[str]], reading: Reading) -> Iterator[Candidate]:
     csv.field_size_limit(reading.limits.record_bytes)
-    rows = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(rows, None)
     except csv.Error as error:
@@ -218,12 +248,6 @@ def _csv(path: Path, reading: Reading) -> Iterator[Candidate]:
         yield Candidate(str(path), error=f"{path}: the file has a header row but no records")
 
 
-def _csv_text(path: Path, reading: Reading) -> str:
-    """The whole CSV as text (a bad byte is reported with its line)."""
-    utf8 = codecs.lookup(reading.encoding).name == "utf-8"
-    return decode(path.read_bytes(), path, "utf-8-sig" if utf8 else reading.encoding)
-
-
 def _header_problem(header: list[str] | None) -> str | None:
     if header is None or not any(cell.strip() for cell in header):
         return "the first row must name the columns (id, kind, title, text, …)"
@@ -266,28 +290,38 @@ def _plain_text(path: Path, reading: Reading) -> Iterator[Candidate]:
 
 
 def _word(path: Path, reading: Reading) -> Iterator[Candidate]:
-    yield _guard(str(path), lambda: _from_text(path, docx_text(path)))
+    yield _guard(str(path), lambda: _from_text(path, docx_text(path, reading.limits)))
 
 
 def _pdf(path: Path, reading: Reading) -> Iterator[Candidate]:
-    yield _guard(str(path), lambda: _from_text(path, pdf_text(path)))
+    yield _guard(str(path), lambda: _from_text(path, pdf_text(path, reading.limits)))
 
 
 def _from_text(path: Path, extracted: ExtractedText) -> Document:
     """A testimony named after its file (its id a slug of the file name, its title the
     file's own title where it has one)."""
-    slug = re.sub(r"[^a-z0-9._-]+", "-", path.stem.lower()).strip("-._")[:100] or "document"
+    stem = file_name_text(path.stem)
+    slug = re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-._")[:100] or "document"
     body = normalise_text(extracted.body)
     if not body.strip():
         raise ArchiveError("the file holds no text (only spaces and blank lines)", path=path)
     _check_body(body, path)
-    record = {
+    record: dict[str, Any] = {
         "id": slug,
         "kind": "testimony",
-        "title": extracted.title or path.stem,
+        "title": extracted.title or stem,
         "text": body,
     }
+    if extracted.pages:
+        record["pages"] = extracted.page_starts()
     return record_to_document(record, where=str(path))
+
+
+def file_name_text(name: str) -> str:
+    """A file's name as text for a title: bytes that are not UTF-8 shown as '�', control
+    characters (a newline in a name) as spaces."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return " ".join(re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", text).split())
 
 
 def _check_body(body: str, path: Path, first_line: int = 1) -> None:

@@ -16,6 +16,7 @@ The readers themselves are in `import_readers`; what a file is and the limits ar
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -23,8 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
 from .archive import Archive, validate_tags
-from .errors import ArchiveError
+from .document_file import serialize_document
+from .errors import ArchiveError, printable
 from .import_readers import Candidate, Reading, read_candidates
 from .input_files import Limits, check_encoding_name
 from .models import Document
@@ -96,12 +100,18 @@ def import_paths(
     )
     step = progress or (lambda _count: None)
     report = ImportReport(dry_run=options.dry_run)
+    if options.dry_run:  # not even the lock file or the folder: a dry run changes nothing
+        lock = archive.write_lock() if archive.root.is_dir() else contextlib.nullcontext()
+        with lock:
+            _check(archive, paths, reading, report, step)
+        return report
     with archive.write_lock():
         archive.refresh()
         remove_stale_temporary_files(archive)
         plan = _check(archive, paths, reading, report, step)
-        if options.dry_run or not plan.to_write or (report.failed and not options.skip_invalid):
+        if not plan.to_write or (report.failed and not options.skip_invalid):
             return report
+        plan.check_unchanged(paths)
         for document in plan.documents(paths, reading, step):
             if tagger is not None:
                 document = with_suggestions(tagger, document)
@@ -119,6 +129,16 @@ class _Plan:
     kept: dict[Path, Document] = field(default_factory=dict)
     states: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
+    def check_unchanged(self, paths: list[Path]) -> None:
+        """Before anything is written: every file as it was when it was checked."""
+        for path in paths:
+            if _state(path) != self.states[path]:
+                raise ArchiveError(
+                    "the file changed while it was being imported; nothing was written: "
+                    "run the import again",
+                    path=path,
+                )
+
     def documents(self, paths: list[Path], reading: Reading, step: Progress) -> Iterator[Document]:
         """The new documents in input order, each once: read again from JSONL and CSV
         files (which may be larger than memory allows), kept from the others."""
@@ -126,7 +146,8 @@ class _Plan:
         for path in paths:
             if _state(path) != self.states[path]:
                 raise ArchiveError(
-                    "the file changed while it was being imported; run the import again",
+                    "the file changed while it was being imported, after some records "
+                    "were written; run the import again to finish it",
                     path=path,
                 )
             candidates: Iterator[Candidate]
@@ -141,6 +162,11 @@ class _Plan:
                 if document is not None and left.get(document.id) == document.sha256:
                     del left[document.id]
                     yield document
+        if left:
+            raise ArchiveError(
+                f"{len(left)} checked records were not found again (a file changed while it "
+                "was being imported); run the import again to finish it"
+            )
 
 
 def _check(
@@ -149,7 +175,7 @@ def _check(
     plan = _Plan()
     seen: dict[str, tuple[str, str]] = {}  # id → (sha256, where) within this run
     for path in paths:
-        summary = FileSummary(str(path))
+        summary = FileSummary(printable(str(path)))
         report.files.append(summary)
         plan.states[path] = _state(path)
         for candidate in read_candidates(path, reading):
@@ -168,7 +194,7 @@ def _check(
                 report.skipped.append(candidate.document.id)
                 summary.skipped += 1
             else:
-                report.failed.append((candidate.where, verdict))
+                report.failed.append((printable(candidate.where), printable(verdict)))
                 summary.failed += 1
     return plan
 
@@ -190,6 +216,7 @@ def _verdict(archive: Archive, candidate: Candidate, seen: dict[str, tuple[str, 
                 "give one of them another id"
             )
         seen[document.id] = (document.sha256, candidate.where)
+        _check_writable(document)
         if target.exists():
             if archive.load(target).sha256 == document.sha256:
                 return "skip"
@@ -200,6 +227,22 @@ def _verdict(archive: Archive, candidate: Candidate, seen: dict[str, tuple[str, 
     except ArchiveError as error:
         return str(error)
     return "new"
+
+
+def _check_writable(document: Document) -> None:
+    """What the write pass will write can be written: every field is text a file can
+    hold (JSON allows lone surrogates, `"\\ud800"`, which no UTF-8 file can)."""
+    try:
+        serialize_document(document).encode("utf-8")
+    except UnicodeEncodeError as error:
+        code = ord(error.object[error.start])
+        raise ArchiveError(
+            f"holds a character that is not valid Unicode text (U+{code:04X}, half of a "
+            "surrogate pair); remove it or fix the file's encoding",
+            path=document.path,
+        ) from None
+    except (TypeError, ValueError, yaml.YAMLError) as error:
+        raise ArchiveError(f"cannot be written as an archive file ({error})") from None
 
 
 def _state(path: Path) -> tuple[int, int]:

@@ -41,6 +41,9 @@ class Limits:
     unpacked_bytes: int = 512 * MB
     zip_entries: int = 10_000
     zip_ratio: int = 200
+    word_xml_bytes: int = 64 * MB  # the document part of a Word file (some 20 MB of text)
+    pdf_pages: int = 5_000
+    pdf_seconds: float = 120.0  # reading a PDF's text, all its pages
 
     @classmethod
     def with_max_megabytes(cls, megabytes: float | None) -> Limits:
@@ -49,7 +52,8 @@ class Limits:
             return cls()
         size = max(int(megabytes * MB), 1)
         return cls(file_bytes=size, document_bytes=size, record_bytes=size,
-                   unpacked_bytes=max(size, cls.unpacked_bytes))  # fmt: skip
+                   unpacked_bytes=max(size, cls.unpacked_bytes),
+                   word_xml_bytes=max(size, cls.word_xml_bytes))  # fmt: skip
 
 
 # First bytes of formats this import does not read, and what to say about them.
@@ -116,6 +120,12 @@ def sniff(path: Path, limits: Limits, encoding: str = "utf-8") -> Format:
             "the text is in UTF-16; save it as UTF-8, or import it with --encoding utf-16",
             path=path,
         )
+    if not wide and b"\x00" in head and _looks_wide(head):
+        raise ArchiveError(
+            "the text looks like UTF-16 without a byte-order mark; save it as UTF-8, or "
+            "import it with --encoding utf-16-le (or utf-16-be)",
+            path=path,
+        )
     if not wide and b"\x00" in head:
         raise ArchiveError(
             "the file holds binary data, not text or a document this import reads "
@@ -144,6 +154,19 @@ def sniff(path: Path, limits: Limits, encoding: str = "utf-8") -> Format:
     if found in ("md", "txt") and size > limits.document_bytes:
         raise _too_large(path, size, limits.document_bytes)
     return found
+
+
+def _looks_wide(head: bytes) -> bool:
+    """Most of one byte of each pair zero, the other printable: UTF-16 text of a Latin
+    script."""
+    pairs = len(head) // 2
+    if pairs < 8:
+        return False
+    for zeros, letters in ((head[1::2], head[0::2]), (head[0::2], head[1::2])):
+        if zeros.count(0) > 0.9 * pairs and sum(32 <= byte < 127 or byte in (9, 10, 13)
+                                                 for byte in letters) > 0.9 * pairs:  # fmt: skip
+            return True
+    return False
 
 
 def _signature(head: bytes) -> str | None:
@@ -186,6 +209,14 @@ def check_unpacking(path: Path, entries: list[zipfile.ZipInfo], limits: Limits) 
             "it is not an ordinary document: open it in Word and save it again",
             path=path,
         )
+    for entry in entries:
+        if entry.filename == "word/document.xml" and entry.file_size > limits.word_xml_bytes:
+            raise ArchiveError(
+                f"the Word document's text part is {megabytes(entry.file_size)} (at most "
+                f"{megabytes(limits.word_xml_bytes)}); split the document, or import it with "
+                "a larger --max-size",
+                path=path,
+            )
     total = sum(entry.file_size for entry in entries)
     if total > limits.unpacked_bytes:
         raise ArchiveError(
@@ -229,8 +260,10 @@ def decode(raw: bytes, path: Path | str, encoding: str = "utf-8", first_line: in
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as error:
-        line = first_line + raw.count(b"\n", 0, error.start)
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        before = raw[: error.start]
+        line = first_line + before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n")
+        line_start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
+        column = len(before[line_start:].decode(encoding, errors="replace")) + 1
         byte = raw[error.start : error.start + 1].hex().upper()
         raise ArchiveError(
             f"not valid {encoding} text (byte 0x{byte} at column {column}); save the file "
@@ -255,14 +288,15 @@ def check_encoding_name(encoding: str) -> str:
 # In a body: the controls XML 1.0 forbids (every C0 control but tab and newline), which no
 # Word or PDF export could hold. C1 controls (U+0080 to U+009F, NEL among them) may stay.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
-_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # a title: no control at all
+# In a title, DEL and the C1 controls too, the mark of text decoded in the wrong encoding
+# (a title may run over lines: official reports' titles do).
+_CONTROL_IN_TITLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def control_character(text: str, *, one_line: bool = False) -> tuple[int, str] | None:
+def control_character(text: str, *, title: bool = False) -> tuple[int, str] | None:
     """The first control character of `text` (its index and a description), or None.
-    Such characters are invisible on a page and break exports; in a title, C1 controls
-    (U+0080 to U+009F) are the mark of text decoded in the wrong encoding."""
-    found = (_CONTROL_IN_LINE if one_line else _CONTROL).search(text)
+    Such characters are invisible on a page and break exports."""
+    found = (_CONTROL_IN_TITLE if title else _CONTROL).search(text)
     if found is None:
         return None
     code = ord(found.group())

@@ -3,7 +3,8 @@ CSV rows. Records become `Document`s and back without loss.
 
 Known keys: id, kind, title, text, language, date, source, source_url, license, place,
 locations, abuse_types, perpetrators, access, plus the archive's own translation,
-incident, witness, suggested, segments and redactions. Any other key is kept under `extra`; a record
+incident, witness, suggested, segments, redactions and pages (a PDF's page of
+each run of paragraphs). Any other key is kept under `extra`; a record
 may also carry an `extra` object of its own (for keys that would clash with these).
 
 The mapping, both ways:
@@ -28,10 +29,11 @@ from .places import Places
 RECORD_KEYS = (
     "id", "kind", "title", "text", "language", "date", "source", "source_url", "license",
     "place", *TAG_FIELDS, "access", "translation", "incident", "witness", "suggested",
-    "segments", "redactions",
+    "segments", "redactions", "pages",
 )  # fmt: skip
 _ARCHIVE_KEYS = (
-    "translation", "incident", "witness", "suggested", "segments", "redactions", *TAG_FIELDS,
+    "translation", "incident", "witness", "suggested", "segments", "redactions", "pages",
+    *TAG_FIELDS,
 )  # fmt: skip
 _SOURCE_KEYS = {"source_url": "url", "license": "license"}
 RESERVED_EXTRA = (*RECORD_KEYS, "extra")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -145,6 +146,10 @@ class Document:
     # `[redacted]` in their place and the sha256 is the shown text's (`redaction.redacted`).
     redacted: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    # For a document imported from a PDF: the page on which each run of paragraphs
+    # stands, as {first paragraph: page}; a paragraph stands on the page of the nearest
+    # first paragraph at or before it.
+    pages: dict[int, int] = field(default_factory=dict)
     path: Path | None = field(default=None, compare=False)
 
     @cached_property
@@ -154,6 +159,16 @@ class Document:
     def paragraph(self, number: int) -> Paragraph | None:
         paragraphs = self.paragraphs
         return paragraphs[number - 1] if 1 <= number <= len(paragraphs) else None
+
+    def pages_of(self, first: int, last: int) -> tuple[int, int] | None:
+        """The pages on which paragraphs `first` to `last` stand, or None where the
+        document does not record pages."""
+        if not self.pages:
+            return None
+        starts = sorted(self.pages)
+        index = bisect.bisect_right(starts, first) - 1
+        end = bisect.bisect_right(starts, last) - 1
+        return self.pages[starts[max(index, 0)]], self.pages[starts[max(end, 0)]]
 
     def all_tags(self) -> TagSet:
         """Confirmed and suggested tags of the document itself (not its segments)."""

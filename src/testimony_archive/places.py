@@ -149,14 +149,9 @@ class Places:
 
     @cached_property
     def _city_names(self) -> dict[str, tuple[int, ...]]:
-        """Folded name → the ids of the cities of that name, most populous first."""
-        names: dict[str, list[CityRow]] = {}
-        for row in self.cities.rows.values():
-            names.setdefault(folded_key(row[1]), []).append(row)
-        return {
-            name: tuple(row[0] for row in sorted(rows, key=lambda row: -row[4]))
-            for name, rows in names.items()
-        }
+        """Folded name → the ids of the cities of that name, most populous first (made
+        once per process, like the cities themselves: a second of work)."""
+        return _names_of(self.cities.rows)
 
     # -- free text → codes -------------------------------------------------------------
 
@@ -327,6 +322,22 @@ def _cache_file(cache_dir: Path) -> Path:
 
 
 _cities: dict[int, CityRow] | None = None  # one table per process, however many registries
+
+
+_names: tuple[dict[int, CityRow], dict[str, tuple[int, ...]]] | None = None
+
+
+def _names_of(rows: dict[int, CityRow]) -> dict[str, tuple[int, ...]]:
+    global _names
+    if _names is None or _names[0] is not rows:
+        by_name: dict[str, list[CityRow]] = {}
+        for row in rows.values():
+            by_name.setdefault(folded_key(row[1]), []).append(row)
+        _names = rows, {
+            name: tuple(row[0] for row in sorted(found, key=lambda row: -row[4]))
+            for name, found in by_name.items()
+        }
+    return _names[1]
 
 
 def _load_cities(cache_dir: Path | None) -> dict[int, CityRow]:

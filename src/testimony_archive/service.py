@@ -29,6 +29,7 @@ from .errors import ArchiveError, IndexMissing, NotFound, UsageError
 from .excerpts import Excerpt, Place, extract
 from .history import History, TagChange
 from .i18n import N_
+from .import_readers import file_name_text
 from .importer import ImportOptions, ImportReport, Progress, import_paths
 from .index import (
     Counts,
@@ -427,7 +428,8 @@ class SearchService:
         options = options or ImportOptions()
         tagger = self.tagger if suggest and not options.dry_run else None
         report = import_paths(self._archive, paths, progress, tagger, options)
-        self.audit.record(viewer, "import", ", ".join(path.name for path in paths)[:200],
+        names = ", ".join(file_name_text(path.name) for path in paths)
+        self.audit.record(viewer, "import", names[:200],
                           imported=len(report.imported), skipped=len(report.skipped),
                           failed=len(report.failed),
                           **({"dry_run": True} if options.dry_run else {}))  # fmt: skip

@@ -120,11 +120,11 @@ def _same_words(
 
 def _changed_fields(excerpt: Excerpt, document: Document) -> list[str]:
     """What the excerpt says of its document (title, kind, language, date, places, source,
-    witness, author, permalink) that the document, as the verifier sees it, does not."""
+    witness, author, pages, permalink) that the document, as the verifier sees it, does not."""
     expected = extract(document, excerpt.place, archive=excerpt.archive,
                        at=excerpt.extracted_at)  # fmt: skip
     changed = [name for name in ("title", "kind", "language", "date", "places", "source",
-                                 "witness", "author")
+                                 "witness", "author", "pages")
                if getattr(excerpt, name) != getattr(expected, name)]  # fmt: skip
     if not excerpt.permalink.endswith(expected.permalink):  # the base may differ
         changed.append("permalink")

@@ -33,7 +33,7 @@ from .context import Context, echo_json, pass_context, progress_bar
 )
 @click.option(
     "--max-size",
-    type=click.FloatRange(min=0.001),
+    type=click.FloatRange(min=0.001, max=1_000_000),
     metavar="MB",
     help="Raise (or lower) the size limits: any file, a Markdown or text file, one record.",
 )
@@ -55,9 +55,21 @@ def import_command(
     be run again. Each new paragraph gets suggested tags (places, abuse types,
     perpetrators) for a person to review. The search index, if any, is updated.
     """
-    missing = [str(path) for path in paths if not path.is_file()]
+    folders = [str(path) for path in paths if path.is_dir()]
+    if folders:
+        raise UsageError(
+            f"{folders[0]} is a folder: name the files in it instead (for example "
+            f"{Path(folders[0]) / '*.pdf'})"
+        )
+    missing = [str(path) for path in paths if not path.exists()]
     if missing:
         raise UsageError(f"no such file: {', '.join(missing)}")
+    special = [str(path) for path in paths if not path.is_file()]
+    if special:
+        raise UsageError(
+            f"{special[0]} is not a regular file (a device or a pipe?); save what it holds "
+            "to a file and import that"
+        )
     options = ImportOptions(encoding, Limits.with_max_megabytes(max_size), dry_run, skip_invalid)
     records = sum(count_records(path) for path in paths)
     service = context.service

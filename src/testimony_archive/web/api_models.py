@@ -62,6 +62,9 @@ class CitationModel(BaseModel):
 class ParagraphResponse(BaseModel):
     doc: str
     para: int
+    page: int | None = Field(
+        None, description="The page it stands on, for a document imported from a PDF"
+    )
     text: str
     sha256: str = Field(description=SHA256_DESCRIPTION)
     citation: CitationModel

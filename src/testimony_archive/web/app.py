@@ -25,6 +25,7 @@ from .routes import (
     api,
     collections,
     documents,
+    importing,
     review,
     search,
     verify,
@@ -75,8 +76,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodySizeLimit)
     app.add_middleware(SecurityHeaders)  # the last added is outermost: on every answer
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
-    for module in (search, documents, collections, verify, vocabulary, review, account, admin,
-                   api):  # fmt: skip
+    for module in (search, documents, collections, verify, importing, vocabulary, review,
+                   account, admin, api):  # fmt: skip
         app.include_router(module.router)
     install_error_handlers(app)
     return app

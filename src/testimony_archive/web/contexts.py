@@ -10,7 +10,13 @@ from ..access import ANONYMOUS, Viewer
 from ..citation import Citation
 from ..i18n import LANGUAGES, Translator
 from ..index import Span
-from .excerpt_contexts import CollectionPage, CollectionsPage, CollectPage, VerifyPage
+from .excerpt_contexts import (
+    CollectionPage,
+    CollectionsPage,
+    CollectPage,
+    ImportPage,
+    VerifyPage,
+)
 from .search_state import SearchState
 from .views import Chip, FacetGroup, Pagination, ResultView, YearChart
 
@@ -93,6 +99,7 @@ class ParagraphRow:
     previous_hit: int | None = None
     next_hit: int | None = None
     redacted: list[Span] = field(default_factory=list)  # hidden words, or their markers
+    page_starts: int | None = None  # a PDF's page whose text starts with this paragraph
 
 
 @dataclass
@@ -255,7 +262,7 @@ class AuditPage:
 Page = (
     SearchPage | DocumentPage | VocabularyPage | ReviewPage | ErrorPage | SignInPage
     | AccountPage | EnrolmentPage | RecoveryCodesPage | UsersPage | AuditPage
-    | CollectionsPage | CollectionPage | CollectPage | VerifyPage
+    | CollectionsPage | CollectionPage | CollectPage | VerifyPage | ImportPage
 )  # fmt: skip
 
 

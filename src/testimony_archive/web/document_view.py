@@ -85,6 +85,7 @@ def _rows(
                 next_hit=hits[position + 1]
                 if position is not None and position + 1 < len(hits)
                 else None,
+                page_starts=document.pages.get(paragraph.number),
             )
         )
     return rows

@@ -1,4 +1,4 @@
-"""Typed page contexts of the collections and verification pages."""
+"""Typed page contexts of the collections, verification and import pages."""
 
 from __future__ import annotations
 
@@ -95,3 +95,30 @@ class VerifyPage:
         return self.checked and not self.problems and all(
             row.status == "faithful" for row in self.rows
         )
+
+
+@dataclass
+class ImportFileRow:
+    name: str  # as it was sent (never the server's path)
+    new: int
+    skipped: int  # already archived with the same text
+    failed: int
+
+
+@dataclass
+class ImportPage:
+    """The import form (for editors and administrators), and the report on the files
+    sent: the one `testimony import` prints, per file."""
+
+    template = "import.html"
+    max_megabytes: int
+    encoding: str = "utf-8"
+    dry_run: bool = False
+    skip_invalid: bool = False
+    checked: bool = False
+    summary: str = ""  # the report in a sentence or two
+    files: list[ImportFileRow] = field(default_factory=list)
+    refusals: list[str] = field(default_factory=list)  # "name:line: reason"
+    more_refusals: int = 0  # not listed
+    index_note: str = ""
+    error: str = ""

@@ -10,7 +10,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 64 * 1024  # the largest form here (a password, a reason) is a few KB
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # an evidence bundle sent to be verified
-UPLOADS = {"/verify": MAX_UPLOAD_BYTES}  # the only routes that take more than a form
+MAX_IMPORT_BYTES = 50 * 1024 * 1024  # the files an editor sends to be imported, in all
+# the only routes that take more than a form
+UPLOADS = {"/verify": MAX_UPLOAD_BYTES, "/import": MAX_IMPORT_BYTES}
 
 
 class BodyTooLarge(Exception):

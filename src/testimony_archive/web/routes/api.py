@@ -104,6 +104,7 @@ def _paragraph(
     return ParagraphResponse(
         doc=document.id,
         para=number,
+        page=pages[0] if (pages := document.pages_of(number, number)) else None,
         text=paragraph.text,
         sha256=document.sha256,
         citation=CitationModel(text=citation.text, permalink=citation.permalink),
