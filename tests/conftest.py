@@ -191,3 +191,30 @@ def browser() -> Iterator[object]:
         )
         yield browser
         browser.close()
+
+
+# -- PostgreSQL (tests marked `postgres`) ----------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[object]:
+    """A primary and a streaming replica for the session (see tests/postgres.py)."""
+    from .postgres import running_cluster, why_not
+
+    reason = why_not()
+    if reason is not None:
+        pytest.skip(reason)
+    with running_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def pg_settings(pg_cluster: object, tmp_path: Path) -> Iterator[Settings]:
+    """Settings whose instance database is a new database on the test primary."""
+    from .postgres import Cluster
+
+    assert isinstance(pg_cluster, Cluster)
+    name = pg_cluster.new_database()
+    yield Settings(archive_dir=tmp_path / "archive", var_dir=tmp_path / "var",
+                   database=pg_cluster.url(name))  # fmt: skip
+    pg_cluster.drop_database(name)
