@@ -125,8 +125,8 @@ def running_cluster() -> Iterator[Cluster]:
             "wal_level": "replica",
             "max_wal_senders": "4",
             "hot_standby": "on",
-            "fsync": "off",  # a test cluster: speed over durability
-            "synchronous_commit": "off",
+            "fsync": "off",  # a test cluster: speed over durability (but commits stay
+            # synchronous, as in production: read-your-writes counts on it)
             "full_page_writes": "off",
             "shared_buffers": "32MB",
             "max_connections": "100",

@@ -91,8 +91,7 @@ class Collections:
                 .scalar_subquery())  # fmt: skip
         query = (select(table.c.id, table.c.name, table.c.updated_at, size.label("size"))
                  .where(table.c.owner == owner).order_by(table.c.name, table.c.id))  # fmt: skip
-        with self._database.begin() as connection:
-            rows = connection.execute(query).all()
+        rows = self._database.read(lambda connection: connection.execute(query).all())
         return [CollectionSummary(row.id, row.name, row.size, row.updated_at) for row in rows]
 
     def get(self, owner: str, collection_id: int) -> Collection:

@@ -36,6 +36,11 @@ class Settings:
     # Another engine for the instance database (TESTIMONY_DATABASE_URL); SQLite under
     # the var folder by default.
     database: str | None = None
+    # PostgreSQL read replicas of that database (TESTIMONY_READ_REPLICAS, comma-separated
+    # URLs): reads go to one that is no more than `replica_max_lag` seconds behind
+    # (TESTIMONY_REPLICA_MAX_LAG_SECONDS).
+    read_replicas: tuple[str, ...] = ()
+    replica_max_lag: float = 5.0
     # Whether visitors who have not signed in may search and read the public documents
     # (TESTIMONY_ANONYMOUS=read, the default) or must sign in first (=none).
     open_to_anonymous: bool = True
@@ -91,6 +96,11 @@ class Settings:
             var_dir=Path(env.get("TESTIMONY_VAR", "var")),
             editor=env.get("TESTIMONY_EDITOR") or env.get("USER") or "editor",
             database=env.get("TESTIMONY_DATABASE_URL") or None,
+            read_replicas=tuple(
+                url.strip() for url in env.get("TESTIMONY_READ_REPLICAS", "").split(",")
+                if url.strip()
+            ),
+            replica_max_lag=_number(env, "TESTIMONY_REPLICA_MAX_LAG_SECONDS", 5),
             open_to_anonymous=anonymous == "read",
             session_idle=timedelta(minutes=_number(env, "TESTIMONY_SESSION_IDLE_MINUTES", 60)),
             session_lifetime=timedelta(hours=_number(env, "TESTIMONY_SESSION_HOURS", 12)),

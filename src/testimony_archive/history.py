@@ -50,10 +50,8 @@ class History:
 
     def for_document(self, doc: str) -> list[TagChange]:
         table = tables.tag_changes
-        with self._database.begin() as connection:
-            rows = connection.execute(
-                select(table).where(table.c.doc == doc).order_by(table.c.id)
-            ).all()
+        rows = self._database.read(lambda connection: connection.execute(
+            select(table).where(table.c.doc == doc).order_by(table.c.id)).all())  # fmt: skip
         return [
             TagChange(row.at, row.editor, row.doc, row.para, row.field, row.action, row.value,
                       tuple(json.loads(row.before)), tuple(json.loads(row.after)), row.origin)

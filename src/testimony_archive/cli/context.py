@@ -39,7 +39,10 @@ class Context:
     def unprepared_database(self) -> InstanceDatabase:
         """The instance database as it is (for `testimony db`, which upgrades it)."""
         if self._database is None:
-            self._database = InstanceDatabase(self.settings.database_url)
+            self._database = InstanceDatabase(
+                self.settings.database_url, self.settings.read_replicas,
+                self.settings.replica_max_lag,
+            )
         return self._database
 
     @property

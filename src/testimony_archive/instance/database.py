@@ -9,10 +9,10 @@ that says what to run.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -23,6 +23,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import TestimonyError
+from .replicas import Replicas
+
+T = TypeVar("T")
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 State = Literal["new", "current", "behind", "ahead"]
@@ -45,9 +48,13 @@ def sqlite_url(path: Path) -> str:
 
 
 class InstanceDatabase:
-    """One per process; its connections are shared by threads."""
+    """One per process; its connections are shared by threads.
 
-    def __init__(self, url: str) -> None:
+    With PostgreSQL read replicas (`replicas`, TESTIMONY_READ_REPLICAS), what is only
+    read (`read`) goes to a replica that keeps up, and everything else to the primary
+    (`begin`); see `replicas`."""
+
+    def __init__(self, url: str, replicas: Sequence[str] = (), max_lag: float = 5.0) -> None:
         self.url = url
         try:
             parsed = make_url(url)
@@ -63,6 +70,15 @@ class InstanceDatabase:
             ) from None
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.replicas: Replicas | None = None
+        if replicas and not self.is_sqlite:
+            try:
+                self.replicas = Replicas(self.engine, list(replicas), max_lag)
+            except (SQLAlchemyError, ImportError, ValueError) as error:
+                raise DatabaseUnavailable(
+                    f"a read replica's URL cannot be used ({type(error).__name__}); check "
+                    "TESTIMONY_READ_REPLICAS, such as postgresql+psycopg://user@replica/name"
+                ) from None
 
     @property
     def display_url(self) -> str:
@@ -71,9 +87,20 @@ class InstanceDatabase:
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
-        """A connection in a transaction, committed when the block ends without error."""
+        """A connection to the primary in a transaction, committed when the block ends
+        without error (for writes, and reads that must see the newest state)."""
         with self.engine.begin() as connection:
             yield connection
+        if self.replicas is not None:
+            self.replicas.wrote()
+
+    def read(self, work: Callable[[Connection], T], *, primary: bool = False) -> T:
+        """`work` (reads only) on a read replica that keeps up, or on the primary (always,
+        with `primary`: for what a replica may not have yet)."""
+        if self.replicas is not None and not primary:
+            return self.replicas.read(work)
+        with self.engine.begin() as connection:
+            return work(connection)
 
     # -- migrations --------------------------------------------------------------------
 
@@ -142,6 +169,8 @@ class InstanceDatabase:
             )
 
     def close(self) -> None:
+        if self.replicas is not None:
+            self.replicas.close()
         self.engine.dispose()
 
 

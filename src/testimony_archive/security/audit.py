@@ -17,12 +17,13 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, Row, Select, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..access import Viewer
@@ -85,6 +86,10 @@ def entry_hash(*parts: object) -> str:
     """SHA-256 of the parts as one JSON array (no separator a field could contain)."""
     text = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _rows(query: Select[Any], connection: Connection) -> Sequence[Row[Any]]:
+    return connection.execute(query).all()
 
 
 def _entry(row: Any) -> Entry:
@@ -313,17 +318,16 @@ class AuditTrail:
         query = query.order_by(table.c.seq.desc() if newest_first else table.c.seq)
         if limit:
             query = query.limit(limit)
-        with self._database.begin() as connection:
-            return [_entry(row) for row in connection.execute(query)]
+        return self._database.read(
+            lambda connection: [_entry(row) for row in connection.execute(query)]
+        )
 
     def _all(self) -> Iterator[Entry]:
         table = tables.audit_entries
         after = 0
         while True:
-            with self._database.begin() as connection:
-                rows = connection.execute(
-                    select(table).where(table.c.seq > after).order_by(table.c.seq).limit(PAGE)
-                ).all()
+            page = select(table).where(table.c.seq > after).order_by(table.c.seq).limit(PAGE)
+            rows = self._database.read(partial(_rows, page))
             if not rows:
                 return
             for row in rows:

@@ -63,7 +63,9 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None,  # the interactive docs load scripts from a CDN: never here
         redoc_url=None,
     )
-    database = InstanceDatabase(settings.database_url)
+    database = InstanceDatabase(
+        settings.database_url, settings.read_replicas, settings.replica_max_lag
+    )
     database.prepare()  # a database that is behind is refused, with what to run
     service = SearchService.open(settings, database)
     app.state.settings = settings

@@ -1,0 +1,142 @@
+"""Reads spread over PostgreSQL's streaming replicas; writes stay on the primary.
+
+A read goes to the next replica in turn (round-robin) that is fit for it, and to the
+primary when none is. A replica is fit when:
+
+- it answered its last check (made at most once a second), and
+- it keeps up: it has replayed everything the primary had written `max_lag` seconds
+  before (the primary's position is sampled at each check, so that an idle primary
+  does not make a healthy replica look late), and
+- it has replayed what this process itself last wrote (read-your-writes).
+
+A replica that fails a read is left alone until its next check, and the read is made
+again on the primary: no read fails because a replica did (each read is a function of a
+connection, so that it can be run again).
+"""
+
+from __future__ import annotations
+
+import collections
+import itertools
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+T = TypeVar("T")
+CHECK_EVERY = 1.0  # seconds between two checks of one replica
+_REPLAYED = text(
+    "SELECT pg_is_in_recovery(), pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::bigint"
+)
+_WRITTEN = text("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint")
+
+
+@dataclass
+class Replica:
+    url: str
+    engine: Engine
+    checked_at: float = float("-inf")
+    up: bool = False
+    replayed: int = -1  # bytes of WAL replayed, as of the last check
+    reads: int = 0  # reads it answered (for tests and the benchmark)
+
+
+@dataclass
+class Replicas:
+    primary: Engine
+    urls: Sequence[str]
+    max_lag: float = 5.0
+    replicas: list[Replica] = field(init=False)
+    _turn: itertools.count[int] = field(init=False, default_factory=itertools.count)
+    _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
+    # (when, the primary's WAL position then), oldest first: what "max_lag ago" was.
+    _samples: collections.deque[tuple[float, int]] = field(
+        init=False, default_factory=lambda: collections.deque(maxlen=600)
+    )
+    written: int = 0  # the primary's WAL position after this process's last write
+    primary_reads: int = 0
+
+    def __post_init__(self) -> None:
+        self.replicas = [
+            Replica(url, create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4,
+                                       connect_args={"connect_timeout": 2}))
+            for url in self.urls
+        ]  # fmt: skip
+
+    def read(self, work: Callable[[Connection], T]) -> T:
+        """`work` on a fit replica, or on the primary."""
+        replica = self._fit()
+        if replica is not None:
+            try:
+                with replica.engine.begin() as connection:
+                    result = work(connection)
+                replica.reads += 1
+                return result
+            except SQLAlchemyError:
+                replica.up = False  # until its next check; the read is made again below
+        self.primary_reads += 1
+        with self.primary.begin() as connection:
+            return work(connection)
+
+    def wrote(self) -> None:
+        """Note where the primary's WAL stands after a write of this process's (one
+        query): later reads here go only to replicas that have replayed it. (A commit
+        is written out before it returns under `synchronous_commit = on`, PostgreSQL's
+        default, so the position written then holds it.)"""
+        try:
+            with self.primary.connect() as connection:
+                position = int(connection.execute(_WRITTEN).scalar_one())
+        except SQLAlchemyError:
+            return
+        with self._lock:
+            self.written = max(self.written, position)
+
+    def _fit(self) -> Replica | None:
+        if not self.replicas:
+            return None
+        start = next(self._turn)
+        for offset in range(len(self.replicas)):
+            replica = self.replicas[(start + offset) % len(self.replicas)]
+            if time.monotonic() - replica.checked_at >= CHECK_EVERY:
+                self._check(replica)
+            if replica.up and replica.replayed >= max(self.written, self._bound()):
+                return replica
+        return None
+
+    def _check(self, replica: Replica) -> None:
+        now = time.monotonic()
+        replica.checked_at = now
+        try:
+            with self.primary.connect() as connection:
+                position = int(connection.execute(_WRITTEN).scalar_one())
+            with self._lock:
+                self._samples.append((now, position))
+            with replica.engine.connect() as connection:
+                recovering, replayed = connection.execute(_REPLAYED).one()
+        except SQLAlchemyError:
+            replica.up = False
+            return
+        # A replica promoted to primary (after a failover) is no replica of ours now.
+        replica.up = bool(recovering) and replayed is not None
+        replica.replayed = int(replayed) if replayed is not None else -1
+
+    def _bound(self) -> int:
+        """The primary's position `max_lag` seconds ago (as far as samples tell): what a
+        replica must have replayed to be fit. Before the first such sample, the oldest
+        known position (a replica is not taken on trust)."""
+        cutoff = time.monotonic() - self.max_lag
+        with self._lock:
+            bound = self._samples[0][1] if self._samples else 0
+            for when, position in self._samples:
+                if when > cutoff:
+                    break
+                bound = position
+        return bound
+
+    def close(self) -> None:
+        for replica in self.replicas:
+            replica.engine.dispose()
