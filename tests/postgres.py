@@ -13,6 +13,7 @@ import contextlib
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -105,13 +106,31 @@ def _start(data: Path, log: Path) -> None:
     _run(["pg_ctl", "-D", str(data), "-l", str(log), "-w", "-t", "60", "start"])
 
 
+PREFIX = "testimony-pg-"
+
+
+def stop_leftovers() -> None:
+    """Stop and delete the clusters of earlier runs that were killed before they could
+    (their folders are in /tmp, named by PREFIX)."""
+    for folder in Path("/tmp").glob(f"{PREFIX}*"):
+        for data in (folder / "replica", folder / "primary"):
+            if (data / "postmaster.pid").exists():
+                with contextlib.suppress(Exception):
+                    _run(["pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop"], 30)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def running_cluster() -> Iterator[Cluster]:
-    folder = Path(tempfile.mkdtemp(prefix="testimony-pg-"))
+    stop_leftovers()
+    # In /tmp, whatever TMPDIR says: the server's user must be able to reach it.
+    folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir="/tmp"))
     if os.geteuid() == 0:
         user = pwd.getpwnam("postgres")
         os.chown(folder, user.pw_uid, user.pw_gid)
     os.chmod(folder, 0o700)
+    # A run stopped by SIGTERM (a CI time-out) still stops its servers.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     primary, replica = folder / "primary", folder / "replica"
     cluster = Cluster(free_port(), free_port(), folder)
     started: list[Path] = []
@@ -146,6 +165,11 @@ def running_cluster() -> Iterator[Cluster]:
             with contextlib.suppress(Exception):
                 _run(["pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop"])
         shutil.rmtree(folder, ignore_errors=True)
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _append(config: Path, settings: dict[str, str]) -> None:

@@ -64,9 +64,14 @@ def test_users_and_sessions_are_shared_by_two_servers(
         second.cookies.update(first.cookies)  # the same browser, the other server
         page = second.get("/account")
         assert page.status_code == 200 and "rita" in page.text
+        signed_in = dict(first.cookies)
         first.post("/sign-out", data={"csrf": _token(first.get("/account").text)})
         second.cookies.clear()
-        second.cookies.update(first.cookies)
+        second.cookies.update(signed_in)  # the old cookie, on the other server
+        deadline = time.monotonic() + 5  # (each server asks again after a second)
+        while second.get("/account", follow_redirects=False).status_code == 200:
+            assert time.monotonic() < deadline, "the sign-out did not reach the other server"
+            time.sleep(0.1)
     done = [(entry["actor"], entry["action"]) for entry in trail(runner, pg_settings)]
     assert ("rita", "sign-in") in done and ("rita", "sign-out") in done
 

@@ -147,8 +147,8 @@ def test_a_replica_that_is_down_is_read_around(replicated: tuple[Cluster, str]) 
 def test_a_replica_stopped_under_load_costs_no_request(
     replicated: tuple[Cluster, str], tmp_path: Path
 ) -> None:
-    """Two threads load signed-in pages (each a session read) while the replica stops
-    and starts again: every answer is a 200."""
+    """Two threads load a signed-in page read from the replica (the list of one's
+    collections) while the replica stops and starts again: every answer is a 200."""
     cluster, name = replicated
     settings = Settings(archive_dir=tmp_path / "archive", var_dir=tmp_path / "var",
                         database=cluster.url(name),
@@ -166,7 +166,7 @@ def test_a_replica_stopped_under_load_costs_no_request(
 
         def load(_worker: int) -> None:
             while time.monotonic() < stop_at:
-                statuses.append(client.get("/account").status_code)
+                statuses.append(client.get("/collections").status_code)
                 time.sleep(0.01)
 
         with ThreadPoolExecutor(3) as pool:

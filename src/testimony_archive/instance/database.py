@@ -18,7 +18,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -26,6 +26,7 @@ from ..errors import TestimonyError
 from .replicas import Replicas
 
 T = TypeVar("T")
+_WROTE = text("SELECT txid_current_if_assigned()")  # NULL in a transaction that only read
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 State = Literal["new", "current", "behind", "ahead"]
@@ -86,12 +87,17 @@ class InstanceDatabase:
         return make_url(self.url).render_as_string(hide_password=True)
 
     @contextmanager
-    def begin(self) -> Iterator[Connection]:
+    def begin(self, *, read_back: bool = True) -> Iterator[Connection]:
         """A connection to the primary in a transaction, committed when the block ends
-        without error (for writes, and reads that must see the newest state)."""
+        without error (for writes, and reads that must see the newest state). With
+        replicas, a transaction that wrote holds this process's later reads to replicas
+        that have replayed it, unless `read_back` is False (writes nobody here reads
+        from a replica: the audit trail's)."""
         with self.engine.begin() as connection:
             yield connection
-        if self.replicas is not None:
+            wrote = (self.replicas is not None and read_back
+                     and connection.execute(_WROTE).scalar() is not None)  # fmt: skip
+        if wrote and self.replicas is not None:
             self.replicas.wrote()
 
     def read(self, work: Callable[[Connection], T], *, primary: bool = False) -> T:

@@ -29,6 +29,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 T = TypeVar("T")
 CHECK_EVERY = 1.0  # seconds between two checks of one replica
+BACK_OFF = 10.0  # seconds before a replica that failed is checked again
+# A replica that stops answering (a host gone, packets dropped) must not hold a request
+# for minutes: a connection gives up after 2 s, a statement after 5, a silent peer soon.
+_QUICK_TO_GIVE_UP = {
+    "connect_timeout": 2, "options": "-c statement_timeout=5000", "keepalives": 1,
+    "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 2,
+    "tcp_user_timeout": 5000,
+}  # fmt: skip
 _REPLAYED = text(
     "SELECT pg_is_in_recovery(), pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::bigint"
 )
@@ -58,12 +66,13 @@ class Replicas:
         init=False, default_factory=lambda: collections.deque(maxlen=600)
     )
     written: int = 0  # the primary's WAL position after this process's last write
+    primary_until: float = float("-inf")  # reads go to the primary until then
     primary_reads: int = 0
 
     def __post_init__(self) -> None:
         self.replicas = [
             Replica(url, create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4,
-                                       connect_args={"connect_timeout": 2}))
+                                       connect_args=_QUICK_TO_GIVE_UP))
             for url in self.urls
         ]  # fmt: skip
 
@@ -77,7 +86,8 @@ class Replicas:
                 replica.reads += 1
                 return result
             except SQLAlchemyError:
-                replica.up = False  # until its next check; the read is made again below
+                replica.up = False  # until it is checked again; the read is made again below
+                replica.checked_at = time.monotonic() + BACK_OFF - CHECK_EVERY
         self.primary_reads += 1
         with self.primary.begin() as connection:
             return work(connection)
@@ -91,12 +101,14 @@ class Replicas:
             with self.primary.connect() as connection:
                 position = int(connection.execute(_WRITTEN).scalar_one())
         except SQLAlchemyError:
+            # Where the write stands is not known: read from the primary for a while.
+            self.primary_until = time.monotonic() + self.max_lag
             return
         with self._lock:
             self.written = max(self.written, position)
 
     def _fit(self) -> Replica | None:
-        if not self.replicas:
+        if not self.replicas or time.monotonic() < self.primary_until:
             return None
         start = next(self._turn)
         for offset in range(len(self.replicas)):
@@ -119,23 +131,22 @@ class Replicas:
                 recovering, replayed = connection.execute(_REPLAYED).one()
         except SQLAlchemyError:
             replica.up = False
+            replica.checked_at = now + BACK_OFF - CHECK_EVERY  # not again at once
             return
         # A replica promoted to primary (after a failover) is no replica of ours now.
         replica.up = bool(recovering) and replayed is not None
         replica.replayed = int(replayed) if replayed is not None else -1
 
     def _bound(self) -> int:
-        """The primary's position `max_lag` seconds ago (as far as samples tell): what a
-        replica must have replayed to be fit. Before the first such sample, the oldest
-        known position (a replica is not taken on trust)."""
+        """What a replica must have replayed to be fit: the primary's position at the
+        first sample taken `max_lag` seconds ago or since (a check samples it each time,
+        so there is one), never an older one: the bound errs on the side of the primary."""
         cutoff = time.monotonic() - self.max_lag
         with self._lock:
-            bound = self._samples[0][1] if self._samples else 0
             for when, position in self._samples:
-                if when > cutoff:
-                    break
-                bound = position
-        return bound
+                if when >= cutoff:
+                    return position
+            return self._samples[-1][1] if self._samples else 0
 
     def close(self) -> None:
         for replica in self.replicas:

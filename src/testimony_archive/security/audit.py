@@ -221,7 +221,7 @@ class AuditTrail:
         """Chain and insert events in one transaction (serialised across processes)."""
         for _attempt in range(50):
             try:
-                with self._database.begin() as connection:
+                with self._database.begin(read_back=False) as connection:
                     entries = self._chain(connection, events)
                 break
             except (IntegrityError, OperationalError):
@@ -318,8 +318,10 @@ class AuditTrail:
         query = query.order_by(table.c.seq.desc() if newest_first else table.c.seq)
         if limit:
             query = query.limit(limit)
+        # The audit trail is read from the primary: what this and other processes on
+        # this machine just appended (and the head file names) must be there.
         return self._database.read(
-            lambda connection: [_entry(row) for row in connection.execute(query)]
+            lambda connection: [_entry(row) for row in connection.execute(query)], primary=True
         )
 
     def _all(self) -> Iterator[Entry]:
@@ -327,7 +329,7 @@ class AuditTrail:
         after = 0
         while True:
             page = select(table).where(table.c.seq > after).order_by(table.c.seq).limit(PAGE)
-            rows = self._database.read(partial(_rows, page))
+            rows = self._database.read(partial(_rows, page), primary=True)
             if not rows:
                 return
             for row in rows:

@@ -13,9 +13,9 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Literal
 
-from sqlalchemy import Connection, Row, bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from ..instance import InstanceDatabase, parse, stamp, tables, utc_now
 from .users import User
@@ -131,12 +131,13 @@ class Sessions:
                     del self._recent[known]
 
     def _look_up(self, key: str) -> Session | None:
-        def find(connection: Connection) -> Row[Any] | None:
-            return connection.execute(_LIVE_SESSION, {"key": key}).first()
-
-        row = self._database.read(find)
-        if row is None and self._database.replicas is not None:
-            row = self._database.read(find, primary=True)  # just made, on another server?
+        # From the primary, never a replica: a sign-out, a disabled user or a new role
+        # must hold on every server at once (`RECHECK_AFTER` keeps this to one query a
+        # second per session).
+        row = self._database.read(
+            lambda connection: connection.execute(_LIVE_SESSION, {"key": key}).first(),
+            primary=True,
+        )
         if row is None or row.disabled:
             return None
         now = utc_now()
