@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,13 @@ def paged_pdf(path: Path) -> Path:
     with path.open("wb") as handle:
         writer.write(handle)
     return path
+
+
+@pytest.fixture
+def service(imported: Archive, settings: Settings) -> Iterator[SearchService]:
+    opened = SearchService.open(settings, instance_database(settings), imported)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture
@@ -99,15 +107,9 @@ def test_a_wrong_pages_mapping_is_refused_with_the_field(pages: str, says: str) 
     assert "field 'pages'" in str(refused.value) and "p.md:6" in str(refused.value)
 
 
-def test_citations_give_the_page_before_the_paragraph(
-    imported: Archive, settings: Settings
-) -> None:
-    service = SearchService.open(settings, instance_database(settings), imported)
-    try:
-        one = service.excerpt(ADMIN, parse_place("bus-stop", "3"))
-        run = service.excerpt(ADMIN, parse_place("bus-stop", "2-4"))
-    finally:
-        service.close()
+def test_citations_give_the_page_before_the_paragraph(service: SearchService) -> None:
+    one = service.excerpt(ADMIN, parse_place("bus-stop", "3"))
+    run = service.excerpt(ADMIN, parse_place("bus-stop", "2-4"))
     english, spanish = translator("en"), translator("es")
     assert one.pages == "2" and run.pages == "1–4"
     assert "doc. bus-stop, p. 2, ¶ 3, " in format_citation(one, "legal", english)
@@ -118,20 +120,13 @@ def test_citations_give_the_page_before_the_paragraph(
     assert item["page"] == "2" and item["archive_location"] == "bus-stop, p. 2, ¶ 3"
 
 
-def test_a_changed_page_in_an_excerpt_is_found_altered(
-    imported: Archive, settings: Settings
-) -> None:
-    service = SearchService.open(settings, instance_database(settings), imported)
-    try:
-        excerpt = service.excerpt(ADMIN, parse_place("bus-stop", "3"))
-        data = {"format": FORMAT, "version": VERSION,
-                "excerpts": [excerpt_json(excerpt)]}  # fmt: skip
-        [read_back] = parse_excerpts(json.loads(json.dumps(data)))
-        assert read_back == excerpt
-        [kept] = service.verify(ADMIN, [read_back], "test", "0" * 64)
-        [moved] = service.verify(ADMIN, [dataclasses.replace(read_back, pages="7")], "t", "0" * 64)
-    finally:
-        service.close()
+def test_a_changed_page_in_an_excerpt_is_found_altered(service: SearchService) -> None:
+    excerpt = service.excerpt(ADMIN, parse_place("bus-stop", "3"))
+    data = {"format": FORMAT, "version": VERSION, "excerpts": [excerpt_json(excerpt)]}
+    [read_back] = parse_excerpts(json.loads(json.dumps(data)))
+    assert read_back == excerpt
+    [kept] = service.verify(ADMIN, [read_back], "test", "0" * 64)
+    [moved] = service.verify(ADMIN, [dataclasses.replace(read_back, pages="7")], "t", "0" * 64)
     assert kept.status == "faithful"
     assert moved.status == "altered" and "pages" in moved.detail
 

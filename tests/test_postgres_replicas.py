@@ -4,6 +4,7 @@ under a load of signed-in pages costs no request."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -51,6 +52,22 @@ def replicated(pg_cluster: Cluster) -> Iterator[tuple[Cluster, str]]:
     pg_cluster.drop_database(name)
 
 
+@contextlib.contextmanager
+def replay_paused(cluster: Cluster, name: str) -> Iterator[None]:
+    """The replica receives the primary's changes but applies none until the block ends."""
+    replica = InstanceDatabase(cluster.replica_url(name))
+    try:
+        with replica.engine.connect() as connection:
+            connection.execute(text("SELECT pg_wal_replay_pause()"))
+            connection.commit()
+        yield
+    finally:
+        with replica.engine.connect() as connection:
+            connection.execute(text("SELECT pg_wal_replay_resume()"))
+            connection.commit()
+        replica.close()
+
+
 def opened(cluster: Cluster, name: str, max_lag: float = 5.0) -> InstanceDatabase:
     return InstanceDatabase(cluster.url(name), [cluster.replica_url(name)], max_lag)
 
@@ -75,24 +92,15 @@ def test_what_this_process_wrote_is_read_at_once(replicated: tuple[Cluster, str]
     and reads go back to the replica once it has replayed the write."""
     cluster, name = replicated
     database = opened(cluster, name)
-    replica = InstanceDatabase(cluster.replica_url(name))
-    try:
-        until(lambda: database.read(port) == cluster.replica_port)
-        with replica.engine.connect() as connection:
-            connection.execute(text("SELECT pg_wal_replay_pause()"))
-            connection.commit()
+
+    def names(connection: Connection) -> list[str]:
+        return list(connection.execute(tables.users.select()).scalars("name"))
+
+    until(lambda: database.read(port) == cluster.replica_port)
+    with replay_paused(cluster, name):
         Users(database).add("rita", "researcher", PASSWORD)
-
-        def names(connection: Connection) -> list[str]:
-            return list(connection.execute(tables.users.select()).scalars("name"))
-
         assert database.read(names) == ["rita"]
         assert database.read(port) == cluster.primary_port
-    finally:
-        with replica.engine.connect() as connection:
-            connection.execute(text("SELECT pg_wal_replay_resume()"))
-            connection.commit()
-        replica.close()
     try:
         until(lambda: database.read(port) == cluster.replica_port)
         assert database.read(names) == ["rita"]
@@ -108,19 +116,13 @@ def test_a_replica_that_lags_more_than_the_bound_is_not_read(
     cluster, name = replicated
     reader = opened(cluster, name, max_lag=1)
     writer = InstanceDatabase(cluster.url(name))
-    replica = InstanceDatabase(cluster.replica_url(name))
     try:
         until(lambda: reader.read(port) == cluster.replica_port)
-        with replica.engine.connect() as connection:
-            connection.execute(text("SELECT pg_wal_replay_pause()"))
-            connection.commit()
-        Users(writer).add("eddie", "editor", PASSWORD)
-        until(lambda: reader.read(port) == cluster.primary_port, timeout=1 + 4 * CHECK_EVERY + 5)
+        with replay_paused(cluster, name):
+            Users(writer).add("eddie", "editor", PASSWORD)
+            until(lambda: reader.read(port) == cluster.primary_port,
+                  timeout=1 + 4 * CHECK_EVERY + 5)  # fmt: skip
     finally:
-        with replica.engine.connect() as connection:
-            connection.execute(text("SELECT pg_wal_replay_resume()"))
-            connection.commit()
-        replica.close()
         writer.close()
     try:
         until(lambda: reader.read(port) == cluster.replica_port)

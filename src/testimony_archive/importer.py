@@ -111,7 +111,8 @@ def import_paths(
         plan = _check(archive, paths, reading, report, step)
         if not plan.to_write or (report.failed and not options.skip_invalid):
             return report
-        plan.check_unchanged(paths)
+        for path in paths:  # before anything is written
+            plan.check_unchanged(path, "; nothing was written")
         for document in plan.documents(paths, reading, step):
             if tagger is not None:
                 document = with_suggestions(tagger, document)
@@ -129,27 +130,21 @@ class _Plan:
     kept: dict[Path, Document] = field(default_factory=dict)
     states: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
-    def check_unchanged(self, paths: list[Path]) -> None:
-        """Before anything is written: every file as it was when it was checked."""
-        for path in paths:
-            if _state(path) != self.states[path]:
-                raise ArchiveError(
-                    "the file changed while it was being imported; nothing was written: "
-                    "run the import again",
-                    path=path,
-                )
+    def check_unchanged(self, path: Path, then: str) -> None:
+        """The file as it was when it was checked, or an ArchiveError saying `then`
+        (what became of the import)."""
+        if _state(path) != self.states[path]:
+            raise ArchiveError(
+                f"the file changed while it was being imported{then}; run the import again",
+                path=path,
+            )
 
     def documents(self, paths: list[Path], reading: Reading, step: Progress) -> Iterator[Document]:
         """The new documents in input order, each once: read again from JSONL and CSV
         files (which may be larger than memory allows), kept from the others."""
         left = dict(self.to_write)
         for path in paths:
-            if _state(path) != self.states[path]:
-                raise ArchiveError(
-                    "the file changed while it was being imported, after some records "
-                    "were written; run the import again to finish it",
-                    path=path,
-                )
+            self.check_unchanged(path, ", after some records were written")
             candidates: Iterator[Candidate]
             kept = self.kept.get(path)
             if kept is not None:
