@@ -18,7 +18,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from testimony_archive.fields import FACETS
-from testimony_archive.index import arrange, highlight, whoosh_index
+from testimony_archive.index import archive_backend, arrange, highlight, ranking
 from testimony_archive.index.highlight import _WORD, Span, word_terms
 from testimony_archive.index.schema import CONFIRMED_SUFFIX, text_field
 from testimony_archive.index.scoring import (
@@ -229,11 +229,11 @@ def full_order(
 
 def straightforward(monkeypatch: pytest.MonkeyPatch) -> None:
     """Search the straightforward way from now on (until the test ends)."""
-    monkeypatch.setattr(whoosh_index, "Evaluator", FullArrayEvaluator)
+    monkeypatch.setattr(ranking, "Evaluator", FullArrayEvaluator)
     monkeypatch.setattr(Snapshot, "_segment_postings", whoosh_postings)
     monkeypatch.setattr(Snapshot, "positions", whoosh_positions)
-    monkeypatch.setattr(whoosh_index, "Highlighter", WordByWordHighlighter)
-    monkeypatch.setattr(whoosh_index, "count_facets", value_by_value_facets)
+    monkeypatch.setattr(archive_backend, "Highlighter", WordByWordHighlighter)
+    monkeypatch.setattr(ranking, "count_facets", value_by_value_facets)
     monkeypatch.setattr(arrange, "order_of", full_order)
     monkeypatch.setattr(Snapshot, "mask", whoosh_mask)
     monkeypatch.setattr(highlight, "highlight_spans", word_by_word_spans)

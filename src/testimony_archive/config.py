@@ -41,6 +41,10 @@ class Settings:
     # (TESTIMONY_REPLICA_MAX_LAG_SECONDS).
     read_replicas: tuple[str, ...] = ()
     replica_max_lag: float = 5.0
+    # Where searches run (TESTIMONY_SEARCH): "whoosh", the index folder under var/, or
+    # "postgresql", tables in the instance database that several servers share. By
+    # default PostgreSQL when the instance database is PostgreSQL, else Whoosh.
+    search: str | None = None
     # Whether visitors who have not signed in may search and read the public documents
     # (TESTIMONY_ANONYMOUS=read, the default) or must sign in first (=none).
     open_to_anonymous: bool = True
@@ -64,6 +68,15 @@ class Settings:
     @property
     def database_url(self) -> str:
         return self.database or f"sqlite:///{self.instance_db}"
+
+    @property
+    def on_postgresql(self) -> bool:
+        return self.database_url.startswith(("postgresql", "postgres:"))
+
+    @property
+    def search_backend(self) -> str:
+        """"whoosh" or "postgresql" (checked by `from_env`)."""
+        return self.search or ("postgresql" if self.on_postgresql else "whoosh")
 
     @property
     def audit_head_file(self) -> Path:
@@ -91,7 +104,14 @@ class Settings:
                 f"TESTIMONY_ANONYMOUS={anonymous!r}: use 'read' (visitors who have not "
                 "signed in may read the public documents) or 'none' (everyone signs in)"
             )
+        search = env.get("TESTIMONY_SEARCH", "").strip().lower() or None
+        if search not in (None, "whoosh", "postgresql"):
+            raise UsageError(
+                f"TESTIMONY_SEARCH={search!r}: use 'whoosh' (the index folder under "
+                "TESTIMONY_VAR) or 'postgresql' (the instance database's tables)"
+            )
         return cls(
+            search=search,
             archive_dir=Path(env.get("TESTIMONY_ARCHIVE", "archive")),
             var_dir=Path(env.get("TESTIMONY_VAR", "var")),
             editor=env.get("TESTIMONY_EDITOR") or env.get("USER") or "editor",

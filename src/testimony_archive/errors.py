@@ -90,14 +90,14 @@ class IndexMissing(TestimonyError):
     status_code = 503
     exit_code = 2
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path | str) -> None:
         super().__init__(f"no search index at {index_dir}; build it with 'testimony index'")
 
 
 class IndexOutdated(IndexMissing):
     """The index was written by another version (its entries would be misread)."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path | str) -> None:
         TestimonyError.__init__(
             self,
             f"the search index at {index_dir} was built by another version of Testimony "

@@ -36,6 +36,7 @@ from .index import (
     DocMeta,
     IndexReport,
     ParagraphHit,
+    PostgresIndex,
     SearchBackend,
     SearchRequest,
     SearchResult,
@@ -112,7 +113,16 @@ class SearchService:
     ) -> SearchService:
         """The archive and index that the settings name, over an instance database."""
         archive = archive or Archive(settings.archive_dir, cache_dir=settings.cache_dir)
-        backend = WhooshIndex(archive, settings.index_dir)
+        backend: SearchBackend
+        if settings.search_backend == "postgresql":
+            if database.is_sqlite:
+                raise UsageError(
+                    "TESTIMONY_SEARCH=postgresql needs a PostgreSQL instance database: set "
+                    "TESTIMONY_DATABASE_URL=postgresql://..."
+                )
+            backend = PostgresIndex(archive, database)
+        else:
+            backend = WhooshIndex(archive, settings.index_dir)
         audit = AuditTrail(database, settings.audit_head_file)
         return cls(archive, backend, History(database), audit, settings.archive_name,
                    settings.base_url)  # fmt: skip

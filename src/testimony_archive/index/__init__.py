@@ -1,10 +1,11 @@
 """The search seam. Everything outside this package searches through these names (a test
-holds every other module to it), so that a second backend, PostgreSQL full-text search,
-can be added behind `SearchBackend` beside the embedded Whoosh index."""
+holds every other module to it): `SearchBackend`, with two backends behind it, the
+embedded Whoosh index and PostgreSQL (tables in the instance database)."""
 
 from .backend import Progress, SearchBackend
 from .entries import DocMeta
 from .highlight import Span, mark, snippet
+from .postgres_index import PostgresIndex
 from .request import MAX_LIMIT, SORTS, UNITS, SearchRequest, Sort, Unit
 from .results import (
     Counts,
@@ -28,6 +29,7 @@ __all__ = [
     "HighlightTerms",
     "IndexReport",
     "ParagraphHit",
+    "PostgresIndex",
     "Progress",
     "SearchBackend",
     "SearchRequest",

@@ -75,6 +75,15 @@ def analyze(field_lang: str, text: str) -> list[str]:
     return [token.text for token in _analyzer(field_lang)(text)]
 
 
+def term_positions(field_lang: str, text: str) -> dict[str, list[int]]:
+    """Each index term of a text and its positions, as the index numbers them (stop
+    words leave no gap)."""
+    found: dict[str, list[int]] = {}
+    for token in _analyzer(field_lang)(text, positions=True):
+        found.setdefault(token.text, []).append(token.pos)
+    return found
+
+
 @lru_cache(maxsize=8)
 def _analyzer(field_lang: str) -> Analyzer:
     return make_analyzer(field_lang)

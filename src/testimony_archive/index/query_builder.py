@@ -10,11 +10,11 @@ are re-ranked (see `proximity`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from whoosh import query as wq
-from whoosh.reading import IndexReader
 
 from ..fields import BY_PARAM
 from ..notes import Note
@@ -47,9 +47,21 @@ class BuiltQuery:
     spanish: bool = False
 
 
+class Lexicon(Protocol):
+    """The index's words, as a Whoosh reader lists them (`pg_lexicon` for PostgreSQL)."""
+
+    def field_length(self, fieldname: str) -> float: ...
+
+    def expand_prefix(self, fieldname: str, prefix: str) -> Iterable[str | bytes]: ...
+
+    def terms_within(
+        self, fieldname: str, text: str, maxdist: int, prefix: int = 0
+    ) -> Iterable[str | bytes]: ...
+
+
 @dataclass
 class QueryBuilder:
-    reader: IndexReader
+    reader: Lexicon
     expander: Expander
     # (field, term) → how many entries the searcher may see hold it
     frequency: Callable[[str, str], int]

@@ -9,13 +9,13 @@ its score is above zero.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
-from whoosh.searching import Searcher
 
 from ..access import Scope
 from . import sparse
-from .snapshot import BoolArray, FloatArray, IntArray, Snapshot
+from .snapshot import BoolArray, FloatArray, IntArray
 from .sparse import Scores
 
 BM25_B = 0.75
@@ -87,12 +87,48 @@ def text_leaves(node: Node) -> list[Term | Phrase]:
     return [leaf for leaf in leaves(node) if leaf.field.startswith("text_")]
 
 
+class TermStatistics(Protocol):
+    """What scoring reads of an index, whatever holds it: a Whoosh generation's
+    `Snapshot`, or the postings one PostgreSQL search fetched (`pg_postings`). Entries
+    are numbered alike in both; `reader` is the Whoosh reader the snapshot reads through
+    (PostgreSQL's postings ignore it)."""
+
+    @property
+    def size(self) -> int: ...
+
+    def population(self, scope: Scope) -> int: ...
+
+    def idf(self, frequency: int, population: int) -> float: ...
+
+    def postings(self, reader: Any, field_name: str, term: str) -> tuple[IntArray, FloatArray]: ...
+
+    def visible_postings(
+        self, reader: Any, field_name: str, term: str, scope: Scope
+    ) -> tuple[IntArray, FloatArray]: ...
+
+    def lengths(self, reader: Any, field_name: str, scope: Scope) -> tuple[FloatArray, float]: ...
+
+    def phrase(
+        self, reader: Any, field_name: str, terms: tuple[str, ...], slop: int
+    ) -> IntArray: ...
+
+    def positions(
+        self, reader: Any, field_name: str, term: str, docnums: IntArray
+    ) -> dict[int, list[int]]: ...
+
+
+class ReaderSource(Protocol):
+    """A Whoosh searcher, or anything else that hands out the reader statistics use."""
+
+    def reader(self) -> Any: ...
+
+
 class Evaluator:
     """Scores a plan for one scope: the statistics of BM25 (how many entries there are,
     how many hold a term, how long they are on average) count only the entries the scope
     may search, so that no score tells of a document the viewer may not read."""
 
-    def __init__(self, snapshot: Snapshot, searcher: Searcher, scope: Scope) -> None:
+    def __init__(self, snapshot: TermStatistics, searcher: ReaderSource, scope: Scope) -> None:
         self.snapshot = snapshot
         self.searcher = searcher
         self.scope = scope

@@ -1,0 +1,88 @@
+"""The words of a PostgreSQL index, for prefix* and fuzzy~ words to expand to.
+
+`search_terms` counts, for each text field's term, the entries of each access level and
+variant that hold it; a scope sees the sum over what it may search, so that what a word
+expands to tells nothing of the documents it may not read (as `_visible_frequency` in the
+Whoosh backend). Prefixes are a range of the terms' index (in byte order). Fuzzy words
+are those that start with the same letter within the Damerau-Levenshtein distance (a
+swap of two letters is one edit), as Whoosh measures it over an index of several
+segments: `fuzzystrmatch` finds the terms within twice the distance (plain Levenshtein
+counts a swap twice), and the exact distance is measured here.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, text
+from whoosh.support.levenshtein import damerau_levenshtein
+
+from ..access import Scope
+from .pg_catalog import Catalog
+from .snapshot import REDACTED, UNREDACTED
+
+_PREFIX = text("""
+    SELECT term, sum(entries) FROM search_terms
+    WHERE field = :field AND term LIKE :pattern
+      AND access = ANY(:levels) AND variant <> :hidden
+    GROUP BY term HAVING sum(entries) > 0
+""")
+_WITHIN = text("""
+    SELECT term, sum(entries) FROM search_terms
+    WHERE field = :field AND term LIKE :pattern
+      AND length(term) BETWEEN :shortest AND :longest
+      AND levenshtein_less_equal(term, :word, :bound) <= :bound
+      AND access = ANY(:levels) AND variant <> :hidden
+    GROUP BY term HAVING sum(entries) > 0
+""")
+_ONE = text("""
+    SELECT coalesce(sum(entries), 0) FROM search_terms
+    WHERE field = :field AND term = :term AND access = ANY(:levels) AND variant <> :hidden
+""")
+
+
+class PgLexicon:
+    """A `query_builder.Lexicon` over one connection, for one scope."""
+
+    def __init__(self, connection: Connection, catalog: Catalog, scope: Scope) -> None:
+        self.connection = connection
+        self.catalog = catalog
+        self.scope_params = {
+            "levels": sorted(scope.levels),
+            "hidden": REDACTED if scope.unredacted else UNREDACTED,
+        }
+        self._frequencies: dict[tuple[str, str], int] = {}
+
+    def field_length(self, fieldname: str) -> float:
+        return self.catalog.field_length(fieldname)
+
+    def expand_prefix(self, fieldname: str, prefix: str) -> list[str]:
+        return self._terms(_PREFIX, fieldname, {"pattern": _like(prefix) + "%"})
+
+    def terms_within(self, fieldname: str, text: str, maxdist: int, prefix: int = 0) -> list[str]:
+        near = self._terms(_WITHIN, fieldname, {
+            "pattern": _like(text[:prefix]) + "%", "word": text, "bound": 2 * maxdist,
+            "shortest": len(text) - maxdist, "longest": len(text) + maxdist,
+        })  # fmt: skip
+        return [term for term in near if damerau_levenshtein(term, text, maxdist) <= maxdist]
+
+    def frequency(self, fieldname: str, term: str) -> int:
+        """How many entries the scope may search hold the term."""
+        key = (fieldname, term)
+        if key not in self._frequencies:
+            found = self.connection.execute(
+                _ONE, {"field": fieldname, "term": term, **self.scope_params}
+            ).scalar()
+            self._frequencies[key] = int(found or 0)
+        return self._frequencies[key]
+
+    def _terms(self, query: object, fieldname: str, params: dict[str, object]) -> list[str]:
+        rows = self.connection.execute(query, {"field": fieldname, **params, **self.scope_params})  # type: ignore[call-overload]
+        terms = []
+        for term, count in rows:
+            self._frequencies[(fieldname, term)] = int(count)
+            terms.append(term)
+        return sorted(terms)
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern's literal part."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

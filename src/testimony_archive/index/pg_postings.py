@@ -1,0 +1,156 @@
+"""The postings one search needs, fetched from PostgreSQL in one query.
+
+A plan's terms are looked up in the entries' `tsvector`s through their GIN index: every
+entry the scope may search that holds any of them, with each term's positions. Scoring
+then reads these as it reads a Whoosh snapshot's postings (`scoring.TermStatistics`):
+same entry numbers (the catalog's), same weights (the term's frequency, times the
+title's boost), same BM25 statistics (every entry of the scope that holds a term is
+fetched, so its count is the term's document frequency).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, text
+
+from ..access import Scope
+from .pg_catalog import TEXT_NAMES, Catalog
+from .pg_rows import BOOSTS, TITLE, lexeme, split_lexeme
+from .phrases import phrase_at
+from .scoring import Node, Phrase, Term, leaves
+from .snapshot import REDACTED, UNREDACTED, FloatArray, IntArray
+
+EMPTY_IDS = np.empty(0, np.int32)
+EMPTY_WEIGHTS = np.empty(0, np.float32)
+
+_FETCH = text("""
+    SELECT e.doc, e.para, e.variant, u.lexeme, u.positions
+    FROM search_entries AS e
+    CROSS JOIN LATERAL unnest(e.terms) AS u(lexeme, positions, weights)
+    WHERE e.terms @@ CAST(:query AS tsquery)
+      AND e.access = ANY(:levels) AND e.variant <> :hidden
+      AND u.lexeme = ANY(:lexemes)
+""")
+
+
+def plan_terms(plan: Node | None, extra: Iterable[tuple[str, str]] = ()) -> set[tuple[str, str]]:
+    """The (field, term) pairs a plan scores, and `extra` (the proximity pairs')."""
+    wanted = set(extra)
+    if plan is not None:
+        for leaf in _all_leaves(plan):
+            if isinstance(leaf, Term):
+                wanted.add((leaf.field, leaf.text))
+            else:
+                wanted.update((leaf.field, term) for term in leaf.terms)
+    return wanted
+
+
+def _all_leaves(plan: Node) -> list[Term | Phrase]:
+    """Every leaf, the excluded words' too (`scoring.leaves` leaves those out)."""
+    from .scoring import Exclude
+
+    if isinstance(plan, Exclude):
+        return (_all_leaves(plan.positive) if plan.positive is not None else []) + _all_leaves(
+            plan.negative
+        )
+    return leaves(plan)
+
+
+def tsquery(terms: Iterable[tuple[str, str]]) -> str:
+    """Entries holding any of the terms, as a tsquery of quoted lexemes."""
+    quoted = ("'" + lexeme(f, t).replace("\\", "\\\\").replace("'", "''") + "'"
+              for f, t in sorted(terms))  # fmt: skip
+    return " | ".join(quoted)
+
+
+class FetchedPostings:
+    """The postings of some terms over a catalog's entries, for one scope."""
+
+    def __init__(self, catalog: Catalog, scope: Scope) -> None:
+        self.catalog = catalog
+        self.scope = scope
+        self._postings: dict[tuple[str, str], tuple[IntArray, FloatArray]] = {}
+        self._positions: dict[tuple[str, str], dict[int, list[int]]] = {}
+
+    @classmethod
+    def fetch(
+        cls, connection: Connection, catalog: Catalog, scope: Scope, terms: set[tuple[str, str]]
+    ) -> FetchedPostings:
+        fetched = cls(catalog, scope)
+        readable = catalog.readable(scope)
+        words = {(f, t) for f, t in terms if f == TITLE or f in TEXT_NAMES}
+        for field_name, value in terms - words:  # tags (a place named in the query)
+            ids = catalog.tagged(field_name, value)
+            ids = ids[readable[ids]]
+            fetched._postings[(field_name, value)] = (ids, np.ones(ids.size, np.float32))
+        if not words:
+            return fetched
+        rows = connection.execute(_FETCH, {
+            "query": tsquery(words),
+            "levels": sorted(scope.levels),
+            "hidden": REDACTED if scope.unredacted else UNREDACTED,
+            "lexemes": [lexeme(f, t) for f, t in words],
+        })  # fmt: skip
+        found: dict[tuple[str, str], dict[int, list[int]]] = {}
+        ordinal_by_id = catalog.ordinal_by_id
+        for doc, para, variant, name, positions in rows:
+            ordinal = ordinal_by_id.get(doc)
+            if ordinal is None:
+                continue  # (written after this catalog was read: found next time)
+            entry = catalog.entry(ordinal, para, variant)
+            if entry >= 0:
+                found.setdefault(split_lexeme(name), {})[entry] = positions
+        for key, by_entry in found.items():
+            ids = np.array(sorted(by_entry), np.int32)
+            ids = ids[readable[ids]]
+            boost = BOOSTS.get(key[0], 1.0)
+            weights = np.array([len(by_entry[int(i)]) * boost for i in ids], np.float32)
+            fetched._postings[key] = (ids, weights)
+            fetched._positions[key] = by_entry
+        return fetched
+
+    # -- scoring.TermStatistics --------------------------------------------------------
+
+    @property
+    def size(self) -> int:
+        return self.catalog.size
+
+    def population(self, scope: Scope) -> int:
+        return self.catalog.population(scope)
+
+    def idf(self, frequency: int, population: int) -> float:
+        return self.catalog.idf(frequency, population)
+
+    def postings(self, reader: Any, field_name: str, term: str) -> tuple[IntArray, FloatArray]:
+        return self._postings.get((field_name, term), (EMPTY_IDS, EMPTY_WEIGHTS))
+
+    def visible_postings(
+        self, reader: Any, field_name: str, term: str, scope: Scope
+    ) -> tuple[IntArray, FloatArray]:
+        if scope != self.scope:
+            raise ValueError("these postings were fetched for another scope")
+        return self.postings(reader, field_name, term)
+
+    def lengths(self, reader: Any, field_name: str, scope: Scope) -> tuple[FloatArray, float]:
+        return self.catalog.lengths(reader, field_name, scope)
+
+    def phrase(self, reader: Any, field_name: str, terms: tuple[str, ...], slop: int) -> IntArray:
+        common: IntArray | None = None
+        for term in dict.fromkeys(terms):
+            ids = self.postings(reader, field_name, term)[0]
+            common = ids if common is None else np.intersect1d(common, ids, assume_unique=True)
+        if common is None or not common.size:
+            return EMPTY_IDS
+        where = [self._positions[(field_name, term)] for term in terms]
+        found = [entry for entry in common.tolist()
+                 if phrase_at([positions[entry] for positions in where], slop)]  # fmt: skip
+        return np.array(found, np.int32)
+
+    def positions(
+        self, reader: Any, field_name: str, term: str, docnums: IntArray
+    ) -> dict[int, list[int]]:
+        by_entry = self._positions.get((field_name, term), {})
+        return {entry: by_entry[entry] for entry in docnums.tolist() if entry in by_entry}

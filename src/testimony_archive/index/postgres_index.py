@@ -1,0 +1,206 @@
+"""The PostgreSQL backend: the same searches as the Whoosh index, over tables in the
+instance database that every server shares (and its read replicas).
+
+A search reads, in one transaction on a replica that keeps up (or on the primary):
+whether the index changed since this server last looked (then the documents written
+since, into its catalog), what prefix and fuzzy words expand to, and the postings of the
+query's terms. Everything after that (BM25 with the same statistics, phrases, proximity,
+filters, grouping, facets, highlights) is the code the Whoosh backend runs, on the same
+numbers: both backends answer alike.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from functools import partial
+
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..access import Scope
+from ..archive import Archive
+from ..errors import IndexMissing, IndexOutdated
+from ..instance.database import InstanceDatabase
+from ..models import ACCESS_LEVELS
+from .archive_backend import ArchiveBackend
+from .backend import Progress
+from .entries import DocMeta
+from .filters import request_filters
+from .pg_catalog import Catalog, Record
+from .pg_lexicon import PgLexicon
+from .pg_postings import FetchedPostings, plan_terms
+from .pg_writer import PG_INDEX_FORMAT, index_state, rebuild, reindex_document, update
+from .query_builder import BuiltQuery, QueryBuilder
+from .query_syntax import parse_query
+from .ranking import rank
+from .request import SearchRequest
+from .results import Counts, HighlightTerms, SearchResult
+from .writer import IndexReport
+
+EVERYTHING = SearchRequest(limit=1)
+EVERY_PART = Scope(frozenset(ACCESS_LEVELS), unredacted=True)
+_CHANGED = text("SELECT id, meta, details FROM search_documents WHERE generation > :since")
+_ALL = text("SELECT id, meta, details FROM search_documents")
+_IDS = text("SELECT id FROM search_documents")
+
+
+class NoReader:
+    """What scoring is handed in place of a Whoosh searcher (PostgreSQL's postings
+    need no reader)."""
+
+    def reader(self) -> None:
+        return None
+
+
+class PostgresIndex(ArchiveBackend):
+    """Searches the archive's index in PostgreSQL; one per process, shared by threads.
+    Implements `SearchBackend`."""
+
+    def __init__(self, archive: Archive, database: InstanceDatabase) -> None:
+        super().__init__(archive)
+        self.database = database
+        self._catalog: Catalog | None = None
+        self._records: dict[str, Record] = {}
+        self._lock = threading.Lock()
+
+    # -- the index's life --------------------------------------------------------------
+
+    def exists(self) -> bool:
+        try:
+            state = self.database.read(index_state)
+        except SQLAlchemyError:
+            return False
+        return state is not None
+
+    def update(self, progress: Progress | None = None) -> IndexReport:
+        return update(self.database, self.archive, progress)
+
+    def rebuild(self, progress: Progress | None = None) -> IndexReport:
+        return rebuild(self.database, self.archive, progress)
+
+    def document_changed(self, doc_id: str) -> None:
+        if self.exists():
+            reindex_document(self.database, self.archive, doc_id)
+
+    def warm(self) -> None:
+        try:
+            for q in ("Chiapas", "Tapachula"):
+                self.search(SearchRequest(q=q), EVERY_PART, cache=False)
+        except IndexMissing:
+            return
+
+    def close(self) -> None:
+        """Nothing to release: the connections are the instance database's."""
+
+    # -- searching ---------------------------------------------------------------------
+
+    def search(self, request: SearchRequest, scope: Scope, cache: bool = True) -> SearchResult:
+        """Search; the same request on the same index generation, for the same scope,
+        is answered from this server's cache."""
+        request.check()
+        started = time.perf_counter()
+        result: SearchResult = self.database.read(
+            partial(self._search_on, request, scope, cache, started)
+        )
+        if result.started != started:  # from the cache
+            result = dataclasses.replace(result, took_ms=(time.perf_counter() - started) * 1000)
+        return result
+
+    def _search_on(
+        self, request: SearchRequest, scope: Scope, cache: bool, started: float,
+        connection: Connection,
+    ) -> SearchResult:  # fmt: skip
+        catalog = self._current(connection)
+        compute = partial(self._compute, request, scope, connection, catalog, started)
+        if not cache:
+            return compute()
+        result: SearchResult = catalog.results.fetch((request, scope), compute)
+        return result
+
+    def _compute(
+        self, request: SearchRequest, scope: Scope, connection: Connection, catalog: Catalog,
+        started: float,
+    ) -> SearchResult:  # fmt: skip
+        built = self._built(request.q, scope, connection, catalog)
+        mask = catalog.readable(scope).copy()
+        for query in [*request_filters(request), *built.filters]:
+            mask &= catalog.filter_mask(query)
+        wanted = plan_terms(
+            built.plan,
+            ((pair.field, term) for pair in built.pairs for term in (pair.first, pair.second)),
+        )
+        postings = FetchedPostings.fetch(connection, catalog, scope, wanted)
+        ranked = rank(request, scope, built, catalog, postings, NoReader(), mask)
+        return self._result(request, scope, built, ranked, started)
+
+    def _built(
+        self, q: str, scope: Scope, connection: Connection, catalog: Catalog
+    ) -> BuiltQuery:
+        lexicon = PgLexicon(connection, catalog, scope)
+        return QueryBuilder(lexicon, self.expander, lexicon.frequency).build(parse_query(q))
+
+    # -- the catalog -------------------------------------------------------------------
+
+    def _current(self, connection: Connection) -> Catalog:
+        """This server's catalog, brought up to the generation the database holds
+        (never back: a replica behind the one read last is read as it is)."""
+        state = index_state(connection)
+        if state is None:
+            raise IndexMissing(f"{self.database.display_url} (PostgreSQL)")
+        form, build, generation = state
+        if form != PG_INDEX_FORMAT:
+            raise IndexOutdated(f"{self.database.display_url} (PostgreSQL)")
+        catalog = self._catalog
+        if catalog is not None and generation <= catalog.generation:
+            return catalog
+        with self._lock:
+            catalog = self._catalog
+            if catalog is not None and generation <= catalog.generation:
+                return catalog
+            if catalog is None or catalog.build_id != build:
+                self._records = {
+                    doc_id: Record.of(meta, details)
+                    for doc_id, meta, details in connection.execute(_ALL)
+                }
+            else:
+                since = {"since": catalog.generation}
+                for doc_id, meta, details in connection.execute(_CHANGED, since):
+                    self._records[doc_id] = Record.of(meta, details)
+                present = set(connection.execute(_IDS).scalars())
+                for doc_id in [doc_id for doc_id in self._records if doc_id not in present]:
+                    del self._records[doc_id]
+            self._catalog = Catalog.of(list(self._records.values()), generation, build)
+            return self._catalog
+
+    def _catalog_now(self) -> Catalog:
+        return self.database.read(self._current)
+
+    # -- what the pages need besides results -------------------------------------------
+
+    def counts(self, scope: Scope) -> Counts:
+        result = self.search(EVERYTHING, scope)
+        documents = [meta for meta in self._catalog_now().docs if meta.access in scope.levels]
+        return Counts(
+            documents=len(documents),
+            paragraphs=sum(meta.paragraph_count for meta in documents),
+            facets=result.facets,
+        )
+
+    def pending(self, scope: Scope) -> list[DocMeta]:
+        waiting = [meta for meta in self._catalog_now().docs
+                   if meta.pending and meta.access in scope.levels]  # fmt: skip
+        return sorted(waiting, key=lambda meta: (-meta.pending, meta.id))
+
+    def indexed(self, doc_id: str) -> DocMeta | None:
+        catalog = self._catalog_now()
+        ordinal = catalog.ordinal_by_id.get(doc_id)
+        return catalog.docs[ordinal] if ordinal is not None else None
+
+    def highlight_terms(self, q: str, scope: Scope) -> HighlightTerms:
+        def work(connection: Connection) -> BuiltQuery:
+            return self._built(q, scope, connection, self._current(connection))
+
+        built = self.database.read(work)
+        return HighlightTerms(frozenset(built.highlight), frozenset(built.weak_highlight))
