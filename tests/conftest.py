@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import socket
@@ -20,7 +21,7 @@ from testimony_archive.access import ANONYMOUS, Viewer, scope
 from testimony_archive.archive import Archive
 from testimony_archive.config import Settings
 from testimony_archive.importer import import_paths
-from testimony_archive.index import WhooshIndex, rebuild_index
+from testimony_archive.index import PostgresIndex, SearchBackend, WhooshIndex, rebuild_index
 from testimony_archive.instance import InstanceDatabase
 from testimony_archive.service import SearchService
 
@@ -56,18 +57,57 @@ def backend(archive: Archive, settings: Settings) -> Iterator[WhooshIndex]:
     backend.close()
 
 
+# Each backend in turn: the search suite runs on both (PostgreSQL's tests skip, with the
+# reason, where it is not installed).
+BACKENDS = ["whoosh", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_settings(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Settings]:
+    """`settings`, searching with one backend and then the other: PostgreSQL in a new
+    database on the test primary."""
+    if request.param == "whoosh":
+        yield settings
+        return
+    from .postgres import Cluster
+
+    cluster = request.getfixturevalue("pg_cluster")
+    assert isinstance(cluster, Cluster)
+    name = cluster.new_database()
+    yield dataclasses.replace(settings, database=cluster.url(name))
+    cluster.drop_database(name)
+
+
+@pytest.fixture
+def any_backend(archive: Archive, backend_settings: Settings) -> Iterator[SearchBackend]:
+    """Each search backend in turn, over an index of tests/data/records.jsonl."""
+    database = instance_database(backend_settings)
+    searched: SearchBackend
+    if backend_settings.search_backend == "postgresql":
+        searched = PostgresIndex(archive, database)
+    else:
+        searched = WhooshIndex(archive, backend_settings.index_dir)
+    searched.rebuild()
+    yield searched
+    searched.close()
+    database.close()
+
+
 @pytest.fixture(scope="session")
 def sample_archive() -> Path:
     return REPO / "archive"
 
 
 @pytest.fixture
-def service(archive: Archive, settings: Settings) -> Iterator[SearchService]:
-    """The service over an index of tests/data/records.jsonl and a new instance database."""
-    rebuild_index(archive, settings.index_dir)
-    service = SearchService.open(settings, instance_database(settings), archive)
+def service(archive: Archive, backend_settings: Settings) -> Iterator[SearchService]:
+    """The service over an index of tests/data/records.jsonl and a new instance database,
+    with each search backend in turn."""
+    database = instance_database(backend_settings)
+    service = SearchService.open(backend_settings, database, archive)
+    service.update_index(rebuild=True)
     yield service
     service.close()
+    database.close()
 
 
 def instance_database(settings: Settings) -> InstanceDatabase:

@@ -107,12 +107,27 @@ def _start(data: Path, log: Path) -> None:
 
 
 PREFIX = "testimony-pg-"
+OWNER = "owner.pid"  # the process that started a cluster
+
+
+def _owner_runs(folder: Path) -> bool:
+    try:
+        pid = int((folder / OWNER).read_text(encoding="utf-8"))
+        os.kill(pid, 0)
+    except PermissionError:
+        return True  # (another user's process: it runs)
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def stop_leftovers() -> None:
     """Stop and delete the clusters of earlier runs that were killed before they could
-    (their folders are in /tmp, named by PREFIX)."""
+    (their folders are in /tmp, named by PREFIX; a cluster whose owner still runs, such
+    as another test session's or a benchmark's, is left alone)."""
     for folder in Path("/tmp").glob(f"{PREFIX}*"):
+        if _owner_runs(folder):
+            continue
         for data in (folder / "replica", folder / "primary"):
             if (data / "postmaster.pid").exists():
                 with contextlib.suppress(Exception):
@@ -129,6 +144,7 @@ def running_cluster() -> Iterator[Cluster]:
         user = pwd.getpwnam("postgres")
         os.chown(folder, user.pw_uid, user.pw_gid)
     os.chmod(folder, 0o700)
+    (folder / OWNER).write_text(f"{os.getpid()}\n", encoding="utf-8")
     # A run stopped by SIGTERM (a CI time-out) still stops its servers.
     previous = signal.signal(signal.SIGTERM, _interrupt)
     primary, replica = folder / "primary", folder / "replica"

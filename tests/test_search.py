@@ -11,96 +11,102 @@ import pytest
 from testimony_archive.errors import IndexMissing, UsageError
 from testimony_archive.fields import BY_NAME
 from testimony_archive.i18n import translator
-from testimony_archive.index import DocumentHit, ParagraphHit, SearchRequest, WhooshIndex
+from testimony_archive.index import (
+    DocumentHit,
+    ParagraphHit,
+    SearchBackend,
+    SearchRequest,
+    WhooshIndex,
+)
 from testimony_archive.index.postings_table import TABLES_DIR
 
 from .conftest import EVERY_LEVEL, PUBLIC
 
 
-def paragraph_hits(backend: WhooshIndex, q: str, **filters: object) -> list[tuple[str, int]]:
-    result = backend.search(SearchRequest(q=q, unit="paragraph", **filters), EVERY_LEVEL)  # type: ignore[arg-type]
+def paragraph_hits(any_backend: SearchBackend, q: str, **filters: object) -> list[tuple[str, int]]:
+    result = any_backend.search(SearchRequest(q=q, unit="paragraph", **filters), EVERY_LEVEL)  # type: ignore[arg-type]
     return [(hit.doc, hit.para) for hit in result.hits if isinstance(hit, ParagraphHit)]
 
 
-def test_plain_words_rank_passages_with_more_words_first(backend: WhooshIndex) -> None:
-    hits = paragraph_hits(backend, "immigration agents bus checkpoint")
+def test_plain_words_rank_passages_with_more_words_first(any_backend: SearchBackend) -> None:
+    hits = paragraph_hits(any_backend, "immigration agents bus checkpoint")
     assert hits[0] == ("t-en-001", 2)
 
 
-def test_stemming_and_accent_folding(backend: WhooshIndex) -> None:
-    assert ("t-en-001", 4) in paragraph_hits(backend, "deport")  # English stem: deported
-    assert ("t-es-002", 2) in paragraph_hits(backend, "comisaria")  # comisaría
-    assert ("t-es-002", 2) in paragraph_hits(backend, "golpeado")  # golpearon, Spanish stem
+def test_stemming_and_accent_folding(any_backend: SearchBackend) -> None:
+    assert ("t-en-001", 4) in paragraph_hits(any_backend, "deport")  # English stem: deported
+    assert ("t-es-002", 2) in paragraph_hits(any_backend, "comisaria")  # comisaría
+    assert ("t-es-002", 2) in paragraph_hits(any_backend, "golpeado")  # golpearon, Spanish stem
 
 
-def test_spanish_query_reaches_an_english_account(backend: WhooshIndex) -> None:
-    hits = paragraph_hits(backend, "descargas eléctricas")
+def test_spanish_query_reaches_an_english_account(any_backend: SearchBackend) -> None:
+    hits = paragraph_hits(any_backend, "descargas eléctricas")
     assert ("t-en-001", 3) in hits  # "shocked me with a taser"
     assert ("t-es-002", 3) in hits
 
 
-def test_phrase_and_exclusion(backend: WhooshIndex) -> None:
-    assert paragraph_hits(backend, '"sign a paper"') == [("t-en-001", 4)]
-    assert paragraph_hits(backend, '"paper sign"') == []
-    assert ("t-en-001", 4) in paragraph_hits(backend, '"sign paper"~2')
-    hits = paragraph_hits(backend, "migrants -overcrowding")
+def test_phrase_and_exclusion(any_backend: SearchBackend) -> None:
+    assert paragraph_hits(any_backend, '"sign a paper"') == [("t-en-001", 4)]
+    assert paragraph_hits(any_backend, '"paper sign"') == []
+    assert ("t-en-001", 4) in paragraph_hits(any_backend, '"sign paper"~2')
+    hits = paragraph_hits(any_backend, "migrants -overcrowding")
     assert ("r-en-003", 1) not in hits
 
 
 def test_filters_roll_up_and_restricted_documents_are_hidden_by_default(
-    backend: WhooshIndex,
+    any_backend: SearchBackend,
 ) -> None:
-    public = backend.search(SearchRequest(location="MX"), PUBLIC)
+    public = any_backend.search(SearchRequest(location="MX"), PUBLIC)
     assert {hit.meta.id for hit in public.hits if isinstance(hit, DocumentHit)} == {
         "t-en-001", "t-es-002", "r-en-003"}  # fmt: skip
-    everything = backend.search(SearchRequest(location="MX"), EVERY_LEVEL)
+    everything = any_backend.search(SearchRequest(location="MX"), EVERY_LEVEL)
     assert everything.total == 4
-    assert backend.search(SearchRequest(abuse_type="torture"), PUBLIC).total == 2
-    assert backend.search(SearchRequest(abuse_type="torture.beating"), PUBLIC).total == 1
-    assert backend.search(SearchRequest(perpetrator="police", year=2018), PUBLIC).total == 1
-    assert backend.search(SearchRequest(date_from="2017", date_to="2018-12"), PUBLIC).total == 1
+    assert any_backend.search(SearchRequest(abuse_type="torture"), PUBLIC).total == 2
+    assert any_backend.search(SearchRequest(abuse_type="torture.beating"), PUBLIC).total == 1
+    assert any_backend.search(SearchRequest(perpetrator="police", year=2018), PUBLIC).total == 1
+    assert any_backend.search(SearchRequest(date_from="2017", date_to="2018-12"), PUBLIC).total == 1
 
 
-def test_suggested_tags_count_unless_confirmed_only(backend: WhooshIndex) -> None:
+def test_suggested_tags_count_unless_confirmed_only(any_backend: SearchBackend) -> None:
     # r-en-003 has only its place ("Mexico") as a suggested location
-    assert backend.search(SearchRequest(q="overcrowding", location="MX"), PUBLIC).total == 1
+    assert any_backend.search(SearchRequest(q="overcrowding", location="MX"), PUBLIC).total == 1
     assert (
-        backend.search(
+        any_backend.search(
             SearchRequest(q="overcrowding", location="MX", confirmed_only=True), PUBLIC
         ).total
         == 0
     )
 
 
-def test_facets_cover_the_whole_result_set(backend: WhooshIndex) -> None:
-    result = backend.search(SearchRequest(limit=1), EVERY_LEVEL)
+def test_facets_cover_the_whole_result_set(any_backend: SearchBackend) -> None:
+    result = any_backend.search(SearchRequest(limit=1), EVERY_LEVEL)
     assert result.total == 4 and len(result.hits) == 1
     kinds = {value.value: value.count for value in result.facets["kind"]}
     assert kinds == {"testimony": 2, "report_excerpt": 2}
     abuse = {value.value: value for value in result.facets["abuse_types"]}
     assert abuse["torture"].count == 2 and abuse["torture.electric-shock"].parent == "torture"
     places = {value.value: value for value in result.facets["locations"]}
-    label = BY_NAME["locations"].label("MX-CHP", backend.archive.vocabulary, translator("en"))
+    label = BY_NAME["locations"].label("MX-CHP", any_backend.archive.vocabulary, translator("en"))
     assert places["MX-CHP"].parent == "MX" and label == "Chiapas"
 
 
-def test_highlights_are_offsets_into_the_archived_text(backend: WhooshIndex) -> None:
-    result = backend.search(SearchRequest(q="shocked taser", unit="paragraph"), PUBLIC)
+def test_highlights_are_offsets_into_the_archived_text(any_backend: SearchBackend) -> None:
+    result = any_backend.search(SearchRequest(q="shocked taser", unit="paragraph"), PUBLIC)
     hit = result.hits[0]
     assert isinstance(hit, ParagraphHit)
     assert [hit.text[start:end] for start, end in hit.highlights] == ["shocked", "taser"]
 
 
-def test_sort_by_date_and_pagination(backend: WhooshIndex) -> None:
-    oldest = backend.search(SearchRequest(sort="date", limit=2), EVERY_LEVEL)
-    newest = backend.search(SearchRequest(sort="-date", limit=2), EVERY_LEVEL)
+def test_sort_by_date_and_pagination(any_backend: SearchBackend) -> None:
+    oldest = any_backend.search(SearchRequest(sort="date", limit=2), EVERY_LEVEL)
+    newest = any_backend.search(SearchRequest(sort="-date", limit=2), EVERY_LEVEL)
     ids = [hit.meta.id for hit in oldest.hits if isinstance(hit, DocumentHit)]
     assert ids == ["t-en-001", "r-es-004"]
     assert [hit.meta.id for hit in newest.hits if isinstance(hit, DocumentHit)] == [
         "r-en-003",
         "t-es-002",
     ]
-    far = backend.search(SearchRequest(page=50), EVERY_LEVEL)
+    far = any_backend.search(SearchRequest(page=50), EVERY_LEVEL)
     assert far.total == 4 and far.hits == []
 
 
@@ -119,13 +125,13 @@ def test_sort_by_date_and_pagination(backend: WhooshIndex) -> None:
         "-only",
     ],
 )
-def test_malformed_queries_never_fail(backend: WhooshIndex, query: str) -> None:
-    result = backend.search(SearchRequest(q=query), PUBLIC)
+def test_malformed_queries_never_fail(any_backend: SearchBackend, query: str) -> None:
+    result = any_backend.search(SearchRequest(q=query), PUBLIC)
     assert result.total >= 0
 
 
-def test_repairs_are_reported(backend: WhooshIndex) -> None:
-    assert backend.search(SearchRequest(q='"sign a paper'), PUBLIC).notes == [
+def test_repairs_are_reported(any_backend: SearchBackend) -> None:
+    assert any_backend.search(SearchRequest(q='"sign a paper'), PUBLIC).notes == [
         "An unmatched quotation mark was ignored."]  # fmt: skip
 
 
@@ -140,23 +146,24 @@ def test_repairs_are_reported(backend: WhooshIndex) -> None:
         {"date_from": "yesterday"},
     ],
 )
-def test_bad_requests_raise_usage_errors(backend: WhooshIndex, bad: dict[str, object]) -> None:
+def test_bad_requests_raise_usage_errors(
+    any_backend: SearchBackend, bad: dict[str, object]
+) -> None:
     with pytest.raises(UsageError):
-        backend.search(SearchRequest(**bad), PUBLIC)  # type: ignore[arg-type]
+        any_backend.search(SearchRequest(**bad), PUBLIC)  # type: ignore[arg-type]
 
 
-def test_index_changes_are_seen_by_a_reused_searcher(backend: WhooshIndex) -> None:
+def test_index_changes_are_seen_by_the_next_search(any_backend: SearchBackend) -> None:
     from testimony_archive.importer import import_paths
-    from testimony_archive.index import update_index
 
-    assert backend.search(SearchRequest(q="Palenque"), PUBLIC).total == 0
-    record = backend.archive.root.parent / "late.jsonl"
+    assert any_backend.search(SearchRequest(q="Palenque"), PUBLIC).total == 0
+    record = any_backend.archive.root.parent / "late.jsonl"
     record.write_text(
         '{"id": "late", "kind": "testimony", "title": "Late", "text": "Held in Palenque."}\n'
     )
-    import_paths(backend.archive, [record])
-    update_index(backend.archive, backend.handle.index_dir)
-    assert backend.search(SearchRequest(q="Palenque"), PUBLIC).total == 1
+    import_paths(any_backend.archive, [record])
+    any_backend.update()
+    assert any_backend.search(SearchRequest(q="Palenque"), PUBLIC).total == 1
 
 
 def open_index_files(index_dir: Path, folder: str = "") -> int:

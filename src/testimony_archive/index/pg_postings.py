@@ -10,11 +10,12 @@ fetched, so its count is the term's document frequency).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from ..access import Scope
 from .pg_catalog import TEXT_NAMES, Catalog
@@ -26,14 +27,17 @@ from .snapshot import REDACTED, UNREDACTED, FloatArray, IntArray
 EMPTY_IDS = np.empty(0, np.int32)
 EMPTY_WEIGHTS = np.empty(0, np.float32)
 
-_FETCH = text("""
-    SELECT e.doc, e.para, e.variant, u.lexeme, u.positions
+# Each entry holding any of the wanted terms, with those terms only: marked (weight A)
+# and kept (`ts_filter`), a short tsvector read as text (`_LEXEME`), one row per entry.
+_FETCH = """
+    SELECT e.doc, e.para, e.variant,
+           ts_filter(setweight(e.terms, 'A', %(lexemes)s::text[]), '{a}')::text
     FROM search_entries AS e
-    CROSS JOIN LATERAL unnest(e.terms) AS u(lexeme, positions, weights)
-    WHERE e.terms @@ CAST(:query AS tsquery)
-      AND e.access = ANY(:levels) AND e.variant <> :hidden
-      AND u.lexeme = ANY(:lexemes)
-""")
+    WHERE e.terms @@ %(query)s::tsquery
+      AND e.access = ANY(%(levels)s) AND e.variant <> %(hidden)s
+"""
+_LEXEME = re.compile(r"'((?:[^']|'')*)':([0-9A,]+)")
+
 
 
 def plan_terms(plan: Node | None, extra: Iterable[tuple[str, str]] = ()) -> set[tuple[str, str]]:
@@ -73,7 +77,8 @@ class FetchedPostings:
         self.catalog = catalog
         self.scope = scope
         self._postings: dict[tuple[str, str], tuple[IntArray, FloatArray]] = {}
-        self._positions: dict[tuple[str, str], dict[int, list[int]]] = {}
+        # Each term's positions in each entry, as PostgreSQL writes them ("3A,17A").
+        self._positions: dict[tuple[str, str], dict[int, str]] = {}
 
     @classmethod
     def fetch(
@@ -88,26 +93,35 @@ class FetchedPostings:
             fetched._postings[(field_name, value)] = (ids, np.ones(ids.size, np.float32))
         if not words:
             return fetched
-        rows = connection.execute(_FETCH, {
+        driver: Any = connection.connection.driver_connection
+        cursor = driver.cursor()  # (psycopg's own: rows by the thousand)
+        cursor.execute(_FETCH, {
             "query": tsquery(words),
             "levels": sorted(scope.levels),
             "hidden": REDACTED if scope.unredacted else UNREDACTED,
             "lexemes": [lexeme(f, t) for f, t in words],
         })  # fmt: skip
-        found: dict[tuple[str, str], dict[int, list[int]]] = {}
+        found: dict[tuple[str, str], dict[int, str]] = {}
+        by_name: dict[str, dict[int, str]] = {}
         ordinal_by_id = catalog.ordinal_by_id
-        for doc, para, variant, name, positions in rows:
+        for doc, para, variant, vector in cursor.fetchall():
             ordinal = ordinal_by_id.get(doc)
             if ordinal is None:
                 continue  # (written after this catalog was read: found next time)
             entry = catalog.entry(ordinal, para, variant)
-            if entry >= 0:
-                found.setdefault(split_lexeme(name), {})[entry] = positions
+            if entry < 0:
+                continue
+            for name, places in _LEXEME.findall(vector):
+                by_name.setdefault(name, {})[entry] = places  # (read when asked for)
+        for name, by_entry in by_name.items():
+            found[split_lexeme(name.replace("''", "'"))] = by_entry
         for key, by_entry in found.items():
             ids = np.array(sorted(by_entry), np.int32)
             ids = ids[readable[ids]]
             boost = BOOSTS.get(key[0], 1.0)
-            weights = np.array([len(by_entry[int(i)]) * boost for i in ids], np.float32)
+            weights = np.array([by_entry[i].count(",") + 1 for i in ids.tolist()], np.float32)
+            if boost != 1.0:
+                weights *= np.float32(boost)
             fetched._postings[key] = (ids, weights)
             fetched._positions[key] = by_entry
         return fetched
@@ -145,12 +159,19 @@ class FetchedPostings:
         if common is None or not common.size:
             return EMPTY_IDS
         where = [self._positions[(field_name, term)] for term in terms]
-        found = [entry for entry in common.tolist()
-                 if phrase_at([positions[entry] for positions in where], slop)]  # fmt: skip
+        found = [
+            entry
+            for entry in common.tolist()
+            if phrase_at([_numbers(positions[entry]) for positions in where], slop)
+        ]
         return np.array(found, np.int32)
 
     def positions(
         self, reader: Any, field_name: str, term: str, docnums: IntArray
     ) -> dict[int, list[int]]:
         by_entry = self._positions.get((field_name, term), {})
-        return {entry: by_entry[entry] for entry in docnums.tolist() if entry in by_entry}
+        return {entry: _numbers(by_entry[entry]) for entry in docnums.tolist() if entry in by_entry}
+
+
+def _numbers(places: str) -> list[int]:
+    return [int(place) for place in places.replace("A", "").split(",")]
