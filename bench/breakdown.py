@@ -78,7 +78,7 @@ STAGES = (
         "proximity",
         "proximity re-rank",
         (INDEX + "proximity.py",),
-        ((INDEX + "whoosh_index.py", "WhooshIndex._rerank"),),
+        ((INDEX + "ranking.py", "rerank"),),
     ),
     Stage("expand", "expand (synonyms, prefixes, fuzzy words)", (INDEX + "expansion.py",)),
     Stage(
@@ -92,8 +92,8 @@ STAGES = (
         "highlights and body reads",
         (INDEX + "highlight.py", INDEX + "bodies.py"),
         (
-            (INDEX + "whoosh_index.py", "WhooshIndex._attach_text"),
-            (INDEX + "whoosh_index.py", "WhooshIndex.spans"),
+            (INDEX + "archive_backend.py", "ArchiveBackend._attach_text"),
+            (INDEX + "archive_backend.py", "ArchiveBackend.spans"),
             (WEB + "rendering.py", "highlighted"),
         ),
     ),
@@ -102,7 +102,8 @@ STAGES = (
         "score (filters, scoring, ranking)",
         tuple(
             INDEX + name
-            for name in ("scoring.py", "snapshot.py", "filters.py", "arrange.py", "searcher.py")
+            for name in ("scoring.py", "snapshot.py", "filters.py", "arrange.py", "searcher.py",
+                         "ranking.py", "sparse.py")
         ),
         (
             (INDEX + "whoosh_index.py", "WhooshIndex._search"),

@@ -123,7 +123,9 @@ PASSWORD = "correct horse battery staple"
 def add_user(settings: Settings, name: str, role: str, password: str = PASSWORD) -> None:
     from testimony_archive.security.users import Users
 
-    Users(instance_database(settings)).add(name, role, password)
+    database = instance_database(settings)
+    Users(database).add(name, role, password)
+    database.close()
 
 
 def sign_in(client: TestClient, name: str, password: str = PASSWORD) -> None:

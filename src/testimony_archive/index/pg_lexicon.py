@@ -3,17 +3,14 @@
 `search_terms` counts, for each text field's term, the entries of each access level and
 variant that hold it; a scope sees the sum over what it may search, so that what a word
 expands to tells nothing of the documents it may not read (as `_visible_frequency` in the
-Whoosh backend). Prefixes are a range of the terms' index (in byte order). Fuzzy words
-are those that start with the same letter within the Damerau-Levenshtein distance (a
-swap of two letters is one edit), as Whoosh measures it over an index of several
-segments: `fuzzystrmatch` finds the terms within twice the distance (plain Levenshtein
-counts a swap twice), and the exact distance is measured here.
+Whoosh backend). Prefixes are a range of the terms' index (in byte order); the terms
+within an edit distance that start with the same letters are found by `fuzzystrmatch`
+(`query_builder.within` then counts a swap of two letters as one edit).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Connection, text
-from whoosh.support.levenshtein import damerau_levenshtein
 
 from ..access import Scope
 from .pg_catalog import Catalog
@@ -29,7 +26,7 @@ _WITHIN = text("""
     SELECT term, sum(entries) FROM search_terms
     WHERE field = :field AND term LIKE :pattern
       AND length(term) BETWEEN :shortest AND :longest
-      AND levenshtein_less_equal(term, :word, :bound) <= :bound
+      AND levenshtein_less_equal(term, :word, :distance) <= :distance
       AND access = ANY(:levels) AND variant <> :hidden
     GROUP BY term HAVING sum(entries) > 0
 """)
@@ -58,11 +55,10 @@ class PgLexicon:
         return self._terms(_PREFIX, fieldname, {"pattern": _like(prefix) + "%"})
 
     def terms_within(self, fieldname: str, text: str, maxdist: int, prefix: int = 0) -> list[str]:
-        near = self._terms(_WITHIN, fieldname, {
-            "pattern": _like(text[:prefix]) + "%", "word": text, "bound": 2 * maxdist,
+        return self._terms(_WITHIN, fieldname, {
+            "pattern": _like(text[:prefix]) + "%", "word": text, "distance": maxdist,
             "shortest": len(text) - maxdist, "longest": len(text) + maxdist,
         })  # fmt: skip
-        return [term for term in near if damerau_levenshtein(term, text, maxdist) <= maxdist]
 
     def frequency(self, fieldname: str, term: str) -> int:
         """How many entries the scope may search hold the term."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from whoosh import query as wq
+from whoosh.support.levenshtein import damerau_levenshtein
 
 from ..fields import BY_PARAM
 from ..notes import Note
@@ -241,7 +242,7 @@ class QueryBuilder:
                 terms = self.reader.expand_prefix(name, text)
             else:
                 stems = analyze(lang, clause.text) or [text]
-                terms = self.reader.terms_within(name, stems[0], clause.slop, prefix=1)
+                terms = within(self.reader, name, stems[0], clause.slop)
             for term in terms:
                 term_text = term.decode("utf-8") if isinstance(term, bytes) else term
                 frequency = self.frequency(name, term_text)
@@ -275,6 +276,20 @@ class QueryBuilder:
             )
             return None
         return facet_filter(facet, clause.text)
+
+
+def within(lexicon: Lexicon, field_name: str, word: str, distance: int) -> list[str]:
+    """The field's terms that start with the word's letter and are within `distance`
+    edits of it, a swap of two letters counting as one (Damerau-Levenshtein). Whoosh
+    measures a one-segment index without swaps and a larger one with them: the terms
+    within twice the distance without swaps are asked for (a swap is two such edits),
+    and measured here, so that every index answers alike."""
+    found = []
+    for term in lexicon.terms_within(field_name, word, 2 * distance, prefix=1):
+        text = term.decode("utf-8") if isinstance(term, bytes) else term
+        if damerau_levenshtein(text, word, distance) <= distance:
+            found.append(text)
+    return found
 
 
 def _is_plain(clause: Clause) -> bool:

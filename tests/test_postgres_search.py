@@ -1,0 +1,278 @@
+"""Search on PostgreSQL: the same answers as the Whoosh index, shared by several servers
+(an edit on one is found on the other at once), read from a replica that may lag or
+stop, and derived from the archive (updated from its files as the Whoosh index is)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from testimony_archive.access import Scope
+from testimony_archive.archive import Archive
+from testimony_archive.cli import cli
+from testimony_archive.config import Settings
+from testimony_archive.importer import import_paths
+from testimony_archive.index import (
+    DocumentHit,
+    PostgresIndex,
+    SearchRequest,
+    SearchResult,
+    WhooshIndex,
+    rebuild_index,
+)
+from testimony_archive.instance import InstanceDatabase
+from testimony_archive.service import SearchService
+from testimony_archive.web.app import create_app
+
+from .conftest import (
+    ADMIN,
+    DATA,
+    EVERY_LEVEL,
+    PUBLIC,
+    add_user,
+    cli_args,
+    copy_sample_archive,
+    sign_in,
+)
+from .postgres import Cluster, wait_for_replica
+from .test_postgres_replicas import replay_paused
+
+pytestmark = pytest.mark.postgres
+
+QUERIES = [
+    "torture", "tortura", "migrantes deportados", '"electric shocks"', "tort*", "tortrue~",
+    "extorsion~2", "police -torture", "-torture", "location:MX-CHP beating", "abuse:torture",
+    "+immigration +agents", "agents AND beaten", "title:Chiapas", '"agentes de migración"~3',
+    "", "Tapachula", "kidnapping OR secuestro", "year:2019", "NOT police", "comisaria",
+]  # fmt: skip
+SCOPES = [PUBLIC, EVERY_LEVEL, Scope(frozenset({"public", "restricted"}), False)]
+
+
+def answer(result: SearchResult) -> tuple[object, ...]:
+    """What a reader sees of a result: hits (ids, paragraphs, scores to the thousandth,
+    highlights), the total, the facets and the notes."""
+    hits: list[object] = []
+    for hit in result.hits:
+        paragraphs = hit.paragraphs if isinstance(hit, DocumentHit) else [hit]
+        hits.append([(p.doc, p.para, round(p.score, 3), p.highlights) for p in paragraphs])
+    facets = {name: [(v.value, v.count, v.parent) for v in values]
+              for name, values in result.facets.items()}  # fmt: skip
+    return result.total, hits, facets, [str(note) for note in result.notes]
+
+
+def test_both_backends_answer_alike(pg_settings: Settings, tmp_path: Path) -> None:
+    """Every query of the language, in both units and two orders, for three scopes:
+    the same hits, scores, highlights, facets and notes from either backend."""
+    archive = Archive(copy_sample_archive(tmp_path / "sample"))
+    rebuild_index(archive, pg_settings.index_dir)
+    whoosh = WhooshIndex(archive, pg_settings.index_dir)
+    database = InstanceDatabase(pg_settings.database_url)
+    postgres = PostgresIndex(archive, database)
+    assert not postgres.exists()
+    report = postgres.rebuild()
+    assert postgres.exists() and report.added == len(archive.paths()) and not report.failed
+    compared = 0
+    for q, unit, sort, scope in itertools.product(
+        QUERIES, ("document", "paragraph"), ("relevance", "-date"), SCOPES
+    ):
+        request = SearchRequest(q=q, unit=unit, sort=sort)  # type: ignore[arg-type]
+        expected = answer(whoosh.search(request, scope, cache=False))
+        assert answer(postgres.search(request, scope, cache=False)) == expected, (q, unit, sort)
+        compared += 1
+    assert compared == len(QUERIES) * 12
+    for scope in SCOPES:  # and what the pages show besides results
+        assert postgres.counts(scope) == whoosh.counts(scope)
+        assert postgres.pending(scope) == whoosh.pending(scope)
+        assert postgres.highlight_terms("tort* agentes", scope) == whoosh.highlight_terms(
+            "tort* agentes", scope
+        )
+    some = archive.paths()[0].stem
+    assert postgres.indexed(some) == whoosh.indexed(some)
+    whoosh.close()
+    database.close()
+
+
+def test_updates_read_only_what_changed_and_follow_the_files(
+    pg_settings: Settings, tmp_path: Path
+) -> None:
+    archive = Archive(pg_settings.archive_dir)
+    import_paths(archive, [DATA / "records.jsonl"])
+    database = InstanceDatabase(pg_settings.database_url)
+    postgres = PostgresIndex(archive, database)
+    first = postgres.update()  # (no index yet: built)
+    assert first.added == len(archive.paths())
+    assert postgres.update().unchanged == first.added  # nothing read again
+    path = archive.path_for("t-en-001")  # a new title, by hand (the front matter)
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "title: Stopped at a checkpoint near Huixtla", "title: Stopped near Motozintla", 1
+    ), encoding="utf-8")  # fmt: skip
+    archive.path_for("r-en-003").unlink()
+    assert postgres.search(SearchRequest(q="overcrowd*"), EVERY_LEVEL).total == 1
+    report = postgres.update()
+    assert (report.updated, report.removed, report.unchanged) == (1, 1, first.added - 2)
+    assert postgres.search(SearchRequest(q="title:Motozintla"), EVERY_LEVEL).total == 1
+    assert postgres.search(SearchRequest(q="title:checkpoint"), EVERY_LEVEL).total == 0
+    assert postgres.search(SearchRequest(q="overcrowding"), EVERY_LEVEL).total == 0
+    assert postgres.indexed("r-en-003") is None
+    # A term no document holds any longer expands to nothing.
+    assert postgres.search(SearchRequest(q="overcrowd*"), EVERY_LEVEL).total == 0
+    database.close()
+
+
+def test_two_servers_agree_and_an_edit_on_one_is_found_on_the_other_at_once(
+    pg_settings: Settings,
+) -> None:
+    archive = Archive(pg_settings.archive_dir)
+    import_paths(archive, [DATA / "records.jsonl"])
+    database = InstanceDatabase(pg_settings.database_url)
+    database.upgrade()
+    PostgresIndex(archive, database).rebuild()
+    database.close()
+    add_user(pg_settings, "ed", "editor")
+    wanted = "/api/search?abuse_type=liberty.incommunicado&unit=paragraph"
+    with TestClient(create_app(pg_settings)) as first, \
+            TestClient(create_app(pg_settings)) as second:  # fmt: skip
+        for path in ("/api/search?q=agentes", "/api/search?q=shocked&unit=paragraph", wanted):
+            assert _found(first, path) == _found(second, path)
+        assert ("t-en-001", 2) not in _found(second, wanted)
+        sign_in(first, "ed")
+        second.cookies.update(first.cookies)  # the same editor, on the other server
+        page = first.get("/documents/t-en-001")
+        token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert token is not None
+        edited = first.post(
+            "/documents/t-en-001/tags",
+            data={"csrf": token.group(1), "action": "add", "para": "2",
+                  "value": "liberty.incommunicado"},
+            follow_redirects=False,
+        )  # fmt: skip
+        assert edited.status_code == 303
+        assert ("t-en-001", 2) in _found(first, wanted)  # its author's server: at once
+        started = time.monotonic()
+        while ("t-en-001", 2) not in _found(second, wanted):
+            assert time.monotonic() - started < 1.0, "the edit did not reach the other server"
+            time.sleep(0.02)
+        for path in ("/api/search?q=agentes", wanted, "/api/search?q=taser&unit=paragraph"):
+            assert _found(first, path) == _found(second, path)
+
+
+def _found(client: TestClient, path: str) -> list[tuple[str, int]]:
+    response = client.get(path)
+    assert response.status_code == 200, response.text
+    data: dict[str, Any] = response.json()
+    return [(hit["doc"], para) for hit in data["results"]
+            for para in hit.get("paras", [hit.get("para")])]  # fmt: skip
+
+
+@pytest.fixture
+def replicated_settings(pg_cluster: Cluster, tmp_path: Path) -> Any:
+    """Settings over a new database with the replica, the records imported and indexed."""
+    name = pg_cluster.new_database()
+    settings = Settings(archive_dir=tmp_path / "archive", var_dir=tmp_path / "var",
+                        database=pg_cluster.url(name),
+                        read_replicas=(pg_cluster.replica_url(name),))  # fmt: skip
+    archive = Archive(settings.archive_dir)
+    import_paths(archive, [DATA / "records.jsonl"])
+    database = InstanceDatabase(settings.database_url)
+    database.upgrade()
+    PostgresIndex(archive, database).rebuild()
+    database.close()
+    wait_for_replica(pg_cluster, name)
+    yield pg_cluster, name, settings
+    pg_cluster.drop_database(name)
+
+
+def test_searches_read_the_replica_and_an_author_sees_an_edit_at_once(
+    replicated_settings: tuple[Cluster, str, Settings],
+) -> None:
+    cluster, name, settings = replicated_settings
+    database = InstanceDatabase(settings.database_url, settings.read_replicas)
+    service = SearchService.open(settings, database)
+    tagged = SearchRequest(abuse_type="liberty.incommunicado", unit="paragraph")
+    assert service.search(tagged, ADMIN).total == 0
+    assert database.replicas is not None and database.replicas.replicas[0].reads > 0
+    with replay_paused(cluster, name):
+        service.edit_tags(ADMIN, "t-en-001", "add", ["liberty.incommunicado"], 2)
+        # The replica has not applied it: this server reads the primary meanwhile.
+        assert service.search(tagged, ADMIN).total == 1
+    service.close()
+    database.close()
+
+
+def test_a_replica_stopped_under_search_load_costs_no_request(
+    replicated_settings: tuple[Cluster, str, Settings],
+) -> None:
+    """Two threads search (distinct words each time) while the replica stops and starts
+    again: every answer is a 200, from the replica while it ran and the primary while
+    it did not."""
+    cluster, _name, settings = replicated_settings
+    words = itertools.cycle(["agents", "taser", "comisaria", "overcrowding", "bus",
+                             "golpearon", "papers", "checkpoint", "food", "station"])  # fmt: skip
+    statuses: list[int] = []
+    with TestClient(create_app(settings)) as client:
+        stop_at = time.monotonic() + 6
+
+        def load(worker: int) -> None:
+            page = 0
+            while time.monotonic() < stop_at:
+                page += 1
+                path = f"/search?q={next(words)}&page={page % 3 + 1}&w={worker}"
+                statuses.append(client.get(path).status_code)
+
+        with ThreadPoolExecutor(3) as pool:
+            running = [pool.submit(load, worker) for worker in range(2)]
+            time.sleep(1.5)
+            pool.submit(cluster.stop_replica).result()
+            time.sleep(2)
+            pool.submit(cluster.start_replica).result()
+            for future in running:
+                future.result()
+        replicas = client.app.state.database.replicas  # type: ignore[attr-defined]
+    assert len(statuses) > 50
+    assert set(statuses) == {200}
+    assert replicas.replicas[0].reads > 0 and replicas.primary_reads > 0
+
+
+def test_the_index_commands_on_postgresql(runner: CliRunner, pg_settings: Settings) -> None:
+    env = {"TESTIMONY_DATABASE_URL": pg_settings.database_url}
+    assert runner.invoke(cli, cli_args(pg_settings, "db", "upgrade"), env=env).exit_code == 0
+    imported = runner.invoke(cli, cli_args(pg_settings, "import", str(DATA / "records.jsonl")),
+                             env=env)  # fmt: skip
+    assert imported.exit_code == 0, imported.stderr
+    built = runner.invoke(cli, cli_args(pg_settings, "index", "--rebuild"), env=env)
+    assert built.exit_code == 0 and "added" in built.stdout, built.stderr
+    assert not pg_settings.index_dir.exists()  # nothing of it in a Whoosh folder
+    found = runner.invoke(cli, cli_args(pg_settings, "search", "taser", "--json"), env=env)
+    assert found.exit_code == 0 and '"t-en-001"' in found.stdout
+    whoosh = runner.invoke(cli, cli_args(pg_settings, "search", "taser"),
+                           env={**env, "TESTIMONY_SEARCH": "whoosh"})  # fmt: skip
+    assert whoosh.exit_code == 2 and "testimony index" in whoosh.stderr  # its own index
+    wrong = runner.invoke(cli, cli_args(pg_settings, "search", "x"),
+                          env={"TESTIMONY_SEARCH": "postgresql"})  # fmt: skip
+    assert wrong.exit_code == 2
+    [line] = wrong.stderr.strip().splitlines()
+    assert "TESTIMONY_DATABASE_URL=postgresql://" in line
+
+
+def test_a_backend_named_wrong_is_one_clear_line() -> None:
+    from testimony_archive.errors import UsageError
+
+    with pytest.raises(UsageError, match="TESTIMONY_SEARCH='solr'"):
+        Settings.from_env({"TESTIMONY_SEARCH": "solr"})
+    assert Settings.from_env({"TESTIMONY_DATABASE_URL": "postgresql://a@b/c"}).search_backend == (
+        "postgresql"
+    )
+    assert Settings.from_env({}).search_backend == "whoosh"
+    settings = Settings.from_env(
+        {"TESTIMONY_DATABASE_URL": "postgresql://a@b/c", "TESTIMONY_SEARCH": "whoosh"}
+    )
+    assert replace(settings).search_backend == "whoosh"
