@@ -10,7 +10,7 @@ VAR ?= var
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install index serve test lint typecheck security unit eval bench bench-quick bench-import clean
+.PHONY: install index serve test lint typecheck security unit eval bench bench-quick bench-import bench-postgres clean
 
 install: $(STAMP)
 
@@ -72,6 +72,18 @@ bench: install
 ## Import throughput per format, from the shared corpora (prints a table, writes var/bench/imports.json).
 bench-import: install
 	$(BIN)/python -m bench.imports
+
+## PostgreSQL search (issue 13) beside Whoosh, ×1 and ×10 (needs wrk and Debian's PostgreSQL):
+## the build, the search page under distinct queries on 1 and 2 Whoosh processes and on 2
+## PostgreSQL ones (primary and replica), a new document found across servers, the replica's
+## lag under an import. Writes var/bench/postgres.json and postgres.md (about 15 minutes).
+## POSTGRES_SIZES=1 picks sizes; POSTGRES_ARGS=--quick runs shorter loads.
+POSTGRES_SIZES ?= 1,10
+POSTGRES_ARGS ?=
+
+bench-postgres: install
+	@$(BENCH_SETUP)
+	$(BIN)/python -m bench.postgres_web --sizes $(POSTGRES_SIZES) --bench-venv $(BENCH_VENV) $(POSTGRES_ARGS)
 
 ## The ×1 size only, built afresh, shorter load runs, the distinct-query load included.
 bench-quick: install

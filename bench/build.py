@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .common import folder_mb, run_measured
+from .common import Measured, folder_mb, run_measured
 
 _CLI = [sys.executable, "-m", "testimony_archive"]
 
@@ -24,11 +24,13 @@ def cli_has_no_suggest() -> bool:
     return "--no-suggest" in result.stdout
 
 
-def _cli(work: Path, *args: str) -> list[str]:
+def cli_command(work: Path, *args: str) -> list[str]:
+    """`testimony` with the app's Python, on work/archive and work/var."""
     return [*_CLI, "--archive", str(work / "archive"), "--var", str(work / "var"), *args]
 
 
-def _checked(what: str, measured: Any) -> None:
+def checked(what: str, measured: Measured) -> None:
+    """Raise with the end of its output if the command failed."""
     if measured.returncode != 0:
         tail = (measured.stderr or measured.stdout)[-2000:]
         raise RuntimeError(f"{what} failed ({measured.returncode}):\n{tail}")
@@ -42,8 +44,8 @@ def import_archive(work: Path, corpus: Path, documents: int) -> dict[str, Any]:
     args = ["import", "--no-index", "--json", str(corpus)]
     if skip_suggestions:
         args.insert(-1, "--no-suggest")
-    measured = run_measured(_cli(work, *args))
-    _checked("testimony import", measured)
+    measured = run_measured(cli_command(work, *args))
+    checked("testimony import", measured)
     report = json.loads(measured.stdout[measured.stdout.index("{") :])
     if report.get("imported") != documents:
         raise RuntimeError(f"imported {report.get('imported')} of {documents}: {report}")
@@ -61,8 +63,8 @@ def import_archive(work: Path, corpus: Path, documents: int) -> dict[str, Any]:
 
 def build_index(work: Path, paragraphs: int, text_mb: float) -> dict[str, Any]:
     """A full index build from the archive (`testimony index --rebuild`)."""
-    measured = run_measured(_cli(work, "index", "--rebuild", "--json"))
-    _checked("testimony index --rebuild", measured)
+    measured = run_measured(cli_command(work, "index", "--rebuild", "--json"))
+    checked("testimony index --rebuild", measured)
     report = json.loads(measured.stdout[measured.stdout.index("{") :])
     index_dir = work / "var" / "index"
     return {
@@ -93,7 +95,7 @@ def build_datasette(bench_venv: Path, rows: Path, database: Path) -> dict[str, A
     seconds = peak = 0.0
     for step in steps:
         measured = run_measured(step)
-        _checked(" ".join(step[1:3]), measured)
+        checked(" ".join(step[1:3]), measured)
         seconds += measured.seconds
         peak = max(peak, measured.peak_rss_mb)
     building.replace(database)

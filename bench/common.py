@@ -128,8 +128,11 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def server(command: Sequence[str], ready_url: str, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """Start a server in its own process group; always stop it when the block ends."""
+def server(
+    command: Sequence[str], ready_url: str, log: Path, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Start a server in its own process group (with `env` as its whole environment, or
+    ours); always stop it when the block ends."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as output:
         process = subprocess.Popen(
@@ -138,6 +141,7 @@ def server(command: Sequence[str], ready_url: str, log: Path) -> Iterator[subpro
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            env=env,
         )
         try:
             wait_ready(ready_url, process)

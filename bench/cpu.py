@@ -42,6 +42,11 @@ def tree_cpu_s(pid: int) -> float:
     return total / TICKS
 
 
+def trees_cpu_s(pids: tuple[int, ...]) -> float:
+    """CPU seconds used by several process trees (and their running children)."""
+    return sum(tree_cpu_s(pid) for pid in pids)
+
+
 def thread_cpu_s(pid: int) -> tuple[float, float]:
     """CPU seconds of a process's main thread (a server's event loop) and of its other
     threads (where the routes run)."""
@@ -67,17 +72,20 @@ def own_cpu_s() -> float:
 
 
 @contextmanager
-def other_processes(server_pid: int) -> Iterator[dict[str, float]]:
+def other_processes(server_pid: int, *measured_pids: int) -> Iterator[dict[str, float]]:
     """Fills the dict with `other_cpu_share`: the CPUs that other processes kept busy, on
     average, while the block ran (0.5 = half of one CPU); and with the CPU seconds the
-    server's main thread (`loop_cpu_s`) and its other threads (`threads_cpu_s`) used."""
+    server's main thread (`loop_cpu_s`) and its other threads (`threads_cpu_s`) used.
+    The trees of `measured_pids` (a second server, its database) are not "other"
+    processes: they are part of what is measured."""
     found: dict[str, float] = {}
-    started, busy, server, own = time.perf_counter(), busy_s(), tree_cpu_s(server_pid), own_cpu_s()
+    pids = (server_pid, *measured_pids)
+    started, busy, server, own = time.perf_counter(), busy_s(), trees_cpu_s(pids), own_cpu_s()
     loop, threads = thread_cpu_s(server_pid)
     yield found
     wall = time.perf_counter() - started
     loop_after, threads_after = thread_cpu_s(server_pid)
-    other = (busy_s() - busy) - (tree_cpu_s(server_pid) - server) - (own_cpu_s() - own)
+    other = (busy_s() - busy) - (trees_cpu_s(pids) - server) - (own_cpu_s() - own)
     found["other_cpu_share"] = round(max(0.0, other) / wall, 2) if wall else 0.0
     found["loop_cpu_s"] = round(loop_after - loop, 2)
     found["threads_cpu_s"] = round(threads_after - threads, 2)

@@ -117,17 +117,15 @@ def _short(filename: str) -> str:
     return filename
 
 
-def time_to_searchable(archive_dir: Path, index_dir: Path, timeout: float = 60.0) -> dict[str, Any]:
-    """Import one new document (importer + incremental index update, as `testimony import`
-    does) while a warm WhooshIndex is open, then search until it is found; remove it
-    again afterwards so that the cached archive stays as built."""
-    archive = Archive(archive_dir)
-    service = WhooshIndex(archive, index_dir)
-    service.search(SearchRequest(q="warm up"), PUBLIC)
-    marker = "zq" + uuid.uuid4().hex[:10]
-    doc_id = f"bench-fresh-{marker}"
-    record = {
-        "id": doc_id,
+def new_marker() -> str:
+    """A word no archive holds (and no earlier run left behind)."""
+    return "zq" + uuid.uuid4().hex[:10]
+
+
+def fresh_record(marker: str) -> dict[str, Any]:
+    """A new testimony, in the interchange format, that only a search for `marker` finds."""
+    return {
+        "id": f"bench-fresh-{marker}",
         "kind": "testimony",
         "title": "A new testimony for the benchmark",
         "text": f"Witness statement {marker}.\n\nThey came at night and took my brother away.\n",
@@ -135,6 +133,18 @@ def time_to_searchable(archive_dir: Path, index_dir: Path, timeout: float = 60.0
         "date": "2024-05-01",
         "place": "Tapachula, Chiapas, Mexico",
     }
+
+
+def time_to_searchable(archive_dir: Path, index_dir: Path, timeout: float = 60.0) -> dict[str, Any]:
+    """Import one new document (importer + incremental index update, as `testimony import`
+    does) while a warm WhooshIndex is open, then search until it is found; remove it
+    again afterwards so that the cached archive stays as built."""
+    archive = Archive(archive_dir)
+    service = WhooshIndex(archive, index_dir)
+    service.search(SearchRequest(q="warm up"), PUBLIC)
+    marker = new_marker()
+    record = fresh_record(marker)
+    doc_id = str(record["id"])
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "new.jsonl"
         source.write_text(json.dumps(record) + "\n", encoding="utf-8")

@@ -44,8 +44,10 @@ class LoadPlan:
 
 @contextmanager
 def our_server(
-    work: Path, workers: int, logs: Path, log_name: str = ""
+    work: Path, workers: int, logs: Path, log_name: str = "", env: dict[str, str] | None = None
 ) -> Iterator[tuple[Popen[bytes], str]]:
+    """`testimony serve` of work/archive and work/var (with `env` as its environment, or
+    ours) on a free port: the process and its base URL."""
     port = free_port()
     command = [
         sys.executable,
@@ -65,7 +67,7 @@ def our_server(
     ]
     base = f"http://{HOST}:{port}"
     log = logs / (log_name or f"serve-w{workers}.log")
-    with server(command, f"{base}/healthz", log) as process:
+    with server(command, f"{base}/healthz", log, env) as process:
         yield process, base
 
 

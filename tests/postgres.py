@@ -136,7 +136,9 @@ def stop_leftovers() -> None:
 
 
 @contextlib.contextmanager
-def running_cluster() -> Iterator[Cluster]:
+def running_cluster(shared_buffers: str = "32MB") -> Iterator[Cluster]:
+    """A primary and a streaming replica, stopped and deleted at the end (a benchmark
+    gives them the `shared_buffers` a real server would have)."""
     stop_leftovers()
     # In /tmp, whatever TMPDIR says: the server's user must be able to reach it.
     folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir="/tmp"))
@@ -163,7 +165,7 @@ def running_cluster() -> Iterator[Cluster]:
             "fsync": "off",  # a test cluster: speed over durability (but commits stay
             # synchronous, as in production: read-your-writes counts on it)
             "full_page_writes": "off",
-            "shared_buffers": "32MB",
+            "shared_buffers": shared_buffers,
             "max_connections": "100",
         }
         _append(primary / "postgresql.conf", settings)
