@@ -54,6 +54,7 @@ eval: install
 ## under the repeated query mix and under a stream of distinct queries (no cache helps).
 ## Writes var/bench/latest.json, report.md and chart.png. SIZES=1,10 picks sizes;
 ## BENCH_ARGS=--fresh rebuilds the cached archives (var/bench/xN), --rebuild-index the indexes.
+## Then PostgreSQL search beside Whoosh at ×1 and ×10 (bench-postgres, below).
 BENCH_VENV := var/bench/venv
 SIZES ?= 1,10,20
 BENCH_ARGS ?=
@@ -68,6 +69,7 @@ BENCH_SETUP = command -v wrk >/dev/null 2>&1 || { \
 bench: install
 	@$(BENCH_SETUP)
 	$(BIN)/python -m bench.harness --sizes $(SIZES) --bench-venv $(BENCH_VENV) $(BENCH_ARGS)
+	$(BIN)/python -m bench.postgres_web --sizes $(POSTGRES_SIZES) --bench-venv $(BENCH_VENV) $(POSTGRES_ARGS)
 
 ## Import throughput per format, from the shared corpora (prints a table, writes var/bench/imports.json).
 bench-import: install
