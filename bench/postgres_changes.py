@@ -6,10 +6,15 @@ Both run `testimony import` (on the primary, as server A's host would, with
 of this process, and look at the servers or the database every so often meanwhile
 (`sampling`):
 
-- edit to searchable: one new document (library.fresh_record) is imported, and server
+- import to searchable: one new document (library.fresh_record) is imported, and server
   A's and server B's /api/search are asked for its marker word every 0.1 s, from the
-  start of the command until both find it. B reads from the replica: the time on B is
-  the command, the commit, replication and whatever B caches. Several repetitions.
+  start of the command until both find it (the time the asking request was sent). B
+  reads from the replica: the time on B is the command (with Python's start-up and the
+  app's imports), the commit, replication and whatever B caches. Also from the
+  command's end (its process has exited): found_after_s minus command_s, negative when
+  a server found the document before the process had exited (the index is committed
+  before the command's own clean-up and exit).
+  Several repetitions. (A tag edit through A's web form: postgres_tag_edits.py.)
 - replica lag: while 2,000 new documents (the scaled archive's next copy of the shared
   corpus's records, scale.vary: none of them in the archive yet) are imported, every
   0.2 s the primary gives its WAL position, how many bytes of it the replica has not
@@ -98,7 +103,7 @@ def found(base: str, marker: str) -> bool:
 def one_edit(work: Path, env: dict[str, str], bases: dict[str, str]) -> dict[str, Any]:
     """Import one new document with server A's settings: the seconds from the command's
     start until each server found it (None: not within FOUND_TIMEOUT_S after the
-    command ended)."""
+    command ended), and from the command's end."""
     marker = new_marker()
     source = work / f"edit-{marker}.jsonl"
     source.write_text(json.dumps(fresh_record(marker)) + "\n", encoding="utf-8")
@@ -113,7 +118,11 @@ def one_edit(work: Path, env: dict[str, str], bases: dict[str, str]) -> dict[str
                    lambda: len(seen) == len(bases), FOUND_TIMEOUT_S)  # fmt: skip
     source.unlink()
     checked("testimony import (one document)", run.measured)
-    return {"command_s": run.ended_at_s, "found_after_s": {name: seen.get(name) for name in bases}}
+    found_at = {name: seen.get(name) for name in bases}
+    after_end = {name: None if at is None else round(at - run.ended_at_s, 3)
+                 for name, at in found_at.items()}  # fmt: skip
+    return {"command_s": run.ended_at_s, "found_after_s": found_at,
+            "found_after_command_s": after_end}  # fmt: skip
 
 
 def edit_to_searchable(
@@ -128,8 +137,11 @@ def edit_to_searchable(
         seen = [value for value in times if value is not None]
         result[name] = {"missed": len(times) - len(seen)}
         if seen and len(seen) == len(times):
+            after_end = [run["found_after_command_s"][name] for run in runs]
             result[name] |= {"median_s": round(statistics.median(seen), 3),
-                             "max_s": round(max(seen), 3)}  # fmt: skip
+                             "max_s": round(max(seen), 3),
+                             "after_command_median_s": round(statistics.median(after_end), 3),
+                             "after_command_max_s": round(max(after_end), 3)}  # fmt: skip
     commands = [run["command_s"] for run in runs]
     result["command_median_s"] = round(statistics.median(commands), 3)
     return result

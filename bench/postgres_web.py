@@ -10,8 +10,9 @@ if missing as `make bench` builds them):
    Whoosh process, two Whoosh processes on the same index, and two processes on
    PostgreSQL: A reads the primary, B reads the replica (TESTIMONY_READ_REPLICAS);
    each set of processes fresh, the two loaded at once (postgres_load.py);
-3. edit to searchable across hosts: a new document imported with A's settings, until
-   A and B find it (postgres_changes.py);
+3. edit to searchable across hosts: a tag edit through A's web form, from A's 303
+   answer until A and B find it (postgres_tag_edits.py); and a new document imported
+   with A's settings, from the command's start and from its end (postgres_changes.py);
 4. the replica's lag while 2,000 new documents are imported on the primary.
 
     python -m bench.postgres_web --sizes 1,10          # what `make bench-postgres` runs
@@ -60,6 +61,7 @@ from .postgres_db import (
     without_settings,
 )
 from .postgres_load import Start, load_servers, started
+from .postgres_tag_edits import tag_edit_to_searchable
 from .queries import Query
 from .report_postgres import render, warnings
 from .web import LoadPlan, our_server
@@ -67,7 +69,8 @@ from .web_distinct import split_stream
 
 Figures = dict[str, Any]
 SHARED_BUFFERS = "1GB"  # each server's cache: room for a ×10 index (about half of it)
-SERVER_PARTS = ("postgres_2", "edit_to_searchable")  # measured with servers A and B running
+# Measured with servers A and B running.
+SERVER_PARTS = ("postgres_2", "edit_to_searchable", "tag_edit_to_searchable")
 
 
 def guarded(what: str, measure: Callable[[], Figures]) -> Figures:
@@ -152,7 +155,8 @@ def measure_postgres(
     plan: LoadPlan,
     options: argparse.Namespace,
 ) -> Figures:
-    """Servers A (primary) and B (replica reads): the load, then edit to searchable."""
+    """Servers A (primary) and B (replica reads): the load, then an import and a tag
+    edit to searchable."""
     logs = work.parent / "logs" / "postgres"
     starts = [server(work, logs, "postgres-a", database.primary_env()),
               server(work, logs, "postgres-b", database.replica_env())]  # fmt: skip
@@ -160,11 +164,15 @@ def measure_postgres(
         pids = postmaster_pids(database.cluster)
         log(f"{work.parent.name}: the search page on two PostgreSQL processes")
         load = guarded("postgres_2", lambda: load_servers(servers, *queries, plan, pids))
-        log(f"{work.parent.name}: edit to searchable, A to B ({options.edit_repeat} times)")
+        log(f"{work.parent.name}: import to searchable, A to B ({options.edit_repeat} times)")
         bases = {"a": servers[0][1], "b": servers[1][1]}
         edit = guarded("edit_to_searchable", lambda: edit_to_searchable(
             work, database.primary_env(), bases, options.edit_repeat))  # fmt: skip
-    return {"postgres_2": load, "edit_to_searchable": edit}
+        log(f"{work.parent.name}: tag edit on A's form to searchable on A and B "
+            f"({options.edit_repeat} times)")  # fmt: skip
+        tags = guarded("tag_edit_to_searchable", lambda: tag_edit_to_searchable(
+            work, database, bases, options.edit_repeat))  # fmt: skip
+    return {"postgres_2": load, "edit_to_searchable": edit, "tag_edit_to_searchable": tags}
 
 
 def run_size(size: int, running: Cluster, options: argparse.Namespace) -> Figures:
@@ -214,7 +222,9 @@ def options_from(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="Shorter loads, fewer edits.")
     parser.add_argument("--duration", type=float, help="Seconds per load run (15; quick 8).")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--edit-repeat", type=int, help="New documents to find (5; quick 3).")
+    parser.add_argument(
+        "--edit-repeat", type=int, help="New documents, and tag edits, to find (5; quick 3)."
+    )
     parser.add_argument("--documents", type=int, default=2000, help="Imported for the lag.")
     parser.add_argument(
         "--shared-buffers", default=SHARED_BUFFERS, help="PostgreSQL's (both servers')."
