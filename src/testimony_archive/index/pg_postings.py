@@ -11,7 +11,7 @@ fetched, so its count is the term's document frequency).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -97,12 +97,15 @@ class FetchedPostings:
         # terms its matches need no second check, which a scan of the table makes on
         # every row (several times slower, where the planner would choose the scan).
         connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-        rows = connection.exec_driver_sql(_FETCH, {
+        result = connection.exec_driver_sql(_FETCH, {
             "query": tsquery(words),
             "levels": sorted(scope.levels),
             "hidden": REDACTED if scope.unredacted else UNREDACTED,
             "lexemes": [lexeme(f, t) for f, t in words],
-        }).all()  # fmt: skip
+        })  # fmt: skip
+        # The driver's plain tuples (thousands of rows: SQLAlchemy's rows cost more than
+        # the reading of them); psycopg has every row once the query has answered.
+        rows: Sequence[tuple[str, int, int, str]] = result.cursor.fetchall()
         found: dict[tuple[str, str], dict[int, str]] = {}
         by_name: dict[str, dict[int, str]] = {}
         ordinal_by_id = catalog.ordinal_by_id
