@@ -194,6 +194,10 @@ def served(settings: Settings) -> Iterator[str]:
         "TESTIMONY_ARCHIVE": str(settings.archive_dir),
         "TESTIMONY_VAR": str(settings.var_dir),
     }
+    if settings.database is not None:
+        env["TESTIMONY_DATABASE_URL"] = settings.database
+    if settings.read_replicas:
+        env["TESTIMONY_READ_REPLICAS"] = ",".join(settings.read_replicas)
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "testimony_archive.web.app:create_app_from_env",
          "--factory", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],

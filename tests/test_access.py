@@ -12,7 +12,13 @@ from testimony_archive.access import ANONYMOUS, ROLES, Viewer
 from testimony_archive.archive import Archive
 from testimony_archive.dates import PartialDate
 from testimony_archive.errors import Forbidden, NotFound
-from testimony_archive.index import DocumentHit, ParagraphHit, SearchRequest, WhooshIndex
+from testimony_archive.index import (
+    DocumentHit,
+    ParagraphHit,
+    SearchBackend,
+    SearchRequest,
+    WhooshIndex,
+)
 from testimony_archive.models import Incident
 from testimony_archive.service import SearchService
 
@@ -205,12 +211,18 @@ def test_editors_names_are_shown_only_to_those_who_edit(service: SearchService) 
 
 
 def test_a_scope_that_may_read_nothing_finds_nothing_and_never_fails(
-    backend: WhooshIndex,
+    any_backend: SearchBackend,
 ) -> None:
     """(An archive whose every document is restricted, for anonymous visitors: a word of
     those documents must answer as a word of none, not fail.)"""
     nothing = access.Scope(frozenset(), unredacted=False)
     for q in ("golpes", '"los agentes"', "golp*", "golpes~", "+golpes -police", "zzyzx"):
         for unit in ("document", "paragraph"):
-            result = backend.search(SearchRequest(q=q, unit=unit), nothing)
+            result = any_backend.search(SearchRequest(q=q, unit=unit), nothing)
             assert (result.total, result.hits) == (0, []), q
+            assert all(value.count == 0 for values in result.facets.values()
+                       for value in values), q  # fmt: skip
+    # A prefix or a fuzzy word expands to no word of what the scope may not read.
+    for q, literal in (("golp*", "golp"), ("golpes~", "golpes")):
+        expanded = {term for _field, term in any_backend.highlight_terms(q, nothing).strong}
+        assert expanded <= {literal}, (q, expanded)

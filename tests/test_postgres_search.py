@@ -8,11 +8,12 @@ import itertools
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
@@ -37,11 +38,12 @@ from .conftest import (
     ADMIN,
     DATA,
     EVERY_LEVEL,
+    PASSWORD,
     PUBLIC,
     add_user,
     cli_args,
     copy_sample_archive,
-    sign_in,
+    served,
 )
 from .postgres import Cluster, wait_for_replica
 from .test_postgres_replicas import replay_paused
@@ -131,6 +133,9 @@ def test_updates_read_only_what_changed_and_follow_the_files(
 def test_two_servers_agree_and_an_edit_on_one_is_found_on_the_other_at_once(
     pg_settings: Settings,
 ) -> None:
+    """Two server processes on one database (the second reading the replica too): the
+    same answers, and a tag edit made on the first found on the second within a second
+    of the first's answer."""
     archive = Archive(pg_settings.archive_dir)
     import_paths(archive, [DATA / "records.jsonl"])
     database = InstanceDatabase(pg_settings.database_url)
@@ -139,33 +144,49 @@ def test_two_servers_agree_and_an_edit_on_one_is_found_on_the_other_at_once(
     database.close()
     add_user(pg_settings, "ed", "editor")
     wanted = "/api/search?abuse_type=liberty.incommunicado&unit=paragraph"
-    with TestClient(create_app(pg_settings)) as first, \
-            TestClient(create_app(pg_settings)) as second:  # fmt: skip
+    with served(pg_settings) as a, served(pg_settings) as b, requests.Session() as editor:
+        first, second = Server(a, editor), Server(b, editor)  # (one browser, two servers)
         for path in ("/api/search?q=agentes", "/api/search?q=shocked&unit=paragraph", wanted):
             assert _found(first, path) == _found(second, path)
         assert ("t-en-001", 2) not in _found(second, wanted)
-        sign_in(first, "ed")
-        second.cookies.update(first.cookies)  # the same editor, on the other server
-        page = first.get("/documents/t-en-001")
-        token = re.search(r'name="csrf" value="([^"]+)"', page.text)
-        assert token is not None
-        edited = first.post(
-            "/documents/t-en-001/tags",
-            data={"csrf": token.group(1), "action": "add", "para": "2",
-                  "value": "liberty.incommunicado"},
-            follow_redirects=False,
+        sign_in_form = editor.get(f"{a}/sign-in").text
+        signed_in = editor.post(f"{a}/sign-in", allow_redirects=False, data={
+            "name": "ed", "password": PASSWORD, "csrf": _token(sign_in_form)})  # fmt: skip
+        assert signed_in.status_code == 303
+        edited = editor.post(
+            f"{a}/documents/t-en-001/tags",
+            data={"csrf": _token(editor.get(f"{a}/documents/t-en-001").text), "action": "add",
+                  "para": "2", "value": "liberty.incommunicado"},
+            allow_redirects=False,
         )  # fmt: skip
         assert edited.status_code == 303
+        answered = time.monotonic()
         assert ("t-en-001", 2) in _found(first, wanted)  # its author's server: at once
-        started = time.monotonic()
         while ("t-en-001", 2) not in _found(second, wanted):
-            assert time.monotonic() - started < 1.0, "the edit did not reach the other server"
+            assert time.monotonic() - answered < 1.0, "the edit did not reach the other server"
             time.sleep(0.02)
         for path in ("/api/search?q=agentes", wanted, "/api/search?q=taser&unit=paragraph"):
             assert _found(first, path) == _found(second, path)
 
 
-def _found(client: TestClient, path: str) -> list[tuple[str, int]]:
+@dataclass(frozen=True)
+class Server:
+    """A server's address, and the browser session that asks it."""
+
+    url: str
+    session: requests.Session
+
+    def get(self, path: str) -> requests.Response:
+        return self.session.get(self.url + path, timeout=30)
+
+
+def _token(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+def _found(client: Server | TestClient, path: str) -> list[tuple[str, int]]:
     response = client.get(path)
     assert response.status_code == 200, response.text
     data: dict[str, Any] = response.json()

@@ -10,6 +10,7 @@ raises it, and the next search on any server reads the documents written since.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -20,30 +21,73 @@ from whoosh import query as wq
 from whoosh.util.numeric import _length_byte_cache
 
 from ..dates import parse_date
-from ..fields import TAG_FIELDS
+from ..fields import FACETS, TAG_FIELDS
 from .analysis import FIELD_LANGUAGES
 from .entries import DocMeta
-from .pg_rows import TITLE
+from .pg_rows import TAG_COLUMNS, TITLE
 from .schema import CONFIRMED_SUFFIX, text_field
-from .snapshot import _LENGTHS, BoolArray, FloatArray, IntArray, Members, Snapshot
+from .snapshot import LENGTHS, BoolArray, FloatArray, IntArray, Members, Snapshot
 
 TEXT_NAMES = tuple(text_field(language) for language in FIELD_LANGUAGES)
 _BYTE_LENGTHS = np.array(_length_byte_cache, np.int64)
 
 
+class Codes:
+    """Numbers for (column, value) pairs, shared by every catalog of the process, so
+    that the members of a facet value are gathered with array operations."""
+
+    def __init__(self) -> None:
+        self.pairs: list[tuple[str, str]] = []
+        self._numbers: dict[tuple[str, str], int] = {}
+        self._lock = threading.Lock()
+
+    def of(self, column: str, value: str) -> int:
+        number = self._numbers.get((column, value))
+        if number is None:
+            with self._lock:
+                number = self._numbers.setdefault((column, value), len(self.pairs))
+                if number == len(self.pairs):
+                    self.pairs.append((column, value))
+        return number
+
+
+CODES = Codes()
+DOCUMENT_COLUMN = "doc:"  # (the prefix of a facet counted by documents, as in Snapshot)
+
+
 @dataclass(frozen=True)
 class Record:
-    """One document's row: its metadata and its entries."""
+    """One document's row, read once: its metadata, its entries as an array, and the
+    facet values of its entries and of itself, as codes."""
 
     meta: DocMeta
-    # [paragraph, variant, language index, text length, title length, tag set] each
-    entries: list[list[int]]
-    tag_sets: list[dict[str, list[str]]]
+    rows: npt.NDArray[np.int64]  # [paragraph, variant, language index, text, title length]
+    tag_codes: IntArray  # the (column, value) codes its entries carry...
+    tag_entries: IntArray  # ...and which of its entries carries each (from 0)
+    document_codes: IntArray  # the (facet, value) codes it is counted under
 
     @classmethod
-    def of(cls, meta: str, details: str) -> Record:
+    def of(cls, meta_json: str, details: str) -> Record:
+        meta = DocMeta.from_json(meta_json)
         parsed: dict[str, Any] = json.loads(details)
-        return cls(DocMeta.from_json(meta), parsed["entries"], parsed["tags"])
+        entries: list[list[int]] = parsed["entries"]
+        rows = np.array([entry[:5] for entry in entries], np.int64).reshape(len(entries), 5)
+        tag_set_of = np.array([entry[5] for entry in entries], np.int32)
+        codes: list[IntArray] = []
+        carriers: list[IntArray] = []
+        for index, tags in enumerate(parsed["tags"]):
+            members = np.flatnonzero(tag_set_of == index).astype(np.int32)
+            for column, values in tags.items():
+                for value in values:
+                    codes.append(np.full(members.size, CODES.of(column, value), np.int32))
+                    carriers.append(members)
+        document = [
+            CODES.of(DOCUMENT_COLUMN + name + (CONFIRMED_SUFFIX if confirmed else ""), value)
+            for confirmed in (False, True)
+            for name, values in meta.document_facets(confirmed).items()
+            for value in values
+        ]
+        return cls(meta, rows, _joined(codes), _joined(carriers), np.array(document, np.int32))
 
 
 @dataclass
@@ -57,30 +101,25 @@ class Catalog(Snapshot):
     # Entry numbers of the documents whose entries are not simply their paragraphs in
     # order (those with redacted passages): (ordinal, paragraph, variant) → entry.
     irregular: dict[tuple[int, int, int], int] = field(default_factory=dict)
+    irregular_documents: frozenset[int] = frozenset()
 
     @classmethod
     def of(cls, records: list[Record], generation: int, build: str) -> Catalog:
         records = sorted(records, key=lambda record: record.meta.id)
         docs = [record.meta for record in records]
-        counts = np.array([len(record.entries) for record in records], np.int64)
+        counts = np.array([len(record.rows) for record in records], np.int64)
         size = int(counts.sum())
         first = np.zeros(len(records), np.int64)
         if len(records) > 1:
             np.cumsum(counts[:-1], out=first[1:])
-        rows = np.array(
-            [entry[:5] for record in records for entry in record.entries], np.int64
-        ).reshape(size, 5)
+        rows = np.concatenate([record.rows for record in records]) if records else (
+            np.empty((0, 5), np.int64))  # fmt: skip
         irregular: dict[tuple[int, int, int], int] = {}
-        members: dict[str, dict[str, list[IntArray]]] = {name: {} for name in _TAG_COLUMNS}
         for ordinal, record in enumerate(records):
-            base = int(first[ordinal])
-            if any(entry[1] for entry in record.entries):  # (redacted passages)
-                for offset, entry in enumerate(record.entries):
-                    irregular[(ordinal, entry[0], entry[1])] = base + offset
-            for tag_set, ids in _by_tag_set(record.entries, base).items():
-                for name, values in record.tag_sets[tag_set].items():
-                    for value in values:
-                        members[name].setdefault(value, []).append(ids)
+            if record.rows[:, 1].any():  # (redacted passages)
+                base = int(first[ordinal])
+                for offset, (para, variant) in enumerate(record.rows[:, :2].tolist()):
+                    irregular[(ordinal, para, variant)] = base + offset
         catalog = cls(
             docs=docs,
             ordinal_by_id={meta.id: ordinal for ordinal, meta in enumerate(docs)},
@@ -93,24 +132,41 @@ class Catalog(Snapshot):
             build_id=build,
             first_entry=first.astype(np.int32),
             irregular=irregular,
+            irregular_documents=frozenset(ordinal for ordinal, _para, _variant in irregular),
         )
         for index, name in enumerate(TEXT_NAMES):
-            catalog._lengths[name] = np.where(rows[:, 2] == index, _quantised(rows[:, 3]), 0)
+            catalog._lengths[name] = np.where(
+                rows[:, 2] == index, _quantised(rows[:, 3]), np.float32(0)
+            ).astype(np.float32)
         catalog._lengths[TITLE] = _quantised(rows[:, 4])
-        for name in _TAG_COLUMNS:  # (keywords: no lengths, as in Whoosh)
+        for name in TAG_COLUMNS:  # (keywords: no lengths, as in Whoosh)
             catalog._lengths[name] = np.zeros(size, np.float32)
-        for name, by_value in members.items():
-            confirmed = name.endswith(CONFIRMED_SUFFIX)
-            facet = name.removesuffix(CONFIRMED_SUFFIX)
-            catalog._facets[(facet, confirmed)] = Members.of(
-                {value: np.sort(np.concatenate(parts)) for value, parts in by_value.items()}
-            )
+        tagged = _grouped(
+            _joined([record.tag_codes for record in records]),
+            _joined([record.tag_entries + np.int32(first[ordinal])
+                     for ordinal, record in enumerate(records)]),  # fmt: skip
+        )
+        counted = _grouped(
+            _joined([record.document_codes for record in records]),
+            _joined([np.full(record.document_codes.size, ordinal, np.int32)
+                     for ordinal, record in enumerate(records)]),  # fmt: skip
+        )
+        for column in TAG_COLUMNS:
+            name = column.removesuffix(CONFIRMED_SUFFIX)
+            confirmed = column != name
+            catalog._facets[(name, confirmed)] = Members.of(tagged.get(column, {}))
+        for facet in FACETS:
+            for confirmed in (False, True):
+                column = DOCUMENT_COLUMN + facet.name + (CONFIRMED_SUFFIX if confirmed else "")
+                catalog._facets[(DOCUMENT_COLUMN + facet.name, confirmed)] = Members.of(
+                    counted.get(column, {})
+                )
         return catalog
 
     def entry(self, ordinal: int, para: int, variant: int) -> int:
         """The entry number of a document's paragraph (in one variant), -1 if unknown."""
-        if self.irregular and (ordinal, para, variant) in self.irregular:
-            return self.irregular[(ordinal, para, variant)]
+        if ordinal in self.irregular_documents:
+            return self.irregular.get((ordinal, para, variant), -1)
         number = int(self.first_entry[ordinal]) + para - 1
         ends = self.first_entry[ordinal + 1] if ordinal + 1 < len(self.docs) else self.size
         if variant or not 0 <= number < ends or self.para_of_entry[number] != para:
@@ -186,22 +242,27 @@ class Catalog(Snapshot):
         return {name: np.array(values, np.int64) for name, values in named}
 
 
-_TAG_COLUMNS = tuple(name + suffix for name in TAG_FIELDS for suffix in ("", CONFIRMED_SUFFIX))
+def _joined(parts: list[IntArray]) -> IntArray:
+    return np.concatenate(parts).astype(np.int32) if parts else np.empty(0, np.int32)
 
 
-def _by_tag_set(entries: list[list[int]], base: int) -> dict[int, IntArray]:
-    """A document's entry numbers, by the tag set they carry."""
-    grouped: dict[int, list[int]] = {}
-    for offset, entry in enumerate(entries):
-        grouped.setdefault(entry[5], []).append(base + offset)
-    return {tag_set: np.array(ids, np.int32) for tag_set, ids in grouped.items()}
+def _grouped(codes: IntArray, ids: IntArray) -> dict[str, dict[str, IntArray]]:
+    """column → value → the ids (sorted) that carry the code of (column, value)."""
+    order = np.argsort(codes, kind="stable")
+    codes, ids = codes[order], ids[order]
+    starts = np.flatnonzero(np.diff(codes, prepend=-1)) if codes.size else codes
+    grouped: dict[str, dict[str, IntArray]] = {}
+    for start, end in zip(starts.tolist(), [*starts[1:].tolist(), codes.size], strict=True):
+        column, value = CODES.pairs[int(codes[start])]
+        grouped.setdefault(column, {})[value] = np.sort(ids[start:end])
+    return grouped
 
 
 def _quantised(lengths: npt.NDArray[np.int64]) -> FloatArray:
-    """Lengths as Whoosh keeps them: a byte each, an approximation (`_LENGTHS`)."""
+    """Lengths as Whoosh keeps them: a byte each, an approximation (`LENGTHS`)."""
     codes = np.minimum(np.searchsorted(_BYTE_LENGTHS, lengths, side="left"), 255)
     codes[lengths >= 106374] = 255
-    quantised: FloatArray = _LENGTHS[codes]
+    quantised: FloatArray = LENGTHS[codes]
     return quantised
 
 

@@ -10,12 +10,13 @@ within an edit distance that start with the same letters are found by `fuzzystrm
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, TextClause, text
 
 from ..access import Scope
 from .pg_catalog import Catalog
 from .snapshot import REDACTED, UNREDACTED
 
+MAX_MEASURED = 255  # characters: fuzzystrmatch measures no longer words
 _PREFIX = text("""
     SELECT term, sum(entries) FROM search_terms
     WHERE field = :field AND term LIKE :pattern
@@ -55,6 +56,8 @@ class PgLexicon:
         return self._terms(_PREFIX, fieldname, {"pattern": _like(prefix) + "%"})
 
     def terms_within(self, fieldname: str, text: str, maxdist: int, prefix: int = 0) -> list[str]:
+        if len(text) > MAX_MEASURED:
+            return []  # (no term of the index is so long)
         return self._terms(_WITHIN, fieldname, {
             "pattern": _like(text[:prefix]) + "%", "word": text, "distance": maxdist,
             "shortest": len(text) - maxdist, "longest": len(text) + maxdist,
@@ -70,8 +73,10 @@ class PgLexicon:
             self._frequencies[key] = int(found or 0)
         return self._frequencies[key]
 
-    def _terms(self, query: object, fieldname: str, params: dict[str, object]) -> list[str]:
-        rows = self.connection.execute(query, {"field": fieldname, **params, **self.scope_params})  # type: ignore[call-overload]
+    def _terms(
+        self, query: TextClause, fieldname: str, params: dict[str, object]
+    ) -> list[str]:
+        rows = self.connection.execute(query, {"field": fieldname, **params, **self.scope_params})
         terms = []
         for term, count in rows:
             self._frequencies[(fieldname, term)] = int(count)

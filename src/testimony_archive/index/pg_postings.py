@@ -19,9 +19,18 @@ from sqlalchemy import Connection
 
 from ..access import Scope
 from .pg_catalog import TEXT_NAMES, Catalog
-from .pg_rows import BOOSTS, TITLE, lexeme, split_lexeme
+from .pg_rows import (
+    BOOSTS,
+    MAX_LEXEME_BYTES,
+    TAG_COLUMNS,
+    TITLE,
+    lexeme,
+    quoted,
+    split_lexeme,
+    unquoted,
+)
 from .phrases import phrase_at
-from .scoring import Node, Phrase, Term, leaves
+from .scoring import Exclude, Node, Phrase, Term, leaves
 from .snapshot import REDACTED, UNREDACTED, FloatArray, IntArray
 
 EMPTY_IDS = np.empty(0, np.int32)
@@ -39,7 +48,6 @@ _FETCH = """
 _LEXEME = re.compile(r"'((?:[^']|'')*)':([0-9A,]+)")
 
 
-
 def plan_terms(plan: Node | None, extra: Iterable[tuple[str, str]] = ()) -> set[tuple[str, str]]:
     """The (field, term) pairs a plan scores, and `extra` (the proximity pairs')."""
     wanted = set(extra)
@@ -54,8 +62,6 @@ def plan_terms(plan: Node | None, extra: Iterable[tuple[str, str]] = ()) -> set[
 
 def _all_leaves(plan: Node) -> list[Term | Phrase]:
     """Every leaf, the excluded words' too (`scoring.leaves` leaves those out)."""
-    from .scoring import Exclude
-
     if isinstance(plan, Exclude):
         return (_all_leaves(plan.positive) if plan.positive is not None else []) + _all_leaves(
             plan.negative
@@ -65,9 +71,7 @@ def _all_leaves(plan: Node) -> list[Term | Phrase]:
 
 def tsquery(terms: Iterable[tuple[str, str]]) -> str:
     """Entries holding any of the terms, as a tsquery of quoted lexemes."""
-    quoted = ("'" + lexeme(f, t).replace("\\", "\\\\").replace("'", "''") + "'"
-              for f, t in sorted(terms))  # fmt: skip
-    return " | ".join(quoted)
+    return " | ".join(quoted(lexeme(f, t)) for f, t in sorted(terms))
 
 
 class FetchedPostings:
@@ -86,8 +90,11 @@ class FetchedPostings:
     ) -> FetchedPostings:
         fetched = cls(catalog, scope)
         readable = catalog.readable(scope)
-        words = {(f, t) for f, t in terms if f == TITLE or f in TEXT_NAMES}
-        for field_name, value in terms - words:  # tags (a place named in the query)
+        # Words (a longer one is in no entry: PostgreSQL holds none so long), and tags
+        # (a place named in the query).
+        words = {(f, t) for f, t in terms if (f == TITLE or f in TEXT_NAMES)
+                 and len(lexeme(f, t).encode("utf-8")) <= MAX_LEXEME_BYTES}  # fmt: skip
+        for field_name, value in ((f, t) for f, t in terms if f in TAG_COLUMNS):
             ids = catalog.tagged(field_name, value)
             ids = ids[readable[ids]]
             fetched._postings[(field_name, value)] = (ids, np.ones(ids.size, np.float32))
@@ -119,7 +126,7 @@ class FetchedPostings:
             for name, places in _LEXEME.findall(vector):
                 by_name.setdefault(name, {})[entry] = places  # (read when asked for)
         for name, by_entry in by_name.items():
-            found[split_lexeme(name.replace("''", "'"))] = by_entry
+            found[split_lexeme(unquoted(name))] = by_entry
         for key, by_entry in found.items():
             ids = np.array(sorted(by_entry), np.int32)
             ids = ids[readable[ids]]

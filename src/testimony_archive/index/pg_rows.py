@@ -63,10 +63,10 @@ def document_rows(document: Document, meta: DocMeta, vocabulary: Vocabulary) -> 
         variant = VARIANTS[entry["entry"]]
         language = next(lang for lang in FIELD_LANGUAGES if text_field(lang) in entry)
         name = text_field(language)
-        body = term_positions(language, entry[name])
-        title = term_positions("en", entry["title"])
+        body = _indexable(name, term_positions(language, entry[name]))
+        title = _indexable(TITLE, term_positions("en", entry["title"]))
         lexicon.update((name, term, variant) for term in body)
-        tags = {name: entry[name].split() for name in _TAG_COLUMNS if entry[name]}
+        tags = {name: entry[name].split() for name in TAG_COLUMNS if entry[name]}
         if tags not in tag_sets:
             tag_sets.append(tags)
         listed.append([
@@ -79,7 +79,7 @@ def document_rows(document: Document, meta: DocMeta, vocabulary: Vocabulary) -> 
     return DocumentRows(meta, details, entries, lexicon)
 
 
-_TAG_COLUMNS = tuple(name + suffix for name in TAG_FIELDS for suffix in ("", CONFIRMED_SUFFIX))
+TAG_COLUMNS = tuple(name + suffix for name in TAG_FIELDS for suffix in ("", CONFIRMED_SUFFIX))
 
 
 def _length(terms: dict[str, list[int]]) -> int:
@@ -87,22 +87,38 @@ def _length(terms: dict[str, list[int]]) -> int:
     return sum(len(positions) for positions in terms.values())
 
 
+def _indexable(field_name: str, terms: dict[str, list[int]]) -> dict[str, list[int]]:
+    """The terms PostgreSQL can hold (a lexeme of up to 2 KB): longer runs of letters
+    are left out, of the entries and of the counts alike."""
+    return {term: positions for term, positions in terms.items()
+            if len(lexeme(field_name, term).encode("utf-8")) <= MAX_LEXEME_BYTES}  # fmt: skip
+
+
 def _lexemes(field_name: str, terms: dict[str, list[int]]) -> list[str]:
-    """`'field:term':1,2` for each term (positions from 1, as PostgreSQL counts)."""
+    """`'field:term':1,2` for each term (positions from 1, as PostgreSQL counts; at most
+    256 of them, as it keeps)."""
     lexemes = []
     for term, positions in terms.items():
-        lexeme = f"{field_name}:{term}"
-        if len(lexeme.encode("utf-8")) > MAX_LEXEME_BYTES:
-            continue
-        quoted = lexeme.replace("\\", "\\\\").replace("'", "''")
         places = ",".join(str(min(position + 1, MAX_POSITION)) for position in positions[:256])
-        lexemes.append(f"'{quoted}':{places}")
+        lexemes.append(f"{quoted(lexeme(field_name, term))}:{places}")
     return lexemes
 
 
 def lexeme(field_name: str, term: str) -> str:
     """How a field's term is named in the entries' tsvectors."""
     return f"{field_name}:{term}"
+
+
+def quoted(name: str) -> str:
+    """A lexeme as a tsvector or tsquery literal writes it: in quotes, its quotes and
+    backslashes doubled."""
+    return "'" + name.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def unquoted(text: str) -> str:
+    """A lexeme as PostgreSQL writes it out in a tsvector's text (quotes doubled,
+    backslashes doubled), read back."""
+    return text.replace("''", "'").replace("\\\\", "\\")
 
 
 def split_lexeme(name: str) -> tuple[str, str]:

@@ -12,25 +12,41 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import OperationalError
 
 from ..archive import Archive, FileState
-from ..errors import ArchiveError
+from ..errors import ArchiveError, TestimonyError
 from ..instance.database import InstanceDatabase
+from .backend import Progress
 from .entries import build_meta
 from .pg_rows import DocumentRows, document_rows
-from .writer import IndexReport, _relative
+from .writer import IndexReport, relative_path
 
-Progress = Callable[[int], None]
 # What the tables hold and how: an index of another format is rebuilt, not patched.
 PG_INDEX_FORMAT = 1
 INDEX_LOCK = 0x7E57_1DE5  # the advisory lock every index write takes
 BATCH = 200  # documents per transaction in an update
+WAIT = "5s"  # how long a single document's re-indexing waits for the lock
+# Generations only grow, whatever happens to the table (a restore without it, a failover
+# that lost writes): each is at least the clock's microseconds.
+_NEXT = "greatest({} + 1, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint)"
+
+
+class IndexBusy(TestimonyError):
+    """Another writer (a rebuild) held the index longer than a single edit waits."""
+
+
+def _refused(error: psycopg.Error) -> TestimonyError:
+    """A PostgreSQL error while writing the index, said in one line."""
+    reason = error.diag.message_primary or type(error).__name__
+    return TestimonyError(f"PostgreSQL refused the search index's rows: {reason}")
 
 _STATE = """
     CREATE TABLE IF NOT EXISTS search_state (
@@ -127,7 +143,9 @@ def rebuild(
         for statement in _tables("_new", build):
             connection.execute(text(statement))
         state = index_state(connection)
-        generation = (state[2] if state else 0) + 1
+        generation = int(connection.execute(
+            text(f"SELECT {_NEXT.format(':previous')}"), {"previous": state[2] if state else 0}
+        ).scalar_one())  # fmt: skip
         connection.commit()
         lexicon: Counter[tuple[str, str, str, int]] = Counter()
         batch: list[DocumentRows] = []
@@ -137,7 +155,7 @@ def rebuild(
                 report.added += 1
                 report.paragraphs += len(rows.entries)
                 batch.append(rows)
-                _count(lexicon, rows, +1)
+                _count(lexicon, rows)
             if len(batch) >= BATCH:
                 _copy(connection, "_new", batch, generation)
                 connection.commit()
@@ -183,6 +201,11 @@ def update(
     report = IndexReport()
     changed: list[tuple[str, Path, FileState]] = []
     present = archive.file_states()
+    if known and not present and not archive.documents_dir.is_dir():
+        raise ArchiveError(  # (a network folder not mounted: not an archive emptied)
+            "the archive's documents folder is missing; the search index is left as it is",
+            path=archive.documents_dir,
+        )
     for doc_id, (relative, file_state) in present.items():
         if known.get(doc_id) == (relative, file_state):
             report.unchanged += 1
@@ -193,7 +216,7 @@ def update(
     gone = [doc_id for doc_id in known if doc_id not in present]
     report.removed += len(gone)
     if gone:
-        write(database, [], gone)
+        write(database, archive, [], gone)
     for start in range(0, len(changed), BATCH):
         written: list[DocumentRows] = []
         removed: list[str] = []
@@ -211,47 +234,80 @@ def update(
                 report.removed += 1  # now invalid: unsearchable until fixed
             if progress:
                 progress(1)
-        write(database, written, removed)
+        write(database, archive, written, removed)
     return report
 
 
-def reindex_document(database: InstanceDatabase, archive: Archive, doc_id: str) -> IndexReport:
+def reindex_document(
+    database: InstanceDatabase, archive: Archive, doc_id: str, wait: bool = False
+) -> IndexReport:
     """Re-index one document at once (after a tag edit): searchable on every server
-    within a second."""
+    within a second. With `wait`, IndexBusy if the index's lock is held longer than
+    `WAIT` (by a rebuild)."""
     report = IndexReport()
     path = archive.path_for(doc_id)
     rows = _read(archive, path, FileState.of(path), report) if path.exists() else None
     if rows is not None:
         report.updated += 1
         report.paragraphs += len(rows.entries)
-    write(database, [rows] if rows is not None else [], [] if rows is not None else [doc_id])
+    written, removed = ([rows], []) if rows is not None else ([], [doc_id])
+    write(database, archive, written, removed, wait=WAIT if wait else None)
     return report
 
 
-def write(database: InstanceDatabase, documents: list[DocumentRows], removed: list[str]) -> None:
+def write(
+    database: InstanceDatabase,
+    archive: Archive,
+    documents: list[DocumentRows],
+    removed: list[str],
+    wait: str | None = None,
+) -> None:
     """Replace these documents' rows and remove others', in one transaction that raises
     the index's generation (on the primary: this server's later reads wait for a
-    replica that has it)."""
-    ids = [rows.meta.id for rows in documents] + removed
-    if not ids:
-        return
-    with database.begin() as connection:
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": INDEX_LOCK})
-        generation = connection.execute(
-            text("UPDATE search_state SET generation = generation + 1 RETURNING generation")
-        ).scalar_one()
-        connection.execute(_FORGET_TERMS, {"ids": ids})
-        connection.execute(text("DELETE FROM search_entries WHERE doc = ANY(:ids)"), {"ids": ids})
-        connection.execute(text("DELETE FROM search_documents WHERE id = ANY(:ids)"), {"ids": ids})
-        _copy(connection, "", documents, int(generation))
-        lexicon: Counter[tuple[str, str, str, int]] = Counter()
-        for rows in documents:
-            _count(lexicon, rows, +1)
-        if lexicon:
-            connection.execute(_ADD_TERMS, [
-                {"field": f, "term": t, "access": a, "variant": v, "entries": n}
-                for (f, t, a, v), n in sorted(lexicon.items())
-            ])  # fmt: skip
+    replica that has it). A document whose file changed since it was read is left to
+    whoever read it after: no writer puts back an older version over a newer one."""
+    try:
+        with database.begin() as connection:
+            if wait is not None:
+                connection.execute(text(f"SET LOCAL lock_timeout = '{wait}'"))
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": INDEX_LOCK})
+            documents = [rows for rows in documents if _unchanged(archive, rows)]
+            ids = [rows.meta.id for rows in documents] + removed
+            if not ids:
+                return
+            connection.execute(text(
+                f"UPDATE search_state SET generation = {_NEXT.format('generation')}"
+            ))  # fmt: skip
+            generation = int(connection.execute(
+                text("SELECT generation FROM search_state")
+            ).scalar_one())  # fmt: skip
+            connection.execute(_FORGET_TERMS, {"ids": ids})
+            connection.execute(text("DELETE FROM search_entries WHERE doc = ANY(:ids)"),
+                               {"ids": ids})  # fmt: skip
+            connection.execute(text("DELETE FROM search_documents WHERE id = ANY(:ids)"),
+                               {"ids": ids})  # fmt: skip
+            _copy(connection, "", documents, generation)
+            lexicon: Counter[tuple[str, str, str, int]] = Counter()
+            for rows in documents:
+                _count(lexicon, rows)
+            if lexicon:
+                connection.execute(_ADD_TERMS, [
+                    {"field": f, "term": t, "access": a, "variant": v, "entries": n}
+                    for (f, t, a, v), n in sorted(lexicon.items())
+                ])  # fmt: skip
+    except OperationalError as error:
+        if wait is not None and isinstance(error.orig, psycopg.errors.LockNotAvailable):
+            raise IndexBusy("the search index is being rebuilt") from None
+        raise
+
+
+def _unchanged(archive: Archive, rows: DocumentRows) -> bool:
+    """Whether the document's file is still as it was when these rows were made."""
+    try:
+        state = FileState.of(archive.root / rows.meta.path)
+    except OSError:
+        return False
+    return (state.mtime_ns, state.size) == (rows.meta.mtime_ns, rows.meta.size)
 
 
 # A removed document's terms, counted off: from its rows' tsvectors, text fields only.
@@ -284,14 +340,15 @@ def _read(
     except ArchiveError as error:
         report.failed.append((str(path), str(error)))
         return None
-    meta = build_meta(document, archive.vocabulary, _relative(archive, path), state)
+    meta = build_meta(document, archive.vocabulary, relative_path(archive, path), state)
     return document_rows(document, meta, archive.vocabulary)
 
 
-def _count(lexicon: Counter[tuple[str, str, str, int]], rows: DocumentRows, sign: int) -> None:
+def _count(lexicon: Counter[tuple[str, str, str, int]], rows: DocumentRows) -> None:
+    """Add a document's terms to the counts by access level and variant."""
     access = rows.meta.access
     for (field_name, term, variant), count in rows.lexicon.items():
-        lexicon[(field_name, term, access, variant)] += sign * count
+        lexicon[(field_name, term, access, variant)] += count
 
 
 def _copy(
@@ -300,7 +357,13 @@ def _copy(
     """Write documents' rows with COPY (the quickest way in)."""
     if not documents:
         return
-    cursor = _driver(connection).cursor()
+    try:
+        _copy_rows(_driver(connection).cursor(), suffix, documents, generation)
+    except psycopg.Error as error:
+        raise _refused(error) from None
+
+
+def _copy_rows(cursor: Any, suffix: str, documents: list[DocumentRows], generation: int) -> None:
     columns = "id, path, mtime_ns, size, access, meta, details, generation"
     with cursor.copy(f"COPY search_documents{suffix} ({columns}) FROM STDIN") as copy:
         for rows in documents:
@@ -318,17 +381,15 @@ def _copy(
 def _copy_terms(
     connection: Connection, suffix: str, lexicon: Counter[tuple[str, str, str, int]]
 ) -> None:
-    cursor = _driver(connection).cursor()
     columns = "field, term, access, variant, entries"
-    with cursor.copy(f"COPY search_terms{suffix} ({columns}) FROM STDIN") as copy:
-        for key, count in _positive(lexicon.items()):
-            copy.write_row((*key, count))
-
-
-def _positive(
-    items: Iterable[tuple[tuple[str, str, str, int], int]],
-) -> Iterator[tuple[tuple[str, str, str, int], int]]:
-    return ((key, count) for key, count in items if count > 0)
+    try:
+        with _driver(connection).cursor().copy(
+            f"COPY search_terms{suffix} ({columns}) FROM STDIN"
+        ) as copy:
+            for key, count in lexicon.items():
+                copy.write_row((*key, count))
+    except psycopg.Error as error:
+        raise _refused(error) from None
 
 
 def _driver(connection: Connection) -> Any:

@@ -12,17 +12,20 @@ numbers: both backends answer alike.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 import time
+from collections.abc import Callable
 from functools import partial
+from typing import TypeVar
 
 from sqlalchemy import Connection, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError
 
 from ..access import Scope
 from ..archive import Archive
 from ..errors import IndexMissing, IndexOutdated
-from ..instance.database import InstanceDatabase
+from ..instance.database import DatabaseUnavailable, InstanceDatabase
 from ..models import ACCESS_LEVELS
 from .archive_backend import ArchiveBackend
 from .backend import Progress
@@ -31,7 +34,14 @@ from .filters import request_filters
 from .pg_catalog import Catalog, Record
 from .pg_lexicon import PgLexicon
 from .pg_postings import FetchedPostings, plan_terms
-from .pg_writer import PG_INDEX_FORMAT, index_state, rebuild, reindex_document, update
+from .pg_writer import (
+    PG_INDEX_FORMAT,
+    IndexBusy,
+    index_state,
+    rebuild,
+    reindex_document,
+    update,
+)
 from .query_builder import BuiltQuery, QueryBuilder
 from .query_syntax import parse_query
 from .ranking import rank
@@ -39,19 +49,27 @@ from .request import SearchRequest
 from .results import Counts, HighlightTerms, SearchResult
 from .writer import IndexReport
 
+log = logging.getLogger("testimony_archive.index")
+T = TypeVar("T")
 EVERYTHING = SearchRequest(limit=1)
+WHERE = "the PostgreSQL database (TESTIMONY_DATABASE_URL)"
 EVERY_PART = Scope(frozenset(ACCESS_LEVELS), unredacted=True)
 _CHANGED = text("SELECT id, meta, details FROM search_documents WHERE generation > :since")
 _ALL = text("SELECT id, meta, details FROM search_documents")
 _IDS = text("SELECT id FROM search_documents")
 
 
-class NoReader:
-    """What scoring is handed in place of a Whoosh searcher (PostgreSQL's postings
-    need no reader)."""
+class NoWhooshReader:
+    """What scoring is handed in place of a Whoosh searcher: PostgreSQL's postings need
+    no reader."""
 
     def reader(self) -> None:
         return None
+
+
+class ReplicaBehind(Exception):
+    """The replica read has not replayed the index generation this server holds: what
+    it says is read again from the primary."""
 
 
 class PostgresIndex(ArchiveBackend):
@@ -68,11 +86,7 @@ class PostgresIndex(ArchiveBackend):
     # -- the index's life --------------------------------------------------------------
 
     def exists(self) -> bool:
-        try:
-            state = self.database.read(index_state)
-        except SQLAlchemyError:
-            return False
-        return state is not None
+        return self._read(lambda connection, _primary: index_state(connection)) is not None
 
     def update(self, progress: Progress | None = None) -> IndexReport:
         return update(self.database, self.archive, progress)
@@ -81,8 +95,15 @@ class PostgresIndex(ArchiveBackend):
         return rebuild(self.database, self.archive, progress)
 
     def document_changed(self, doc_id: str) -> None:
-        if self.exists():
-            reindex_document(self.database, self.archive, doc_id)
+        """Re-index the document now; if a rebuild holds the index (more than a few
+        seconds), leave it: the file is saved, and searches find it changed and bring
+        the index up to date once the rebuild is done."""
+        if not self.exists():
+            return
+        try:
+            reindex_document(self.database, self.archive, doc_id, wait=True)
+        except IndexBusy:
+            log.warning("the index is being rebuilt: %s is indexed afterwards", doc_id)
 
     def warm(self) -> None:
         try:
@@ -101,18 +122,35 @@ class PostgresIndex(ArchiveBackend):
         is answered from this server's cache."""
         request.check()
         started = time.perf_counter()
-        result: SearchResult = self.database.read(
-            partial(self._search_on, request, scope, cache, started)
-        )
+        result: SearchResult = self._read(partial(self._search_on, request, scope, cache, started))
         if result.started != started:  # from the cache
             result = dataclasses.replace(result, took_ms=(time.perf_counter() - started) * 1000)
         return result
 
+    def _read(self, work: Callable[[Connection, bool], T]) -> T:
+        """`work` in one snapshot of the database (REPEATABLE READ, so that the index's
+        state, its documents and its postings agree), on a replica that has this
+        server's generation, else on the primary (`work` is told which)."""
+
+        def snapshot(primary: bool, connection: Connection) -> T:
+            connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            return work(connection, primary)
+
+        try:
+            try:
+                return self.database.read(partial(snapshot, False))
+            except ReplicaBehind:
+                return self.database.read(partial(snapshot, True), primary=True)
+        except OperationalError:
+            raise DatabaseUnavailable(
+                f"{WHERE} does not answer; check that it runs (searches need it)"
+            ) from None
+
     def _search_on(
         self, request: SearchRequest, scope: Scope, cache: bool, started: float,
-        connection: Connection,
+        connection: Connection, primary: bool,
     ) -> SearchResult:  # fmt: skip
-        catalog = self._current(connection)
+        catalog = self._current(connection, primary)
         compute = partial(self._compute, request, scope, connection, catalog, started)
         if not cache:
             return compute()
@@ -132,7 +170,7 @@ class PostgresIndex(ArchiveBackend):
             ((pair.field, term) for pair in built.pairs for term in (pair.first, pair.second)),
         )
         postings = FetchedPostings.fetch(connection, catalog, scope, wanted)
-        ranked = rank(request, scope, built, catalog, postings, NoReader(), mask)
+        ranked = rank(request, scope, built, catalog, postings, NoWhooshReader(), mask)
         return self._result(request, scope, built, ranked, started)
 
     def _built(
@@ -143,23 +181,29 @@ class PostgresIndex(ArchiveBackend):
 
     # -- the catalog -------------------------------------------------------------------
 
-    def _current(self, connection: Connection) -> Catalog:
-        """This server's catalog, brought up to the generation the database holds
-        (never back: a replica behind the one read last is read as it is)."""
+    def _current(self, connection: Connection, primary: bool) -> Catalog:
+        """This server's catalog, brought up to the index the database holds. A replica
+        behind this catalog is not read (ReplicaBehind); what the primary holds is the
+        index, even an older one (a restore, a failover that lost writes)."""
         state = index_state(connection)
         if state is None:
-            raise IndexMissing(f"{self.database.display_url} (PostgreSQL)")
+            raise IndexMissing(WHERE)
         form, build, generation = state
         if form != PG_INDEX_FORMAT:
-            raise IndexOutdated(f"{self.database.display_url} (PostgreSQL)")
+            raise IndexOutdated(WHERE)
         catalog = self._catalog
-        if catalog is not None and generation <= catalog.generation:
+        if catalog is not None and (catalog.build_id, catalog.generation) == (build, generation):
             return catalog
+        if catalog is not None and generation < catalog.generation and not primary:
+            raise ReplicaBehind
         with self._lock:
             catalog = self._catalog
-            if catalog is not None and generation <= catalog.generation:
+            if catalog is not None and (catalog.build_id, catalog.generation) == (
+                build,
+                generation,
+            ):
                 return catalog
-            if catalog is None or catalog.build_id != build:
+            if catalog is None or catalog.build_id != build or generation < catalog.generation:
                 self._records = {
                     doc_id: Record.of(meta, details)
                     for doc_id, meta, details in connection.execute(_ALL)
@@ -175,7 +219,7 @@ class PostgresIndex(ArchiveBackend):
             return self._catalog
 
     def _catalog_now(self) -> Catalog:
-        return self.database.read(self._current)
+        return self._read(self._current)
 
     # -- what the pages need besides results -------------------------------------------
 
@@ -199,8 +243,8 @@ class PostgresIndex(ArchiveBackend):
         return catalog.docs[ordinal] if ordinal is not None else None
 
     def highlight_terms(self, q: str, scope: Scope) -> HighlightTerms:
-        def work(connection: Connection) -> BuiltQuery:
-            return self._built(q, scope, connection, self._current(connection))
+        def work(connection: Connection, primary: bool) -> BuiltQuery:
+            return self._built(q, scope, connection, self._current(connection, primary))
 
-        built = self.database.read(work)
+        built = self._read(work)
         return HighlightTerms(frozenset(built.highlight), frozenset(built.weak_highlight))

@@ -563,7 +563,7 @@ class Members:
         return summed.astype(np.int64)
 
 
-_LENGTHS = np.array([0.0] + [byte_to_length(code) for code in range(1, 256)], np.float32)
+LENGTHS = np.array([0.0] + [byte_to_length(code) for code in range(1, 256)], np.float32)
 
 
 def _field_lengths(reader: IndexReader, field_name: str, size: int) -> FloatArray:
@@ -574,7 +574,7 @@ def _field_lengths(reader: IndexReader, field_name: str, size: int) -> FloatArra
     if column is None:
         return np.zeros(size, np.float32)
     codes = np.fromiter(iter(column), np.uint8, size)
-    return _LENGTHS[codes]
+    return LENGTHS[codes]
 
 
 def _deleted(reader: IndexReader) -> set[int]:

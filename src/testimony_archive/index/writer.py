@@ -280,7 +280,8 @@ def _swap(staging: Path, index_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _relative(archive: Archive, path: Path) -> str:
+def relative_path(archive: Archive, path: Path) -> str:
+    """A file's path in the archive, with "/" (as the index records it)."""
     text, root = str(path), str(archive.root) + os.sep
     if os.sep == "/" and text.startswith(root):
         return text[len(root) :]  # the common case, without pathlib's cost
@@ -295,7 +296,7 @@ def _add(
     except ArchiveError as error:
         report.failed.append((str(path), str(error)))
         return False
-    meta = build_meta(document, archive.vocabulary, _relative(archive, path), state)
+    meta = build_meta(document, archive.vocabulary, relative_path(archive, path), state)
     entries = index_entries(document, meta, archive.vocabulary)
     for entry in entries:
         writer.add_document(**entry)

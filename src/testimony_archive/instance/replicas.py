@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 T = TypeVar("T")
 CHECK_EVERY = 1.0  # seconds between two checks of one replica
@@ -85,7 +85,7 @@ class Replicas:
                     result = work(connection)
                 replica.reads += 1
                 return result
-            except SQLAlchemyError:
+            except (OperationalError, InterfaceError):  # (not a query's own error)
                 replica.up = False  # until it is checked again; the read is made again below
                 replica.checked_at = time.monotonic() + BACK_OFF - CHECK_EVERY
         self.primary_reads += 1
