@@ -297,3 +297,103 @@ def test_a_backend_named_wrong_is_one_clear_line() -> None:
         {"TESTIMONY_DATABASE_URL": "postgresql://a@b/c", "TESTIMONY_SEARCH": "whoosh"}
     )
     assert replace(settings).search_backend == "whoosh"
+
+
+def test_a_replica_behind_this_servers_index_is_read_around(
+    replicated_settings: tuple[Cluster, str, Settings],
+) -> None:
+    """A server whose catalog is newer than what the replica has replayed reads the
+    primary instead (never an older index's words and postings under its newer one)."""
+    cluster, name, settings = replicated_settings
+    archive = Archive(settings.archive_dir)
+    writer_db = InstanceDatabase(settings.database_url)
+    reader_db = InstanceDatabase(settings.database_url, settings.read_replicas)
+    reader = PostgresIndex(archive, reader_db)
+    tagged = SearchRequest(abuse_type="liberty.incommunicado", unit="paragraph")
+    assert reader.search(tagged, EVERY_LEVEL).total == 0
+    with replay_paused(cluster, name):
+        service = SearchService.open(settings, writer_db, archive)
+        service.edit_tags(ADMIN, "t-en-001", "add", ["liberty.incommunicado"], 2)
+        with reader_db.engine.begin() as connection:  # (as after a read on the primary)
+            reader._current(connection, primary=True)
+        replica_reads = reader_db.replicas.replicas[0].reads  # type: ignore[union-attr]
+        assert reader.search(tagged, EVERY_LEVEL, cache=False).total == 1
+        assert reader_db.replicas.replicas[0].reads == replica_reads  # type: ignore[union-attr]
+        service.close()
+    reader_db.close()
+    writer_db.close()
+
+
+def test_an_index_rebuilt_or_restored_is_read_whatever_its_generation(
+    pg_settings: Settings,
+) -> None:
+    archive = Archive(pg_settings.archive_dir)
+    import_paths(archive, [DATA / "records.jsonl"])
+    database = InstanceDatabase(pg_settings.database_url)
+    serving = PostgresIndex(archive, database)
+    serving.rebuild()
+    assert serving.search(SearchRequest(q="overcrowding"), EVERY_LEVEL).total == 1
+    archive.path_for("r-en-003").unlink()
+    PostgresIndex(archive, database).rebuild()  # another server's rebuild
+    with database.engine.begin() as connection:  # (as a restore might leave it)
+        connection.exec_driver_sql("UPDATE search_state SET generation = 1")
+    assert serving.search(SearchRequest(q="overcrowding"), EVERY_LEVEL).total == 0
+    database.close()
+
+
+def test_a_document_restricted_by_hand_lends_no_word_to_the_public(
+    pg_settings: Settings,
+) -> None:
+    """Its words leave the public's counts: no prefix or fuzzy word expands to them."""
+    archive = Archive(pg_settings.archive_dir)
+    import_paths(archive, [DATA / "records.jsonl"])
+    database = InstanceDatabase(pg_settings.database_url)
+    postgres = PostgresIndex(archive, database)
+    postgres.rebuild()
+    assert postgres.search(SearchRequest(q="Huixtl*"), PUBLIC).total == 1
+    path = archive.path_for("t-en-001")
+    text = path.read_text(encoding="utf-8")
+    assert "access: public" in text
+    path.write_text(text.replace("access: public", "access: restricted", 1), encoding="utf-8")
+    assert postgres.update().updated == 1
+    for q in ("Huixtl*", "Huixtal~", "huixtla"):
+        result = postgres.search(SearchRequest(q=q), PUBLIC)
+        assert (result.total, result.notes) == (0, []), q
+        if q[-1] in "*~":  # (expanded to no word of it: only what was typed is left)
+            expanded = {term for _f, term in postgres.highlight_terms(q, PUBLIC).strong}
+            assert "huixtla" not in expanded, (q, expanded)
+    assert postgres.search(SearchRequest(q="Huixtl*"), EVERY_LEVEL).total == 1
+    database.close()
+
+
+def test_words_with_apostrophes_and_words_too_long(pg_settings: Settings, tmp_path: Path) -> None:
+    source = tmp_path / "names.jsonl"
+    source.write_text(
+        '{"id": "n-1", "kind": "testimony", "title": "O\'Brien\'s account", "language": "en",'
+        ' "text": "Officer O\'Brien said: don\'t move. ' + "z" * 3000 + '"}\n',
+        encoding="utf-8",
+    )
+    archive = Archive(pg_settings.archive_dir)
+    assert not import_paths(archive, [source]).failed
+    database = InstanceDatabase(pg_settings.database_url)
+    postgres = PostgresIndex(archive, database)
+    assert not postgres.rebuild().failed  # (a word PostgreSQL cannot hold is left out)
+    for q in ("O'Brien", "o'bri*", "don't", '"officer o\'brien"', "title:O'Brien's"):
+        assert postgres.search(SearchRequest(q=q), EVERY_LEVEL).total == 1, q
+    for q in ("z" * 3000, "z" * 300 + "~", "z" * 3000 + "*"):
+        assert postgres.search(SearchRequest(q=q), EVERY_LEVEL).total == 0, q[:5]
+    database.close()
+
+
+def test_a_database_that_does_not_answer_is_said_so(tmp_path: Path) -> None:
+    from testimony_archive.instance.database import DatabaseUnavailable
+
+    archive = Archive(tmp_path / "archive")
+    database = InstanceDatabase("postgresql+psycopg://testimony@127.0.0.1:1/nothing")
+    postgres = PostgresIndex(archive, database)
+    with pytest.raises(DatabaseUnavailable, match="does not answer") as raised:
+        postgres.search(SearchRequest(q="x"), PUBLIC)
+    assert "127.0.0.1" not in str(raised.value)  # (the address is the operator's business)
+    with pytest.raises(DatabaseUnavailable):
+        postgres.exists()
+    database.close()

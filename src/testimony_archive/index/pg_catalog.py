@@ -248,9 +248,11 @@ def _joined(parts: list[IntArray]) -> IntArray:
 
 def _grouped(codes: IntArray, ids: IntArray) -> dict[str, dict[str, IntArray]]:
     """column → value → the ids (sorted) that carry the code of (column, value)."""
+    if not codes.size:
+        return {}
     order = np.argsort(codes, kind="stable")
     codes, ids = codes[order], ids[order]
-    starts = np.flatnonzero(np.diff(codes, prepend=-1)) if codes.size else codes
+    starts = np.flatnonzero(np.diff(codes, prepend=-1))
     grouped: dict[str, dict[str, IntArray]] = {}
     for start, end in zip(starts.tolist(), [*starts[1:].tolist(), codes.size], strict=True):
         column, value = CODES.pairs[int(codes[start])]
