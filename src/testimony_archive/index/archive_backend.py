@@ -13,22 +13,26 @@ from ..archive import Archive
 from ..dates import parse_date
 from ..errors import ArchiveError
 from ..i18n import N_
-from ..models import Paragraph
+from ..models import ACCESS_LEVELS, Paragraph
 from ..notes import Note
 from ..redaction import apply
 from .analysis import field_language
 from .backend import Progress
 from .bodies import Bodies, ChangedSinceIndexed
+from .entries import DocMeta
 from .expansion import Expander
 from .facets import facet_values
 from .highlight import Highlighter, Span
 from .query_builder import BuiltQuery
 from .ranking import Ranked
 from .request import SearchRequest
-from .results import DocumentHit, HighlightTerms, ParagraphHit, SearchResult
+from .results import Counts, DocumentHit, HighlightTerms, ParagraphHit, SearchResult
+from .snapshot import Snapshot
 from .writer import IndexReport
 
 log = logging.getLogger("testimony_archive.index")
+EVERYTHING = SearchRequest(limit=1)
+EVERY_PART = Scope(frozenset(ACCESS_LEVELS), unredacted=True)  # (warming: everything loaded)
 CHANGED_NOTE = N_(
     "Some results changed in the archive since they were indexed and are left out until "
     "the index is brought up to date."
@@ -48,6 +52,37 @@ class ArchiveBackend(ABC):
     @abstractmethod
     def update(self, progress: Progress | None = None) -> IndexReport:
         """Bring the index up to date with the archive, reading only what changed."""
+
+    # -- what the pages need besides results -------------------------------------------
+
+    @abstractmethod
+    def search(self, request: SearchRequest, scope: Scope, cache: bool = True) -> SearchResult:
+        """(`SearchBackend.search`)"""
+
+    @abstractmethod
+    def _documents(self) -> Snapshot:
+        """The current index's documents and entries."""
+
+    def counts(self, scope: Scope) -> Counts:
+        result = self.search(EVERYTHING, scope)
+        documents = [meta for meta in self._documents().docs if meta.access in scope.levels]
+        return Counts(
+            documents=len(documents),
+            paragraphs=sum(meta.paragraph_count for meta in documents),
+            facets=result.facets,
+        )
+
+    def pending(self, scope: Scope) -> list[DocMeta]:
+        waiting = [meta for meta in self._documents().docs
+                   if meta.pending and meta.access in scope.levels]  # fmt: skip
+        return sorted(waiting, key=lambda meta: (-meta.pending, meta.id))
+
+    def indexed(self, doc_id: str) -> DocMeta | None:
+        snapshot = self._documents()
+        ordinal = snapshot.ordinal_by_id.get(doc_id)
+        return snapshot.docs[ordinal] if ordinal is not None else None
+
+    # -- the text of hits ----------------------------------------------------------------
 
     def _update_soon(self) -> None:
         """Bring the index up to date in the background (files were changed by hand)."""

@@ -26,10 +26,8 @@ from ..access import Scope
 from ..archive import Archive
 from ..errors import IndexMissing, IndexOutdated
 from ..instance.database import DatabaseUnavailable, InstanceDatabase
-from ..models import ACCESS_LEVELS
-from .archive_backend import ArchiveBackend
+from .archive_backend import EVERY_PART, ArchiveBackend
 from .backend import Progress
-from .entries import DocMeta
 from .filters import request_filters
 from .pg_catalog import Catalog, Record
 from .pg_lexicon import PgLexicon
@@ -46,14 +44,12 @@ from .query_builder import BuiltQuery, QueryBuilder
 from .query_syntax import parse_query
 from .ranking import rank
 from .request import SearchRequest
-from .results import Counts, HighlightTerms, SearchResult
+from .results import HighlightTerms, SearchResult
 from .writer import IndexReport
 
 log = logging.getLogger("testimony_archive.index")
 T = TypeVar("T")
-EVERYTHING = SearchRequest(limit=1)
 WHERE = "the PostgreSQL database (TESTIMONY_DATABASE_URL)"
-EVERY_PART = Scope(frozenset(ACCESS_LEVELS), unredacted=True)
 _CHANGED = text("SELECT id, meta, details FROM search_documents WHERE generation > :since")
 _ALL = text("SELECT id, meta, details FROM search_documents")
 _IDS = text("SELECT id FROM search_documents")
@@ -218,29 +214,10 @@ class PostgresIndex(ArchiveBackend):
             self._catalog = Catalog.of(list(self._records.values()), generation, build)
             return self._catalog
 
-    def _catalog_now(self) -> Catalog:
+    def _documents(self) -> Catalog:
         return self._read(self._current)
 
     # -- what the pages need besides results -------------------------------------------
-
-    def counts(self, scope: Scope) -> Counts:
-        result = self.search(EVERYTHING, scope)
-        documents = [meta for meta in self._catalog_now().docs if meta.access in scope.levels]
-        return Counts(
-            documents=len(documents),
-            paragraphs=sum(meta.paragraph_count for meta in documents),
-            facets=result.facets,
-        )
-
-    def pending(self, scope: Scope) -> list[DocMeta]:
-        waiting = [meta for meta in self._catalog_now().docs
-                   if meta.pending and meta.access in scope.levels]  # fmt: skip
-        return sorted(waiting, key=lambda meta: (-meta.pending, meta.id))
-
-    def indexed(self, doc_id: str) -> DocMeta | None:
-        catalog = self._catalog_now()
-        ordinal = catalog.ordinal_by_id.get(doc_id)
-        return catalog.docs[ordinal] if ordinal is not None else None
 
     def highlight_terms(self, q: str, scope: Scope) -> HighlightTerms:
         def work(connection: Connection, primary: bool) -> BuiltQuery:

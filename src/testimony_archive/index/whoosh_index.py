@@ -15,24 +15,20 @@ from whoosh.searching import Searcher
 from ..access import Scope
 from ..archive import Archive
 from ..errors import IndexMissing
-from ..models import ACCESS_LEVELS
 from .analysis import FIELD_LANGUAGES
-from .archive_backend import ArchiveBackend
+from .archive_backend import EVERY_PART, ArchiveBackend
 from .backend import Progress
-from .entries import DocMeta
 from .filters import request_filters
 from .query_builder import QueryBuilder
 from .query_syntax import parse_query
 from .ranking import rank
 from .request import SearchRequest
-from .results import Counts, HighlightTerms, SearchResult
+from .results import HighlightTerms, SearchResult
 from .schema import text_field
 from .searcher import IndexHandle
 from .snapshot import Snapshot
 from .writer import IndexReport, index_exists, rebuild_index, reindex_document, update_index
 
-EVERYTHING = SearchRequest(limit=1)
-EVERY_PART = Scope(frozenset(ACCESS_LEVELS), unredacted=True)
 TEXT_FIELDS = ("title", *(text_field(language) for language in FIELD_LANGUAGES))
 
 
@@ -123,27 +119,9 @@ class WhooshIndex(ArchiveBackend):
 
     # -- what the pages need besides results -------------------------------------------
 
-    def counts(self, scope: Scope) -> Counts:
-        result = self.search(EVERYTHING, scope)
+    def _documents(self) -> Snapshot:
         with self.handle.searcher() as (_searcher, snapshot):
-            documents = [meta for meta in snapshot.docs if meta.access in scope.levels]
-        return Counts(
-            documents=len(documents),
-            paragraphs=sum(meta.paragraph_count for meta in documents),
-            facets=result.facets,
-        )
-
-    def pending(self, scope: Scope) -> list[DocMeta]:
-        with self.handle.searcher() as (_searcher, snapshot):
-            waiting = [
-                meta for meta in snapshot.docs if meta.pending and meta.access in scope.levels
-            ]
-        return sorted(waiting, key=lambda meta: (-meta.pending, meta.id))
-
-    def indexed(self, doc_id: str) -> DocMeta | None:
-        with self.handle.searcher() as (_searcher, snapshot):
-            ordinal = snapshot.ordinal_by_id.get(doc_id)
-            return snapshot.docs[ordinal] if ordinal is not None else None
+            return snapshot
 
     def highlight_terms(self, q: str, scope: Scope) -> HighlightTerms:
         with self.handle.searcher() as (searcher, snapshot):
