@@ -17,7 +17,6 @@ from testimony_archive.index import (
     ParagraphHit,
     SearchBackend,
     SearchRequest,
-    WhooshIndex,
 )
 from testimony_archive.models import Incident
 from testimony_archive.service import SearchService
