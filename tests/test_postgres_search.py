@@ -91,6 +91,18 @@ def test_both_backends_answer_alike(pg_settings: Settings, tmp_path: Path) -> No
         assert answer(postgres.search(request, scope, cache=False)) == expected, (q, unit, sort)
         compared += 1
     assert compared == len(QUERIES) * 12
+    # Filters that let few documents through (their postings alone are fetched, the
+    # words' frequencies counted apart: the scores must not move).
+    some = archive.paths()[3].stem
+    for q, filters in itertools.product(
+        ("torture", "agentes migración", '"electric shocks"', "tort*", "-police", ""),
+        ({"doc": some}, {"location": "GT"}, {"abuse_type": "torture.electric-shock"},
+         {"year": 2016, "unit": "paragraph"}),
+    ):  # fmt: skip
+        request = SearchRequest(q=q, **filters)  # type: ignore[arg-type]
+        for scope in SCOPES:
+            expected = answer(whoosh.search(request, scope, cache=False))
+            assert answer(postgres.search(request, scope, cache=False)) == expected, (q, filters)
     for scope in SCOPES:  # and what the pages show besides results
         assert postgres.counts(scope) == whoosh.counts(scope)
         assert postgres.pending(scope) == whoosh.pending(scope)

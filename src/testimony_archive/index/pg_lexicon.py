@@ -1,7 +1,8 @@
 """The words of a PostgreSQL index, for prefix* and fuzzy~ words to expand to.
 
-`search_terms` counts, for each text field's term, the entries of each access level and
-variant that hold it; a scope sees the sum over what it may search, so that what a word
+`search_terms` counts, for each term of the text and title fields, the entries of each
+access level and variant that hold it; a scope sees the sum over what it may search
+(`frequencies`: a term's document frequency in BM25), so that what a word
 expands to tells nothing of the documents it may not read (as `_visible_frequency` in the
 Whoosh backend). Prefixes are a range of the terms' index (in byte order); the terms
 within an edit distance that start with the same letters are found by `fuzzystrmatch`
@@ -30,6 +31,13 @@ _WITHIN = text("""
       AND levenshtein_less_equal(term, :word, :distance) <= :distance
       AND access = ANY(:levels) AND variant <> :hidden
     GROUP BY term HAVING sum(entries) > 0
+""")
+_SOME = text("""
+    SELECT t.field, t.term, sum(t.entries)
+    FROM unnest(CAST(:fields AS text[]), CAST(:terms AS text[])) AS w(field, term)
+    JOIN search_terms AS t ON t.field = w.field AND t.term = w.term
+    WHERE t.access = ANY(:levels) AND t.variant <> :hidden
+    GROUP BY t.field, t.term
 """)
 _ONE = text("""
     SELECT coalesce(sum(entries), 0) FROM search_terms
@@ -72,6 +80,16 @@ class PgLexicon:
             ).scalar()
             self._frequencies[key] = int(found or 0)
         return self._frequencies[key]
+
+    def frequencies(self, terms: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """How many entries the scope may search hold each of these (field, term)."""
+        fields = [field_name for field_name, _term in sorted(terms)]
+        words = [term for _field, term in sorted(terms)]
+        rows = self.connection.execute(
+            _SOME, {"fields": fields, "terms": words, **self.scope_params}
+        )
+        found = {(field_name, term): int(count) for field_name, term, count in rows}
+        return {key: found.get(key, 0) for key in terms}
 
     def _terms(
         self, query: TextClause, fieldname: str, params: dict[str, object]

@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 
 from ..access import Scope
 from .pg_catalog import TEXT_NAMES, Catalog
+from .pg_lexicon import PgLexicon
 from .pg_rows import (
     BOOSTS,
     MAX_LEXEME_BYTES,
@@ -31,7 +32,7 @@ from .pg_rows import (
 )
 from .phrases import phrase_at
 from .scoring import Exclude, Node, Phrase, Term, leaves
-from .snapshot import REDACTED, UNREDACTED, FloatArray, IntArray
+from .snapshot import REDACTED, UNREDACTED, BoolArray, FloatArray, IntArray
 
 EMPTY_IDS = np.empty(0, np.int32)
 EMPTY_WEIGHTS = np.empty(0, np.float32)
@@ -45,6 +46,9 @@ _FETCH = """
     WHERE e.terms @@ %(query)s::tsquery
       AND e.access = ANY(%(levels)s) AND e.variant <> %(hidden)s
 """
+# The same, of some documents only (those the filters let through, when they are few).
+_FETCH_SOME = _FETCH + "  AND e.doc = ANY(%(docs)s)\n"
+SOME_DOCUMENTS = 0.2  # a share of the documents below which only theirs are fetched
 _LEXEME = re.compile(r"'((?:[^']|'')*)':([0-9A,]+)")
 
 
@@ -81,13 +85,25 @@ class FetchedPostings:
         self.catalog = catalog
         self.scope = scope
         self._postings: dict[tuple[str, str], tuple[IntArray, FloatArray]] = {}
+        # Each word's frequency in the scope, where only some documents were fetched.
+        self._frequencies: dict[tuple[str, str], int] = {}
         # Each term's positions in each entry, as PostgreSQL writes them ("3A,17A").
         self._positions: dict[tuple[str, str], dict[int, str]] = {}
 
     @classmethod
     def fetch(
-        cls, connection: Connection, catalog: Catalog, scope: Scope, terms: set[tuple[str, str]]
+        cls,
+        connection: Connection,
+        catalog: Catalog,
+        scope: Scope,
+        terms: set[tuple[str, str]],
+        lexicon: PgLexicon,
+        mask: BoolArray,
     ) -> FetchedPostings:
+        """The postings of `terms` in the entries the scope may search; where the
+        filters (`mask`) let through few documents, of theirs only, the terms' document
+        frequencies then counted in `search_terms` (BM25 counts every entry the scope
+        may search, whatever the filters)."""
         fetched = cls(catalog, scope)
         readable = catalog.readable(scope)
         # Words (a longer one is in no entry: PostgreSQL holds none so long), and tags
@@ -100,15 +116,22 @@ class FetchedPostings:
             fetched._postings[(field_name, value)] = (ids, np.ones(ids.size, np.float32))
         if not words:
             return fetched
+        documents = np.unique(catalog.doc_of_entry[mask])
+        if not documents.size:
+            return fetched  # (nothing to find: the filters let no entry through)
+        some = documents.size < SOME_DOCUMENTS * len(catalog.docs)
+        if some:
+            fetched._frequencies = lexicon.frequencies(words)
         # Through the GIN index always, even for common words: for a query of plain
         # terms its matches need no second check, which a scan of the table makes on
         # every row (several times slower, where the planner would choose the scan).
         connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-        result = connection.exec_driver_sql(_FETCH, {
+        result = connection.exec_driver_sql(_FETCH_SOME if some else _FETCH, {
             "query": tsquery(words),
             "levels": sorted(scope.levels),
             "hidden": REDACTED if scope.unredacted else UNREDACTED,
             "lexemes": [lexeme(f, t) for f, t in words],
+            "docs": [catalog.docs[ordinal].id for ordinal in documents.tolist()] if some else [],
         })  # fmt: skip
         # The driver's plain tuples (thousands of rows: SQLAlchemy's rows cost more than
         # the reading of them); psycopg has every row once the query has answered.
@@ -149,6 +172,11 @@ class FetchedPostings:
 
     def idf(self, frequency: int, population: int) -> float:
         return self.catalog.idf(frequency, population)
+
+    def frequency(
+        self, reader: Any, field_name: str, term: str, scope: Scope, ids: IntArray
+    ) -> int:
+        return self._frequencies.get((field_name, term), int(ids.size))
 
     def postings(self, reader: Any, field_name: str, term: str) -> tuple[IntArray, FloatArray]:
         return self._postings.get((field_name, term), (EMPTY_IDS, EMPTY_WEIGHTS))

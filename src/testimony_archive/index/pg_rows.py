@@ -66,6 +66,7 @@ def document_rows(document: Document, meta: DocMeta, vocabulary: Vocabulary) -> 
         body = _indexable(name, term_positions(language, entry[name]))
         title = _indexable(TITLE, term_positions("en", entry["title"]))
         lexicon.update((name, term, variant) for term in body)
+        lexicon.update((TITLE, term, variant) for term in title)
         tags = {name: entry[name].split() for name in TAG_COLUMNS if entry[name]}
         if tags not in tag_sets:
             tag_sets.append(tags)

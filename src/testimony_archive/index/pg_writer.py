@@ -30,13 +30,20 @@ from .pg_rows import DocumentRows, document_rows
 from .writer import IndexReport, relative_path
 
 # What the tables hold and how: an index of another format is rebuilt, not patched.
-PG_INDEX_FORMAT = 1
+PG_INDEX_FORMAT = 2  # 2: title terms counted too
 INDEX_LOCK = 0x7E57_1DE5  # the advisory lock every index write takes
 BATCH = 200  # documents per transaction in an update
 WAIT = "5s"  # how long a single document's re-indexing waits for the lock
 # Generations only grow, whatever happens to the table (a restore without it, a failover
 # that lost writes): each is at least the clock's microseconds.
-_NEXT = "greatest({} + 1, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint)"
+_FIRST_GENERATION = text(
+    "SELECT greatest(:previous + 1, (extract(epoch FROM clock_timestamp()) * 1e6)::bigint)"
+)
+_NEXT_GENERATION = text(
+    "UPDATE search_state SET generation = "
+    "greatest(generation + 1, (extract(epoch FROM clock_timestamp()) * 1e6)::bigint) "
+    "RETURNING generation"
+)
 
 
 class IndexBusy(TestimonyError):
@@ -143,9 +150,8 @@ def rebuild(
         for statement in _tables("_new", build):
             connection.execute(text(statement))
         state = index_state(connection)
-        generation = int(connection.execute(
-            text(f"SELECT {_NEXT.format(':previous')}"), {"previous": state[2] if state else 0}
-        ).scalar_one())  # fmt: skip
+        previous = {"previous": state[2] if state else 0}
+        generation = int(connection.execute(_FIRST_GENERATION, previous).scalar_one())
         connection.commit()
         lexicon: Counter[tuple[str, str, str, int]] = Counter()
         batch: list[DocumentRows] = []
@@ -275,12 +281,7 @@ def write(
             ids = [rows.meta.id for rows in documents] + removed
             if not ids:
                 return
-            connection.execute(text(
-                f"UPDATE search_state SET generation = {_NEXT.format('generation')}"
-            ))  # fmt: skip
-            generation = int(connection.execute(
-                text("SELECT generation FROM search_state")
-            ).scalar_one())  # fmt: skip
+            generation = int(connection.execute(_NEXT_GENERATION).scalar_one())
             connection.execute(_FORGET_TERMS, {"ids": ids})
             connection.execute(text("DELETE FROM search_entries WHERE doc = ANY(:ids)"),
                                {"ids": ids})  # fmt: skip
@@ -310,7 +311,7 @@ def _unchanged(archive: Archive, rows: DocumentRows) -> bool:
     return (state.mtime_ns, state.size) == (rows.meta.mtime_ns, rows.meta.size)
 
 
-# A removed document's terms, counted off: from its rows' tsvectors, text fields only.
+# A removed document's terms, counted off: from its rows' tsvectors.
 _FORGET_TERMS = text("""
     UPDATE search_terms AS t SET entries = t.entries - g.n
     FROM (
@@ -318,7 +319,7 @@ _FORGET_TERMS = text("""
                substr(u.lexeme, strpos(u.lexeme, ':') + 1) AS term,
                e.access, e.variant, count(*) AS n
         FROM search_entries AS e CROSS JOIN LATERAL unnest(e.terms) AS u
-        WHERE e.doc = ANY(:ids) AND u.lexeme LIKE 'text\\_%'
+        WHERE e.doc = ANY(:ids)
         GROUP BY 1, 2, 3, 4
     ) AS g
     WHERE t.field = g.field AND t.term = g.term AND t.access = g.access

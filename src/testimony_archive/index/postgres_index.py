@@ -157,7 +157,10 @@ class PostgresIndex(ArchiveBackend):
         self, request: SearchRequest, scope: Scope, connection: Connection, catalog: Catalog,
         started: float,
     ) -> SearchResult:  # fmt: skip
-        built = self._built(request.q, scope, connection, catalog)
+        lexicon = PgLexicon(connection, catalog, scope)
+        built = QueryBuilder(lexicon, self.expander, lexicon.frequency).build(
+            parse_query(request.q)
+        )
         mask = catalog.readable(scope).copy()
         for query in [*request_filters(request), *built.filters]:
             mask &= catalog.filter_mask(query)
@@ -165,15 +168,10 @@ class PostgresIndex(ArchiveBackend):
             built.plan,
             ((pair.field, term) for pair in built.pairs for term in (pair.first, pair.second)),
         )
-        postings = FetchedPostings.fetch(connection, catalog, scope, wanted)
+        postings = FetchedPostings.fetch(connection, catalog, scope, wanted, lexicon, mask)
         ranked = rank(request, scope, built, catalog, postings, NoWhooshReader(), mask)
         return self._result(request, scope, built, ranked, started)
 
-    def _built(
-        self, q: str, scope: Scope, connection: Connection, catalog: Catalog
-    ) -> BuiltQuery:
-        lexicon = PgLexicon(connection, catalog, scope)
-        return QueryBuilder(lexicon, self.expander, lexicon.frequency).build(parse_query(q))
 
     # -- the catalog -------------------------------------------------------------------
 
@@ -221,7 +219,8 @@ class PostgresIndex(ArchiveBackend):
 
     def highlight_terms(self, q: str, scope: Scope) -> HighlightTerms:
         def work(connection: Connection, primary: bool) -> BuiltQuery:
-            return self._built(q, scope, connection, self._current(connection, primary))
+            lexicon = PgLexicon(connection, self._current(connection, primary), scope)
+            return QueryBuilder(lexicon, self.expander, lexicon.frequency).build(parse_query(q))
 
         built = self._read(work)
         return HighlightTerms(frozenset(built.highlight), frozenset(built.weak_highlight))

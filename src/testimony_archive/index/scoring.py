@@ -100,6 +100,10 @@ class TermStatistics(Protocol):
 
     def idf(self, frequency: int, population: int) -> float: ...
 
+    def frequency(
+        self, reader: Any, field_name: str, term: str, scope: Scope, ids: IntArray
+    ) -> int: ...
+
     def postings(self, reader: Any, field_name: str, term: str) -> tuple[IntArray, FloatArray]: ...
 
     def visible_postings(
@@ -191,7 +195,8 @@ class Evaluator:
         if not ids.size:
             return ids, weights
         lengths, average = self.snapshot.lengths(reader, field_name, self.scope)
-        idf = self.snapshot.idf(int(ids.size), self.population)
+        frequency = self.snapshot.frequency(reader, field_name, text, self.scope, ids)
+        idf = self.snapshot.idf(frequency, self.population)
         norm = BM25_K1 * ((1 - BM25_B) + BM25_B * lengths[ids] / average)
         return ids, (idf * weights * (BM25_K1 + 1) / (weights + norm)).astype(np.float32)
 

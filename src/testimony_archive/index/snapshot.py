@@ -475,6 +475,13 @@ class Snapshot:
         entries (those a scope may search; a term none of them holds is not scored)."""
         return math.log(max(population, 1) / (frequency + 1)) + 1
 
+    def frequency(
+        self, reader: IndexReader, field_name: str, term: str, scope: Scope, ids: IntArray
+    ) -> int:
+        """How many entries the scope may search hold a term: those of its visible
+        postings, `ids` (a backend that fetched some postings only counts otherwise)."""
+        return int(ids.size)
+
     def visible_postings(
         self, reader: IndexReader, field_name: str, term: str, scope: Scope
     ) -> tuple[IntArray, FloatArray]:
