@@ -65,6 +65,7 @@ class Record:
     tag_codes: IntArray  # the (column, value) codes its entries carry...
     tag_entries: IntArray  # ...and which of its entries carries each (from 0)
     document_codes: IntArray  # the (facet, value) codes it is counted under
+    redacted: bool  # whether some of its paragraphs have two entries
 
     @classmethod
     def of(cls, meta_json: str, details: str) -> Record:
@@ -87,7 +88,8 @@ class Record:
             for name, values in meta.document_facets(confirmed).items()
             for value in values
         ]
-        return cls(meta, rows, _joined(codes), _joined(carriers), np.array(document, np.int32))
+        return cls(meta, rows, _joined(codes), _joined(carriers), np.array(document, np.int32),
+                   bool(rows[:, 1].any()))  # fmt: skip
 
 
 @dataclass
@@ -116,7 +118,7 @@ class Catalog(Snapshot):
             np.empty((0, 5), np.int64))  # fmt: skip
         irregular: dict[tuple[int, int, int], int] = {}
         for ordinal, record in enumerate(records):
-            if record.rows[:, 1].any():  # (redacted passages)
+            if record.redacted:
                 base = int(first[ordinal])
                 for offset, (para, variant) in enumerate(record.rows[:, :2].tolist()):
                     irregular[(ordinal, para, variant)] = base + offset
@@ -141,15 +143,16 @@ class Catalog(Snapshot):
         catalog._lengths[TITLE] = _quantised(rows[:, 4])
         for name in TAG_COLUMNS:  # (keywords: no lengths, as in Whoosh)
             catalog._lengths[name] = np.zeros(size, np.float32)
+        tag_counts = [record.tag_entries.size for record in records]
         tagged = _grouped(
             _joined([record.tag_codes for record in records]),
-            _joined([record.tag_entries + np.int32(first[ordinal])
-                     for ordinal, record in enumerate(records)]),  # fmt: skip
+            _joined([record.tag_entries for record in records])
+            + np.repeat(first, tag_counts).astype(np.int32),
         )
         counted = _grouped(
             _joined([record.document_codes for record in records]),
-            _joined([np.full(record.document_codes.size, ordinal, np.int32)
-                     for ordinal, record in enumerate(records)]),  # fmt: skip
+            np.repeat(np.arange(len(records), dtype=np.int32),
+                      [record.document_codes.size for record in records]),  # fmt: skip
         )
         for column in TAG_COLUMNS:
             name = column.removesuffix(CONFIRMED_SUFFIX)
