@@ -26,7 +26,16 @@ from .analysis import FIELD_LANGUAGES
 from .entries import DocMeta
 from .pg_rows import TAG_COLUMNS, TITLE
 from .schema import CONFIRMED_SUFFIX, text_field
-from .snapshot import LENGTHS, BoolArray, FloatArray, IntArray, Members, Snapshot
+from .snapshot import (
+    LENGTHS,
+    LRU,
+    POSTINGS_CACHE_BYTES,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    Members,
+    Snapshot,
+)
 
 TEXT_NAMES = tuple(text_field(language) for language in FIELD_LANGUAGES)
 _BYTE_LENGTHS = np.array(_length_byte_cache, np.int64)
@@ -104,6 +113,11 @@ class Catalog(Snapshot):
     # order (those with redacted passages): (ordinal, paragraph, variant) → entry.
     irregular: dict[tuple[int, int, int], int] = field(default_factory=dict)
     irregular_documents: frozenset[int] = frozenset()
+    # The postings of words fetched for a scope (`pg_postings`): words recur from one
+    # search to the next (and their synonyms more), as in the Whoosh snapshot's cache.
+    postings_cache: LRU = field(
+        default_factory=lambda: LRU(POSTINGS_CACHE_BYTES, weigh=lambda p: p.weight())
+    )
 
     @classmethod
     def of(cls, records: list[Record], generation: int, build: str) -> Catalog:

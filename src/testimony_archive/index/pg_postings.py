@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -119,47 +121,29 @@ class FetchedPostings:
         documents = np.unique(catalog.doc_of_entry[mask])
         if not documents.size:
             return fetched  # (nothing to find: the filters let no entry through)
+        cache = catalog.postings_cache
+        missing = set()
+        for word in words:
+            known: Postings | None = cache.get((scope, word))
+            if known is None:
+                missing.add(word)
+            else:
+                fetched._add(word, known)
+        if not missing:
+            return fetched
         some = documents.size < SOME_DOCUMENTS * len(catalog.docs)
-        if some:
-            fetched._frequencies = lexicon.frequencies(words)
-        # Through the GIN index always, even for common words: for a query of plain
-        # terms its matches need no second check, which a scan of the table makes on
-        # every row (several times slower, where the planner would choose the scan).
-        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-        result = connection.exec_driver_sql(_FETCH_SOME if some else _FETCH, {
-            "query": tsquery(words),
-            "levels": sorted(scope.levels),
-            "hidden": REDACTED if scope.unredacted else UNREDACTED,
-            "lexemes": [lexeme(f, t) for f, t in words],
-            "docs": [catalog.docs[ordinal].id for ordinal in documents.tolist()] if some else [],
-        })  # fmt: skip
-        # The driver's plain tuples (thousands of rows: SQLAlchemy's rows cost more than
-        # the reading of them); psycopg has every row once the query has answered.
-        rows: Sequence[tuple[str, int, int, str]] = result.cursor.fetchall()
-        found: dict[tuple[str, str], dict[int, str]] = {}
-        by_name: dict[str, dict[int, str]] = {}
-        ordinal_by_id = catalog.ordinal_by_id
-        for doc, para, variant, vector in rows:
-            ordinal = ordinal_by_id.get(doc)
-            if ordinal is None:
-                continue  # (written after this catalog was read: found next time)
-            entry = catalog.entry(ordinal, para, variant)
-            if entry < 0:
-                continue
-            for name, places in _LEXEME.findall(vector):
-                by_name.setdefault(name, {})[entry] = places  # (read when asked for)
-        for name, by_entry in by_name.items():
-            found[split_lexeme(unquoted(name))] = by_entry
-        for key, by_entry in found.items():
-            ids = np.array(sorted(by_entry), np.int32)
-            ids = ids[readable[ids]]
-            boost = BOOSTS.get(key[0], 1.0)
-            weights = np.array([by_entry[i].count(",") + 1 for i in ids.tolist()], np.float32)
-            if boost != 1.0:
-                weights *= np.float32(boost)
-            fetched._postings[key] = (ids, weights)
-            fetched._positions[key] = by_entry
+        if some:  # (their postings are not the words' own: not kept)
+            fetched._frequencies = lexicon.frequencies(missing)
+        for word, postings in _fetched(connection, catalog, scope, missing,
+                                       documents if some else None).items():  # fmt: skip
+            fetched._add(word, postings)
+            if not some:
+                cache.fetch((scope, word), partial(_same, postings))
         return fetched
+
+    def _add(self, word: tuple[str, str], postings: Postings) -> None:
+        self._postings[word] = (postings.ids, postings.weights)
+        self._positions[word] = postings.positions
 
     # -- scoring.TermStatistics --------------------------------------------------------
 
@@ -211,6 +195,71 @@ class FetchedPostings:
     ) -> dict[int, list[int]]:
         by_entry = self._positions.get((field_name, term), {})
         return {entry: _numbers(by_entry[entry]) for entry in docnums.tolist() if entry in by_entry}
+
+
+@dataclass(frozen=True)
+class Postings:
+    """A word's entries in one scope, its frequency in each and its positions there."""
+
+    ids: IntArray
+    weights: FloatArray
+    positions: dict[int, str]  # as PostgreSQL writes them ("3A,17A"): read when asked for
+
+    def weight(self) -> int:
+        """What it weighs in the cache, in bytes (about)."""
+        return self.ids.nbytes + self.weights.nbytes + 120 * len(self.positions) + 800
+
+
+def _fetched(
+    connection: Connection,
+    catalog: Catalog,
+    scope: Scope,
+    words: set[tuple[str, str]],
+    documents: IntArray | None,
+) -> dict[tuple[str, str], Postings]:
+    """The words' postings in the entries the scope may search (of `documents` only,
+    when given), in one query."""
+    # Through the GIN index always, even for common words: for a query of plain terms
+    # its matches need no second check, which a scan of the table makes on every row
+    # (several times slower, where the planner would choose the scan).
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    result = connection.exec_driver_sql(_FETCH if documents is None else _FETCH_SOME, {
+        "query": tsquery(words),
+        "levels": sorted(scope.levels),
+        "hidden": REDACTED if scope.unredacted else UNREDACTED,
+        "lexemes": [lexeme(f, t) for f, t in words],
+        "docs": [] if documents is None else [catalog.docs[o].id for o in documents.tolist()],
+    })  # fmt: skip
+    # The driver's plain tuples (thousands of rows: SQLAlchemy's rows cost more than the
+    # reading of them); psycopg has every row once the query has answered.
+    rows: Sequence[tuple[str, int, int, str]] = result.cursor.fetchall()
+    by_name: dict[str, dict[int, str]] = {}
+    ordinal_by_id = catalog.ordinal_by_id
+    for doc, para, variant, vector in rows:
+        ordinal = ordinal_by_id.get(doc)
+        if ordinal is None:
+            continue  # (written after this catalog was read: found next time)
+        entry = catalog.entry(ordinal, para, variant)
+        if entry < 0:
+            continue
+        for name, places in _LEXEME.findall(vector):
+            by_name.setdefault(name, {})[entry] = places
+    readable = catalog.readable(scope)
+    found = {word: Postings(EMPTY_IDS, EMPTY_WEIGHTS, {}) for word in words}
+    for name, by_entry in by_name.items():
+        word = split_lexeme(unquoted(name))
+        ids = np.array(sorted(by_entry), np.int32)
+        ids = ids[readable[ids]]
+        weights = np.array([by_entry[i].count(",") + 1 for i in ids.tolist()], np.float32)
+        boost = BOOSTS.get(word[0], 1.0)
+        if boost != 1.0:
+            weights *= np.float32(boost)
+        found[word] = Postings(ids, weights, by_entry)
+    return found
+
+
+def _same(postings: Postings) -> Postings:
+    return postings
 
 
 def _numbers(places: str) -> list[int]:

@@ -73,6 +73,14 @@ class LRU:
         self._weights: dict[Any, int] = {}  # weighed once, when the item comes in
         self._lock = threading.Lock()
 
+    def get(self, key: Any) -> Any:
+        """The value kept under `key` (now the most recently used), or None."""
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
     def fetch(self, key: Any, build: Callable[[], T]) -> T:
         with self._lock:
             if key in self._items:
