@@ -18,7 +18,8 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -220,3 +221,25 @@ def wait_for_replica(cluster: Cluster, database: str, timeout: float = 10) -> No
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+def load_while_the_replica_restarts(cluster: Cluster, ask: Callable[[int], int]) -> list[int]:
+    """Two threads ask (`ask(worker)`: one request, its status) for 6 s while the
+    replica stops, 1.5 s in, and starts again 2 s later: every status."""
+    statuses: list[int] = []
+    stop_at = time.monotonic() + 6
+
+    def load(worker: int) -> None:
+        while time.monotonic() < stop_at:
+            statuses.append(ask(worker))
+
+    with ThreadPoolExecutor(3) as pool:
+        running = [pool.submit(load, worker) for worker in range(2)]
+        time.sleep(1.5)
+        pool.submit(cluster.stop_replica).result()
+        time.sleep(2)
+        pool.submit(cluster.start_replica).result()
+        for future in running:
+            future.result()
+    return statuses
+

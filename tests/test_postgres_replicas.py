@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ from testimony_archive.security.users import Users
 from testimony_archive.web.app import create_app
 
 from .conftest import DATA, PASSWORD, sign_in
-from .postgres import Cluster, wait_for_replica
+from .postgres import Cluster, load_while_the_replica_restarts, wait_for_replica
 
 pytestmark = pytest.mark.postgres
 
@@ -161,24 +160,14 @@ def test_a_replica_stopped_under_load_costs_no_request(
     accounts = InstanceDatabase(settings.database_url)
     Users(accounts).add("rita", "researcher", PASSWORD)
     accounts.close()
-    statuses: list[int] = []
     with TestClient(create_app(settings)) as client:
         sign_in(client, "rita")
-        stop_at = time.monotonic() + 6
 
-        def load(_worker: int) -> None:
-            while time.monotonic() < stop_at:
-                statuses.append(client.get("/collections").status_code)
-                time.sleep(0.01)
+        def ask(_worker: int) -> int:
+            time.sleep(0.01)
+            return client.get("/collections").status_code
 
-        with ThreadPoolExecutor(3) as pool:
-            running = [pool.submit(load, worker) for worker in range(2)]
-            time.sleep(1.5)
-            pool.submit(cluster.stop_replica).result()
-            time.sleep(2)
-            pool.submit(cluster.start_replica).result()
-            for future in running:
-                future.result()
+        statuses = load_while_the_replica_restarts(cluster, ask)
         replicas = client.app.state.database.replicas  # type: ignore[attr-defined]
     assert len(statuses) > 50
     assert set(statuses) == {200}

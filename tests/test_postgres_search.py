@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ from .conftest import (
     copy_sample_archive,
     served,
 )
-from .postgres import Cluster, wait_for_replica
+from .postgres import Cluster, load_while_the_replica_restarts, wait_for_replica
 from .test_postgres_replicas import replay_paused
 
 pytestmark = pytest.mark.postgres
@@ -250,25 +250,14 @@ def test_a_replica_stopped_under_search_load_costs_no_request(
     cluster, _name, settings = replicated_settings
     words = itertools.cycle(["agents", "taser", "comisaria", "overcrowding", "bus",
                              "golpearon", "papers", "checkpoint", "food", "station"])  # fmt: skip
-    statuses: list[int] = []
+    asked = itertools.count(1)
     with TestClient(create_app(settings)) as client:
-        stop_at = time.monotonic() + 6
 
-        def load(worker: int) -> None:
-            page = 0
-            while time.monotonic() < stop_at:
-                page += 1
-                path = f"/search?q={next(words)}&page={page % 3 + 1}&w={worker}"
-                statuses.append(client.get(path).status_code)
+        def ask(worker: int) -> int:
+            path = f"/search?q={next(words)}&page={next(asked) % 3 + 1}&w={worker}"
+            return client.get(path).status_code
 
-        with ThreadPoolExecutor(3) as pool:
-            running = [pool.submit(load, worker) for worker in range(2)]
-            time.sleep(1.5)
-            pool.submit(cluster.stop_replica).result()
-            time.sleep(2)
-            pool.submit(cluster.start_replica).result()
-            for future in running:
-                future.result()
+        statuses = load_while_the_replica_restarts(cluster, ask)
         replicas = client.app.state.database.replicas  # type: ignore[attr-defined]
     assert len(statuses) > 50
     assert set(statuses) == {200}
@@ -336,32 +325,36 @@ def test_a_replica_behind_this_servers_index_is_read_around(
     writer_db.close()
 
 
-def test_an_index_rebuilt_or_restored_is_read_whatever_its_generation(
-    pg_settings: Settings,
-) -> None:
+@pytest.fixture
+def records_indexed(pg_settings: Settings) -> Iterator[tuple[Archive, PostgresIndex]]:
+    """tests/data/records.jsonl imported, and indexed in a new database on the primary."""
     archive = Archive(pg_settings.archive_dir)
     import_paths(archive, [DATA / "records.jsonl"])
     database = InstanceDatabase(pg_settings.database_url)
-    serving = PostgresIndex(archive, database)
-    serving.rebuild()
+    postgres = PostgresIndex(archive, database)
+    postgres.rebuild()
+    yield archive, postgres
+    database.close()
+
+
+def test_an_index_rebuilt_or_restored_is_read_whatever_its_generation(
+    records_indexed: tuple[Archive, PostgresIndex],
+) -> None:
+    archive, serving = records_indexed
+    database = serving.database
     assert serving.search(SearchRequest(q="overcrowding"), EVERY_LEVEL).total == 1
     archive.path_for("r-en-003").unlink()
     PostgresIndex(archive, database).rebuild()  # another server's rebuild
     with database.engine.begin() as connection:  # (as a restore might leave it)
         connection.exec_driver_sql("UPDATE search_state SET generation = 1")
     assert serving.search(SearchRequest(q="overcrowding"), EVERY_LEVEL).total == 0
-    database.close()
 
 
 def test_a_document_restricted_by_hand_lends_no_word_to_the_public(
-    pg_settings: Settings,
+    records_indexed: tuple[Archive, PostgresIndex],
 ) -> None:
     """Its words leave the public's counts: no prefix or fuzzy word expands to them."""
-    archive = Archive(pg_settings.archive_dir)
-    import_paths(archive, [DATA / "records.jsonl"])
-    database = InstanceDatabase(pg_settings.database_url)
-    postgres = PostgresIndex(archive, database)
-    postgres.rebuild()
+    archive, postgres = records_indexed
     assert postgres.search(SearchRequest(q="Huixtl*"), PUBLIC).total == 1
     path = archive.path_for("t-en-001")
     text = path.read_text(encoding="utf-8")
@@ -375,7 +368,6 @@ def test_a_document_restricted_by_hand_lends_no_word_to_the_public(
             expanded = {term for _f, term in postgres.highlight_terms(q, PUBLIC).strong}
             assert "huixtla" not in expanded, (q, expanded)
     assert postgres.search(SearchRequest(q="Huixtl*"), EVERY_LEVEL).total == 1
-    database.close()
 
 
 def test_words_with_apostrophes_and_words_too_long(pg_settings: Settings, tmp_path: Path) -> None:

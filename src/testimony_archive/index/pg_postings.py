@@ -118,9 +118,6 @@ class FetchedPostings:
             fetched._postings[(field_name, value)] = (ids, np.ones(ids.size, np.float32))
         if not words:
             return fetched
-        documents = np.unique(catalog.doc_of_entry[mask])
-        if not documents.size:
-            return fetched  # (nothing to find: the filters let no entry through)
         cache = catalog.postings_cache
         missing = set()
         for word in words:
@@ -131,6 +128,9 @@ class FetchedPostings:
                 fetched._add(word, known)
         if not missing:
             return fetched
+        documents = np.unique(catalog.doc_of_entry[mask])
+        if not documents.size:
+            return fetched  # (nothing to find: the filters let no entry through)
         some = documents.size < SOME_DOCUMENTS * len(catalog.docs)
         if some:  # (their postings are not the words' own: not kept)
             fetched._frequencies = lexicon.frequencies(missing)

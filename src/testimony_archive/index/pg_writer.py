@@ -27,7 +27,7 @@ from ..instance.database import InstanceDatabase
 from .backend import Progress
 from .entries import build_meta
 from .pg_rows import DocumentRows, document_rows
-from .writer import IndexReport, relative_path
+from .writer import IndexReport, archive_changes, relative_path
 
 # What the tables hold and how: an index of another format is rebuilt, not patched.
 PG_INDEX_FORMAT = 2  # 2: title terms counted too
@@ -205,21 +205,13 @@ def update(
             )
         }
     report = IndexReport()
-    changed: list[tuple[str, Path, FileState]] = []
     present = archive.file_states()
     if known and not present and not archive.documents_dir.is_dir():
         raise ArchiveError(  # (a network folder not mounted: not an archive emptied)
             "the archive's documents folder is missing; the search index is left as it is",
             path=archive.documents_dir,
         )
-    for doc_id, (relative, file_state) in present.items():
-        if known.get(doc_id) == (relative, file_state):
-            report.unchanged += 1
-            if progress:
-                progress(1)
-        else:
-            changed.append((doc_id, archive.root / relative, file_state))
-    gone = [doc_id for doc_id in known if doc_id not in present]
+    changed, gone = archive_changes(archive, present, known, report, progress)
     report.removed += len(gone)
     if gone:
         write(database, archive, [], gone)

@@ -135,16 +135,7 @@ def update_index(
         return rebuild_index(archive, index_dir, progress)
     known = indexed_files(index_dir)
     report = IndexReport()
-    changed: list[tuple[Path, FileState]] = []
-    present = archive.file_states()
-    for doc_id, (relative, state) in present.items():
-        if known.get(doc_id) == (relative, state):
-            report.unchanged += 1
-            if progress:
-                progress(1)
-        else:
-            changed.append((archive.root / relative, state))
-    gone = [doc_id for doc_id in known if doc_id not in present]
+    changed, gone = archive_changes(archive, archive.file_states(), known, report, progress)
     if not changed and not gone:
         _write_tables(index_dir)  # (an index written by an earlier version has none)
         return report
@@ -154,8 +145,7 @@ def update_index(
         for doc_id in gone:
             writer.delete_by_term("doc", doc_id)
             report.removed += 1
-        for path, state in changed:
-            doc_id = path.stem
+        for doc_id, path, state in changed:
             if doc_id in known:
                 writer.delete_by_term("doc", doc_id)
             if _add(archive, writer, path, state, report):
@@ -173,6 +163,31 @@ def update_index(
         raise
     _write_tables(index_dir)
     return report
+
+
+Changed = list[tuple[str, Path, FileState]]  # (id, file, its state) of each
+
+
+def archive_changes(
+    archive: Archive,
+    present: dict[str, tuple[str, FileState]],
+    known: dict[str, tuple[str, FileState]],
+    report: IndexReport,
+    progress: Progress | None,
+) -> tuple[Changed, list[str]]:
+    """What an update reads again: the files (`present`, as `Archive.file_states` gives
+    them) whose path, size or modification time differ from what an index holds
+    (`known`, by id), and the ids it holds that no file has any longer. The unchanged
+    are counted in `report` (and in `progress`)."""
+    changed: Changed = []
+    for doc_id, (relative, state) in present.items():
+        if known.get(doc_id) == (relative, state):
+            report.unchanged += 1
+            if progress:
+                progress(1)
+        else:
+            changed.append((doc_id, archive.root / relative, state))
+    return changed, [doc_id for doc_id in known if doc_id not in present]
 
 
 def reindex_document(archive: Archive, index_dir: Path, doc_id: str) -> IndexReport:
