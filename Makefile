@@ -46,9 +46,10 @@ security: install
 unit: install
 	$(BIN)/pytest
 
-## Search quality on ../shared/eval (needs ../shared).
+## Search and tagging quality on ../shared/eval (needs ../shared; tagging: dev and dev2).
 eval: install
 	$(BIN)/python scripts/evaluate_search.py
+	$(BIN)/python scripts/evaluate_tagging.py --json var/eval/tagging.json
 
 ## Speed at archive scale against Datasette (×1, ×10, ×20 of ../shared/corpus; needs wrk),
 ## under the repeated query mix and under a stream of distinct queries (no cache helps).

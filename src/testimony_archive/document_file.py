@@ -21,6 +21,7 @@ from .input_files import control_character
 from .models import (
     ACCESS_LEVELS,
     KINDS,
+    Confidences,
     Document,
     Incident,
     Paragraph,
@@ -29,6 +30,7 @@ from .models import (
     TagSet,
     body_sha256,
     iter_paragraphs,
+    pending_confidences,
 )
 from .redaction import parse_chars
 
@@ -41,6 +43,8 @@ KEYS = (
 )  # fmt: skip
 REQUIRED = ("id", "kind", "title", "language", "sha256")
 SEGMENT_KEYS = (*TAG_FIELDS, "suggested")
+# Under `suggested`, beside the tags: how sure the machine was of each, {tag: 0..1}.
+SUGGESTED_KEYS = (*TAG_FIELDS, "confidence")
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -243,6 +247,10 @@ def document_from_mapping(
         raise ArchiveError("the document has no text after the front matter", path=path)
 
     paragraphs = list(iter_paragraphs(body))
+    suggested, confidence = _suggested(
+        _optional_mapping(data, "suggested", fail) or {},
+        lambda name, reason: fail("suggested", f"{name}: {reason}"),
+    )
     segments = _segments(data.get("segments"), len(paragraphs), lambda r: fail("segments", r))
     redactions = _redactions(data.get("redactions"), paragraphs, lambda r: fail("redactions", r))
 
@@ -258,11 +266,8 @@ def document_from_mapping(
         incident=incident,
         translation=_optional_mapping(data, "translation", fail),
         tags=_tagset(data, lambda name, reason: fail(name, reason)),
-        suggested=_tagset(
-            _optional_mapping(data, "suggested", fail) or {},
-            lambda name, reason: fail("suggested", f"{name}: {reason}"),
-            only_tags=True,
-        ),
+        suggested=suggested,
+        confidence=confidence,
         witness=_optional_mapping(data, "witness", fail),
         source=_source(data.get("source"), lambda reason: fail("source", reason)),
         segments=segments,
@@ -310,11 +315,7 @@ def _source(value: Any, fail: Any) -> dict[str, Any] | str | None:
     raise fail("must be text or a mapping such as {organization: ..., title: ...}")
 
 
-def _tagset(data: dict[str, Any], fail: Any, only_tags: bool = False) -> TagSet:
-    if only_tags:
-        unknown = [str(key) for key in data if key not in TAG_FIELDS]
-        if unknown:
-            raise fail(unknown[0], f"unknown key; use {', '.join(TAG_FIELDS)}")
+def _tagset(data: dict[str, Any], fail: Any) -> TagSet:
     values: list[tuple[str, ...]] = []
     for name in TAG_FIELDS:
         raw = data.get(name) or []
@@ -344,10 +345,8 @@ def _segments(value: Any, paragraph_count: int, fail: Any) -> dict[int, Segment]
         def segment_fail(name: str, reason: str, number: int = number) -> ArchiveError:
             return fail(f"paragraph {number}, {name}: {reason}")  # type: ignore[no-any-return]
 
-        segments[number] = Segment(
-            tags=_tagset(tags, segment_fail),
-            suggested=_tagset(_segment_suggested(tags, segment_fail), segment_fail, only_tags=True),
-        )
+        suggested, confidence = _suggested(_segment_suggested(tags, segment_fail), segment_fail)
+        segments[number] = Segment(_tagset(tags, segment_fail), suggested, confidence)
     return dict(sorted(segments.items()))
 
 
@@ -421,6 +420,30 @@ def _redactions(value: Any, paragraphs: list[Paragraph], fail: Any) -> tuple[Red
     return tuple(found)
 
 
+def _suggested(data: dict[str, Any], fail: Any) -> tuple[TagSet, Confidences]:
+    """Suggested tags, and how sure the machine was of those it said:
+    `{abuse_types: [torture.beating], confidence: {torture.beating: 0.92}}`."""
+    unknown = [str(key) for key in data if key not in SUGGESTED_KEYS]
+    if unknown:
+        raise fail(unknown[0], f"unknown key; use {', '.join(SUGGESTED_KEYS)}")
+    suggested = _tagset(data, fail)
+    raw = data.get("confidence")
+    if raw is None:
+        return suggested, {}
+    if not isinstance(raw, dict):
+        raise fail("confidence", "must map suggested tags to numbers from 0 to 1, such as "
+                                 "{torture.beating: 0.92}")  # fmt: skip
+    values = {value for name in TAG_FIELDS for value in suggested.get(name)}
+    confidence: Confidences = {}
+    for tag, score in raw.items():
+        if tag not in values:
+            raise fail("confidence", f"{tag!r} is not one of the suggested tags; remove it")
+        if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 1:
+            raise fail("confidence", f"{tag}: {score!r} is not a number from 0 to 1")
+        confidence[tag] = float(score)
+    return suggested, confidence
+
+
 def _segment_suggested(tags: dict[str, Any], fail: Any) -> dict[str, Any]:
     suggested = tags.get("suggested") or {}
     if not isinstance(suggested, dict):
@@ -450,7 +473,7 @@ def document_to_mapping(document: Document) -> dict[str, Any]:
         }
     data.update(document.tags.as_dict())
     if document.suggested:
-        data["suggested"] = document.suggested.as_dict()
+        data["suggested"] = _suggested_mapping(document.suggested, document.confidence)
     if document.witness:
         data["witness"] = document.witness
     if document.source:
@@ -483,7 +506,15 @@ def _redaction_mapping(redaction: Redaction) -> dict[str, Any]:
 def _segment_mapping(segment: Segment) -> dict[str, Any]:
     mapping: dict[str, Any] = dict(segment.tags.as_dict())
     if segment.suggested:
-        mapping["suggested"] = segment.suggested.as_dict()
+        mapping["suggested"] = _suggested_mapping(segment.suggested, segment.confidence)
+    return mapping
+
+
+def _suggested_mapping(suggested: TagSet, confidence: Confidences) -> dict[str, Any]:
+    mapping: dict[str, Any] = suggested.as_dict()
+    kept = pending_confidences(suggested, confidence)
+    if kept:
+        mapping["confidence"] = kept
     return mapping
 
 

@@ -92,12 +92,18 @@ def _merge(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(first + second))
 
 
+# How sure the machine was of each of its suggested tags (tag id → 0..1): what the review
+# queue is ordered by. Suggestions stored before it said so have none.
+Confidences = dict[str, float]
+
+
 @dataclass(frozen=True)
 class Segment:
     """Tags on one paragraph: confirmed by a person, and suggested by the machine."""
 
     tags: TagSet = TagSet()
     suggested: TagSet = TagSet()
+    confidence: Confidences = field(default_factory=dict)  # of the suggested tags
 
 
 @dataclass(frozen=True)
@@ -138,6 +144,7 @@ class Document:
     translation: dict[str, Any] | None = None
     tags: TagSet = TagSet()
     suggested: TagSet = TagSet()
+    confidence: Confidences = field(default_factory=dict)  # of the suggested tags
     witness: dict[str, Any] | None = None
     source: dict[str, Any] | str | None = None
     segments: dict[int, Segment] = field(default_factory=dict)
@@ -173,6 +180,26 @@ class Document:
     def all_tags(self) -> TagSet:
         """Confirmed and suggested tags of the document itself (not its segments)."""
         return self.tags.union(self.suggested)
+
+
+def pending_confidences(suggested: TagSet, confidence: Confidences) -> Confidences:
+    """The confidences of the tags still suggested, in their order (a tag accepted,
+    rejected or removed takes its confidence with it)."""
+    return {
+        value: confidence[value]
+        for name in TAG_FIELDS
+        for value in suggested.get(name)
+        if value in confidence
+    }
+
+
+def most_confident(document: Document) -> float | None:
+    """The highest confidence among the document's pending suggestions; None where
+    none of them has one."""
+    scores = [*pending_confidences(document.suggested, document.confidence).values()]
+    for segment in document.segments.values():
+        scores += pending_confidences(segment.suggested, segment.confidence).values()
+    return max(scores, default=None)
 
 
 def pending_suggestions(document: Document) -> int:

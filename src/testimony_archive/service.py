@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -302,7 +302,8 @@ class SearchService:
         return self._backend.counts(access.scope(viewer))
 
     def pending(self, viewer: Viewer) -> list[DocMeta]:
-        """Readable documents whose suggested tags wait for review, most first."""
+        """Readable documents whose suggested tags wait for review: those with the most
+        confident suggestion first, then those with the most (`DocMeta.review_rank`)."""
         return self._backend.pending(access.scope(viewer))
 
     def history(self, doc_id: str, viewer: Viewer) -> list[TagChange]:
@@ -320,9 +321,12 @@ class SearchService:
             for change in changes
         ]  # fmt: skip
 
-    def suggestions(self, doc_id: str, viewer: Viewer) -> dict[int, Suggestion]:
-        """What the machine suggests for each paragraph of a document, with evidence."""
-        return paragraph_suggestions(self.tagger, self.document(doc_id, viewer))
+    def suggestions(
+        self, doc_id: str, viewer: Viewer, min_confidence: float = 0.0
+    ) -> dict[int, Suggestion]:
+        """What the machine suggests for each paragraph of a document, with evidence and
+        confidence: only what it suggests with at least `min_confidence`."""
+        return paragraph_suggestions(self.tagger, self.document(doc_id, viewer), min_confidence)
 
     def lookup(self, viewer: Viewer) -> Callable[[str], Document]:
         """`document` for one viewer, for code that reads documents by id."""
@@ -351,13 +355,16 @@ class SearchService:
         action: Action,
         values: list[str],
         para: int | None = None,
+        confidence: Mapping[str, float] | None = None,
     ) -> Document:
         """Apply a tag action for a viewer who may edit tags; the change is recorded under
-        the viewer's name and searchable at once. Returns the document as written."""
+        the viewer's name and searchable at once. Returns the document as written.
+        `confidence`: for `suggest`, how sure the machine is of each value (kept in the
+        document's front matter until the suggestion is accepted or rejected)."""
         editor = access.require(viewer, "edit tags")
         self.document(doc_id, viewer)  # NotFound for a document the viewer may not read
         updated = TagEditor(self._archive, self._history, editor).change(
-            doc_id, action, values, para
+            doc_id, action, values, para, confidence
         )
         self._backend.document_changed(doc_id)
         self.audit.record(viewer, "tag-edit", doc_id, change=action, values=values, para=para)

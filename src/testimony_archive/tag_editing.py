@@ -8,7 +8,7 @@ and re-indexing it at once, are the service's part (`service.SearchService.edit_
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -16,7 +16,7 @@ from .archive import Archive
 from .errors import UsageError
 from .fields import TAG_FIELDS
 from .history import History, TagChange, now
-from .models import Document, Segment, TagSet
+from .models import Confidences, Document, Segment, TagSet, pending_confidences
 
 Action = Literal["add", "remove", "accept", "reject", "suggest"]
 ACTIONS: tuple[Action, ...] = ("add", "remove", "accept", "reject", "suggest")
@@ -29,6 +29,7 @@ class Level:
 
     confirmed: TagSet
     suggested: TagSet
+    confidence: Confidences  # of the suggested tags
 
 
 class TagEditor:
@@ -48,9 +49,17 @@ class TagEditor:
         )
 
     def change(
-        self, doc_id: str, action: Action, values: Iterable[str], para: int | None = None
+        self,
+        doc_id: str,
+        action: Action,
+        values: Iterable[str],
+        para: int | None = None,
+        confidence: Mapping[str, float] | None = None,
     ) -> Document:
-        """Apply one action to some tags; returns the document as written."""
+        """Apply one action to some tags; returns the document as written. With
+        `suggest`, `confidence` says how sure the machine is of each value (it replaces
+        what a pending suggestion had); a tag that stops being suggested (accepted,
+        rejected, removed) loses its confidence."""
         if action not in ACTIONS:
             raise UsageError(f"unknown action {action!r}; use one of {', '.join(ACTIONS)}")
         with self.archive.write_lock():
@@ -60,16 +69,24 @@ class TagEditor:
                     f"{doc_id} has no paragraph {para} (it has {len(document.paragraphs)})"
                 )
             rejected = self.history.rejected(doc_id) if action == "suggest" else set()
-            level = _level(document, para)
+            level = before = _level(document, para)
+            wanted = list(dict.fromkeys(values))
             changes: list[TagChange] = []
-            for value in dict.fromkeys(values):
+            for value in wanted:
                 field = self.field_of(value)
                 if action == "suggest" and (para, field, value) in rejected:
                     continue
                 level, change = self._apply(level, action, field, value, doc_id, para)
                 if change is not None:
                     changes.append(change)
-            if not changes:
+            scores = dict(level.confidence)
+            if action == "suggest" and confidence:
+                scores.update((value, round(float(confidence[value]), 2))
+                              for value in wanted if value in confidence)  # fmt: skip
+            level = dataclasses.replace(
+                level, confidence=pending_confidences(level.suggested, scores)
+            )
+            if not changes and level.confidence == before.confidence:
                 return document
             updated = _with_level(document, para, level)
             self.archive.write(updated, document.path)
@@ -100,6 +117,7 @@ class TagEditor:
         new_level = Level(
             dataclasses.replace(level.confirmed, **{field: tuple(confirmed)}),
             dataclasses.replace(level.suggested, **{field: tuple(suggested)}),
+            level.confidence,
         )
         if before == after and new_level == level:
             return level, None
@@ -111,16 +129,17 @@ class TagEditor:
 
 def _level(document: Document, para: int | None) -> Level:
     if para is None:
-        return Level(document.tags, document.suggested)
+        return Level(document.tags, document.suggested, document.confidence)
     segment = document.segments.get(para, Segment())
-    return Level(segment.tags, segment.suggested)
+    return Level(segment.tags, segment.suggested, segment.confidence)
 
 
 def _with_level(document: Document, para: int | None, level: Level) -> Document:
     if para is None:
-        return dataclasses.replace(document, tags=level.confirmed, suggested=level.suggested)
+        return dataclasses.replace(document, tags=level.confirmed, suggested=level.suggested,
+                                   confidence=level.confidence)  # fmt: skip
     segments = dict(document.segments)
-    segment = Segment(level.confirmed, level.suggested)
+    segment = Segment(level.confirmed, level.suggested, level.confidence)
     if segment.tags or segment.suggested:
         segments[para] = segment
     else:

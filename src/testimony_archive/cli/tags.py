@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import IO
+import math
+from typing import IO, Any
 
 import click
 
 from ..errors import UsageError
 from ..fields import TAG_FIELDS
 from ..models import Segment, TagSet
+from ..suggestions import batch_suggestions, confidences, explained, values_of
 from ..tag_editing import Action
 from .context import Context, pass_context
 
@@ -75,45 +77,84 @@ _tag_command(
 )
 
 
+class ConfidenceType(click.ParamType[float, Any]):
+    """A confidence from 0 to 1."""
+
+    name = "0..1"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = math.nan
+        if not 0 <= number <= 1:  # (NaN too)
+            self.fail(f"{value!r} is not a confidence from 0 to 1, such as 0.8", param, ctx)
+        return number
+
+
 @tag_group.command("suggest")
 @click.argument("doc_id", required=False)
 @click.option(
     "--batch",
-    type=click.File("r", encoding="utf-8"),
+    # lazy: opened when read, so that a wrong option given after it leaves no file open
+    type=click.File("r", encoding="utf-8", lazy=True),
     help='Suggest for paragraphs in a JSONL file of {"doc", "para", "text"}; '
     "prints the same lines with locations, abuse_types and perpetrators.",
 )
-@click.option("--apply", is_flag=True, help="Store the suggestions on the document for review.")
+@click.option(
+    "--min-confidence",
+    type=ConfidenceType(),
+    default=0.0,
+    help="Only the tags suggested with at least this confidence, from 0 to 1 (default 0: all).",
+)
+@click.option(
+    "--explain",
+    is_flag=True,
+    help='With --batch: each line also gives "confidence": {field: {tag: 0..1}} and '
+    '"evidence": [{field, value, start, end, text}], the words behind each tag.',
+)
+@click.option(
+    "--apply", is_flag=True, help="Store the suggestions (and their confidence) for review."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the suggestions as JSON lines.")
 @pass_context
 def tag_suggest_command(
-    context: Context, doc_id: str | None, batch: IO[str] | None, apply: bool, as_json: bool
+    context: Context,
+    doc_id: str | None,
+    batch: IO[str] | None,
+    min_confidence: float,
+    explain: bool,
+    apply: bool,
+    as_json: bool,
 ) -> None:
-    """Suggest tags for the paragraphs of document DOC_ID (or of a --batch file), with the
-    words that led to each suggestion."""
-    from ..tagging import suggest_batch
-
+    """Suggest tags for the paragraphs of document DOC_ID (or of a --batch file), with how
+    sure the machine is of each (0 to 1) and the words that led to it."""
     service, viewer = context.service, context.viewer()
     if batch is not None:
-        for line in suggest_batch(service.tagger, service.lookup(viewer), batch):
+        lines = batch_suggestions(
+            service.tagger, service.lookup(viewer), batch, min_confidence, explain
+        )
+        for line in lines:
             click.echo(json.dumps(line, ensure_ascii=False))
         return
     if doc_id is None:
         raise UsageError("name a document id, or give --batch FILE")
-    for number, suggestion in service.suggestions(doc_id, viewer).items():
-        values = [*suggestion.locations, *suggestion.abuse_types, *suggestion.perpetrators]
+    if explain:
+        raise UsageError("--explain goes with --batch (a document's suggestions always say why)")
+    for number, suggestion in service.suggestions(doc_id, viewer, min_confidence).items():
+        values = values_of(suggestion)
         if as_json:
-            click.echo(json.dumps({
-                "doc": doc_id, "para": number, "locations": list(suggestion.locations),
-                "abuse_types": list(suggestion.abuse_types),
-                "perpetrators": list(suggestion.perpetrators),
-                "evidence": [evidence.__dict__ for evidence in suggestion.evidence],
-            }, ensure_ascii=False))  # fmt: skip
+            click.echo(json.dumps({"doc": doc_id, "para": number, **suggestion.as_dict(),
+                                   **explained(suggestion)}, ensure_ascii=False))  # fmt: skip
         elif values:
+            sure = confidences(suggestion)
+            shown = ", ".join(f"{value} ({sure.get(value, 0):.2f})" for value in values)
             why = "; ".join(f"{e.value} ← “{e.text}”" for e in suggestion.evidence)
-            click.echo(f"¶{number}: {', '.join(values)}\n    {why}")
+            click.echo(f"¶{number}: {shown}\n    {why}")
         if apply and values:
-            service.edit_tags(viewer, doc_id, "suggest", values, number)
+            service.edit_tags(viewer, doc_id, "suggest", values, number, confidences(suggestion))
     if apply:
         click.echo(f"Suggestions stored on {doc_id}; review them with 'testimony tag accept'.")
 

@@ -75,7 +75,7 @@ class ArchiveBackend(ABC):
     def pending(self, scope: Scope) -> list[DocMeta]:
         waiting = [meta for meta in self._documents().docs
                    if meta.pending and meta.access in scope.levels]  # fmt: skip
-        return sorted(waiting, key=lambda meta: (-meta.pending, meta.id))
+        return sorted(waiting, key=DocMeta.review_rank)
 
     def indexed(self, doc_id: str) -> DocMeta | None:
         snapshot = self._documents()

@@ -36,7 +36,8 @@ class SearchBackend(Protocol):
         ...
 
     def pending(self, scope: Scope) -> list[DocMeta]:
-        """Documents in scope with suggested tags waiting for review, most first."""
+        """Documents in scope with suggested tags waiting for review, the most confident
+        first (`DocMeta.review_rank`)."""
         ...
 
     def indexed(self, doc_id: str) -> DocMeta | None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..archive import FileState
 from ..fields import TAG_FIELDS
-from ..models import Document, TagSet, pending_suggestions
+from ..models import Document, TagSet, most_confident, pending_suggestions
 from ..redaction import apply, ranges_by_paragraph
 from ..vocabulary import Vocabulary
 from .analysis import field_language
@@ -38,6 +38,8 @@ class DocMeta:
     sha256: str
     paragraph_count: int
     pending: int = 0  # suggested tags waiting for review
+    # The highest confidence among them (0..1); None where none of them says.
+    pending_confidence: float | None = None
     date: str | None = None
     year: int | None = None
     sort_date: int | None = None
@@ -60,6 +62,13 @@ class DocMeta:
 
     def redacted_ranges(self, para: int) -> list[tuple[int, int]]:
         return [(start, end) for number, start, end in self.redactions if number == para]
+
+    def review_rank(self) -> tuple[float, int, str]:
+        """Where the document stands in the review queue: the most confident suggestion
+        first (a document whose suggestions say no confidence after those that do), then
+        the most suggestions, then by id."""
+        confidence = -1.0 if self.pending_confidence is None else self.pending_confidence
+        return (-confidence, -self.pending, self.id)
 
     def document_facets(self, confirmed_only: bool = False) -> dict[str, list[str]]:
         """The values a document is counted by: its own and all its paragraphs'."""
@@ -103,6 +112,7 @@ def build_meta(
         sha256=document.sha256,
         paragraph_count=len(document.paragraphs),
         pending=pending_suggestions(document),
+        pending_confidence=most_confident(document),
         date=str(document.date) if document.date else None,
         year=document.date.year if document.date else None,
         sort_date=document.date.sort_key if document.date else None,

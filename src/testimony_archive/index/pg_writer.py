@@ -30,7 +30,9 @@ from .pg_rows import DocumentRows, document_rows
 from .writer import IndexReport, archive_changes, relative_path
 
 # What the tables hold and how: an index of another format is rebuilt, not patched.
-PG_INDEX_FORMAT = 2  # 2: title terms counted too
+# 2: title terms counted too; 3: the metadata record says how confident its pending
+# suggestions are
+PG_INDEX_FORMAT = 3
 INDEX_LOCK = 0x7E57_1DE5  # the advisory lock every index write takes
 BATCH = 200  # documents per transaction in an update
 WAIT = "5s"  # how long a single document's re-indexing waits for the lock

@@ -32,8 +32,9 @@ BUILD_FILE = "BUILD"
 FORMAT_FILE = "FORMAT"
 # What the entries hold and how (the metadata record's shape, the fields' analysis): an
 # index of another format is rebuilt, not patched. 2: documents' facet values aggregated;
-# 3: file states in a column; 4: redacted paragraphs twice, with and without their passages.
-INDEX_FORMAT = 4
+# 3: file states in a column; 4: redacted paragraphs twice, with and without their passages;
+# 5: the metadata record says how confident its pending suggestions are.
+INDEX_FORMAT = 5
 Progress = Callable[[int], None]
 
 

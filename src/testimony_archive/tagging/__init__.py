@@ -12,8 +12,16 @@ triggered it and their offsets, so a reviewer sees why.
 
 from __future__ import annotations
 
-from .batch import context_for, suggest_batch
+from .batch import context_for, suggest_batch, suggest_items
 from .model import Evidence, Suggestion, TagContext
 from .tagger import Tagger
 
-__all__ = ["Evidence", "Suggestion", "TagContext", "Tagger", "context_for", "suggest_batch"]
+__all__ = [
+    "Evidence",
+    "Suggestion",
+    "TagContext",
+    "Tagger",
+    "context_for",
+    "suggest_batch",
+    "suggest_items",
+]

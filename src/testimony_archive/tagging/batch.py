@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import TestimonyError, UsageError
 from ..models import Document
-from .model import TagContext
+from .model import Suggestion, TagContext
 from .narrative import event_places
 from .tagger import Tagger
 
@@ -18,19 +18,29 @@ def context_for(document: Document, tagger: Tagger) -> TagContext:
     narrative itself says its events happened."""
     locations = tuple(dict.fromkeys(document.tags.locations + document.suggested.locations))
     events: tuple[str, ...] = ()
+    slavery = False
     if document.kind == "testimony":
         events = event_places(document.body, tagger, locations)
-    return TagContext(document.kind, document.language, locations, events)
+        slavery = tagger.tells_of_slavery(document.body, document.language)
+    return TagContext(document.kind, document.language, locations, events, slavery)
 
 
 def suggest_batch(
     tagger: Tagger, documents: Callable[[str], Document], lines: Iterable[str]
 ) -> Iterator[dict[str, Any]]:
     """For each `{"doc", "para", "text"}` line, the same object with the suggested
-    `locations`, `abuse_types` and `perpetrators`. `documents` reads a document by id; a
-    `doc` it cannot read (not in the archive, not readable by the one asking, or invalid)
-    gives no context; the paragraph is still tagged. A line that is not
-    such an object raises UsageError naming the line."""
+    `locations`, `abuse_types` and `perpetrators` (the CLI's contract)."""
+    for item, suggestion in suggest_items(tagger, documents, lines):
+        yield {**item, **suggestion.as_dict()}
+
+
+def suggest_items(
+    tagger: Tagger, documents: Callable[[str], Document], lines: Iterable[str]
+) -> Iterator[tuple[dict[str, Any], Suggestion]]:
+    """Each `{"doc", "para", "text"}` line read, with the tagger's suggestion for its
+    text. `documents` reads a document by id; a `doc` it cannot read (not in the
+    archive, not readable by the one asking, or invalid) gives no context; the paragraph
+    is still tagged. A line that is not such an object raises UsageError naming it."""
     contexts: dict[str, TagContext | None] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -40,8 +50,7 @@ def suggest_batch(
         if isinstance(doc_id, str) and doc_id not in contexts:
             contexts[doc_id] = _load_context(documents, doc_id, tagger)
         context = contexts.get(doc_id) if isinstance(doc_id, str) else None
-        suggestion = tagger.suggest(str(item.get("text") or ""), context)
-        yield {**item, **suggestion.as_dict()}
+        yield item, tagger.suggest(str(item.get("text") or ""), context)
 
 
 def _read_item(line: str, number: int) -> dict[str, Any]:

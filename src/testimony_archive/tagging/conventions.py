@@ -152,15 +152,21 @@ def choose_perpetrators(
     named.discard(AUTHORITIES)
     if len(named) > 1:
         named.discard("unknown")  # "unknown" is for when nothing is said
+    in_prison = any(word.folded in _PRISON_WORDS for word in words)
+    if named and abuse_types & PRISON_CONDITIONS and in_prison:
+        # prison conditions are the prison authorities' doing, whoever else is named
+        named.discard("unknown")
+        named.add("detention-staff")
     if named:
         return named
-    in_prison = any(word.folded in _PRISON_WORDS for word in words)
     if abuse_types & PRISON_CONDITIONS and in_prison:
         return {"detention-staff"}
     if authorities or abuse_types & _DETENTION_TERMS:
         return {"judicial"}
     if slavery or _sold(abuses, words):
-        return {"private-individual"}  # enslavers, traders and speculators
+        # enslavers, traders and speculators: in a narrative of slavery, an abuse whose
+        # doer goes unnamed was the enslaver's or done for him
+        return {"private-individual"}
     return {"unknown"}
 
 

@@ -37,13 +37,21 @@ def folded_phrase(phrase: str) -> str:
     return " ".join(phrase_lines(phrase)[0].replace("=", "").split())
 
 
+# The groups of pattern a field's set holds (see PatternSet.scan).
+CUES = ""  # the cues of the field
+SLAVERY = "slavery"  # cues that hold only where the paragraph speaks of slavery
+CANCEL = "cancel"  # phrases in which a cue is none; the value is the id cancelled, or "*"
+SLAVERY_CONTEXT = "slavery_context"  # words that make a paragraph speak of slavery
+SLAVERY_HINT = "slavery_hint"  # words that do so in a testimony only
+
+
 @dataclass
 class FieldLexicon:
-    """The cues of one field (abuse types or perpetrators)."""
+    """The cues of one field (abuse types or perpetrators), with the patterns that apply
+    where slavery is spoken of and those that cancel a cue, all in one set: a paragraph's
+    words are read once (`scan`) for all of them."""
 
     patterns: PatternSet
-    slavery_patterns: PatternSet
-    cancels: PatternSet  # a cancel pattern's value is the id it cancels, or "*"
     ignore: dict[str, frozenset[str]]  # value or "*" -> folded phrases that are no cue
 
     @classmethod
@@ -54,27 +62,37 @@ class FieldLexicon:
             str(value): frozenset(folded_phrase(str(phrase)) for phrase in phrases or [])
             for value, phrases in (data.get("ignore") or {}).items()
         }
-        lexicon = cls(PatternSet(), PatternSet(), PatternSet(), ignore)
+        lexicon = cls(PatternSet(), ignore)
         lexicon.patterns.extend(thesaurus_patterns(thesaurus, ignore))
         lexicon.patterns.extend(_section_patterns(data.get("patterns")))
-        lexicon.slavery_patterns.extend(_section_patterns(data.get("slavery")))
-        lexicon.cancels.extend(_section_patterns(data.get("cancel")))
+        lexicon.patterns.extend(_section_patterns(data.get("described")))
+        lexicon.patterns.extend(_section_patterns(data.get("slavery"), SLAVERY))
+        lexicon.patterns.extend(_section_patterns(data.get("cancel"), CANCEL))
         return lexicon
 
+    def scan(self, words: Sequence[Token], languages: Sequence[str]) -> dict[str, list[Match]]:
+        return self.patterns.scan(words, languages)
+
     def find(
-        self, words: Sequence[Token], languages: Sequence[str], slavery: bool = False
+        self,
+        words: Sequence[Token],
+        languages: Sequence[str],
+        slavery: bool = False,
+        scanned: dict[str, list[Match]] | None = None,
     ) -> list[Match]:
-        matches = self.patterns.find(words, languages)
-        if slavery:
-            matches = drop_covered(matches + self.slavery_patterns.find(words, languages))
+        """The cues found (of `scanned`, if the words were scanned already)."""
+        groups = self.scan(words, languages) if scanned is None else scanned
+        matches = groups.get(CUES, []) + (groups.get(SLAVERY, []) if slavery else [])
+        if not matches:
+            return []  # most paragraphs: no need to look for what cancels a cue
         cancelled = {
             (index, match.value)
-            for match in self.cancels.find(words, languages)
+            for match in drop_covered(list(groups.get(CANCEL, [])))
             for index in range(match.first, match.last + 1)
         }
         return [
             match
-            for match in matches
+            for match in drop_covered(matches)
             if not self._ignored(match, words)
             and not any(
                 (index, ANY_VALUE) in cancelled or (index, match.value) in cancelled
@@ -99,11 +117,11 @@ def thesaurus_patterns(
                     yield compile_pattern(line, term.id, language)
 
 
-def _section_patterns(section: Any) -> Iterator[Pattern | None]:
+def _section_patterns(section: Any, group: str = CUES) -> Iterator[Pattern | None]:
     for value, by_language in (section or {}).items():
         for language, lines in (by_language or {}).items():
             for line in lines or []:
-                yield compile_pattern(str(line), str(value), str(language))
+                yield compile_pattern(str(line), str(value), str(language), group)
 
 
 def _term_phrases(term: Term) -> Iterator[tuple[str, str]]:
@@ -124,28 +142,31 @@ def _label_parts(label: str) -> list[str]:
 
 @dataclass
 class Lexicon:
+    """Both fields' lexicons. The abuse types' set also holds the words that make a
+    paragraph speak of slavery ("slave", "overseer", "marster": anywhere; "master",
+    "quarters": in a testimony), found in the same pass."""
+
     abuse_types: FieldLexicon
     perpetrators: FieldLexicon
-    slavery_words: PatternSet  # "slave", "overseer", "marster": slavery anywhere
-    slavery_hints: PatternSet  # "master", "quarters": slavery in a testimony
 
     @classmethod
     def build(cls, abuse_types: Thesaurus, perpetrators: Thesaurus) -> Lexicon:
         data = read_yaml("abuse-types.yaml") or {}
-        words, hints = PatternSet(), PatternSet()
-        for pattern_set, section in ((words, "slavery_context"), (hints, "slavery_hints")):
-            for language, phrases in (data.get(section) or {}).items():
-                pattern_set.extend(compile_pattern(str(p), "slavery", language) for p in phrases)
-        return cls(
+        lexicon = cls(
             FieldLexicon.build(abuse_types, TAGGING_DATA / "abuse-types.yaml"),
             FieldLexicon.build(perpetrators, TAGGING_DATA / "perpetrators.yaml"),
-            words,
-            hints,
         )
+        for group, section in (
+            (SLAVERY_CONTEXT, "slavery_context"),
+            (SLAVERY_HINT, "slavery_hints"),
+        ):
+            for language, phrases in (data.get(section) or {}).items():
+                lexicon.abuse_types.patterns.extend(
+                    compile_pattern(str(phrase), "slavery", language, group) for phrase in phrases
+                )
+        return lexicon
 
-    def speaks_of_slavery(
-        self, words: Sequence[Token], languages: Sequence[str], testimony: bool
-    ) -> bool:
-        if self.slavery_words.find(words, languages):
-            return True
-        return testimony and bool(self.slavery_hints.find(words, languages))
+    @staticmethod
+    def speaks_of_slavery(scanned: dict[str, list[Match]], testimony: bool) -> bool:
+        """Whether a paragraph, as the abuse types' set scanned it, speaks of slavery."""
+        return bool(scanned.get(SLAVERY_CONTEXT)) or (testimony and bool(scanned.get(SLAVERY_HINT)))

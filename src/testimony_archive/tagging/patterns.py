@@ -16,7 +16,7 @@ A little syntax covers what word lists cannot:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -25,6 +25,7 @@ from .tokens import Token, fold_word, inflects, stem
 MAX_GAP = 3
 MIN_INFLECTED_LENGTH = 4  # shorter words ("no", "bag", "tie") match only as written
 CANDIDATE_CACHE_SIZE = 200_000
+SLOT_CACHE_SIZE = 20_000
 _SEPARATORS = re.compile(r" ([*+]) ")
 
 
@@ -40,7 +41,10 @@ class Word:
     def matches(self, token: Token, language: str) -> bool:
         if self.capitals_only and not token.text.isupper():
             return False
-        word = token.folded
+        return self.matches_folded(token.folded, language)
+
+    def matches_folded(self, word: str, language: str) -> bool:
+        """Whether the folded word matches, however it is written."""
         if self.regex is not None:
             return self.regex.fullmatch(word) is not None
         if word == self.exact:
@@ -55,19 +59,46 @@ class Word:
 class Slot:
     alternatives: tuple[tuple[Word, ...], ...]  # each a word or a phrase
     gap_before: bool = False  # up to MAX_GAP words may come between this slot and the last
+    _starting: dict[tuple[str, str], tuple[tuple[Word, ...], ...]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
-    def ends(self, words: Sequence[Token], position: int, language: str) -> Iterator[int]:
+    def ends(self, words: Sequence[Token], position: int, language: str) -> list[int]:
         """The index after each alternative that matches at `position`."""
-        word = words[position].folded
-        phrases = self._by_first_word.get(word, ())
-        if len(word) >= MIN_INFLECTED_LENGTH:
-            phrases += self._by_first_root.get(stem(word, language), ())
-        for phrase in phrases + self._unindexed:
+        first = words[position]
+        found = []
+        for phrase in self._phrases_starting(first.folded, language):
+            if phrase[0].capitals_only and not first.text.isupper():
+                continue
             end = position + len(phrase)
-            if end > len(words) or not all(words[i].joined for i in range(position + 1, end)):
-                continue  # a phrase does not run across punctuation ("detention, authorities")
-            if all(spec.matches(words[position + i], language) for i, spec in enumerate(phrase)):
-                yield end
+            if end > len(words):
+                continue
+            for offset in range(1, len(phrase)):  # the first word matched already
+                token = words[position + offset]
+                # a phrase does not run across punctuation ("detention, authorities")
+                if not token.joined or not phrase[offset].matches(token, language):
+                    break
+            else:
+                found.append(end)
+        return found
+
+    def _phrases_starting(self, word: str, language: str) -> tuple[tuple[Word, ...], ...]:
+        """The alternatives whose first word matches this one, however it is written
+        (capitals are checked at the token); kept per word, as texts repeat their words."""
+        key = (word, language)
+        found = self._starting.get(key)
+        if found is None:
+            phrases = self._by_first_word.get(word, ())
+            if len(word) >= MIN_INFLECTED_LENGTH:
+                phrases += self._by_first_root.get(stem(word, language), ())
+            if len(self._starting) > SLOT_CACHE_SIZE:
+                self._starting.clear()
+            found = self._starting[key] = tuple(
+                phrase
+                for phrase in dict.fromkeys(phrases + self._unindexed)
+                if phrase[0].matches_folded(word, language)
+            )
+        return found
 
     @cached_property
     def _by_first_word(self) -> dict[str, tuple[tuple[Word, ...], ...]]:
@@ -100,6 +131,7 @@ class Pattern:
     language: str  # "en" | "es"
     source: str  # the line it was compiled from
     slots: tuple[Slot, ...]
+    group: str = ""  # which of the kinds of pattern sharing a set it is (PatternSet.scan)
 
     @property
     def loose(self) -> bool:
@@ -107,7 +139,7 @@ class Pattern:
         return any(slot.gap_before for slot in self.slots)
 
 
-def compile_pattern(line: str, value: str, language: str) -> Pattern | None:
+def compile_pattern(line: str, value: str, language: str, group: str = "") -> Pattern | None:
     parts = _SEPARATORS.split(line.strip())
     slots: list[Slot] = []
     gap = False
@@ -124,7 +156,7 @@ def compile_pattern(line: str, value: str, language: str) -> Pattern | None:
             return None
         slots.append(Slot(tuple(alternatives), gap_before=gap and bool(slots)))
         gap = False
-    return Pattern(value, language, line, tuple(slots)) if slots else None
+    return Pattern(value, language, line, tuple(slots), group) if slots else None
 
 
 def _phrase(text: str, language: str) -> tuple[Word, ...]:
@@ -174,7 +206,7 @@ class PatternSet:
     by_word: dict[str, list[Pattern]] = field(default_factory=dict)
     by_root: dict[tuple[str, str], list[Pattern]] = field(default_factory=dict)
     unindexed: list[Pattern] = field(default_factory=list)
-    _cache: dict[tuple[str, tuple[str, ...]], tuple[Pattern, ...]] = field(
+    _cache: dict[tuple[str, ...], dict[str, tuple[Pattern, ...]]] = field(
         default_factory=dict, repr=False
     )
 
@@ -197,23 +229,50 @@ class PatternSet:
     def find(self, words: Sequence[Token], languages: Sequence[str]) -> list[Match]:
         """Every match; where one match covers a shorter one, only the longer is kept
         ("death threats" hides "threats")."""
+        return drop_covered(self._matches(words, languages))
+
+    def find_by_value(
+        self, words: Sequence[Token], languages: Sequence[str]
+    ) -> dict[str, list[Match]]:
+        """The matches of each value apart, a longer one hiding a shorter one of the same
+        value only: several sets of cues found in one pass over the words."""
+        grouped: dict[str, list[Match]] = {}
+        for match in self._matches(words, languages):
+            grouped.setdefault(match.value, []).append(match)
+        return {value: drop_covered(matches) for value, matches in grouped.items()}
+
+    def scan(self, words: Sequence[Token], languages: Sequence[str]) -> dict[str, list[Match]]:
+        """Every match, by the group of its pattern, none hidden yet: the kinds of
+        pattern a set holds are found in one pass over the words, and the caller decides
+        which apply (`drop_covered` then hides the shorter)."""
+        grouped: dict[str, list[Match]] = {}
+        for match in self._matches(words, languages):
+            grouped.setdefault(match.pattern.group, []).append(match)
+        return grouped
+
+    def _matches(self, words: Sequence[Token], languages: Sequence[str]) -> list[Match]:
         found: list[Match] = []
+        languages = tuple(languages)
+        # The patterns whose first word may be this one, kept per word: a paragraph
+        # repeats its words and a corpus repeats them far more.
+        cache = self._cache.get(languages)
+        if cache is None:
+            cache = self._cache[languages] = {}
         for position, token in enumerate(words):
-            for pattern in self._candidates(token, languages):
-                end = _match_from(pattern.slots, 0, words, position, pattern.language)
+            candidates = cache.get(token.folded)
+            if candidates is None:
+                if len(cache) > CANDIDATE_CACHE_SIZE:
+                    cache.clear()
+                candidates = cache[token.folded] = self._lookup(token.folded, languages)
+            for pattern in candidates:
+                slots = pattern.slots
+                if len(slots) == 1:  # most patterns: a word or a phrase, no more
+                    ends = slots[0].ends(words, position, pattern.language)
+                    end = ends[0] if ends else None
+                else:
+                    end = _match_from(slots, 0, words, position, pattern.language)
                 if end is not None:
                     found.append(Match(pattern, position, end - 1))
-        return drop_covered(found)
-
-    def _candidates(self, token: Token, languages: Sequence[str]) -> tuple[Pattern, ...]:
-        """The patterns whose first word may be this one; cached per word, since a
-        paragraph repeats words and a corpus repeats them far more."""
-        key = (token.folded, tuple(languages))
-        found = self._cache.get(key)
-        if found is None:
-            if len(self._cache) > CANDIDATE_CACHE_SIZE:
-                self._cache.clear()
-            found = self._cache[key] = self._lookup(token.folded, key[1])
         return found
 
     def _lookup(self, word: str, languages: tuple[str, ...]) -> tuple[Pattern, ...]:

@@ -33,7 +33,10 @@ _CUE_SETS = (
     "remedy_after",
     "source_before",
     "source_after",
+    "hypothetical",
+    "hypothetical_report",
 )
+HYPOTHETICAL_WINDOW = 4  # words between "could face" or "feared" and the abuse
 SOURCE_WINDOW = 2  # "the Public Ministry reported", "the PNC later reported"
 _VICTIM_LINKS = frozenset("of against to on toward towards targeting targeted de contra a".split())
 _AGENT_LINKS = frozenset("by por".split())
@@ -56,6 +59,7 @@ class Cues:
     remedy_starts: frozenset[int]  # word indexes where "prevention"/"unit" cues start
     source_ends: frozenset[int]  # "according to" ends here
     source_starts: frozenset[int]  # "reported", "sentenced" starts here
+    hypotheticals: frozenset[int] = frozenset()  # "could face", "feared" ends here
 
 
 class Scope:
@@ -63,16 +67,22 @@ class Scope:
 
     def __init__(self) -> None:
         data: Any = yaml.safe_load((TAGGING_DATA / "scope.yaml").read_text(encoding="utf-8"))
-        self.cue_sets: dict[str, PatternSet] = {}
+        self.cue_set = PatternSet()  # every cue, its value the name of its set
         for name in _CUE_SETS:
-            pattern_set = PatternSet()
             for language, lines in (data.get(name) or {}).items():
-                pattern_set.extend(compile_pattern(line, name, language) for line in lines)
-            self.cue_sets[name] = pattern_set
+                self.cue_set.extend(compile_pattern(line, name, language) for line in lines)
 
-    def cues(self, words: Sequence[Token], languages: Sequence[str]) -> Cues:
+    def cues(
+        self, words: Sequence[Token], languages: Sequence[str], testimony: bool = False
+    ) -> Cues:
+        """The cues of a paragraph. In a testimony "would" tells what used to happen
+        ("they would whip us"); in a report, what might ("she would be killed if
+        returned"), so only there is it a hypothetical."""
+
+        found = self.cue_set.find_by_value(words, languages)
+
         def find(name: str) -> list[Match]:
-            return self.cue_sets[name].find(words, languages)
+            return found.get(name, [])
 
         not_negated = {
             i for match in find("not_negation") for i in range(match.first, match.last + 1)
@@ -91,6 +101,11 @@ class Scope:
             frozenset(m.first for m in find("remedy_after")),
             frozenset(m.last for m in find("source_before")),
             frozenset(m.first for m in find("source_after")),
+            frozenset(
+                m.last
+                for name in ("hypothetical",) + (() if testimony else ("hypothetical_report",))
+                for m in find(name)
+            ),
         )
 
     def describes_abuse(self, match: Match, words: Sequence[Token], cues: Cues) -> bool:
@@ -101,17 +116,24 @@ class Scope:
             if index in cues.negations:
                 return False
         if any(
-            index in cues.remedy_ends
+            index in cues.remedy_ends and words[index].sentence == first.sentence
             for index in range(max(0, match.first - REMEDY_WINDOW), match.first)
         ):
             return False
-        if match.last + 1 in cues.remedy_starts:
-            return False
+        if any(
+            index in cues.hypotheticals and words[index].sentence == first.sentence
+            for index in range(max(0, match.first - 1 - HYPOTHETICAL_WINDOW), match.first)
+        ):
+            return False  # "could face deportation", "feared they would be kidnapped"
+        after = match.last + 1
+        if after in cues.remedy_starts and words[after].sentence == first.sentence:
+            return False  # "torture prevention", not "... torture. Law enforcement ..."
         law_clause = cues.law_sentences.get(first.sentence)
         if law_clause is not None and first.clause == law_clause:
-            # "the law prohibits X" is no report of X, unless a violation follows
-            revived = {first.sentence, first.sentence + 1} & cues.violation_sentences
-            return bool(revived)
+            # "the law prohibits X" is no report of X, unless a violation follows, in
+            # that sentence or a later one ("... The regime routinely ignored these
+            # requirements.")
+            return any(sentence >= first.sentence for sentence in cues.violation_sentences)
         return True
 
     def is_source(self, match: Match, words: Sequence[Token], cues: Cues) -> bool:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cached_property
 
+from ..models import split_paragraphs
 from ..vocabulary import Vocabulary
+from .confidence import Basis, confidences
 from .conventions import (
     choose_perpetrators,
     conditional_threats,
@@ -42,6 +44,18 @@ class Tagger:
     def gazetteer(self) -> Gazetteer:
         return Gazetteer(self.vocabulary.places)
 
+    def tells_of_slavery(self, body: str, language: str | None = None) -> bool:
+        """Whether a narrative speaks of slavery in its own words (a WPA narrative); read
+        paragraph by paragraph, up to the first that does."""
+        for paragraph in split_paragraphs(body):
+            words = [token for token in tokenize(paragraph) if token.is_word]
+            languages = _languages(words, TagContext(language=language))
+            if self.lexicon.speaks_of_slavery(
+                self.lexicon.abuse_types.scan(words, languages), False
+            ):
+                return True
+        return False
+
     def suggest(self, text: str, context: TagContext | None = None) -> Suggestion:
         context = context or TagContext()
         tokens = tokenize(text)
@@ -49,20 +63,25 @@ class Tagger:
         if not words or _is_heading(tokens, words):
             return Suggestion()
         languages = _languages(words, context)
-        slavery = self.lexicon.speaks_of_slavery(words, languages, context.kind == "testimony")
+        scanned = self.lexicon.abuse_types.scan(words, languages)
+        slavery = self.lexicon.speaks_of_slavery(scanned, context.kind == "testimony")
+        if context.slavery and not slavery:
+            # a slave narrative's paragraph tells of slavery unless it tells of freedom
+            slavery = not _after_slavery(words)
         label_end = _label_end(tokens, words)
         found = [
             match
-            for match in self.lexicon.abuse_types.find(words, languages, slavery)
+            for match in self.lexicon.abuse_types.find(words, languages, slavery, scanned)
             if match.first >= label_end
         ]
         if not found:
             return Suggestion()  # most paragraphs: no need to look for scope cues
-        cues = self.scope.cues(words, languages)
+        cues = self.scope.cues(words, languages, context.kind == "testimony")
         abuses = hedged_killings(
             [match for match in found if self.scope.describes_abuse(match, words, cues)], words
         )
-        abuses += conditional_threats(found, words)
+        if context.kind == "testimony":  # in a report, "if ... would" is a supposition
+            abuses += conditional_threats(found, words)
         if not abuses:
             return Suggestion()
         matched = {match.value for match in abuses}
@@ -71,7 +90,9 @@ class Tagger:
         )
         perpetrator_words = self.lexicon.perpetrators.find(words, languages, slavery)
         agents = self._agents(perpetrator_words, abuses, abuse_types, words, cues)
-        perpetrators = choose_perpetrators(agents, abuses, abuse_types, words, slavery)
+        perpetrators = choose_perpetrators(
+            agents, abuses, abuse_types, words, slavery or context.slavery
+        )
 
         named_groups = {i for m in perpetrator_words for i in range(m.first, m.last + 1)}
         mentions = [
@@ -86,11 +107,19 @@ class Tagger:
         evidence = _evidence(text, words, abuses, abuse_types, "abuse_types")
         evidence += _evidence(text, words, agents, perpetrators, "perpetrators")
         evidence += _place_evidence(text, words, placed, locations)
+        evidence = sorted(set(evidence), key=lambda item: (item.start, item.field, item.value))
+        values = {
+            "locations": locations,
+            "abuse_types": sorted(abuse_types),
+            "perpetrators": sorted(perpetrators),
+        }
+        bases = _bases(abuses, agents, locations, placed, context)
         return Suggestion(
-            tuple(locations),
-            tuple(sorted(abuse_types)),
-            tuple(sorted(perpetrators)),
-            tuple(sorted(set(evidence), key=lambda item: (item.start, item.field, item.value))),
+            tuple(values["locations"]),
+            tuple(values["abuse_types"]),
+            tuple(values["perpetrators"]),
+            tuple(evidence),
+            confidences(values, evidence, bases),
         )
 
     def _agents(
@@ -123,6 +152,40 @@ class Tagger:
             match for match in named if words[match.first].sentence in abuse_sentences | referred
         ]
         return plausible_agents(candidates, abuses, abuse_types, words)
+
+
+def _bases(
+    abuses: Sequence[Match],
+    agents: Sequence[Match],
+    locations: Sequence[str],
+    placed: Sequence[Placed],
+    context: TagContext,
+) -> dict[tuple[str, str], Basis]:
+    """What each suggested value rests on, where that is more than the words found: a
+    value named only by loose patterns, a place that comes from the document."""
+    bases: dict[tuple[str, str], Basis] = {}
+    for field, matches in (("abuse_types", abuses), ("perpetrators", agents)):
+        tight = {match.value for match in matches if not match.pattern.loose}
+        for match in matches:
+            if match.value not in tight:
+                bases[(field, match.value)] = Basis.LOOSE
+    named_places = {item.place.code for item in placed} | {item.place.country for item in placed}
+    for code in locations:
+        if code in named_places:
+            continue
+        from_document = any(known.split("-")[0] == code for known in context.locations)
+        bases[("locations", code)] = Basis.CONTEXT if from_document else Basis.CONVENTION
+    return bases
+
+
+_FREEDOM = frozenset(
+    "freedom free freed surrender s'render surrendered emancipation reconstruction".split()
+)
+
+
+def _after_slavery(words: Sequence[Token]) -> bool:
+    """A paragraph of a slave narrative that tells of life after freedom."""
+    return any(word.folded in _FREEDOM for word in words)
 
 
 def _opens_with_pronoun(words: Sequence[Token], sentence: int) -> bool:

@@ -28,7 +28,7 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a paragraph makes hundreds, and frozen ones are slower to make
 class Token:
     text: str  # as written
     folded: str  # lower case, no accents, straight apostrophes
@@ -52,24 +52,31 @@ def tokenize(text: str) -> list[Token]:
     """Tokens with their sentence and clause numbers."""
     raw = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     tokens: list[Token] = []
+    append = tokens.append
     sentence = clause = 0
     joined = False  # no punctuation since the last word ("D.F." counts as joined)
+    previous_length = 0  # of the previous token as written
     for index, (word, start, end) in enumerate(raw):
         folded = _fold_token(word)
-        if folded in _CLAUSE_WORDS and tokens:
-            clause += 1
-        is_word = folded[0].isalnum()
-        tokens.append(Token(word, folded, start, end, index, sentence, clause, joined and is_word))
-        if is_word:
+        if folded[0].isalnum():  # a word
+            if folded in _CLAUSE_WORDS and index:
+                clause += 1
+            append(Token(word, folded, start, end, index, sentence, clause, joined))
             joined = True
-        elif not (word == "." and tokens[-2:-1] and len(tokens[-2].text) == 1):
-            joined = False
-        if word in _SENTENCE_END and _ends_sentence(raw, index):
-            sentence += 1
-            clause += 1
-        elif word in (";", ":", "(", ")"):
-            clause += 1
+        else:
+            append(Token(word, folded, start, end, index, sentence, clause, False))
+            if not (word == "." and previous_length == 1):
+                joined = False
+            if word in _SENTENCE_END and _ends_sentence(raw, index):
+                sentence += 1
+                clause += 1
+            elif word in _CLAUSE_MARKS:
+                clause += 1
+        previous_length = len(word)
     return tokens
+
+
+_CLAUSE_MARKS = frozenset(";:()")
 
 
 def _ends_sentence(raw: list[tuple[str, int, int]], index: int) -> bool:

@@ -74,6 +74,7 @@ class TagView:
     suggested: bool
     url: str  # the search for this tag
     why: str = ""  # for a suggestion: the words that led to it
+    confidence: str = ""  # for a suggestion: how sure the machine was ("92%"), if it said
 
 
 @dataclass
@@ -162,6 +163,7 @@ class ReviewRow:
     url: str
     pending: int
     date: str | None
+    confidence: str = ""  # of its most confident pending suggestion ("92%"), if known
 
 
 @dataclass

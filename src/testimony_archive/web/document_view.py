@@ -8,10 +8,11 @@ from ..citation import cite
 from ..fields import BY_NAME, TAG_FACETS, TAG_FIELDS
 from ..history import TagChange
 from ..i18n import N_, Translator
-from ..models import Document, TagSet
+from ..models import Confidences, Document, TagSet
 from ..service import SOME_EDITOR, DocumentReading
 from ..vocabulary import Vocabulary
 from .contexts import DocumentPage, HistoryRow, ParagraphRow, RedactionRow, TagView
+from .views import percent
 
 WITNESS_DETAILS = (("age", N_("Age")), ("gender", N_("Gender")), ("community", N_("Community")))
 ACTION_LABELS = {
@@ -30,7 +31,6 @@ def document_page(
     archive: str,
 ) -> DocumentPage:
     document = reading.document
-    language = translate.language
     return DocumentPage(
         doc_id=document.id,
         title=document.title,
@@ -45,7 +45,9 @@ def document_page(
         back_url="/search?" + urlencode({"q": q}) if q else "/search",
         sha256=document.sha256,
         text_redacted=document.redacted,
-        doc_tags=_tag_views(document.tags, document.suggested, vocabulary, language),
+        doc_tags=_tag_views(
+            document.tags, document.suggested, vocabulary, translate, confidence=document.confidence
+        ),
         history=history_rows(reading.history, vocabulary, translate),
         editing=reading.may_edit_tags,
         may_redact=reading.may_redact,
@@ -60,15 +62,15 @@ def _rows(
     base_url: str,
     archive: str,
 ) -> list[ParagraphRow]:
-    document, hits, language = reading.document, reading.hits, translate.language
+    document, hits = reading.document, reading.hits
     rows: list[ParagraphRow] = []
     for paragraph in document.paragraphs:
         segment = document.segments.get(paragraph.number)
         tags: list[TagView] = []
         if segment is not None:
             tags = _tag_views(
-                segment.tags, segment.suggested, vocabulary, language,
-                reading.evidence.get(paragraph.number),
+                segment.tags, segment.suggested, vocabulary, translate,
+                reading.evidence.get(paragraph.number), segment.confidence,
             )  # fmt: skip
         position = hits.index(paragraph.number) if paragraph.number in hits else None
         rows.append(
@@ -95,13 +97,18 @@ def _tag_views(
     confirmed: TagSet,
     suggested: TagSet,
     vocabulary: Vocabulary,
-    language: str,
+    translate: Translator,
     evidence: dict[str, str] | None = None,
+    confidence: Confidences | None = None,
 ) -> list[TagView]:
+    """Confirmed, then suggested tags; a suggestion with the words behind it and how sure
+    the machine was of it, where known."""
+    sure = confidence or {}
     return [
-        TagView(value, vocabulary.label(name, value, language), is_suggested,
+        TagView(value, vocabulary.label(name, value, translate.language), is_suggested,
                 "/search?" + urlencode({BY_NAME[name].param: value}),
-                (evidence or {}).get(value, "") if is_suggested else "")
+                (evidence or {}).get(value, "") if is_suggested else "",
+                percent(sure[value], translate) if is_suggested and value in sure else "")
         for is_suggested, tags in ((False, confirmed), (True, suggested))
         for name in TAG_FIELDS
         for value in tags.get(name)

@@ -11,7 +11,15 @@ from ..index import Counts, DocMeta, FacetValue, SearchResult
 from ..vocabulary import Vocabulary
 from .contexts import ReviewPage, ReviewRow, SearchPage, VocabularyPage, VocabularyRow
 from .search_state import SearchState
-from .views import chips, document_url, facet_groups, pagination, result_views, year_chart
+from .views import (
+    chips,
+    document_url,
+    facet_groups,
+    pagination,
+    percent,
+    result_views,
+    year_chart,
+)
 
 REVIEW_SHOWN = 200
 
@@ -35,11 +43,15 @@ def search_page(
     )
 
 
-def review_page(*, waiting: list[DocMeta], editing: bool) -> ReviewPage:
+def review_page(*, waiting: list[DocMeta], editing: bool, translate: Translator) -> ReviewPage:
+    """The documents with suggestions waiting, in the service's order (the most confident
+    first), each with its most confident suggestion's confidence where it has one."""
     rows = [
-        ReviewRow(meta.id, meta.title, document_url(meta.id), meta.pending, meta.date)
+        ReviewRow(meta.id, meta.title, document_url(meta.id), meta.pending, meta.date,
+                  "" if meta.pending_confidence is None
+                  else percent(meta.pending_confidence, translate))
         for meta in waiting[:REVIEW_SHOWN]
-    ]
+    ]  # fmt: skip
     return ReviewPage(rows, editing)
 
 

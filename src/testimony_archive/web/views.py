@@ -207,6 +207,11 @@ def _paragraph_view(hit: ParagraphHit, state: SearchState) -> ParagraphView:
     )
 
 
+def percent(score: float, translate: Translator) -> str:
+    """A confidence (0..1) as people read it: 0.92 → "92%" ("92 %" in Spanish)."""
+    return translate.gettext("%(percent)s%%") % {"percent": round(score * 100)}
+
+
 def document_url(doc_id: str, q: str = "", para: int | None = None) -> str:
     url = f"/documents/{quote(doc_id)}"
     if q:

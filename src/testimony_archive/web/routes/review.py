@@ -17,5 +17,9 @@ router = APIRouter()
 def review_page(
     request: Request, service: ServiceDep, viewer: ViewerDep, chrome: ChromeDep
 ) -> HTMLResponse:
-    page = review_context(waiting=service.pending(viewer), editing=access.may(viewer, "edit tags"))
+    page = review_context(
+        waiting=service.pending(viewer),
+        editing=access.may(viewer, "edit tags"),
+        translate=chrome.translator,
+    )
     return page_response(request, page, chrome)
