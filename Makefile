@@ -10,7 +10,7 @@ VAR ?= var
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install index serve test lint typecheck security unit eval bench bench-quick bench-import bench-postgres clean
+.PHONY: install index serve test lint typecheck security unit eval bench bench-quick bench-import bench-postgres bench-tagging clean
 
 install: $(STAMP)
 
@@ -55,7 +55,8 @@ eval: install
 ## under the repeated query mix and under a stream of distinct queries (no cache helps).
 ## Writes var/bench/latest.json, report.md and chart.png. SIZES=1,10 picks sizes;
 ## BENCH_ARGS=--fresh rebuilds the cached archives (var/bench/xN), --rebuild-index the indexes.
-## Then PostgreSQL search beside Whoosh at ×1 and ×10 (bench-postgres, below).
+## Then PostgreSQL search beside Whoosh at ×1 and ×10 (bench-postgres, below), and tag
+## suggestion throughput (bench-tagging).
 BENCH_VENV := var/bench/venv
 SIZES ?= 1,10,20
 BENCH_ARGS ?=
@@ -71,6 +72,12 @@ bench: install
 	@$(BENCH_SETUP)
 	$(BIN)/python -m bench.harness --sizes $(SIZES) --bench-venv $(BENCH_VENV) $(BENCH_ARGS)
 	$(BIN)/python -m bench.postgres_web --sizes $(POSTGRES_SIZES) --bench-venv $(BENCH_VENV) $(POSTGRES_ARGS)
+	$(BIN)/python -m bench.tagging
+
+## Tag suggestion throughput in one process over every distinct paragraph of the shared
+## corpora (target: 1,000 paragraphs/s); writes var/bench/tagging.json (about 30 s).
+bench-tagging: install
+	$(BIN)/python -m bench.tagging
 
 ## Import throughput per format, from the shared corpora (prints a table, writes var/bench/imports.json).
 bench-import: install

@@ -30,6 +30,7 @@ EVAL = SHARED / "eval"
 FIELDS = ("locations", "abuse_types", "perpetrators")
 PARTS = ("all", "report_excerpt", "testimony")
 GAP_LIMIT = 0.05
+BANDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)  # lower bounds of the confidence bands reported
 
 
 def scorer() -> ModuleType:
@@ -50,8 +51,37 @@ def suggest(work: Path, gold: Path, out: Path) -> float:
                 sink.write(json.dumps({k: item[k] for k in ("doc", "para", "text")}) + "\n")
     started = time.perf_counter()
     with out.open("w", encoding="utf-8") as sink:
-        testimony("tag", "suggest", "--batch", str(inputs), work=work, stdout=sink)
+        testimony("tag", "suggest", "--batch", str(inputs), "--explain", work=work, stdout=sink)
     return time.perf_counter() - started
+
+
+def reliability(
+    score: ModuleType, predictions: list[dict[str, Any]], gold: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """For each band of confidence, how many suggested tags the gold confirms: whether a
+    higher confidence does mean a tag more often right."""
+    normalise = {
+        "locations": lambda values: score.norm_locations(values, [0]),
+        "abuse_types": score.norm_abuse,
+        "perpetrators": score.norm_perp,
+    }
+    by_key = {(item["doc"], item["para"]): item for item in gold}
+    bands: dict[float, list[int]] = {}
+    for prediction in predictions:
+        truth = by_key.get((prediction["doc"], prediction["para"]))
+        if truth is None:
+            continue
+        for field, scores in (prediction.get("confidence") or {}).items():
+            expected = normalise[field](truth.get(field))
+            for value, confidence in scores.items():
+                band = bands.setdefault(BANDS[sum(confidence >= b for b in BANDS) - 1], [0, 0])
+                band[0] += value in expected
+                band[1] += 1
+    return [
+        {"from": band, "suggested": total, "confirmed": confirmed,
+         "share": round(confirmed / total, 3)}
+        for band, (confirmed, total) in sorted(bands.items())
+    ]  # fmt: skip
 
 
 def figures(report: dict[str, Any]) -> dict[str, dict[str, dict[str, float]]]:
@@ -97,17 +127,24 @@ def main() -> None:
     for name, gold_path in sets.items():
         predictions = work / f"tagging.{name}.predictions.jsonl"
         seconds = suggest(work, gold_path, predictions)
-        report, absent, _dropped, headline = score.score_tagging(
-            score.read_jsonl(predictions), score.read_jsonl(gold_path)
-        )
+        answers, gold = score.read_jsonl(predictions), score.read_jsonl(gold_path)
+        report, absent, _dropped, headline = score.score_tagging(answers, gold)
         results[name] = {
             "paragraphs": sum(1 for line in gold_path.open(encoding="utf-8") if line.strip()),
             "missing_predictions": absent,
             "mean_f1": round(float(headline), 3),
             "seconds": round(seconds, 2),
             "scores": figures(report),
+            "reliability": reliability(score, answers, gold),
         }
         print(table(f"{name} ({results[name]['paragraphs']} paragraphs)", results[name]["scores"]))
+        print(
+            "  confirmed by the gold, by confidence: "
+            + ", ".join(
+                f"{band['from']:.1f}+ {band['confirmed']}/{band['suggested']}"
+                for band in results[name]["reliability"]
+            )
+        )
     if {"dev", "dev2"} <= results.keys():
         gaps = {
             field: round(

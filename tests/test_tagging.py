@@ -9,14 +9,17 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from click.testing import CliRunner
 
 from testimony_archive.archive import Archive
+from testimony_archive.cli import cli
+from testimony_archive.config import Settings
 from testimony_archive.errors import UsageError
 from testimony_archive.importer import import_paths
 from testimony_archive.tagging import Suggestion, TagContext, Tagger, suggest_batch
 from testimony_archive.vocabulary import load_vocabulary
 
-from .conftest import SHARED
+from .conftest import SHARED, cli_args
 
 REPORT_ON_MEXICO = TagContext(kind="report_excerpt", language="en", locations=("MX",))
 ALABAMA_NARRATIVE = TagContext(kind="testimony", language="en", locations=("US-AL",))
@@ -256,16 +259,18 @@ def test_odd_text_gives_no_tags(tagger: Tagger, text: str) -> None:
     assert suggest(tagger, text, REPORT_ON_MEXICO) == Suggestion()
 
 
-# -- the development gold set ----------------------------------------------------------
+# -- the development gold sets ---------------------------------------------------------
 
 EVAL = SHARED / "eval"
 CORPUS = SHARED / "corpus"
+GOLD_SETS = ("dev", "dev2")
 # The figures reached on DEV when this test was written, less a small margin: a drop
-# below them is a regression. (field: (precision, F1))
+# below them is a regression. DEV2 is read as figures only (printed, and given in the
+# notes): it validates, it is not tuned on. (field: (precision, F1))
 DEV_FLOORS = {
     "locations": (0.90, 0.87),
     "abuse_types": (0.90, 0.87),
-    "perpetrators": (0.81, 0.73),
+    "perpetrators": (0.81, 0.74),
 }
 
 
@@ -279,19 +284,41 @@ def _load_scorer() -> ModuleType:
 
 @pytest.mark.corpus
 @pytest.mark.slow
-def test_dev_set_score(tmp_path: Path, tagger: Tagger) -> None:
-    gold_path = EVAL / "tagging.dev.jsonl"
+def test_suggest_batch_is_scored_on_both_gold_sets(
+    tmp_path: Path, runner: CliRunner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`testimony tag suggest --batch` over DEV and DEV2, each paragraph's document in the
+    archive as context, scored by the evaluation's own scorer."""
+    golds = {name: EVAL / f"tagging.{name}.jsonl" for name in GOLD_SETS}
     corpora = sorted(CORPUS.glob("*.jsonl"))
-    if not gold_path.exists() or not (EVAL / "score.py").exists() or not corpora:
-        pytest.skip(f"needs the gold set and corpora in {SHARED} (eval/, corpus/)")
-    archive = Archive(tmp_path / "archive")
-    assert not import_paths(archive, corpora).failed
-    lines = gold_path.read_text(encoding="utf-8").splitlines()
-    predictions = list(suggest_batch(tagger, archive.get, lines))
-    gold = [json.loads(line) for line in lines if line.strip()]
-    report, missing, _dropped, _summary = _load_scorer().score_tagging(predictions, gold)
-    assert missing == 0
-    for field, (precision, f1) in DEV_FLOORS.items():
-        scores = report["all"][field]
-        assert scores["precision"] >= precision, (field, scores)
-        assert scores["f1"] >= f1, (field, scores)
+    if not all(path.exists() for path in golds.values()) or not corpora:
+        pytest.skip(f"needs the gold sets and corpora in {SHARED} (eval/, corpus/)")
+    settings = Settings(archive_dir=tmp_path / "archive", var_dir=tmp_path / "var")
+    assert not import_paths(Archive(settings.archive_dir), corpora).failed
+    scorer = _load_scorer()
+    for name, gold_path in golds.items():
+        gold = [json.loads(line) for line in gold_path.read_text("utf-8").splitlines() if line]
+        batch = tmp_path / f"{name}.jsonl"
+        batch.write_text(
+            "".join(
+                json.dumps({key: item[key] for key in ("doc", "para", "text")}) + "\n"
+                for item in gold
+            ),
+            encoding="utf-8",
+        )
+        result = runner.invoke(cli, cli_args(settings, "tag", "suggest", "--batch", str(batch)))
+        assert result.exit_code == 0, result.output
+        predictions = [json.loads(line) for line in result.stdout.splitlines()]
+        assert [(p["doc"], p["para"]) for p in predictions] == [(g["doc"], g["para"]) for g in gold]
+        report, missing, _dropped, mean_f1 = scorer.score_tagging(predictions, gold)
+        assert missing == 0
+        with capsys.disabled():
+            print(f"\n{name}: mean F1 {mean_f1:.3f}", end="")
+            for field in DEV_FLOORS:
+                scores = report["all"][field]
+                print(f"; {field} P {scores['precision']:.2f} F1 {scores['f1']:.3f}", end="")
+        if name == "dev":
+            for field, (precision, f1) in DEV_FLOORS.items():
+                scores = report["all"][field]
+                assert scores["precision"] >= precision, (field, scores)
+                assert scores["f1"] >= f1, (field, scores)

@@ -38,9 +38,9 @@ CONFIRMED = {
     ("locations", Basis.CONVENTION): (25, 28),
     ("abuse_types", Basis.NAMED): (101, 110),
     ("abuse_types", Basis.LOOSE): (7, 9),
-    ("perpetrators", Basis.NAMED): (39, 43),
+    ("perpetrators", Basis.NAMED): (43, 48),
     ("perpetrators", Basis.LOOSE): (2, 2),
-    ("perpetrators", Basis.CONVENTION): (21, 28),
+    ("perpetrators", Basis.CONVENTION): (17, 23),
 }
 MORE_EVIDENCE = 0.04  # each further passage pointing to the same value, up to three
 

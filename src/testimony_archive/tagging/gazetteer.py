@@ -24,7 +24,7 @@ from .tokens import Token
 
 MAX_NAME_WORDS = 5
 MIN_TOWN_POPULATION = 15_000  # a town named alone, with no state after it
-_CONNECTORS = frozenset("de del la las los el y of the da do dos das di san".split())
+_CONNECTORS = frozenset("de del la las los el y of the da do dos das di san au aux du des".split())
 _COUNTY_WORDS = frozenset("county counties parish co township".split())
 _LOCATIVES = frozenset(
     "in at near from to into inside across throughout outside around en cerca desde de del "

@@ -38,7 +38,8 @@ def folded_phrase(phrase: str) -> str:
 
 
 # The groups of pattern a field's set holds (see PatternSet.scan).
-CUES = ""  # the cues of the field
+CUES = ""  # the cues of the field written for tagging (data/tagging/<field>.yaml)
+THESAURUS = "thesaurus"  # the vocabulary's labels and synonyms
 SLAVERY = "slavery"  # cues that hold only where the paragraph speaks of slavery
 CANCEL = "cancel"  # phrases in which a cue is none; the value is the id cancelled, or "*"
 SLAVERY_CONTEXT = "slavery_context"  # words that make a paragraph speak of slavery
@@ -82,7 +83,11 @@ class FieldLexicon:
     ) -> list[Match]:
         """The cues found (of `scanned`, if the words were scanned already)."""
         groups = self.scan(words, languages) if scanned is None else scanned
-        matches = groups.get(CUES, []) + (groups.get(SLAVERY, []) if slavery else [])
+        matches = [
+            *groups.get(THESAURUS, []),
+            *groups.get(CUES, []),
+            *(groups.get(SLAVERY, []) if slavery else []),
+        ]
         if not matches:
             return []  # most paragraphs: no need to look for what cancels a cue
         cancelled = {
@@ -101,6 +106,10 @@ class FieldLexicon:
         ]
 
     def _ignored(self, match: Match, words: Sequence[Token]) -> bool:
+        """A vocabulary synonym found in a form the lexicon says is no cue ("detain"
+        inflected as "detained"); the patterns written for tagging say what they mean."""
+        if match.pattern.group != THESAURUS:
+            return False
         text = " ".join(word.folded for word in words[match.first : match.last + 1])
         return text in self.ignore.get(ANY_VALUE, ()) or text in self.ignore.get(match.value, ())
 
@@ -114,7 +123,7 @@ def thesaurus_patterns(
         for language, phrase in _term_phrases(term):
             if language in LANGUAGES and folded_phrase(phrase) not in skip:
                 for line in phrase_lines(phrase):
-                    yield compile_pattern(line, term.id, language)
+                    yield compile_pattern(line, term.id, language, THESAURUS)
 
 
 def _section_patterns(section: Any, group: str = CUES) -> Iterator[Pattern | None]:

@@ -9,6 +9,7 @@ from ..models import split_paragraphs
 from ..vocabulary import Vocabulary
 from .confidence import Basis, confidences
 from .conventions import (
+    AUTHORITIES,
     choose_perpetrators,
     conditional_threats,
     hedged_killings,
@@ -131,8 +132,8 @@ class Tagger:
         cues: Cues,
     ) -> list[Match]:
         """The perpetrator words that name who did the abuses described: in a sentence
-        that describes one (or the sentence before, when that one opens with "They"), not
-        its victims, not who reported or judged it."""
+        that describes one (or the sentence before, when that one opens with "They"), or
+        else anywhere in the paragraph; never its victims, nor who reported or judged it."""
         abuse_sentences = {words[match.first].sentence for match in abuses}
         victims = self.scope.victim_words(words, abuses)
         named = [
@@ -151,6 +152,10 @@ class Tagger:
         candidates = [
             match for match in named if words[match.first].sentence in abuse_sentences | referred
         ]
+        if all(match.value == AUTHORITIES for match in candidates):
+            # Nobody named where the abuse is told: who did it may be named elsewhere in
+            # the paragraph ("Complaints of torture rose. Most were against the navy.")
+            candidates = named
         return plausible_agents(candidates, abuses, abuse_types, words)
 
 
