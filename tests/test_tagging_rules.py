@@ -1,8 +1,8 @@
 """Each lexicon and rule of the tag-suggestion engine, on sentences written for these tests
 (issue 14): perpetrators named by role, abuses described rather than named, negation, law
 clauses, hypotheticals, victims and sources, a slave narrative's context, prison
-conditions and confidences, in English and Spanish. The rules are those of
-../shared/eval/README.md ("Labelling rules")."""
+conditions and confidences, in English and Spanish. The rules are the "Labelling rules"
+of ../shared/eval/README.md."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import pytest
 from testimony_archive.tagging import Suggestion, TagContext, Tagger
 from testimony_archive.vocabulary import load_vocabulary
 
-REPORT_EN = TagContext(kind="report_excerpt", language="en", locations=("MX",))
-REPORT_ES = TagContext(kind="report_excerpt", language="es", locations=("MX",))
+# A report on Mexico, in English or in Spanish; a testimony; a narrative of slavery.
+EN = TagContext(kind="report_excerpt", language="en", locations=("MX",))
+ES = TagContext(kind="report_excerpt", language="es", locations=("MX",))
 TESTIMONY_EN = TagContext(kind="testimony", language="en")
 TESTIMONY_ES = TagContext(kind="testimony", language="es")
 SLAVE_NARRATIVE = TagContext(kind="testimony", language="en", slavery=True)
@@ -31,288 +32,116 @@ def suggest(tagger: Tagger, text: str, context: TagContext) -> Suggestion:
 
 
 def named(suggestion: Suggestion, field: str) -> set[str]:
-    """The values of a field that some words of the paragraph point to."""
+    """The values of a field that words of the paragraph point to (no convention)."""
     return {item.value for item in suggestion.evidence if item.field == field}
+
+
+def cases(table: dict[str, list[tuple[TagContext, str]]]) -> list[tuple[str, TagContext, str]]:
+    return [(value, context, text) for value, rows in table.items() for context, text in rows]
 
 
 # -- perpetrators named by role --------------------------------------------------------
 
-
-@pytest.mark.parametrize(
-    ("text", "context", "abuse_type", "perpetrators"),
-    [
-        # police
-        (
-            "Police officers beat the protesters in the square.",
-            REPORT_EN,
-            "torture.beating",
-            {"police"},
-        ),
-        (
-            "Los policías golpearon a los manifestantes en la plaza.",
-            REPORT_ES,
-            "torture.beating",
-            {"police"},
-        ),
-        # military, and "security forces" with no body named
-        ("Soldiers tortured two farmers during the raid.", REPORT_EN, "torture", {"military"}),
-        ("Marines tortured a fisherman.", REPORT_EN, "torture", {"military"}),
-        ("Los soldados torturaron a dos campesinos.", REPORT_ES, "torture", {"military"}),
-        ("Los marinos torturaron a un pescador.", REPORT_ES, "torture", {"military"}),
-        (
-            "Security forces killed four demonstrators.",
-            REPORT_EN,
-            "life.killing",
-            {"police", "military"},
-        ),
-        # national guard
-        (
-            "National Guard members beat the migrants at the checkpoint.",
-            REPORT_EN,
-            "torture.beating",
-            {"national-guard"},
-        ),
-        (
-            "Guardsmen fired tear gas at the protesters.",
-            REPORT_EN,
-            "torture.chemical",
-            {"national-guard"},
-        ),
-        (
-            "Elementos de la Guardia Nacional golpearon a los migrantes.",
-            REPORT_ES,
-            "torture.beating",
-            {"national-guard"},
-        ),
-        # immigration
-        (
-            "Immigration agents beat the migrants at the station.",
-            REPORT_EN,
-            "torture.beating",
-            {"immigration"},
-        ),
-        (
-            "Border Patrol agents kicked a teenager at the fence.",
-            REPORT_EN,
-            "torture.beating",
-            {"immigration"},
-        ),
-        (
-            "Los agentes migratorios golpearon a los migrantes.",
-            REPORT_ES,
-            "torture.beating",
-            {"immigration"},
-        ),
-        (
-            "La migra golpeó a los jornaleros en la frontera.",
-            REPORT_ES,
-            "torture.beating",
-            {"immigration"},
-        ),
-        (
-            "Agentes de migración extorsionaron a los migrantes.",
-            REPORT_ES,
-            "property.extortion",
-            {"immigration"},
-        ),
-        # detention staff
-        (
-            "Prison guards beat the inmates after the riot.",
-            REPORT_EN,
-            "torture.beating",
-            {"detention-staff"},
-        ),
-        (
-            "Jailers beat the prisoners with batons.",
-            REPORT_EN,
-            "torture.beating",
-            {"detention-staff"},
-        ),
-        (
-            "Los custodios golpearon a los internos.",
-            REPORT_ES,
-            "torture.beating",
-            {"detention-staff"},
-        ),
-        ("Los carceleros golpearon a los reos.", REPORT_ES, "torture.beating", {"detention-staff"}),
-        # judicial: judges and prosecutors for detention without trial
-        (
-            "The judge kept the defendants in pretrial detention for four years.",
-            REPORT_EN,
-            "liberty.arbitrary-detention",
-            {"judicial"},
-        ),
-        (
-            "Prosecutors kept the suspects in pretrial detention for years beyond the legal limit.",
-            REPORT_EN,
-            "liberty.arbitrary-detention",
-            {"judicial"},
-        ),
-        (
-            "Los jueces mantuvieron a los acusados en prisión preventiva prolongada.",
-            REPORT_ES,
-            "liberty.arbitrary-detention",
-            {"judicial"},
-        ),
-        (
-            "El juez mantuvo a los acusados detenidos sin juicio durante años.",
-            REPORT_ES,
-            "liberty.arbitrary-detention",
-            {"judicial"},
-        ),
-        # organised crime
-        (
-            "Gang members kidnapped the bus driver.",
-            REPORT_EN,
-            "liberty.kidnapping",
-            {"organized-crime"},
-        ),
-        (
-            "Narcotraffickers kidnapped twenty migrants.",
-            REPORT_EN,
-            "liberty.kidnapping",
-            {"organized-crime"},
-        ),
-        (
-            "Los pandilleros secuestraron al conductor.",
-            REPORT_ES,
-            "liberty.kidnapping",
-            {"organized-crime"},
-        ),
-        (
-            "Miembros del cártel secuestraron a tres migrantes.",
-            REPORT_ES,
-            "liberty.kidnapping",
-            {"organized-crime"},
-        ),
-        (
-            "Los sicarios asesinaron a dos comerciantes.",
-            REPORT_ES,
-            "life.killing",
-            {"organized-crime"},
-        ),
-        # militia
-        ("Paramilitaries killed the village leader.", REPORT_EN, "life.killing", {"militia"}),
-        ("Guerrillas kidnapped the mayor's son.", REPORT_EN, "liberty.kidnapping", {"militia"}),
-        ("Colectivos beat the students with pipes.", REPORT_EN, "torture.beating", {"militia"}),
-        (
-            "Los paramilitares asesinaron al líder comunitario.",
-            REPORT_ES,
-            "life.killing",
-            {"militia"},
-        ),
-        (
-            "Los guerrilleros secuestraron a un ganadero.",
-            REPORT_ES,
-            "liberty.kidnapping",
-            {"militia"},
-        ),
-        (
-            "Los colectivos armados golpearon a los estudiantes.",
-            REPORT_ES,
-            "torture.beating",
-            {"militia"},
-        ),
-        # private individuals: smugglers, employers, relatives
-        (
-            "The smugglers abandoned and beat the migrants in the desert.",
-            REPORT_EN,
-            "torture.beating",
-            {"private-individual"},
-        ),
-        (
-            "Coyotes abandoned the migrants and stole their money.",
-            REPORT_EN,
-            "property.theft",
-            {"private-individual"},
-        ),
-        (
-            "Her employer withheld wages and beat her.",
-            REPORT_EN,
-            "exploitation.forced-labour",
-            {"private-individual"},
-        ),
-        (
-            "The landowner forced workers to harvest coffee without pay.",
-            REPORT_EN,
-            "exploitation.forced-labour",
-            {"private-individual"},
-        ),
-        ("Her husband beat her repeatedly.", REPORT_EN, "torture.beating", {"private-individual"}),
-        (
-            "Los polleros golpearon a los migrantes.",
-            REPORT_ES,
-            "torture.beating",
-            {"private-individual"},
-        ),
-        (
-            "El coyote les robó el dinero a los migrantes.",
-            REPORT_ES,
-            "property.theft",
-            {"private-individual"},
-        ),
-        (
-            "Los empleadores golpearon a los jornaleros.",
-            REPORT_ES,
-            "torture.beating",
-            {"private-individual"},
-        ),
-        (
-            "El patrón golpeó a los jornaleros.",
-            REPORT_ES,
-            "torture.beating",
-            {"private-individual"},
-        ),
-        (
-            "El hacendado obligó a los peones a trabajar sin paga.",
-            REPORT_ES,
-            "exploitation.forced-labour",
-            {"private-individual"},
-        ),
-        (
-            "El capataz nos golpeó con un cinturón.",
-            TESTIMONY_ES,
-            "torture.beating",
-            {"private-individual"},
-        ),
-        # unknown, named as such
-        (
-            "Unknown assailants shot and killed the journalist.",
-            REPORT_EN,
-            "life.killing",
-            {"unknown"},
-        ),
-        (
-            "Masked men abducted the activist from her home.",
-            REPORT_EN,
-            "liberty.kidnapping",
-            {"unknown"},
-        ),
-        ("Hombres armados asesinaron al periodista.", REPORT_ES, "life.killing", {"unknown"}),
-        ("Unos desconocidos asesinaron al periodista.", REPORT_ES, "life.killing", {"unknown"}),
+ROLES = {
+    "police": [
+        (EN, "Police officers beat the protesters in the square."),
+        (ES, "Los policías golpearon a los manifestantes en la plaza."),
     ],
-)
+    "military": [
+        (EN, "Soldiers tortured two farmers during the raid."),
+        (EN, "Marines tortured a fisherman."),
+        (ES, "Los soldados torturaron a dos campesinos."),
+        (ES, "Los marinos torturaron a un pescador."),
+    ],
+    "national-guard": [
+        (EN, "National Guard members beat the migrants at the checkpoint."),
+        (EN, "Guardsmen fired tear gas at the protesters."),
+        (ES, "Elementos de la Guardia Nacional golpearon a los migrantes."),
+    ],
+    "immigration": [
+        (EN, "Immigration agents beat the migrants at the station."),
+        (EN, "Border Patrol agents kicked a teenager at the fence."),
+        (ES, "Los agentes migratorios golpearon a los migrantes."),
+        (ES, "La migra golpeó a los jornaleros en la frontera."),
+        (ES, "Agentes de migración extorsionaron a los migrantes."),
+    ],
+    "detention-staff": [
+        (EN, "Prison guards beat the inmates after the riot."),
+        (EN, "Jailers beat the prisoners with batons."),
+        (ES, "Los custodios golpearon a los internos."),
+        (ES, "Los carceleros golpearon a los reos."),
+    ],
+    "judicial": [  # judges and prosecutors, for detention without trial
+        (EN, "The judge kept the defendants in pretrial detention for four years."),
+        (EN, "Prosecutors kept the suspects in detention beyond the legal limit."),
+        (ES, "Los jueces mantuvieron a los acusados en prisión preventiva prolongada."),
+        (ES, "El juez mantuvo a los acusados detenidos sin juicio durante años."),
+    ],
+    "organized-crime": [
+        (EN, "Gang members kidnapped the bus driver."),
+        (EN, "Narcotraffickers kidnapped twenty migrants."),
+        (ES, "Los pandilleros secuestraron al conductor."),
+        (ES, "Miembros del cártel secuestraron a tres migrantes."),
+        (ES, "Los sicarios asesinaron a dos comerciantes."),
+    ],
+    "militia": [
+        (EN, "Paramilitaries killed the village leader."),
+        (EN, "Guerrillas kidnapped the mayor's son."),
+        (EN, "Colectivos beat the students with pipes."),
+        (ES, "Los paramilitares asesinaron al líder comunitario."),
+        (ES, "Los guerrilleros secuestraron a un ganadero."),
+        (ES, "Los colectivos armados golpearon a los estudiantes."),
+    ],
+    "private-individual": [  # smugglers, employers, relatives
+        (EN, "The smugglers abandoned and beat the migrants in the desert."),
+        (EN, "Coyotes abandoned the migrants and stole their money."),
+        (EN, "Her employer withheld wages and beat her."),
+        (EN, "The landowner forced workers to harvest coffee without pay."),
+        (EN, "Her husband beat her repeatedly."),
+        (ES, "Los polleros golpearon a los migrantes."),
+        (ES, "El coyote les robó el dinero a los migrantes."),
+        (ES, "Los empleadores golpearon a los jornaleros."),
+        (ES, "El patrón golpeó a los jornaleros."),
+        (ES, "El hacendado obligó a los peones a trabajar sin paga."),
+        (TESTIMONY_ES, "El capataz nos golpeó con un cinturón."),
+    ],
+    "unknown": [  # said to be unknown
+        (EN, "Unknown assailants shot and killed the journalist."),
+        (EN, "Masked men abducted the activist from her home."),
+        (ES, "Hombres armados asesinaron al periodista."),
+        (ES, "Unos desconocidos asesinaron al periodista."),
+    ],
+}
+
+
+@pytest.mark.parametrize(("perpetrator", "context", "text"), cases(ROLES))
 def test_a_perpetrator_named_by_role(
-    tagger: Tagger, text: str, context: TagContext, abuse_type: str, perpetrators: set[str]
+    tagger: Tagger, perpetrator: str, context: TagContext, text: str
 ) -> None:
     suggestion = suggest(tagger, text, context)
-    assert abuse_type in suggestion.abuse_types
-    assert set(suggestion.perpetrators) == perpetrators
-    assert named(suggestion, "perpetrators") == perpetrators  # the role noun is the evidence
+    assert suggestion.abuse_types
+    assert suggestion.perpetrators == (perpetrator,)
+    assert named(suggestion, "perpetrators") == {perpetrator}  # the role noun is the evidence
+
+
+def test_security_forces_with_no_body_named_are_police_and_military(tagger: Tagger) -> None:
+    suggestion = suggest(tagger, "Security forces killed four demonstrators.", EN)
+    assert suggestion.abuse_types == ("life.killing",)
+    assert set(suggestion.perpetrators) == {"police", "military"}
 
 
 @pytest.mark.parametrize(
-    ("text", "context", "abuse_type"),
+    ("context", "text", "abuse_type"),
     [
-        ("The journalist was tortured.", REPORT_EN, "torture"),
-        ("Migrants were robbed on the train.", REPORT_EN, "property.theft"),
-        ("El periodista fue torturado.", REPORT_ES, "torture"),
-        ("Los migrantes fueron golpeados en el tren.", REPORT_ES, "torture.beating"),
-        ("They whipped him till the blood ran down.", TESTIMONY_EN, "torture.beating"),
+        (EN, "The journalist was tortured.", "torture"),
+        (EN, "Migrants were robbed on the train.", "property.theft"),
+        (ES, "El periodista fue torturado.", "torture"),
+        (ES, "Los migrantes fueron golpeados en el tren.", "torture.beating"),
+        (TESTIMONY_EN, "They whipped him till the blood ran down.", "torture.beating"),
     ],
 )
 def test_an_abuse_with_nobody_named_is_unknown(
-    tagger: Tagger, text: str, context: TagContext, abuse_type: str
+    tagger: Tagger, context: TagContext, text: str, abuse_type: str
 ) -> None:
     suggestion = suggest(tagger, text, context)
     assert suggestion.abuse_types == (abuse_type,)
@@ -321,279 +150,205 @@ def test_an_abuse_with_nobody_named_is_unknown(
 
 
 @pytest.mark.parametrize(
-    ("text", "context"),
+    ("context", "text"),
     [
-        ("The activists were held in prison for months without trial.", REPORT_EN),
-        ("Authorities arbitrarily detained dozens of opposition members.", REPORT_EN),
-        ("Los acusados siguen detenidos sin juicio.", REPORT_ES),
+        (EN, "The activists were held in prison for months without trial."),
+        (EN, "Authorities arbitrarily detained dozens of opposition members."),
+        (ES, "Los acusados siguen detenidos sin juicio."),
     ],
 )
 def test_detention_with_no_service_named_is_judicial(
-    tagger: Tagger, text: str, context: TagContext
+    tagger: Tagger, context: TagContext, text: str
 ) -> None:
     assert suggest(tagger, text, context).perpetrators == ("judicial",)
 
 
 # -- abuses described rather than named ------------------------------------------------
 
-
-@pytest.mark.parametrize(
-    ("text", "context", "abuse_types"),
-    [
-        # incommunicado
-        (
-            "Police held the activist for five days without allowing him to call a lawyer.",
-            REPORT_EN,
-            {"liberty.incommunicado"},
-        ),
-        (
-            "Officers did not inform the families of the detained students.",
-            REPORT_EN,
-            {"liberty.incommunicado"},
-        ),
-        (
-            "The detainees were denied access to their lawyers for two weeks.",
-            REPORT_EN,
-            {"liberty.incommunicado"},
-        ),
-        ("Lo mantuvieron incomunicado durante cuatro días.", REPORT_ES, {"liberty.incommunicado"}),
-        (
-            "Los detenidos estuvieron sin acceso a un abogado durante una semana.",
-            REPORT_ES,
-            {"liberty.incommunicado"},
-        ),
-        ("No les permitieron llamar a sus familiares.", REPORT_ES, {"liberty.incommunicado"}),
-        # forced labour
-        (
-            "The gang forced migrants to work on a ranch for months.",
-            REPORT_EN,
-            {"exploitation.forced-labour"},
-        ),
-        (
-            "The women worked without pay in the factory for two years.",
-            REPORT_EN,
-            {"exploitation.forced-labour"},
-        ),
-        (
-            "Los obligaron a trabajar en los campos de amapola.",
-            REPORT_ES,
-            {"exploitation.forced-labour"},
-        ),
-        ("Los jornaleros trabajaban sin sueldo.", REPORT_ES, {"exploitation.forced-labour"}),
-        ("Denunciaron trabajo forzoso en las fincas.", REPORT_ES, {"exploitation.forced-labour"}),
-        # family separation
-        (
-            "Border agents separated the children from their parents at the crossing.",
-            REPORT_EN,
-            {"family-separation"},
-        ),
-        ("Hundreds of families were separated at the border.", REPORT_EN, {"family-separation"}),
-        ("Los agentes separaron a los niños de sus padres.", REPORT_ES, {"family-separation"}),
-        ("Las familias separadas esperan noticias.", REPORT_ES, {"family-separation"}),
-        # deprivation
-        (
-            "Guards denied the detainees food and water for two days.",
-            REPORT_EN,
-            {"torture.deprivation"},
-        ),
-        ("The migrants were kept without food for three days.", REPORT_EN, {"torture.deprivation"}),
-        ("Los custodios les negaron comida y agua.", REPORT_ES, {"torture.deprivation"}),
-        ("Los tuvieron dos días sin agua.", REPORT_ES, {"torture.deprivation"}),
-        # forced positions
-        (
-            "The men were forced to kneel for hours in the sun.",
-            REPORT_EN,
-            {"torture.forced-position"},
-        ),
-        (
-            "Police kept the suspect handcuffed for hours to a chair.",
-            REPORT_EN,
-            {"torture.forced-position"},
-        ),
-        (
-            "The guards suspended him by his wrists from the ceiling.",
-            REPORT_EN,
-            {"torture.forced-position"},
-        ),
-        (
-            "Los policías lo tuvieron amarrado de pies y manos.",
-            REPORT_ES,
-            {"torture.forced-position"},
-        ),
-        ("Lo colgaron de los brazos durante horas.", REPORT_ES, {"torture.forced-position"}),
-        (
-            "Los obligaron a permanecer hincados durante horas.",
-            REPORT_ES,
-            {"torture.forced-position"},
-        ),
-        # killings
-        ("Soldiers shot him dead at the roadblock.", REPORT_EN, {"life.killing"}),
-        ("Residents discovered a clandestine grave near the river.", REPORT_EN, {"life.killing"}),
-        (
-            "The bodies of three men were found with signs of torture.",
-            REPORT_EN,
-            {"life.killing", "torture"},
-        ),
-        ("Hallaron una fosa clandestina en el cerro.", REPORT_ES, {"life.killing"}),
-        ("Lo mataron a golpes en la celda.", REPORT_ES, {"life.killing", "torture.beating"}),
-        # trafficking
-        (
-            "The network arranged the sale of girls to bars in the city.",
-            REPORT_EN,
-            {"exploitation.trafficking"},
-        ),
-        ("La red se dedicaba a la trata de personas.", REPORT_ES, {"exploitation.trafficking"}),
-        # arbitrary arrest and detention
-        (
-            "Police arrested the students without explanation.",
-            REPORT_EN,
-            {"liberty.arbitrary-arrest"},
-        ),
-        (
-            "Officers detained the journalist for reporting on the protest.",
-            REPORT_EN,
-            {"liberty.arbitrary-arrest"},
-        ),
-        ("La policía detuvo a los jóvenes sin motivo.", REPORT_ES, {"liberty.arbitrary-arrest"}),
-        (
-            "Los arrestaron arbitrariamente durante la marcha.",
-            REPORT_ES,
-            {"liberty.arbitrary-arrest"},
-        ),
-        (
-            "The activists were held in prison for months without trial.",
-            REPORT_EN,
-            {"liberty.arbitrary-detention"},
-        ),
-        (
-            "Permanecieron en prisión preventiva más de tres años.",
-            REPORT_ES,
-            {"liberty.arbitrary-detention"},
-        ),
+DESCRIBED = {
+    "liberty.incommunicado": [
+        (EN, "Police held the activist for five days without allowing him to call a lawyer."),
+        (EN, "Officers did not inform the families of the detained students."),
+        (EN, "The detainees were denied access to their lawyers for two weeks."),
+        (ES, "Lo mantuvieron incomunicado durante cuatro días."),
+        (ES, "Los detenidos estuvieron sin acceso a un abogado durante una semana."),
+        (ES, "No les permitieron llamar a sus familiares."),
     ],
-)
+    "exploitation.forced-labour": [
+        (EN, "The gang forced migrants to work on a ranch for months."),
+        (EN, "The women worked without pay in the factory for two years."),
+        (ES, "Los obligaron a trabajar en los campos de amapola."),
+        (ES, "Los jornaleros trabajaban sin sueldo."),
+        (ES, "Denunciaron trabajo forzoso en las fincas."),
+    ],
+    "family-separation": [
+        (EN, "Border agents separated the children from their parents at the crossing."),
+        (EN, "Hundreds of families were separated at the border."),
+        (ES, "Los agentes separaron a los niños de sus padres."),
+        (ES, "Las familias separadas esperan noticias."),
+    ],
+    "torture.deprivation": [
+        (EN, "Guards denied the detainees food and water for two days."),
+        (EN, "The migrants were kept without food for three days."),
+        (ES, "Los custodios les negaron comida y agua."),
+        (ES, "Los tuvieron dos días sin agua."),
+    ],
+    "torture.forced-position": [
+        (EN, "The men were forced to kneel for hours in the sun."),
+        (EN, "Police kept the suspect handcuffed for hours to a chair."),
+        (EN, "The guards suspended him by his wrists from the ceiling."),
+        (ES, "Los policías lo tuvieron amarrado de pies y manos."),
+        (ES, "Lo colgaron de los brazos durante horas."),
+        (ES, "Los obligaron a permanecer hincados durante horas."),
+    ],
+    "life.killing": [
+        (EN, "Soldiers shot him dead at the roadblock."),
+        (EN, "Residents discovered a clandestine grave near the river."),
+        (ES, "Hallaron una fosa clandestina en el cerro."),
+    ],
+    "exploitation.trafficking": [
+        (EN, "The network arranged the sale of girls to bars in the city."),
+        (ES, "La red se dedicaba a la trata de personas."),
+    ],
+    "liberty.arbitrary-arrest": [
+        (EN, "Police arrested the students without explanation."),
+        (EN, "Officers detained the journalist for reporting on the protest."),
+        (ES, "La policía detuvo a los jóvenes sin motivo."),
+        (ES, "Los arrestaron arbitrariamente durante la marcha."),
+    ],
+    "liberty.arbitrary-detention": [
+        (EN, "The activists were held in prison for months without trial."),
+        (ES, "Permanecieron en prisión preventiva más de tres años."),
+    ],
+}
+
+
+@pytest.mark.parametrize(("abuse_type", "context", "text"), cases(DESCRIBED))
 def test_an_abuse_described_rather_than_named(
-    tagger: Tagger, text: str, context: TagContext, abuse_types: set[str]
+    tagger: Tagger, abuse_type: str, context: TagContext, text: str
 ) -> None:
     suggestion = suggest(tagger, text, context)
-    assert set(suggestion.abuse_types) == abuse_types
-    assert named(suggestion, "abuse_types") == abuse_types
+    assert suggestion.abuse_types == (abuse_type,)
+    assert named(suggestion, "abuse_types") == {abuse_type}
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "abuse_types"),
+    [
+        (EN, "The bodies of three men were found with signs of torture.", {"torture"}),
+        (ES, "Lo mataron a golpes en la celda.", {"torture.beating"}),
+    ],
+)
+def test_a_killing_described_with_what_was_done_before(
+    tagger: Tagger, context: TagContext, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, context).abuse_types) == {"life.killing", *abuse_types}
 
 
 def test_an_arrest_alone_is_no_abuse(tagger: Tagger) -> None:
     # "arrested" and "detenidos" are ordinary acts; only the way they are told makes them
     # arbitrary ("without explanation", "sin motivo")
-    assert suggest(tagger, "Police arrested the suspect at his home.", REPORT_EN) == Suggestion()
-    assert suggest(tagger, "Los detenidos fueron trasladados.", REPORT_ES) == Suggestion()
+    assert suggest(tagger, "Police arrested the suspect at his home.", EN) == Suggestion()
+    assert suggest(tagger, "Los detenidos fueron trasladados.", ES) == Suggestion()
 
 
 # -- negation --------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("text", "context"),
+    ("context", "text"),
     [
-        ("There were no reports of torture in the state prisons this year.", REPORT_EN),
-        ("Human rights groups documented no cases of forced disappearance.", REPORT_EN),
-        ("The commission received no complaints of police beatings.", REPORT_EN),
-        ("Nobody was beaten during the transfer.", REPORT_EN),
-        ("Soldiers did not torture the prisoners.", REPORT_EN),
-        ("They never beat us on the farm.", TESTIMONY_EN),
-        ("No hubo denuncias de tortura en las cárceles del estado.", REPORT_ES),
-        ("La comisión no recibió quejas de golpes por parte de policías.", REPORT_ES),
-        ("Nunca hubo secuestros en el municipio.", REPORT_ES),
-        ("Ningún detenido fue torturado.", REPORT_ES),
-        ("Los soldados no torturaron a los presos.", REPORT_ES),
-        ("La policía nunca golpeó a los detenidos.", REPORT_ES),
-        ("Nunca nos golpearon en la estación.", TESTIMONY_ES),
+        (EN, "There were no reports of torture in the state prisons this year."),
+        (EN, "Human rights groups documented no cases of forced disappearance."),
+        (EN, "The commission received no complaints of police beatings."),
+        (EN, "Nobody was beaten during the transfer."),
+        (EN, "Soldiers did not torture the prisoners."),
+        (TESTIMONY_EN, "They never beat us on the farm."),
+        (ES, "No hubo denuncias de tortura en las cárceles del estado."),
+        (ES, "La comisión no recibió quejas de golpes por parte de policías."),
+        (ES, "Nunca hubo secuestros en el municipio."),
+        (ES, "Ningún detenido fue torturado."),
+        (ES, "Los soldados no torturaron a los presos."),
+        (ES, "La policía nunca golpeó a los detenidos."),
+        (TESTIMONY_ES, "Nunca nos golpearon en la estación."),
     ],
 )
-def test_a_denied_abuse_gives_no_tags(tagger: Tagger, text: str, context: TagContext) -> None:
+def test_a_denied_abuse_gives_no_tags(tagger: Tagger, context: TagContext, text: str) -> None:
     assert suggest(tagger, text, context) == Suggestion()
 
 
 @pytest.mark.parametrize(
-    ("text", "context", "abuse_types"),
+    ("text", "abuse_types"),
     [
         # "not only" is no denial
         (
             "Police not only beat the men but also robbed them.",
-            REPORT_EN,
             {"torture.beating", "property.theft"},
         ),
         # a denial does not reach past "but"
-        (
-            "The guards did not feed the dogs, but they beat the prisoners.",
-            REPORT_EN,
-            {"torture.beating"},
-        ),
+        ("The guards did not feed the dogs, but they beat the prisoners.", {"torture.beating"}),
     ],
 )
-def test_what_only_looks_like_a_denial(
-    tagger: Tagger, text: str, context: TagContext, abuse_types: set[str]
-) -> None:
-    assert set(suggest(tagger, text, context).abuse_types) == abuse_types
+def test_what_only_looks_like_a_denial(tagger: Tagger, text: str, abuse_types: set[str]) -> None:
+    assert set(suggest(tagger, text, EN).abuse_types) == abuse_types
 
 
 # -- law clauses -----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("text", "context"),
+    ("context", "text"),
     [
-        ("The constitution prohibits torture and cruel punishment.", REPORT_EN),
-        ("The penal code criminalizes kidnapping and extortion.", REPORT_EN),
-        ("The law prohibits torture, and police generally respected this prohibition.", REPORT_EN),
-        ("The law prohibits torture. The government opened a new training academy.", REPORT_EN),
+        (EN, "The constitution prohibits torture and cruel punishment."),
+        (EN, "The penal code criminalizes kidnapping and extortion."),
+        (EN, "The law prohibits torture, and police generally respected this prohibition."),
+        (EN, "The law prohibits torture. The government opened a new training academy."),
         # a violation told before the law clause does not revive it
-        ("Police frequently ignored court orders. The law prohibits torture.", REPORT_EN),
-        ("La constitución prohíbe las detenciones arbitrarias.", REPORT_ES),
-        ("La ley prohíbe las detenciones arbitrarias. El gobierno creó una comisión.", REPORT_ES),
+        (EN, "Police frequently ignored court orders. The law prohibits torture."),
+        (ES, "La constitución prohíbe las detenciones arbitrarias."),
+        (ES, "La ley prohíbe las detenciones arbitrarias. El gobierno creó una comisión."),
     ],
 )
-def test_a_law_clause_alone_gives_no_tags(tagger: Tagger, text: str, context: TagContext) -> None:
+def test_a_law_clause_alone_gives_no_tags(tagger: Tagger, context: TagContext, text: str) -> None:
     assert suggest(tagger, text, context) == Suggestion()
 
 
 @pytest.mark.parametrize(
-    ("text", "context", "abuse_type", "words"),
+    ("context", "text", "abuse_type", "words"),
     [
-        # in the same sentence
+        # the violation in the same sentence
         (
+            EN,
             "The law prohibits torture, but police frequently violated this prohibition.",
-            REPORT_EN,
             "torture",
             "torture",
         ),
         (
-            "The law prohibits arbitrary arrest, but police did not always respect these provisions.",
-            REPORT_EN,
+            EN,
+            "The law prohibits arbitrary arrest, but police did not always respect it.",
+            "liberty.arbitrary-arrest",
+            "arbitrary arrest",
+        ),
+        (ES, "La ley prohíbe la tortura, pero en la práctica no se respetó.", "torture", "tortura"),
+        # the violation two sentences later
+        (
+            EN,
+            "The law prohibits arbitrary arrest. The courts hear complaints. In practice, "
+            "police frequently ignored this prohibition.",
             "liberty.arbitrary-arrest",
             "arbitrary arrest",
         ),
         (
-            "La ley prohíbe la tortura, pero en la práctica no se respetó.",
-            REPORT_ES,
-            "torture",
-            "tortura",
-        ),
-        # two sentences later
-        (
-            "The law prohibits arbitrary arrest. The courts hear complaints. In practice, police frequently ignored this prohibition.",
-            REPORT_EN,
-            "liberty.arbitrary-arrest",
-            "arbitrary arrest",
-        ),
-        (
-            "La ley prohíbe las detenciones arbitrarias. El gobierno creó una comisión. Sin embargo, la policía no respetó estas disposiciones.",
-            REPORT_ES,
+            ES,
+            "La ley prohíbe las detenciones arbitrarias. El gobierno creó una comisión. Sin "
+            "embargo, la policía no respetó estas disposiciones.",
             "liberty.arbitrary-arrest",
             "detenciones arbitrarias",
         ),
     ],
 )
 def test_a_law_clause_counts_when_a_violation_is_reported(
-    tagger: Tagger, text: str, context: TagContext, abuse_type: str, words: str
+    tagger: Tagger, context: TagContext, text: str, abuse_type: str, words: str
 ) -> None:
     suggestion = suggest(tagger, text, context)
     assert abuse_type in suggestion.abuse_types
@@ -603,111 +358,84 @@ def test_a_law_clause_counts_when_a_violation_is_reported(
 
 # -- hypotheticals ---------------------------------------------------------------------
 
-
-@pytest.mark.parametrize(
-    ("supposed", "done", "context", "abuse_type"),
-    [
+# What is only feared or possible, beside the same abuse told as done (so that the words
+# are known to the lexicon, and only the supposition keeps them from being tagged).
+SUPPOSED = {
+    "expulsion.deportation": [
+        (EN, "Migrants without papers could face deportation.", "They faced deportation."),
+        (EN, "Those who lose their cases may be deported.", "Those who lost were deported."),
+        (ES, "Los solicitantes podrían ser deportados.", "Los solicitantes fueron deportados."),
+    ],
+    "liberty.kidnapping": [
+        (EN, "The families feared they would be kidnapped.", "The families were kidnapped."),
         (
-            "Migrants without papers could face deportation.",
-            "Migrants without papers faced deportation.",
-            REPORT_EN,
-            "expulsion.deportation",
-        ),
-        (
-            "Asylum seekers who lose their cases may be deported within days.",
-            "Asylum seekers who lost their cases were deported within days.",
-            REPORT_EN,
-            "expulsion.deportation",
-        ),
-        (
-            "The families feared they would be kidnapped on the road.",
-            "The families were kidnapped on the road.",
-            REPORT_EN,
-            "liberty.kidnapping",
-        ),
-        (
-            "The witnesses were afraid of being tortured by police.",
-            "The witnesses were tortured by police.",
-            REPORT_EN,
-            "torture",
-        ),
-        (
-            "Activists are at risk of arbitrary detention.",
-            "Activists suffered arbitrary detention.",
-            REPORT_EN,
-            "liberty.arbitrary-detention",
-        ),
-        (
+            EN,
             "Residents feared that gang members would kidnap their children.",
             "Gang members kidnapped their children.",
-            REPORT_EN,
-            "liberty.kidnapping",
         ),
         (
+            ES,
             "Los migrantes temían ser secuestrados en el camino.",
             "Los migrantes fueron secuestrados en el camino.",
-            REPORT_ES,
-            "liberty.kidnapping",
-        ),
-        (
-            "Los testigos tenían miedo de ser torturados por la policía.",
-            "Los testigos fueron torturados por la policía.",
-            REPORT_ES,
-            "torture",
-        ),
-        (
-            "Los solicitantes podrían ser deportados.",
-            "Los solicitantes fueron deportados.",
-            REPORT_ES,
-            "expulsion.deportation",
-        ),
-        (
-            "Los periodistas están en riesgo de ser asesinados por el crimen organizado.",
-            "Los periodistas fueron asesinados por el crimen organizado.",
-            REPORT_ES,
-            "life.killing",
-        ),
-        # in a report, "would" tells what might happen
-        (
-            "She said she would be killed if returned to her country.",
-            "She was killed after she returned to her country.",
-            REPORT_EN,
-            "life.killing",
-        ),
-        (
-            "He stated that he would be tortured if deported.",
-            "He was tortured after he was deported.",
-            REPORT_EN,
-            "torture",
-        ),
-        (
-            "Declaró que sería asesinada si la deportaban.",
-            "Fue asesinada cuando la deportaron.",
-            REPORT_ES,
-            "life.killing",
         ),
     ],
+    "torture": [
+        (
+            EN,
+            "The witnesses were afraid of being tortured by police.",
+            "The witnesses were tortured by police.",
+        ),
+        (
+            ES,
+            "Los testigos tenían miedo de ser torturados por la policía.",
+            "Los testigos fueron torturados por la policía.",
+        ),
+        # in a report, "would" tells what might happen
+        (EN, "He stated that he would be tortured if deported.", "He was tortured."),
+    ],
+    "liberty.arbitrary-detention": [
+        (
+            EN,
+            "Activists are at risk of arbitrary detention.",
+            "Activists suffered arbitrary detention.",
+        ),
+    ],
+    "life.killing": [
+        (
+            ES,
+            "Los periodistas están en riesgo de ser asesinados.",
+            "Los periodistas fueron asesinados.",
+        ),
+        (EN, "She said she would be killed if returned.", "She was killed after she returned."),
+        (ES, "Declaró que sería asesinada si la deportaban.", "Fue asesinada al volver."),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("abuse_type", "context", "supposed", "done"),
+    [(value, *row) for value, rows in SUPPOSED.items() for row in rows],
 )
 def test_a_supposed_abuse_gives_no_tags(
-    tagger: Tagger, supposed: str, done: str, context: TagContext, abuse_type: str
+    tagger: Tagger, abuse_type: str, context: TagContext, supposed: str, done: str
 ) -> None:
     assert suggest(tagger, supposed, context) == Suggestion()
-    assert abuse_type in suggest(tagger, done, context).abuse_types  # the words are known
+    assert abuse_type in suggest(tagger, done, context).abuse_types
 
 
 @pytest.mark.parametrize(
     ("text", "perpetrators"),
     [
-        ("They would whip us every Saturday night.", {"unknown"}),
-        ("The overseer would whip us when we were late.", {"private-individual"}),
+        ("They would whip us every Saturday night.", ("unknown",)),
+        ("The overseer would whip us when we were late.", ("private-individual",)),
     ],
 )
 def test_in_a_testimony_would_tells_what_used_to_happen(
-    tagger: Tagger, text: str, perpetrators: set[str]
+    tagger: Tagger, text: str, perpetrators: tuple[str, ...]
 ) -> None:
     suggestion = suggest(tagger, text, TESTIMONY_EN)
     assert suggestion.abuse_types == ("torture.beating",)
-    assert set(suggestion.perpetrators) == perpetrators
+    assert suggestion.perpetrators == perpetrators
 
 
 def test_a_beating_held_over_someone_is_a_threat(tagger: Tagger) -> None:
@@ -719,49 +447,41 @@ def test_a_beating_held_over_someone_is_a_threat(tagger: Tagger) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "context"),
+    ("context", "text"),
     [
-        ("The report documented killings of soldiers and police officers by cartels.", REPORT_EN),
-        ("Gangs carried out killings of prison guards.", REPORT_EN),
-        ("Gang members murdered two soldiers.", REPORT_EN),
-        ("Criminals attacked and killed three National Guard members.", REPORT_EN),
-        ("Threats against judges and prosecutors by gang members increased.", REPORT_EN),
-        ("Los pandilleros asesinaron a dos policías.", REPORT_ES),
-        ("Los pandilleros cometieron asesinatos de policías y custodios.", REPORT_ES),
-        ("Los sicarios amenazaron a jueces y fiscales.", REPORT_ES),
-        ("Denunciaron amenazas contra jueces y fiscales por parte de pandilleros.", REPORT_ES),
+        (EN, "The report documented killings of soldiers and police officers by cartels."),
+        (EN, "Gangs carried out killings of prison guards."),
+        (EN, "Gang members murdered two soldiers."),
+        (EN, "Criminals attacked and killed three National Guard members."),
+        (EN, "Threats against judges and prosecutors by gang members increased."),
+        (ES, "Los pandilleros asesinaron a dos policías."),
+        (ES, "Los pandilleros cometieron asesinatos de policías y custodios."),
+        (ES, "Los sicarios amenazaron a jueces y fiscales."),
+        (ES, "Denunciaron amenazas contra jueces y fiscales por parte de pandilleros."),
     ],
 )
-def test_victims_are_not_perpetrators(tagger: Tagger, text: str, context: TagContext) -> None:
+def test_victims_are_not_perpetrators(tagger: Tagger, context: TagContext, text: str) -> None:
     assert suggest(tagger, text, context).perpetrators == ("organized-crime",)
 
 
 @pytest.mark.parametrize(
-    ("text", "context", "perpetrators"),
+    ("context", "text", "perpetrator"),
     [
-        ("The Public Ministry registered twelve complaints of torture.", REPORT_EN, {"unknown"}),
-        ("The prosecutor's office investigated four killings.", REPORT_EN, {"unknown"}),
-        ("A court sentenced two men for the murder of a journalist.", REPORT_EN, {"unknown"}),
-        (
-            "According to the National Guard, the gang kidnapped the mayor.",
-            REPORT_EN,
-            {"organized-crime"},
-        ),
-        (
-            "Prosecutors charged three soldiers with the torture of a detainee.",
-            REPORT_EN,
-            {"military"},
-        ),
-        ("La Fiscalía informó de seis casos de tortura.", REPORT_ES, {"unknown"}),
-        ("El Ministerio Público registró diez secuestros.", REPORT_ES, {"unknown"}),
-        ("La Fiscalía investigó el asesinato de un periodista.", REPORT_ES, {"unknown"}),
-        ("Según la Fiscalía, los policías torturaron a tres detenidos.", REPORT_ES, {"police"}),
+        (EN, "The Public Ministry registered twelve complaints of torture.", "unknown"),
+        (EN, "The prosecutor's office investigated four killings.", "unknown"),
+        (EN, "A court sentenced two men for the murder of a journalist.", "unknown"),
+        (EN, "According to the National Guard, the gang kidnapped the mayor.", "organized-crime"),
+        (EN, "Prosecutors charged three soldiers with the torture of a detainee.", "military"),
+        (ES, "La Fiscalía informó de seis casos de tortura.", "unknown"),
+        (ES, "El Ministerio Público registró diez secuestros.", "unknown"),
+        (ES, "La Fiscalía investigó el asesinato de un periodista.", "unknown"),
+        (ES, "Según la Fiscalía, los policías torturaron a tres detenidos.", "police"),
     ],
 )
 def test_who_reports_or_judges_an_abuse_did_not_commit_it(
-    tagger: Tagger, text: str, context: TagContext, perpetrators: set[str]
+    tagger: Tagger, context: TagContext, text: str, perpetrator: str
 ) -> None:
-    assert set(suggest(tagger, text, context).perpetrators) == perpetrators
+    assert suggest(tagger, text, context).perpetrators == (perpetrator,)
 
 
 # -- a slave narrative's context -------------------------------------------------------
@@ -820,63 +540,58 @@ def test_an_overseer_named_in_a_testimony(tagger: Tagger) -> None:
 
 # -- prison conditions -----------------------------------------------------------------
 
-
-@pytest.mark.parametrize(
-    ("text", "context", "abuse_types"),
-    [
-        (
-            "Prisons remained severely overcrowded and lacked medical care.",
-            REPORT_EN,
-            {"psychological.isolation", "torture.deprivation"},
-        ),
-        (
-            "Inmates in the state prison lacked access to clean water.",
-            REPORT_EN,
-            {"torture.deprivation"},
-        ),
-        ("Conditions in the jails were harsh and unsanitary.", REPORT_EN, {"psychological"}),
-        ("Several inmates died in custody.", REPORT_EN, {"life.death-in-custody"}),
-        (
-            "En el penal los reos vivían sin agua y sin atención médica.",
-            REPORT_ES,
-            {"torture.deprivation"},
-        ),
-        ("El penal sufre hacinamiento.", REPORT_ES, {"psychological.isolation"}),
+PRISON_CONDITIONS = {
+    "psychological.isolation": [(ES, "El penal sufre hacinamiento.")],
+    "torture.deprivation": [
+        (EN, "Inmates in the state prison lacked access to clean water."),
+        (ES, "En el penal los reos vivían sin agua y sin atención médica."),
     ],
-)
+    "psychological": [(EN, "Conditions in the jails were harsh and unsanitary.")],
+    "life.death-in-custody": [(EN, "Several inmates died in custody.")],
+}
+
+
+@pytest.mark.parametrize(("abuse_type", "context", "text"), cases(PRISON_CONDITIONS))
 def test_prison_conditions_are_the_prison_staffs(
-    tagger: Tagger, text: str, context: TagContext, abuse_types: set[str]
+    tagger: Tagger, abuse_type: str, context: TagContext, text: str
 ) -> None:
     suggestion = suggest(tagger, text, context)
-    assert set(suggestion.abuse_types) == abuse_types
+    assert suggestion.abuse_types == (abuse_type,)
+    assert suggestion.perpetrators == ("detention-staff",)
+
+
+def test_overcrowding_and_lack_of_care_together(tagger: Tagger) -> None:
+    text = "Prisons remained severely overcrowded and lacked medical care."
+    suggestion = suggest(tagger, text, EN)
+    assert set(suggestion.abuse_types) == {"psychological.isolation", "torture.deprivation"}
     assert suggestion.perpetrators == ("detention-staff",)
 
 
 def test_prison_conditions_add_the_staff_to_who_is_named(tagger: Tagger) -> None:
-    suggestion = suggest(tagger, "Police beat detainees in overcrowded cells.", REPORT_EN)
+    suggestion = suggest(tagger, "Police beat detainees in overcrowded cells.", EN)
     assert set(suggestion.perpetrators) == {"police", "detention-staff"}
 
 
 def test_overcrowding_outside_a_prison_is_nobody_named(tagger: Tagger) -> None:
     text = "Overcrowding in the migrant camp forced families to sleep outside."
-    assert suggest(tagger, text, REPORT_EN).perpetrators == ("unknown",)
+    assert suggest(tagger, text, EN).perpetrators == ("unknown",)
 
 
 # -- confidences -----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("text", "context"),
+    ("context", "text"),
     [
-        ("Soldiers tortured two farmers in Tapachula.", REPORT_EN),
-        ("The journalist was tortured.", REPORT_EN),
-        ("Prisons remained severely overcrowded and lacked medical care.", REPORT_EN),
-        ("Los policías lo tuvieron amarrado de pies y manos.", REPORT_ES),
-        ("They sold my brother to a trader from Texas.", SLAVE_NARRATIVE),
+        (EN, "Soldiers tortured two farmers in Tapachula."),
+        (EN, "The journalist was tortured."),
+        (EN, "Prisons remained severely overcrowded and lacked medical care."),
+        (ES, "Los policías lo tuvieron amarrado de pies y manos."),
+        (SLAVE_NARRATIVE, "They sold my brother to a trader from Texas."),
     ],
 )
 def test_every_suggested_value_has_one_confidence(
-    tagger: Tagger, text: str, context: TagContext
+    tagger: Tagger, context: TagContext, text: str
 ) -> None:
     suggestion = suggest(tagger, text, context)
     values = [
@@ -891,26 +606,82 @@ def test_every_suggested_value_has_one_confidence(
 
 
 def test_a_tag_named_in_the_text_scores_higher_than_a_convention(tagger: Tagger) -> None:
-    unnamed = suggest(tagger, "The journalist was tortured.", REPORT_EN)
-    assert unnamed.confidence("abuse_types", "torture") > unnamed.confidence(
-        "perpetrators", "unknown"
-    )
-    said = suggest(tagger, "Unknown assailants tortured the journalist.", REPORT_EN)
-    assert said.confidence("perpetrators", "unknown") > unnamed.confidence(
-        "perpetrators", "unknown"
-    )
+    unnamed = suggest(tagger, "The journalist was tortured.", EN)
+    by_convention = unnamed.confidence("perpetrators", "unknown")
+    assert unnamed.confidence("abuse_types", "torture") > by_convention
+    said = suggest(tagger, "Unknown assailants tortured the journalist.", EN)
+    assert said.confidence("perpetrators", "unknown") > by_convention
 
 
 def test_at_least_drops_lower_values_with_their_evidence(tagger: Tagger) -> None:
     text = "Police kept the suspect handcuffed for hours to a chair."
-    suggestion = suggest(tagger, text, REPORT_EN)
+    suggestion = suggest(tagger, text, EN)
     loose = suggestion.confidence("abuse_types", "torture.forced-position")
     police = suggestion.confidence("perpetrators", "police")
     assert 0 < loose < police
     kept = suggestion.at_least(police)
     assert kept.abuse_types == ()
     assert kept.perpetrators == ("police",)
-    assert {item.value for item in kept.evidence} <= {"police", "MX"}
+    assert {item.value for item in kept.evidence} == {"police"}
     assert all(c.score >= police for c in kept.confidences)
     assert suggestion.at_least(0.0) == suggestion
     assert suggestion.at_least(1.01) == Suggestion()
+
+
+# -- cases a first reading of these rules got wrong --------------------------------------
+
+AFTER_REVIEW = [
+    (EN, "Soldiers shot the farmer dead at the roadblock.", {"life.killing"}, {"military"}),
+    (EN, "Soldiers forced the men to kneel for hours in the sun.",
+     {"torture.forced-position"}, {"military"}),
+    (EN, "The gang forced the migrants to work on a ranch for months.",
+     {"exploitation.forced-labour"}, {"organized-crime"}),
+    (EN, "The guards hung him by his wrists.", {"torture.forced-position"}, {"detention-staff"}),
+    (EN, "Gang members threatened to kill the shop owner.",
+     {"life.death-threat"}, {"organized-crime"}),
+    (EN, "Gang members threatened the shop owner with death.",
+     {"life.death-threat"}, {"organized-crime"}),
+    (EN, "According to police, gang members kidnapped the mayor.",
+     {"liberty.kidnapping"}, {"organized-crime"}),
+    (ES, "Según la fiscalía, pandilleros secuestraron al alcalde.",
+     {"liberty.kidnapping"}, {"organized-crime"}),
+    (EN, "Guards denied the detainees food and water for two days.",
+     {"torture.deprivation"}, {"detention-staff"}),
+    (ES, "Los tratantes vendieron a las niñas.", {"exploitation.trafficking"}, {"organized-crime"}),
+    (ES, "Su esposo la golpeó varias veces.", {"torture.beating"}, {"private-individual"}),
+    (ES, "Hombres encapuchados secuestraron a la activista.", {"liberty.kidnapping"}, {"unknown"}),
+    (ES, "Las fuerzas de seguridad mataron a cuatro manifestantes.",
+     {"life.killing"}, {"military", "police"}),
+    (TESTIMONY_ES, "Nos golpeaban todos los días en el rancho.", {"torture.beating"}, {"unknown"}),
+    (ES, "Las cárceles del estado sufren un grave hacinamiento.",
+     {"psychological.isolation"}, {"detention-staff"}),
+    (ES, "Las condiciones en las cárceles eran inhumanas.", {"psychological"}, {"detention-staff"}),
+    (TESTIMONY_EN, "Every morning the boss would beat the slow workers.",
+     {"torture.beating"}, {"private-individual"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("context", "text", "abuse_types", "perpetrators"), AFTER_REVIEW)
+def test_cases_found_in_review(
+    tagger: Tagger, context: TagContext, text: str, abuse_types: set[str], perpetrators: set[str]
+) -> None:
+    suggestion = suggest(tagger, text, context)
+    assert set(suggestion.abuse_types) == abuse_types
+    assert set(suggestion.perpetrators) == perpetrators
+
+
+@pytest.mark.parametrize(
+    ("context", "text"),
+    [
+        (EN, "Police killed no one during the protest."),
+        (TESTIMONY_EN, "After that day they whipped nobody."),
+        (ES, "La policía no golpeó a nadie."),
+    ],
+)
+def test_a_denial_after_the_verb(tagger: Tagger, context: TagContext, text: str) -> None:
+    assert suggest(tagger, text, context).abuse_types == ()
+
+
+def test_a_paragraph_about_freedom_in_a_slave_narrative_names_nobody(tagger: Tagger) -> None:
+    suggestion = suggest(tagger, "After freedom, they whipped my uncle in town.", SLAVE_NARRATIVE)
+    assert suggestion.perpetrators == ("unknown",)

@@ -21,7 +21,7 @@ PRISON_CONDITIONS = frozenset(
 _PRISON_WORDS = frozenset(
     "prison prisons prisoners prisoner jail jails inmates inmate penitentiary penitentiaries "
     "cell cells detainees detainee penal correctional custody "
-    "cárcel cárceles penal reos internos".split()
+    "carcel carceles reos internos".split()  # folded, as words are compared
 )
 _SALE_WORDS = frozenset("sold sell sells selling sellin auction auctioned bought".split())
 _DETENTION_TERMS = frozenset({"liberty.arbitrary-detention", "liberty.incommunicado"})

@@ -35,6 +35,7 @@ _CUE_SETS = (
     "source_after",
     "hypothetical",
     "hypothetical_report",
+    "negation_after",
 )
 HYPOTHETICAL_WINDOW = 4  # words between "could face" or "feared" and the abuse
 SOURCE_WINDOW = 2  # "the Public Ministry reported", "the PNC later reported"
@@ -60,6 +61,7 @@ class Cues:
     source_ends: frozenset[int]  # "according to" ends here
     source_starts: frozenset[int]  # "reported", "sentenced" starts here
     hypotheticals: frozenset[int] = frozenset()  # "could face", "feared" ends here
+    denied_after: frozenset[int] = frozenset()  # "no one", "nobody" starts here
 
 
 class Scope:
@@ -106,6 +108,7 @@ class Scope:
                 for name in ("hypothetical",) + (() if testimony else ("hypothetical_report",))
                 for m in find(name)
             ),
+            frozenset(m.first for m in find("negation_after")),
         )
 
     def describes_abuse(self, match: Match, words: Sequence[Token], cues: Cues) -> bool:
@@ -120,6 +123,8 @@ class Scope:
             for index in range(max(0, match.first - REMEDY_WINDOW), match.first)
         ):
             return False
+        if match.last + 1 in cues.denied_after:
+            return False  # "killed no one", "whipped nobody"
         if any(
             index in cues.hypotheticals and words[index].sentence == first.sentence
             for index in range(max(0, match.first - 1 - HYPOTHETICAL_WINDOW), match.first)
@@ -144,7 +149,10 @@ class Scope:
         if any(i in cues.source_starts and words[i].sentence == sentence for i in after):
             return True
         before = range(max(0, match.first - 1 - SOURCE_WINDOW), match.first)
-        return any(i in cues.source_ends and words[i].sentence == sentence for i in before)
+        return any(
+            i in cues.source_ends and all(words[j].joined for j in range(i + 1, match.first + 1))
+            for i in before
+        )  # "according to the PNC", not "According to police, gang members ..."
 
     def victim_words(self, words: Sequence[Token], abuses: Sequence[Match]) -> frozenset[int]:
         """Words that name the victims of an abuse word: what follows "killings of",

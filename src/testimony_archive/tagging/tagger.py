@@ -92,7 +92,7 @@ class Tagger:
         perpetrator_words = self.lexicon.perpetrators.find(words, languages, slavery)
         agents = self._agents(perpetrator_words, abuses, abuse_types, words, cues)
         perpetrators = choose_perpetrators(
-            agents, abuses, abuse_types, words, slavery or context.slavery
+            agents, abuses, abuse_types, words, slavery
         )
 
         named_groups = {i for m in perpetrator_words for i in range(m.first, m.last + 1)}
