@@ -25,13 +25,18 @@ REVIEW_SHOWN = 200
 
 
 def search_page(
-    *, state: SearchState, result: SearchResult, vocabulary: Vocabulary, translate: Translator
+    *,
+    state: SearchState,
+    result: SearchResult,
+    vocabulary: Vocabulary,
+    translate: Translator,
+    collect: bool = False,
 ) -> SearchPage:
     return SearchPage(
         state=state,
         total=result.total,
         unit=state.request.unit,
-        results=result_views(result.hits, state, vocabulary, translate),
+        results=result_views(result.hits, state, vocabulary, translate, collect),
         facets=facet_groups(result.facets, state, vocabulary, translate),
         chips=chips(state, vocabulary, translate),
         chart=year_chart(result.facets.get("year", []), state),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 from babel import Locale, UnknownLocaleError
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..fields import BY_NAME, FACETS, TAG_FACETS, Facet
 from ..i18n import N_, Translator
@@ -51,6 +51,7 @@ class ParagraphView:
     number: int
     url: str
     html: Markup
+    tick: Markup = Markup()  # the tick box that collects it; empty for who may not collect
 
 
 @dataclass
@@ -162,8 +163,12 @@ def result_views(
     state: SearchState,
     vocabulary: Vocabulary,
     translate: Translator,
+    collect: bool = False,
 ) -> list[ResultView]:
+    """The result cards; with `collect`, each paragraph with its tick box, made here once
+    rather than by the template: a page holds dozens and the viewer's role decides."""
     language = translate.language
+    label = str(escape(translate.gettext("Collect"))) if collect else ""
     views: list[ResultView] = []
     for hit in hits:
         meta = hit.meta
@@ -188,7 +193,9 @@ def result_views(
                     for value in _tags(meta, facet.name)
                 ][:RESULT_TAGS],
                 paragraphs=[
-                    _paragraph_view(paragraph, state) for paragraph in paragraphs if paragraph.text
+                    _paragraph_view(paragraph, state, label)
+                    for paragraph in paragraphs
+                    if paragraph.text
                 ],
             )
         )
@@ -200,10 +207,16 @@ def _tags(meta: DocMeta, name: str) -> list[str]:
     return list(dict.fromkeys(meta.tags.get(name, []) + meta.suggested.get(name, [])))
 
 
-def _paragraph_view(hit: ParagraphHit, state: SearchState) -> ParagraphView:
+def _paragraph_view(hit: ParagraphHit, state: SearchState, collect_label: str) -> ParagraphView:
     text, spans = snippet(hit.text, hit.highlights, SNIPPET_CHARS)
+    tick = Markup()
+    if collect_label:
+        tick = Markup(
+            '<label class="collect-tick"><input type="checkbox" form="collect" name="place" '
+            f'value="{escape(hit.doc)}:{hit.para}"> {collect_label} ¶{hit.para}</label>'
+        )  # the label comes escaped; the id is escaped here
     return ParagraphView(
-        hit.para, document_url(hit.doc, state.request.q, hit.para), highlighted(text, spans)
+        hit.para, document_url(hit.doc, state.request.q, hit.para), highlighted(text, spans), tick
     )
 
 

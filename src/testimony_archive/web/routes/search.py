@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from ... import access
 from ..deps import ChromeDep, ServiceDep, ViewerDep
 from ..page_builders import search_page as search_context
 from ..params import SearchStateDep
@@ -24,6 +25,10 @@ def search_page(
 ) -> HTMLResponse:
     result = service.search(state.request, viewer)
     page = search_context(
-        state=state, result=result, vocabulary=service.vocabulary, translate=chrome.translator
+        state=state,
+        result=result,
+        vocabulary=service.vocabulary,
+        translate=chrome.translator,
+        collect=access.may(viewer, "collect"),
     )
     return page_response(request, page, chrome)
