@@ -19,7 +19,7 @@ from testimony_archive.archive import Archive
 from testimony_archive.cli import cli
 from testimony_archive.config import Settings
 from testimony_archive.document_file import parse_document, serialize_document
-from testimony_archive.errors import ArchiveError
+from testimony_archive.errors import ArchiveError, UsageError
 from testimony_archive.history import History
 from testimony_archive.index import DocMeta, rebuild_index
 from testimony_archive.models import body_sha256, most_confident
@@ -164,6 +164,37 @@ def test_accepting_rejecting_or_removing_a_suggestion_drops_its_confidence(
     # suggested again later (rejected ones are not): the new confidence is kept
     editor.change("t-en-001", "suggest", ["police", "GT"], 3, {"police": 0.5, "GT": 0.66})
     assert Archive(archive.root).get("t-en-001").segments[3].confidence == {"GT": 0.66}
+
+
+@pytest.mark.parametrize("score", [1.5, -0.2, float("nan")])
+def test_a_confidence_the_file_could_not_hold_is_refused_before_writing(
+    archive: Archive, settings: Settings, score: float
+) -> None:
+    editor = TagEditor(archive, History(instance_database(settings)), "ana")
+    before = archive.path_for("t-en-001").read_bytes()
+    with pytest.raises(UsageError, match="from 0 to 1"):
+        editor.change("t-en-001", "suggest", ["police"], 3, {"police": score})
+    assert archive.path_for("t-en-001").read_bytes() == before
+
+
+def test_an_import_stores_each_suggestion_with_its_confidence(
+    runner: CliRunner, settings: Settings, shared_tagger: Tagger
+) -> None:
+    assert run(runner, settings, "import", str(DATA / "records.jsonl"))[0] == 0
+    archive = Archive(settings.archive_dir)
+    stored = [
+        (segment.suggested, segment.confidence)
+        for document in archive
+        for segment in document.segments.values()
+        if segment.suggested
+    ]
+    assert stored, "the sample records describe abuses: something is suggested"
+    for suggested, confidence in stored:
+        values = [value for name in ("locations", "abuse_types", "perpetrators")
+                  for value in suggested.get(name)]  # fmt: skip
+        assert set(confidence) <= set(values)
+        assert all(0 < score <= 1 for score in confidence.values())
+    assert any(confidence for _suggested, confidence in stored)
 
 
 # -- testimony tag suggest -----------------------------------------------------------------

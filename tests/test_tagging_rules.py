@@ -685,3 +685,53 @@ def test_a_denial_after_the_verb(tagger: Tagger, context: TagContext, text: str)
 def test_a_paragraph_about_freedom_in_a_slave_narrative_names_nobody(tagger: Tagger) -> None:
     suggestion = suggest(tagger, "After freedom, they whipped my uncle in town.", SLAVE_NARRATIVE)
     assert suggestion.perpetrators == ("unknown",)
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "abuse_type"),
+    [
+        (TESTIMONY_EN, "They beat me. Nobody helped me.", "torture.beating"),
+        (TESTIMONY_ES, "Los policías me golpearon. Nadie me ayudó.", "torture.beating"),
+        (TESTIMONY_EN, "I was scared when the police beat me.", "torture.beating"),
+        (EN, "Witnesses feared reprisals after police tortured them.", "torture"),
+        (EN, "Police may be responsible; they tortured at least ten detainees.", "torture"),
+    ],
+)
+def test_a_denial_or_a_fear_elsewhere_leaves_a_told_abuse(
+    tagger: Tagger, context: TagContext, text: str, abuse_type: str
+) -> None:
+    assert abuse_type in suggest(tagger, text, context).abuse_types
+
+
+NARRATIVE = (
+    "I was born a slave on the Hill place in Georgia.\n\n"
+    "Old Marster had forty slaves, and we worked from sunup to sundown.\n\n"
+    "They whipped us when we did not pick enough."
+)
+FARM_WORKER = (
+    "I came north to work on a banana plantation.\n\n"
+    "The overseer kept our papers.\n\n"
+    "At the checkpoint they beat us and took our money."
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "tells"),
+    [
+        (NARRATIVE, True),
+        (FARM_WORKER, False),  # a plantation and an overseer are no slavery by themselves
+        ("My grandmother was a slave.\n\nI work in a factory.", False),  # said once only
+    ],
+)
+def test_a_narrative_tells_of_slavery_in_its_own_words(
+    tagger: Tagger, body: str, tells: bool
+) -> None:
+    assert tagger.tells_of_slavery(body) is tells
+
+
+def test_a_farm_workers_beating_is_no_enslavers(tagger: Tagger) -> None:
+    context = TagContext(
+        kind="testimony", language="en", slavery=tagger.tells_of_slavery(FARM_WORKER)
+    )
+    suggestion = suggest(tagger, "At the checkpoint they beat us and took our money.", context)
+    assert suggestion.perpetrators == ("unknown",)

@@ -171,3 +171,21 @@ def test_a_link_on_another_site_cannot_make_an_export(lawyer: TestClient) -> Non
                       headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403  # fmt: skip
     for same in ("same-origin", "none"):
         assert lawyer.get(url, headers={"Sec-Fetch-Site": same}).status_code == 200
+
+
+def test_search_results_carry_a_tick_box_per_paragraph_for_who_may_collect(
+    lawyer: TestClient, web_settings: Settings
+) -> None:
+    page = lawyer.get("/search", params={"q": "police"}).text
+    ticks = re.findall(
+        r'<label class="collect-tick"><input type="checkbox" form="collect" name="place" '
+        r'value="([a-z0-9._-]+):(\d+)"> [^<]+ ¶(\d+)</label>',  # "Collect", "Recopilar"
+        page,
+    )
+    assert ticks, "a researcher's results can be collected"
+    assert all(number == again for _doc, number, again in ticks)
+    assert len(ticks) == page.count('class="snippet"')  # one per paragraph shown
+    with TestClient(create_app(web_settings)) as anonymous:
+        shown = anonymous.get("/search", params={"q": "police"}).text
+    assert 'class="snippet"' in shown
+    assert "collect-tick" not in shown and 'form="collect"' not in shown

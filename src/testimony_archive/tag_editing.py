@@ -62,6 +62,9 @@ class TagEditor:
         rejected, removed) loses its confidence."""
         if action not in ACTIONS:
             raise UsageError(f"unknown action {action!r}; use one of {', '.join(ACTIONS)}")
+        for value, score in (confidence or {}).items():
+            if not 0 <= float(score) <= 1:  # (NaN too) what the file reader would refuse
+                raise UsageError(f"the confidence of {value} is {score!r}; give one from 0 to 1")
         with self.archive.write_lock():
             document = self.archive.get(doc_id)
             if para is not None and document.paragraph(para) is None:

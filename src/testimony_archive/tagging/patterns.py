@@ -60,7 +60,7 @@ class Slot:
     alternatives: tuple[tuple[Word, ...], ...]  # each a word or a phrase
     gap_before: bool = False  # up to MAX_GAP words may come between this slot and the last
     _starting: dict[tuple[str, str], tuple[tuple[Word, ...], ...]] = field(
-        default_factory=dict, compare=False, hash=False, repr=False
+        default_factory=dict, init=False, compare=False, hash=False, repr=False
     )
 
     def ends(self, words: Sequence[Token], position: int, language: str) -> list[int]:
@@ -117,7 +117,7 @@ def _group(
     phrases: Sequence[tuple[Word, ...]], key: Callable[[Word], str]
 ) -> dict[str, tuple[tuple[Word, ...], ...]]:
     """Phrases by a key of their first word (an exact word or a stem); a phrase found
-    under both is checked twice, which costs less than deduplicating."""
+    under both is looked up twice, and `Slot._phrases_starting` keeps it once."""
     grouped: dict[str, list[tuple[Word, ...]]] = {}
     for phrase in phrases:
         if phrase[0].regex is None and key(phrase[0]):

@@ -123,14 +123,14 @@ class Scope:
             for index in range(max(0, match.first - REMEDY_WINDOW), match.first)
         ):
             return False
-        if match.last + 1 in cues.denied_after:
-            return False  # "killed no one", "whipped nobody"
+        after = match.last + 1
+        if after in cues.denied_after and words[after].joined:
+            return False  # "killed no one", "whipped nobody"; not "beat me. Nobody helped"
         if any(
-            index in cues.hypotheticals and words[index].sentence == first.sentence
+            index in cues.hypotheticals and words[index].clause == first.clause
             for index in range(max(0, match.first - 1 - HYPOTHETICAL_WINDOW), match.first)
         ):
             return False  # "could face deportation", "feared they would be kidnapped"
-        after = match.last + 1
         if after in cues.remedy_starts and words[after].sentence == first.sentence:
             return False  # "torture prevention", not "... torture. Law enforcement ..."
         law_clause = cues.law_sentences.get(first.sentence)

@@ -18,7 +18,7 @@ from .conventions import (
     plausible_agents,
 )
 from .gazetteer import Gazetteer
-from .lexicon import LANGUAGES, Lexicon
+from .lexicon import LANGUAGES, SLAVERY_CONTEXT, Lexicon
 from .locating import Placed, locate, location_codes
 from .model import Evidence, Suggestion, TagContext
 from .patterns import Match
@@ -46,14 +46,21 @@ class Tagger:
         return Gazetteer(self.vocabulary.places)
 
     def tells_of_slavery(self, body: str, language: str | None = None) -> bool:
-        """Whether a narrative speaks of slavery in its own words (a WPA narrative); read
-        paragraph by paragraph, up to the first that does."""
+        """Whether a narrative tells of slavery as its own story (a WPA narrative): words
+        for slavery itself ("slave", "marster"; not "plantation" or "overseer", which a
+        farm worker's testimony may use today) in at least two of its paragraphs. Read
+        paragraph by paragraph, up to the second that does."""
+        found = 0
         for paragraph in split_paragraphs(body):
             words = [token for token in tokenize(paragraph) if token.is_word]
             languages = _languages(words, TagContext(language=language))
-            if self.lexicon.speaks_of_slavery(
-                self.lexicon.abuse_types.scan(words, languages), False
-            ):
+            scanned = self.lexicon.abuse_types.scan(words, languages)
+            said = {
+                " ".join(word.folded for word in words[match.first : match.last + 1])
+                for match in scanned.get(SLAVERY_CONTEXT, [])
+            }
+            found += bool(said & _SLAVERY_ITSELF)
+            if found >= 2:
                 return True
         return False
 
@@ -91,9 +98,7 @@ class Tagger:
         )
         perpetrator_words = self.lexicon.perpetrators.find(words, languages, slavery)
         agents = self._agents(perpetrator_words, abuses, abuse_types, words, cues)
-        perpetrators = choose_perpetrators(
-            agents, abuses, abuse_types, words, slavery
-        )
+        perpetrators = choose_perpetrators(agents, abuses, abuse_types, words, slavery)
 
         named_groups = {i for m in perpetrator_words for i in range(m.first, m.last + 1)}
         mentions = [
@@ -183,6 +188,11 @@ def _bases(
     return bases
 
 
+# Words for slavery itself, of the words that make a paragraph speak of slavery.
+_SLAVERY_ITSELF = frozenset(
+    "slave slaves slavery enslaved marster marse massa marsa mastah slaveholder "
+    "slaveholders".split()
+) | {"slave owner", "auction block", "old miss", "ole miss"}
 _FREEDOM = frozenset(
     "freedom free freed surrender s'render surrendered emancipation reconstruction".split()
 )
