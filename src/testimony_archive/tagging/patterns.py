@@ -5,7 +5,7 @@ A pattern is a line of words. Each word also matches its inflections ("beat" mat
 and checked so that a derivation does not slip through ("executive" is not "execution").
 A little syntax covers what word lists cannot:
 
-    forced|made|pressured to sign      alternatives, each a word or phrase: "made to sign"
+    forced|made|pressured to sign      alternatives, each a word or phrase: "pressured to sign"
     forced|made + to sign              "+" joins slots: "forced to sign", "made to sign"
     obligaron * firmar                 "*" a gap of up to three words ("obligaron a firmar")
     re:pat+[aeiy]?r+[ou]l+(er)?e?s     a regular expression on the folded word

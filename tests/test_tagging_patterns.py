@@ -1,0 +1,72 @@
+"""The phrase-pattern syntax of the tagging lexicons (tagging/patterns.py), on words
+written for these tests: alternatives, joined slots, gaps, regular expressions, exact
+words, capitals-only words and inflections, the same whether the per-word caches are
+cold, warm or just emptied."""
+
+from __future__ import annotations
+
+import pytest
+
+from testimony_archive.tagging import patterns
+from testimony_archive.tagging.patterns import PatternSet, compile_pattern
+from testimony_archive.tagging.tokens import tokenize
+
+CASES = [
+    # pattern, text, matched words (None: no match)
+    ("forced|made|pressured to sign", "They were made to sign papers.", "made"),
+    ("forced|made|pressured to sign", "He was pressured to sign.", "pressured to sign"),
+    ("forced|made + to sign", "He was forced to sign.", "forced to sign"),
+    ("forced|made + to sign", "He was forced, to sign.", None),  # "+" joins: no comma
+    ("obligaron * firmar", "Lo obligaron a firmar.", "obligaron a firmar"),
+    ("obligaron * firmar", "Lo obligaron a ir a casa y luego a firmar.", None),  # gap > 3
+    ("re:pat+[aeiy]?r+[ou]l+(er)?e?s", "The patterollers came.", "patterollers"),
+    ("=arrest", "They arrest people.", "arrest"),
+    ("=arrest", "They arrested people.", None),  # exact: no inflection
+    ("beat", "Guards beat and kicked them.", "beat"),
+    ("execution", "Three executions were reported.", "executions"),  # an inflection
+    ("execution", "The executive summary.", None),  # a derivation is no inflection
+    ("ICE agents", "ICE agents detained him.", "ICE agents"),
+    ("ICE agents", "Ice agents are cold.", None),  # capitals only
+    ("detention authorities", "in detention, authorities said", None),  # not across a comma
+]
+
+
+def matched(pattern: str, text: str, pattern_set: PatternSet) -> str | None:
+    words = [token for token in tokenize(text) if token.is_word]
+    found = pattern_set.find(words, ("en", "es"))
+    if not found:
+        return None
+    first = found[0]
+    return text[words[first.first].start : words[first.last].end]
+
+
+@pytest.mark.parametrize(("pattern", "text", "expected"), CASES)
+def test_the_syntax_with_cold_warm_and_emptied_caches(
+    pattern: str, text: str, expected: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    language = "es" if "obligaron" in pattern else "en"
+    compiled = compile_pattern(pattern, "id", language)
+    assert compiled is not None
+    pattern_set = PatternSet()
+    pattern_set.add(compiled)
+    assert matched(pattern, text, pattern_set) == expected  # cold
+    assert matched(pattern, text, pattern_set) == expected  # warm
+    monkeypatch.setattr(patterns, "SLOT_CACHE_SIZE", 0)
+    monkeypatch.setattr(patterns, "CANDIDATE_CACHE_SIZE", 0)
+    for _ in range(2):  # each lookup now empties the caches first
+        assert matched(pattern, text, pattern_set) == expected
+
+
+def test_patterns_of_a_set_are_found_by_group_in_one_pass() -> None:
+    pattern_set = PatternSet()
+    for line, group in (("beat", ""), ("slave", "context"), ("beat * drum", "cancel")):
+        compiled = compile_pattern(line, "id", "en", group)
+        assert compiled is not None
+        pattern_set.add(compiled)
+    words = [t for t in tokenize("The slave heard them beat the drum.") if t.is_word]
+    groups = pattern_set.scan(words, ("en",))
+    assert {group: [m.pattern.source for m in found] for group, found in groups.items()} == {
+        "": ["beat"],
+        "context": ["slave"],
+        "cancel": ["beat * drum"],
+    }
