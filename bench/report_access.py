@@ -127,9 +127,11 @@ def access_section(runs: dict[str, dict[str, Any]], sizes: list[str]) -> list[st
             f"{account.get('added_by')}. Other processes kept "
             f"{cell(dig(access, 'anonymous', 'other_cpu_share'))} / "
             f"{cell(dig(access, 'signed_in', 'other_cpu_share'))} CPUs busy during the "
-            f"anonymous / signed-in run (the quietest of {access.get('attempts')} pair(s): "
-            f"a pair is measured again while others keep more than {QUIET:g} CPU busy; "
-            f"each pair: {access.get('other_cpu_shares')})."
+            f"anonymous / signed-in runs (the {access.get('pairs_kept')} quietest of "
+            f"{access.get('attempts')} pair(s), combined: another pair is measured while "
+            f"others keep more than {QUIET:g} CPU busy; each pair: "
+            f"{access.get('other_cpu_shares')}). Signed in / anonymous, pair by pair: "
+            f"{_spread(access.get('pair_ratios') or [])}."
         )
     out += [
         "",
@@ -176,3 +178,10 @@ def audit_verify_section(verify: dict[str, Any]) -> list[str]:
         "",
     ]
     return out
+
+
+def _spread(ratios: list[dict[str, float]]) -> str:
+    """Each kept pair's ratios, to show how far one pair can be from another."""
+    return ", ".join(
+        f"{r.get('requests_per_s')} requests/s, {r.get('p95_ms')} p95" for r in ratios
+    ) or "not recorded"
