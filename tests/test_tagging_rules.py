@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from testimony_archive.tagging import Suggestion, TagContext, Tagger
+from testimony_archive.tagging.narrative import event_places
 from testimony_archive.vocabulary import load_vocabulary
 
 # A report on Mexico, in English or in Spanish; a testimony; a narrative of slavery.
@@ -735,3 +736,31 @@ def test_a_farm_workers_beating_is_no_enslavers(tagger: Tagger) -> None:
     )
     suggestion = suggest(tagger, "At the checkpoint they beat us and took our money.", context)
     assert suggestion.perpetrators == ("unknown",)
+
+
+# -- where a narrative says its narrator was enslaved -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "state"),
+    [
+        # the statement of enslavement names the state
+        ("Interview with Lucy Hale.\n\nI was a slave on a farm near Macon, Georgia.", "US-GA"),
+        # brought from one state to another: the place left is not where the story is set
+        ("They carried the slaves from Virginia to Tennessee and put them to work.", "US-TN"),
+        # of a sentence's states, the one nearest the words that say so
+        ("Joe Poe of Miami, Florida, was raised on a plantation near Aiken, Georgia.", "US-GA"),
+        ("He was born over in Mississippi as a slave of a colonel from Ohio.", "US-MS"),
+        # the address of the interview is where the narrator lives now
+        ("Tom Bell, ex-slave, 45 Pine Street, Dallas, Texas.\n\nHe remembers little.", ""),
+        # birth alone is no statement of enslavement
+        ("I was born in Lawrence County, Mississippi, in 1857.", ""),
+        # nor a birth that was free, though slaves are spoken of
+        ("He was born a free man in Ohio, where no slaves were kept.", ""),
+        ("I was born in Missouri in 1870, when the slaves were free.", ""),
+    ],
+)
+def test_where_a_narrative_says_its_narrator_was_enslaved(
+    tagger: Tagger, body: str, state: str
+) -> None:
+    assert event_places(body, tagger, ("US",)) == ((state,) if state else ())

@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..models import split_paragraphs
+from .gazetteer import Candidate, PlaceMention
 from .locating import resolve
-from .tokens import tokenize
+from .tokens import Token, tokenize
 
 if TYPE_CHECKING:
     from .tagger import Tagger
@@ -20,16 +21,22 @@ _ENSLAVEMENT_WORDS = frozenset(
     "slave slaves slavery enslaved belonged b'longed owned plantation marster massa master "
     "owner".split()
 )
+# A birth that was not into slavery: "born a free man", "born free", or after the war.
+_FREE_WORDS = frozenset("free freeborn freedom".split())
+LAST_YEAR_OF_SLAVERY = 1865
 _ADDRESS_WORDS = frozenset(
     "street st avenue ave road rd route drive boulevard lane box rfd lives living resides "
     "reside".split()
 )
+# "brought from Georgia to Texas": the place left behind is not where the story is set.
+_ORIGIN_WORDS = frozenset("from".split())
 MAX_PARAGRAPHS = 12  # the narrator's origins come first; later moves are other events
 
 
 def event_places(body: str, tagger: Tagger, locations: tuple[str, ...]) -> tuple[str, ...]:
     """The first-level subdivision named where the narrative tells of the narrator's
-    enslavement, if any; the earliest such statement wins."""
+    enslavement, if any: the earliest such statement wins, and in it the state nearest
+    the words that say so."""
     gazetteer = tagger.gazetteer
     home = tuple(code.split("-")[0] for code in locations if len(code) >= 2)
     home_countries = tuple(
@@ -38,18 +45,63 @@ def event_places(body: str, tagger: Tagger, locations: tuple[str, ...]) -> tuple
     for paragraph in split_paragraphs(body)[:MAX_PARAGRAPHS]:
         tokens = tokenize(paragraph)
         words = [token for token in tokens if token.is_word]
-        life_sentences = {word.sentence for word in words if word.folded in _ENSLAVEMENT_WORDS}
-        if not life_sentences:
+        cues: dict[int, int] = {}  # sentence → index of its first cue word
+        for word in words:
+            if word.folded in _ENSLAVEMENT_WORDS:
+                cues.setdefault(word.sentence, word.index)
+        if not cues:
             continue
-        mentions = gazetteer.find(words, tokens)
-        resolved = resolve(mentions, home_countries or home)
         # The interview's address ("Rosaline Rogers, ex-slave, 1200 Kentucky Avenue,
         # Indianapolis, Indiana") says where the narrator lives now.
-        addresses = {word.sentence for word in words if word.folded in _ADDRESS_WORDS}
-        for mention, place in resolved:
-            sentence = words[mention.first].sentence
-            if sentence not in life_sentences or sentence in addresses or place.level != 1:
-                continue
-            if not home_countries or place.country in home_countries:
-                return (place.code,)
+        skipped = {word.sentence for word in words if word.folded in _ADDRESS_WORDS}
+        skipped |= _born_free(words)
+        states = [
+            (mention, place)
+            for mention, place in resolve(gazetteer.find(words, tokens), home_countries or home)
+            if place.level == 1
+            and words[mention.first].sentence in cues
+            and words[mention.first].sentence not in skipped
+            and (not home_countries or place.country in home_countries)
+        ]
+        if states:
+            return (_where_told(states, words, cues).code,)
     return ()
+
+
+def _where_told(
+    states: list[tuple[PlaceMention, Candidate]], words: list[Token], cues: dict[int, int]
+) -> Candidate:
+    """Of the first such sentence's states, the one nearest the words that say so, in
+    their clause first ("born in Mississippi as a slave of ..."), leaving out a place left
+    behind ("from Georgia to Tennessee") where another is named."""
+    sentence = words[states[0][0].first].sentence
+    in_sentence = [(m, p) for m, p in states if words[m.first].sentence == sentence]
+    arrived = [
+        (m, p) for m, p in in_sentence
+        if m.first == 0 or words[m.first - 1].folded not in _ORIGIN_WORDS
+    ] or in_sentence  # fmt: skip
+    cue = cues[sentence]
+    clause = next(word.clause for word in words if word.index == cue)
+    nearest = min(
+        arrived,
+        key=lambda item: (
+            words[item[0].first].clause != clause,
+            abs(words[item[0].first].index - cue),
+        ),
+    )
+    return nearest[1]
+
+
+def _born_free(words: list[Token]) -> set[int]:
+    """Sentences of a birth that was not into slavery: free, or after the war."""
+    found: set[int] = set()
+    births = {word.sentence for word in words if word.folded == "born"}
+    for word in words:
+        if word.sentence not in births:
+            continue
+        if word.folded in _FREE_WORDS or (
+            word.folded.isdigit() and len(word.folded) == 4
+            and LAST_YEAR_OF_SLAVERY < int(word.folded) < 1950
+        ):
+            found.add(word.sentence)
+    return found
