@@ -18,7 +18,7 @@ from testimony_archive.config import Settings
 from testimony_archive.importer import import_paths
 from testimony_archive.index import rebuild_index
 from testimony_archive.instance import InstanceDatabase, tables
-from testimony_archive.instance.replicas import CHECK_EVERY
+from testimony_archive.instance.replicas import CHECK_EVERY, WriteMark, marked
 from testimony_archive.security.users import Users
 from testimony_archive.web.app import create_app
 
@@ -105,6 +105,34 @@ def test_what_this_process_wrote_is_read_at_once(replicated: tuple[Cluster, str]
         assert database.read(names) == ["rita"]
     finally:
         database.close()
+
+
+def test_what_a_user_wrote_on_another_server_is_read_at_once(
+    replicated: tuple[Cluster, str],
+) -> None:
+    """Replay paused: a server that wrote nothing itself reads from the primary for a
+    request that carries the position its user's write reached on another server, and
+    from the replica for any other."""
+    cluster, name = replicated
+    writer, reader = opened(cluster, name), opened(cluster, name)
+
+    def names(connection: Connection) -> list[str]:
+        return list(connection.execute(tables.users.select()).scalars("name"))
+
+    try:
+        until(lambda: reader.read(port) == cluster.replica_port)
+        with replay_paused(cluster, name):
+            with marked(WriteMark()) as mark:
+                Users(writer).add("wes", "researcher", PASSWORD)
+            assert mark.position > 0
+            with marked(WriteMark(mark.position)):
+                assert reader.read(names) == ["wes"]
+                assert reader.read(port) == cluster.primary_port
+            assert reader.read(port) == cluster.replica_port
+            assert reader.read(names) == []
+    finally:
+        writer.close()
+        reader.close()
 
 
 def test_a_replica_that_lags_more_than_the_bound_is_not_read(

@@ -241,6 +241,36 @@ def test_searches_read_the_replica_and_an_author_sees_an_edit_at_once(
     database.close()
 
 
+def test_an_edit_is_read_back_at_once_by_its_author_on_another_server(
+    replicated_settings: tuple[Cluster, str, Settings],
+) -> None:
+    """No sticky sessions: with the replica's replay paused, an editor's tag edit made on
+    one server is found at once when their next search goes to another server (which
+    reads the primary for them), while a visitor on that server still reads the replica."""
+    cluster, name, settings = replicated_settings
+    add_user(settings, "ed", "editor")
+    wanted = "/api/search?abuse_type=liberty.incommunicado&unit=paragraph"
+    with served(settings) as a, served(settings) as b, requests.Session() as editor, \
+            requests.Session() as visitor:  # fmt: skip
+        first, second = Server(a, editor), Server(b, editor)
+        assert ("t-en-001", 2) not in _found(second, wanted)
+        sign_in_form = editor.get(f"{a}/sign-in").text
+        editor.post(f"{a}/sign-in", allow_redirects=False, data={
+            "name": "ed", "password": PASSWORD, "csrf": _token(sign_in_form)})  # fmt: skip
+        with replay_paused(cluster, name):
+            edited = editor.post(
+                f"{a}/documents/t-en-001/tags",
+                data={"csrf": _token(editor.get(f"{a}/documents/t-en-001").text),
+                      "action": "add", "para": "2", "value": "liberty.incommunicado"},
+                allow_redirects=False,
+            )  # fmt: skip
+            assert edited.status_code == 303
+            assert int(editor.cookies["written"]) > 0  # where the primary stood after it
+            assert ("t-en-001", 2) not in _found(Server(b, visitor), wanted)  # the replica
+            assert ("t-en-001", 2) in _found(second, wanted)  # its author: at once
+            assert ("t-en-001", 2) in _found(first, wanted)
+
+
 def test_a_replica_stopped_under_search_load_costs_no_request(
     replicated_settings: tuple[Cluster, str, Settings],
 ) -> None:

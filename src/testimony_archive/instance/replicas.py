@@ -7,7 +7,8 @@ primary when none is. A replica is fit when:
 - it keeps up: it has replayed everything the primary had written `max_lag` seconds
   before (the primary's position is sampled at each check, so that an idle primary
   does not make a healthy replica look late), and
-- it has replayed what this process itself last wrote (read-your-writes).
+- it has replayed what this process itself last wrote, and what the user being answered
+  last wrote on any server (read-your-writes: see `WriteMark`).
 
 A replica that fails a read is left alone until its next check, and the read is made
 again on the primary: no read fails because a replica did (each read is a function of a
@@ -20,7 +21,9 @@ import collections
 import itertools
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -41,6 +44,30 @@ _REPLAYED = text(
     "SELECT pg_is_in_recovery(), pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::bigint"
 )
 _WRITTEN = text("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint")
+
+
+@dataclass
+class WriteMark:
+    """Where the primary's WAL stood after the last write of the user being answered, on
+    whichever server made it (the web pages carry it in a cookie), raised by the writes
+    of this request: reads for them go only to replicas that have replayed it, so a user
+    sent to another server by a load balancer still reads their own change at once."""
+
+    position: int = 0
+
+
+_MARK: ContextVar[WriteMark | None] = ContextVar("write_mark", default=None)
+
+
+@contextmanager
+def marked(mark: WriteMark) -> Iterator[WriteMark]:
+    """Within the block (a request, and the threads it hands work to), reads honour and
+    writes raise `mark`."""
+    token = _MARK.set(mark)
+    try:
+        yield mark
+    finally:
+        _MARK.reset(token)
 
 
 @dataclass
@@ -106,16 +133,21 @@ class Replicas:
             return
         with self._lock:
             self.written = max(self.written, position)
+        mark = _MARK.get()
+        if mark is not None:
+            mark.position = max(mark.position, position)
 
     def _fit(self) -> Replica | None:
         if not self.replicas or time.monotonic() < self.primary_until:
             return None
+        mark = _MARK.get()
+        needed = max(self.written, mark.position if mark is not None else 0)
         start = next(self._turn)
         for offset in range(len(self.replicas)):
             replica = self.replicas[(start + offset) % len(self.replicas)]
             if time.monotonic() - replica.checked_at >= CHECK_EVERY:
                 self._check(replica)
-            if replica.up and replica.replayed >= max(self.written, self._bound()):
+            if replica.up and replica.replayed >= max(needed, self._bound()):
                 return replica
         return None
 

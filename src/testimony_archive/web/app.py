@@ -19,6 +19,7 @@ from ..security.accounts import Accounts
 from ..service import SearchService
 from .errors import install_error_handlers
 from .limits import BodySizeLimit
+from .read_your_writes import ReadYourWrites
 from .routes import (
     account,
     admin,
@@ -75,6 +76,8 @@ def create_app(settings: Settings) -> FastAPI:
         database, service.audit, settings.session_idle, settings.session_lifetime
     )
     app.state.desk = CollectionDesk(service, Collections(database))
+    if database.replicas is not None:  # a user's change read back on any server
+        app.add_middleware(ReadYourWrites)
     app.add_middleware(BodySizeLimit)
     app.add_middleware(SecurityHeaders)  # the last added is outermost: on every answer
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
