@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import re
 import secrets
+import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -611,3 +612,32 @@ def test_a_closed_archive_still_serves_sign_in_static_files_and_health(closed: F
     assert response.status_code == 303
     assert client.get(response.headers["location"]).status_code == 200
     assert client.get("/api/search").json()["total"] == 3
+
+
+def test_a_session_query_is_made_off_the_event_loop(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session checked less than a second ago is known at once; one that must be asked
+    of the database again is looked up in a worker thread, never on the event loop that
+    every other request waits on."""
+    app = world.app
+    sessions = app.state.accounts.sessions
+    threads: list[str] = []
+    look_up = type(sessions)._look_up
+
+    def recording(self: object, key: str) -> object:
+        threads.append(threading.current_thread().name)
+        return look_up(self, key)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(sessions), "_look_up", recording)
+    client = signed_in(browser(app, "10.9.9.1"), new_user(app))
+    token = client.cookies["session"]
+    sessions.forget_checks()
+    assert not sessions.known(token)
+    threads.clear()
+    assert client.get("/search?q=police").status_code == 200
+    assert threads and all(name.startswith("AnyIO worker thread") for name in threads)
+    assert sessions.known(token)  # checked just now: the next request asks nobody
+    threads.clear()
+    assert client.get("/search?q=police").status_code == 200
+    assert threads == []

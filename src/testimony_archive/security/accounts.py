@@ -130,6 +130,11 @@ class Accounts:
             return Viewer.anonymous(address)
         return self._viewer(session.user, address)
 
+    def knows_at_once(self, token: str | None) -> bool:
+        """Whether `viewer` would answer without a query (no session, or one just
+        checked)."""
+        return not token or self.sessions.known(token)
+
     def sign_out(self, token: str | None, viewer: Viewer) -> None:
         if token:
             self.sessions.end(token)

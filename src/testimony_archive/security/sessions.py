@@ -113,6 +113,13 @@ class Sessions:
                 self._recent[key] = (time.monotonic(), session)
         return session
 
+    def known(self, token: str) -> bool:
+        """Whether `lookup` would answer without asking the database (a session checked
+        less than `RECHECK_AFTER` ago): the web pages ask it on their event loop, and send
+        the other lookups to a thread, so that no query holds every request up."""
+        recent = self._recent.get(session_key(token)) if token and len(token) <= 100 else None
+        return recent is not None and time.monotonic() - recent[0] < RECHECK_AFTER
+
     def forget_checks(self) -> None:
         """Ask the database again for every session (as after `RECHECK_AFTER`)."""
         with self._recent_lock:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from .. import access
 from ..access import Viewer
@@ -48,16 +49,27 @@ def viewer_of(request: Request) -> Viewer:
     return viewer
 
 
+async def viewer_at(request: Request) -> Viewer:
+    """`viewer_of`, with the session's query (at most once a second per session, and a
+    write once a minute) made in a worker thread: on the event loop, a query that waits
+    for the database would hold every other request up."""
+    if getattr(request.state, "viewer", None) is None:
+        accounts: Accounts = request.app.state.accounts
+        if not accounts.knows_at_once(session_token(request)):
+            return await run_in_threadpool(viewer_of, request)
+    return viewer_of(request)
+
+
 async def get_visitor(request: Request) -> Viewer:
     """The viewer of the few routes open even where the archive is closed to visitors
     who have not signed in (the health check): they ask `access` what to show."""
-    return viewer_of(request)
+    return await viewer_at(request)
 
 
 async def get_viewer(request: Request) -> Viewer:
     """The viewer of a page or API call that reads the archive: visitors who have not
     signed in are sent to sign in where the server is closed to them."""
-    viewer = viewer_of(request)
+    viewer = await viewer_at(request)
     settings: Settings = request.app.state.settings
     if not access.may_use_archive(viewer, settings.open_to_anonymous):
         raise SignInRequired(N_("Sign in to use this archive."))
@@ -66,7 +78,7 @@ async def get_viewer(request: Request) -> Viewer:
 
 async def get_signed_in(request: Request) -> Viewer:
     """The viewer of a signed-in user's own pages (its account, the administration)."""
-    viewer = viewer_of(request)
+    viewer = await viewer_at(request)
     if not viewer.signed_in:
         raise SignInRequired(N_("Sign in to see this page."))
     return viewer
@@ -90,6 +102,7 @@ def translator_for(request: Request) -> Translator:
 async def get_chrome(
     request: Request, translate: Annotated[Translator, Depends(get_translator)]
 ) -> Chrome:
+    await viewer_at(request)  # (worked out once: chrome_for finds it)
     return chrome_for(request, translate)
 
 
