@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from testimony_archive.archive import Archive
 from testimony_archive.config import Settings
 from testimony_archive.index import SearchRequest, WhooshIndex, rebuild_index
+from testimony_archive.index import writer as writer_module
 from testimony_archive.index.writer import PARALLEL_FROM, build_processes, open_index
 
 from .conftest import PUBLIC, copy_sample_archive
@@ -79,6 +84,39 @@ def test_a_failed_parallel_build_keeps_the_index_and_stops_its_processes(
     assert multiprocessing.active_children() == []
     assert [path.name for path in tmp_path.iterdir()] == ["index"]  # no staging folder left
     assert results(sample, index_dir) == before
+
+
+def _deaf_to_sigterm(ready: Any) -> None:
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: None)  # caught: waits on
+    ready.set()
+    while True:
+        time.sleep(0.05)
+
+
+@dataclass
+class _AbandonedWriter:
+    tasks: list[Any]
+    cancelled: bool = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+def test_a_build_process_deaf_to_sigterm_is_killed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build process that catches SIGTERM (a handler inherited from its parent) and goes
+    back to waiting once held `rebuild_index` up for good when a build was abandoned."""
+    monkeypatch.setattr(writer_module, "STOP_WAIT_S", 0.5)
+    context = multiprocessing.get_context("fork")
+    ready = context.Event()
+    task = context.Process(target=_deaf_to_sigterm, args=(ready,))
+    task.start()
+    assert ready.wait(10)
+    writer = _AbandonedWriter([task])
+    started = time.monotonic()
+    writer_module._cancel(writer)  # type: ignore[arg-type]
+    assert not task.is_alive() and task.exitcode == -signal.SIGKILL
+    assert time.monotonic() - started < 5
+    assert writer.cancelled
 
 
 def test_build_processes_only_for_large_archives() -> None:

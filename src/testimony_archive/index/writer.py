@@ -210,6 +210,7 @@ def reindex_document(archive: Archive, index_dir: Path, doc_id: str) -> IndexRep
 
 
 PARALLEL_FROM = 500  # documents: below this, starting processes costs more than it saves
+STOP_WAIT_S = 5.0  # seconds a build process is given to stop before it is killed
 
 
 def build_processes(documents: int) -> int:
@@ -264,10 +265,17 @@ def rebuild_index(
 
 def _cancel(writer: SegmentWriter) -> None:
     """Abandon a writer, stopping its processes (Whoosh's own cancel leaves them waiting
-    for work, and this process waiting for them at exit)."""
-    for task in getattr(writer, "tasks", []):
+    for work, and this process waiting for them at exit). A process that outlives
+    SIGTERM (a handler inherited from its parent catches it and goes back to waiting on
+    its queue) is killed."""
+    tasks = list(getattr(writer, "tasks", []))
+    for task in tasks:
         task.terminate()
-        task.join()
+    for task in tasks:
+        task.join(timeout=STOP_WAIT_S)
+        if task.is_alive():
+            task.kill()
+            task.join()
     writer.cancel()
 
 
