@@ -99,9 +99,9 @@ class Sessions:
         if not token or len(token) > 100:
             return None
         key = session_key(token)
-        recent = self._recent.get(key)
-        if recent is not None and time.monotonic() - recent[0] < RECHECK_AFTER:
-            return recent[1]
+        recent = self._checked_just_now(key)
+        if recent is not None:
+            return recent
         forgotten = self._forgotten
         session = self._look_up(key)
         with self._recent_lock:
@@ -117,8 +117,16 @@ class Sessions:
         """Whether `lookup` would answer without asking the database (a session checked
         less than `RECHECK_AFTER` ago): the web pages ask it on their event loop, and send
         the other lookups to a thread, so that no query holds every request up."""
-        recent = self._recent.get(session_key(token)) if token and len(token) <= 100 else None
-        return recent is not None and time.monotonic() - recent[0] < RECHECK_AFTER
+        return bool(token) and len(token) <= 100 and (
+            self._checked_just_now(session_key(token)) is not None
+        )
+
+    def _checked_just_now(self, key: str) -> Session | None:
+        """The live session of `key` if it was checked less than `RECHECK_AFTER` ago."""
+        recent = self._recent.get(key)
+        if recent is not None and time.monotonic() - recent[0] < RECHECK_AFTER:
+            return recent[1]
+        return None
 
     def forget_checks(self) -> None:
         """Ask the database again for every session (as after `RECHECK_AFTER`)."""

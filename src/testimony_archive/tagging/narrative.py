@@ -45,10 +45,10 @@ def event_places(body: str, tagger: Tagger, locations: tuple[str, ...]) -> tuple
     for paragraph in split_paragraphs(body)[:MAX_PARAGRAPHS]:
         tokens = tokenize(paragraph)
         words = [token for token in tokens if token.is_word]
-        cues: dict[int, int] = {}  # sentence → index of its first cue word
+        cues: dict[int, Token] = {}  # sentence → its first cue word
         for word in words:
             if word.folded in _ENSLAVEMENT_WORDS:
-                cues.setdefault(word.sentence, word.index)
+                cues.setdefault(word.sentence, word)
         if not cues:
             continue
         # The interview's address ("Rosaline Rogers, ex-slave, 1200 Kentucky Avenue,
@@ -69,7 +69,7 @@ def event_places(body: str, tagger: Tagger, locations: tuple[str, ...]) -> tuple
 
 
 def _where_told(
-    states: list[tuple[PlaceMention, Candidate]], words: list[Token], cues: dict[int, int]
+    states: list[tuple[PlaceMention, Candidate]], words: list[Token], cues: dict[int, Token]
 ) -> Candidate:
     """Of the first such sentence's states, the one nearest the words that say so, in
     their clause first ("born in Mississippi as a slave of ..."), leaving out a place left
@@ -81,12 +81,11 @@ def _where_told(
         if m.first == 0 or words[m.first - 1].folded not in _ORIGIN_WORDS
     ] or in_sentence  # fmt: skip
     cue = cues[sentence]
-    clause = next(word.clause for word in words if word.index == cue)
     nearest = min(
         arrived,
         key=lambda item: (
-            words[item[0].first].clause != clause,
-            abs(words[item[0].first].index - cue),
+            words[item[0].first].clause != cue.clause,
+            abs(words[item[0].first].index - cue.index),
         ),
     )
     return nearest[1]
