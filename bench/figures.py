@@ -119,10 +119,19 @@ def distinct_targets(runs: dict[str, dict[str, Any]]) -> list[Target]:
     return found
 
 
-def access_ratios(run: dict[str, Any]) -> dict[str, float | None]:
+# The two measures of what signing in costs (web_access.py): under distinct queries, what
+# a researcher meets and the target's measure; and under the repeated mix, every page
+# from the result cache, reported apart.
+DISTINCT_ACCESS = "access_distinct_w1"
+CACHED_ACCESS = "access_w1"
+
+
+def access_ratios(run: dict[str, Any], measure: str = DISTINCT_ACCESS) -> dict[str, float | None]:
     """Our search page signed in over anonymous, on one server with the same queries:
     what the access check (session lookup, audit entry) costs."""
-    access = dig(run, "web", "access_w1")
+    access = dig(run, "web", measure)
+    if any(dig(access, role, "wrapped") for role in ("anonymous", "signed_in")):
+        access = None  # (the stream ran out: the figures are refused)
     found = {
         figure: ratio(dig(access, "signed_in", figure), dig(access, "anonymous", figure))
         for figure in ("requests_per_s", "p50_ms", "p95_ms", "p99_ms")
@@ -139,15 +148,15 @@ ACCESS_LIMITS = {"requests_per_s": 0.9, "p95_ms": 1.1}  # signed in / anonymous
 
 
 def access_targets(runs: dict[str, dict[str, Any]]) -> list[Target]:
-    """At ×1 and ×10, and at any other size measured."""
-    measured = {size for size, run in runs.items() if dig(run, "web", "access_w1")}
+    """At ×1 and ×10, and at any other size measured; under distinct queries."""
+    measured = {size for size, run in runs.items() if dig(run, "web", DISTINCT_ACCESS)}
     found = []
     for size in sorted({"x1", "x10"} | measured, key=lambda name: int(name[1:])):
         ratios = access_ratios(runs.get(size, {}))
         found += [
             Target(
                 f"{ACCESS_TARGET}: search page requests/s, signed in / anonymous "
-                "(1 worker, 16 connections)",
+                "(distinct queries, 1 worker, 16 connections)",
                 size,
                 ratios["requests_per_s"],
                 ACCESS_LIMITS["requests_per_s"],
@@ -156,7 +165,7 @@ def access_targets(runs: dict[str, dict[str, Any]]) -> list[Target]:
             ),
             Target(
                 f"{ACCESS_TARGET}: search page p95, signed in / anonymous "
-                "(1 worker, 16 connections)",
+                "(distinct queries, 1 worker, 16 connections)",
                 size,
                 ratios["p95_ms"],
                 ACCESS_LIMITS["p95_ms"],
@@ -167,9 +176,9 @@ def access_targets(runs: dict[str, dict[str, Any]]) -> list[Target]:
     return found
 
 
-def access_passed(run: dict[str, Any]) -> bool | None:
+def access_passed(run: dict[str, Any], measure: str = DISTINCT_ACCESS) -> bool | None:
     """Both halves of the access target at one size (None where it was not measured)."""
-    ratios = access_ratios(run)
+    ratios = access_ratios(run, measure)
     if ratios["requests_per_s"] is None or ratios["p95_ms"] is None:
         return None
     return (
@@ -283,10 +292,16 @@ GROWTH_METRICS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("our search page req/s (1 worker)", ("web", "ours_w1", "search_page", "requests_per_s")),
     ("Datasette page p95, ms", ("web", "datasette", "search_page", "p95_ms")),
     ("Datasette page req/s", ("web", "datasette", "search_page", "requests_per_s")),
-    ("search page req/s, anonymous", ("web", "access_w1", "anonymous", "requests_per_s")),
-    ("search page req/s, signed in", ("web", "access_w1", "signed_in", "requests_per_s")),
-    ("search page p95 ms, anonymous", ("web", "access_w1", "anonymous", "p95_ms")),
-    ("search page p95 ms, signed in", ("web", "access_w1", "signed_in", "p95_ms")),
+    (
+        "search page req/s, anonymous (distinct)",
+        ("web", DISTINCT_ACCESS, "anonymous", "requests_per_s"),
+    ),
+    (
+        "search page req/s, signed in (distinct)",
+        ("web", DISTINCT_ACCESS, "signed_in", "requests_per_s"),
+    ),
+    ("search page p95 ms, anonymous (distinct)", ("web", DISTINCT_ACCESS, "anonymous", "p95_ms")),
+    ("search page p95 ms, signed in (distinct)", ("web", DISTINCT_ACCESS, "signed_in", "p95_ms")),
     ("our server peak RSS, MB (1 worker)", ("web", "ours_w1", "peak_rss_mb")),
     ("new document searchable, s", ("add_one_document", "total_s")),
 )
@@ -310,8 +325,9 @@ def headline(run: dict[str, Any]) -> dict[str, Any]:
     ours = dig(run, "web", "ours_w1") or {}
     theirs = dig(run, "web", "datasette") or {}
     ratios = web_ratios(run, 1)
-    access = dig(run, "web", "access_w1") or {}
+    access = dig(run, "web", DISTINCT_ACCESS) or {}
     signed = access_ratios(run)
+    cached = access_ratios(run, CACHED_ACCESS)
     distinct = dig(run, "web_distinct") or {}
     honest = distinct_ratios(run)
     return {
@@ -344,6 +360,9 @@ def headline(run: dict[str, Any]) -> dict[str, Any]:
         "signed_in_p95_ratio": signed["p95_ms"],
         "signed_in_cpu_per_request_ratio": signed["cpu_ms_per_request"],
         "access_check_under_10_percent": access_passed(run),
+        "cached_signed_in_requests_ratio": cached["requests_per_s"],
+        "cached_signed_in_p95_ratio": cached["p95_ms"],
+        "cached_access_check_under_10_percent": access_passed(run, CACHED_ACCESS),
         "distinct_web_requests_per_s": dig(distinct, "ours", "search_page", "requests_per_s"),
         "distinct_web_p95_ms": dig(distinct, "ours", "search_page", "p95_ms"),
         "distinct_api_requests_per_s": dig(distinct, "ours", "api", "requests_per_s"),

@@ -4,7 +4,8 @@ For each size (×1 ≈ 25,500 paragraphs, ×10 ≈ 255,000, ×20 ≈ 510,000) it
 reuses) a scaled archive under var/bench/xN/, then measures: import and full index build,
 Datasette's SQLite build, library search latency for a fixed query mix, the web pages of
 both under the same wrk load cycling through that mix, our search page anonymous and
-signed in (what the access check costs), the web pages of both under a stream of distinct
+signed in (what the access check costs: under distinct queries, and under the mix, from
+the result cache), the web pages of both under a stream of distinct
 queries, never repeated (web_distinct.py: what a search costs when no cache can answer
 it), and the time from adding one document to finding it; once per run, the time to verify an
 audit trail of 100,000 entries, and (at the smallest size) to export a collection of 50
@@ -49,7 +50,7 @@ from .queries import CATEGORIES, Query, query_mix
 from .report import render
 from .scale import SCALE_VERSION, build_scaled
 from .web import DATASETTE_SETTINGS, LoadPlan, load_datasette, load_ours
-from .web_access import QUIET, ROLES, load_access
+from .web_access import QUIET, ROLES, load_access, load_access_distinct
 from .web_distinct import load_distinct
 
 
@@ -167,6 +168,8 @@ def run_size(
         web[f"ours_w{workers}"] = load_ours(work, mix, workers, plan, logs)
     log(f"x{size}: our search page, 1 worker, anonymous and signed in")
     web["access_w1"] = load_access(work, mix, plan, logs)
+    log(f"x{size}: our search page, anonymous and signed in, under distinct queries")
+    web["access_distinct_w1"] = load_access_distinct(work, f"x{size}", plan, logs)
     run["web"] = web
     log(f"x{size}: both servers under a stream of distinct queries, 1 worker")
     run["web_distinct"] = load_distinct(work, f"x{size}", options.bench_venv, plan, logs)
@@ -215,7 +218,10 @@ def warnings(runs: dict[str, dict[str, Any]]) -> list[str]:
                         f"{size} {server} {name}: {figures.get('non_2xx')} non-2xx responses and "
                         f"{figures.get('errors')} socket errors under load (see {size}/logs/)"
                     )
-        found += _access_warnings(size, dict(dict(run.get("web") or {}).get("access_w1") or {}))
+        web = dict(run.get("web") or {})
+        for measure, label in (("access_distinct_w1", "access run (distinct queries)"),
+                               ("access_w1", "access run (cached)")):  # fmt: skip
+            found += _access_warnings(f"{size} {label}", dict(web.get(measure) or {}))
         found += _distinct_warnings(size, dict(run.get("web_distinct") or {}))
     return found
 
@@ -254,19 +260,21 @@ def _access_warnings(size: str, access: dict[str, Any]) -> list[str]:
         failed = sum(count for status, count in statuses.items() if status != "200")
         failed += (figures.get("errors") or 0) + (figures.get("non_2xx") or 0)
         if failed:
-            found.append(f"{size} access run, {role}: {failed} failed requests (see {size}/logs/)")
+            found.append(f"{size}, {role}: {failed} failed requests (see the size's logs/)")
     busy = [dict(access.get(role) or {}).get("other_cpu_share") or 0.0 for role in ROLES]
     if max(busy) > QUIET:
         found.append(
-            f"{size} access run: other processes kept {busy[0]} / {busy[1]} CPUs busy during "
+            f"{size}: other processes kept {busy[0]} / {busy[1]} CPUs busy during "
             f"the anonymous / signed-in run, after {access.get('attempts')} attempts: the "
             "ratio is not to be trusted"
         )
+    if any(dict(access.get(role) or {}).get("wrapped") for role in ROLES):
+        found.append(f"{size}: the stream of distinct queries ran out in a run: refused")
     written = dict(dict(access.get("signed_in") or {}).get("audit_entries_written") or {})
     requests = dict(access.get("signed_in") or {}).get("requests") or 0
     if (written.get("load") or 0) < requests:
         found.append(
-            f"{size} access run: {written.get('load')} audit entries for {requests} signed-in "
+            f"{size}: {written.get('load')} audit entries for {requests} signed-in "
             "searches (the session cookie may not have signed the researcher in)"
         )
     return found

@@ -42,8 +42,9 @@ from .accounts import (
 )
 from .common import fetch, tree_memory_mb
 from .cpu import other_processes
-from .loadgen import wrk
-from .queries import Query
+from .distinct import distinct_stream
+from .loadgen import wrk, wrk_distinct
+from .queries import SEED, Query
 from .web import LoadPlan, our_server
 
 PAIRS = 6  # quiet pairs measured and combined, each run half the plan's duration
@@ -51,6 +52,11 @@ ATTEMPTS = 2 * PAIRS  # pairs measured at most, quiet or not
 QUIET = 0.25  # CPUs kept busy by other processes during a run, at most, to trust it
 CACHED_MS = 1.0  # an answer from the result cache takes microseconds; a search, milliseconds
 ROLES = ("anonymous", "signed_in")
+# The distinct-query pairs: each run's own slice of a stream of distinct queries, long
+# enough for this rate (several times what our page serves without its cache here).
+DISTINCT_RATE = 250  # requests/s
+DISTINCT_SEED = SEED + 1  # (not the stream web_distinct.py sends: another server anyway)
+WARM_DISTINCT = 30  # queries each role sends a fresh server first (templates, first searches)
 
 
 def warm(base: str, paths: list[str], headers: dict[str, str]) -> dict[str, Any]:
@@ -91,27 +97,39 @@ def run_role(
         figures = wrk(base, paths, plan.connections, plan.duration, headers=headers)
     after = settled_audit_entries(work)
     written = "researcher_searches"
-    requests = max(1, figures["requests"])
-    return figures | {
+    return (
+        figures
+        | _cpu(machine, figures["requests"])
+        | {
+            "warm_pass": warmed,
+            "cache": cache,
+            "audit_entries_written": {
+                "warm_and_cache_check": loaded_from[written] - before[written],
+                "load": after[written] - loaded_from[written],
+            },
+            "audit_entries_after": after["total"],
+            "other_cpu_share": machine["other_cpu_share"],
+        }
+    )
+
+
+def _cpu(machine: dict[str, Any], requests: int) -> dict[str, Any]:
+    """The server's CPU time per request, by thread (see cpu.py)."""
+    loop, threads = machine["loop_cpu_s"] * 1000, machine["threads_cpu_s"] * 1000
+    requests = max(1, requests)
+    return {
         "cpu_ms_per_request": {
-            "event_loop": round(machine["loop_cpu_s"] * 1000 / requests, 2),
-            "threads": round(machine["threads_cpu_s"] * 1000 / requests, 2),
-            "total": round((machine["loop_cpu_s"] + machine["threads_cpu_s"]) * 1000 / requests, 2),
-        },
-        "warm_pass": warmed,
-        "cache": cache,
-        "audit_entries_written": {
-            "warm_and_cache_check": loaded_from[written] - before[written],
-            "load": after[written] - loaded_from[written],
-        },
-        "audit_entries_after": after["total"],
-        "other_cpu_share": machine["other_cpu_share"],
+            "event_loop": round(loop / requests, 2),
+            "threads": round(threads / requests, 2),
+            "total": round((loop + threads) / requests, 2),
+        }
     }
 
 
 SUMMED = {"requests", "bytes", "errors", "non_2xx", "load", "warm_and_cache_check",
-          "duration_s"}  # fmt: skip
+          "duration_s", "past_end", "distinct_requests"}  # fmt: skip
 LAST = {"audit_entries_after"}  # a state after the runs, not a figure of one
+ANY = {"wrapped"}  # true of the runs together if true of any
 
 
 def combined(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -125,6 +143,8 @@ def combined(runs: list[dict[str, Any]]) -> dict[str, Any]:
             found[key] = combined([v for v in values if isinstance(v, dict)])
         elif key in LAST:
             found[key] = value
+        elif key in ANY:
+            found[key] = any(values)
         elif all(isinstance(v, (int, float)) for v in values):
             total = sum(values)
             found[key] = total if key in SUMMED else round(total / len(values), 3)
@@ -159,22 +179,22 @@ def load_access(work: Path, mix: list[Query], plan: LoadPlan, logs: Path) -> dic
                 runs[role].append(run_role(work, base, process.pid, mix, plan, cookies[role]))
             pairs.append({role: combined(runs[role]) for role in ROLES})
             result["memory"] = tree_memory_mb(process.pid)
+    return result | _kept(pairs)
+
+
+def _kept(pairs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The quietest `PAIRS` pairs, each role's runs combined; each pair's ratios."""
     kept = sorted(pairs, key=_busy)[:PAIRS]
-    for role in ROLES:
-        result[role] = combined([pair[role] for pair in kept])
-    result["attempts"] = len(pairs)
-    result["pairs_kept"] = len(kept)
-    result["pair_ratios"] = [
-        {
-            "requests_per_s": _ratio(pair, "requests_per_s"),
-            "p95_ms": _ratio(pair, "p95_ms"),
-        }
-        for pair in kept
-    ]
-    result["other_cpu_shares"] = [
-        [pair[role]["other_cpu_share"] for role in ROLES] for pair in pairs
-    ]
-    return result
+    return {
+        **{role: combined([pair[role] for pair in kept]) for role in ROLES},
+        "attempts": len(pairs),
+        "pairs_kept": len(kept),
+        "pair_ratios": [
+            {"requests_per_s": _ratio(pair, "requests_per_s"), "p95_ms": _ratio(pair, "p95_ms")}
+            for pair in kept
+        ],
+        "other_cpu_shares": [[pair[role]["other_cpu_share"] for role in ROLES] for pair in pairs],
+    }
 
 
 def _ratio(pair: dict[str, Any], figure: str) -> float:
@@ -183,3 +203,68 @@ def _ratio(pair: dict[str, Any], figure: str) -> float:
 
 def _busy(pair: dict[str, Any]) -> float:
     return max(float(pair[role]["other_cpu_share"]) for role in ROLES)
+
+
+def load_access_distinct(work: Path, size_label: str, plan: LoadPlan, logs: Path) -> dict[str, Any]:
+    """The search page anonymous and signed in under distinct queries (what a researcher
+    meets: no answer from the result cache), same server, 1 worker. Each pair runs in the
+    order anonymous, signed in, signed in, anonymous over two slices of the stream, each
+    sent in both roles (the cache is kept per access scope, so the second role's run of a
+    slice finds none of the first's results): anonymous on x, signed in on x, signed in
+    on y, anonymous on y. Six quiet pairs, combined as in `load_access`."""
+    plan = dataclasses.replace(plan, duration=plan.duration / 2)
+    per_run = max(1, round(plan.duration * DISTINCT_RATE))
+    stream = distinct_stream(size_label, WARM_DISTINCT + 2 * ATTEMPTS * per_run, DISTINCT_SEED)
+    warm_paths = [query.our_path("/search") for query in stream[:WARM_DISTINCT]]
+    slices = [
+        [query.our_path("/search") for query in stream[start : start + per_run]]
+        for start in range(WARM_DISTINCT, len(stream), per_run)
+    ]
+    added_by = ensure_researcher(work)
+    result: dict[str, Any] = {
+        "workers": 1,
+        "endpoint": "/search",
+        "account": {"name": RESEARCHER, "role": ROLE, "added_by": added_by},
+        "queries": {"warm": WARM_DISTINCT, "per_run": per_run, "seed": DISTINCT_SEED},
+    }
+    pairs: list[dict[str, Any]] = []
+    with our_server(work, 1, logs, "serve-access-distinct.log") as (process, base):
+        cookie = sign_in(base)
+        if not is_signed_in(base, cookie):
+            raise RuntimeError("signed in, but /account does not know the session cookie")
+        headers = {"anonymous": {}, "signed_in": {"Cookie": cookie}}
+        for role in ROLES:
+            warm(base, warm_paths, headers[role])
+        while len(pairs) < ATTEMPTS and sum(_busy(pair) <= QUIET for pair in pairs) < PAIRS:
+            first, second = slices[2 * len(pairs)], slices[2 * len(pairs) + 1]
+            runs = {role: [] for role in ROLES}  # type: dict[str, list[dict[str, Any]]]
+            for role, paths in (("anonymous", first), ("signed_in", first),
+                                ("signed_in", second), ("anonymous", second)):  # fmt: skip
+                runs[role].append(
+                    _distinct_run(work, base, process.pid, paths, plan, headers[role])
+                )
+            pairs.append({role: combined(runs[role]) for role in ROLES})
+            result["memory"] = tree_memory_mb(process.pid)
+    return result | _kept(pairs)
+
+
+def _distinct_run(
+    work: Path, base: str, server_pid: int, paths: list[str], plan: LoadPlan,
+    headers: dict[str, str],
+) -> dict[str, Any]:  # fmt: skip
+    """One run over a slice of distinct queries; the audit entries it wrote."""
+    before = settled_audit_entries(work)
+    with other_processes(server_pid) as machine:
+        figures = wrk_distinct(base, paths, plan.connections, plan.duration, headers=headers)
+    after = settled_audit_entries(work)
+    return (
+        figures
+        | _cpu(machine, figures["requests"])
+        | {
+            "audit_entries_written": {
+                "load": after["researcher_searches"] - before["researcher_searches"]
+            },
+            "audit_entries_after": after["total"],
+            "other_cpu_share": machine["other_cpu_share"],
+        }
+    )
