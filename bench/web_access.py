@@ -1,6 +1,9 @@
 """Web measure: what the access check costs. Our search page, 1 worker, under the same wrk
 load twice, on one server: anonymous, then signed in as a researcher (the session cookie
-on every request).
+on every request). Measured two ways: under distinct queries (`load_access_distinct`, the
+target's measure: what researchers meet, every search made anew), and under the repeated
+mix, every page from the result cache (`load_access`, reported apart: there the page's
+fixed costs, signing in's among them, weigh the most).
 
 A signed-in search costs a session lookup and an audit entry; an anonymous one costs
 neither. Just before each run, every query of the mix is sent once in that run's role
