@@ -16,6 +16,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from testimony_archive.access import Scope
 from testimony_archive.archive import Archive
@@ -30,6 +31,8 @@ from testimony_archive.index import (
     WhooshIndex,
     rebuild_index,
 )
+from testimony_archive.index.pg_postings import plan_terms, tsquery
+from testimony_archive.index.pg_tsquery import narrowing
 from testimony_archive.instance import InstanceDatabase
 from testimony_archive.service import SearchService
 from testimony_archive.web.app import create_app
@@ -55,7 +58,15 @@ QUERIES = [
     "extorsion~2", "police -torture", "-torture", "location:MX-CHP beating", "abuse:torture",
     "+immigration +agents", "agents AND beaten", "title:Chiapas", '"agentes de migración"~3',
     "", "Tapachula", "kidnapping OR secuestro", "year:2019", "NOT police", "comisaria",
+    '"electric shocks"~2', "+agents -police", "title:Chiapas +torture",
+    '"immigration agents beat"~4', '+Chiapas +torture -"electric shocks"',
+    "location:MX-CHP +agents", "immigratoin~", "deportaton~ kidnaping~", "Tapachla~",
+    "migracoin~", "O'Brein~",
 ]  # fmt: skip
+# Queries that ask for more than any of their words: PostgreSQL fetches fewer entries.
+NARROWED = ['"immigration agents"', "+immigration +agents", "police -torture",
+            '"agentes de migración"~3', '"agentes de migración"', "+agents -police",
+            "+migrantes +golpearon"]  # fmt: skip
 SCOPES = [PUBLIC, EVERY_LEVEL, Scope(frozenset({"public", "restricted"}), False)]
 
 
@@ -112,6 +123,38 @@ def test_both_backends_answer_alike(pg_settings: Settings, tmp_path: Path) -> No
     some = archive.paths()[0].stem
     assert postgres.indexed(some) == whoosh.indexed(some)
     whoosh.close()
+    database.close()
+
+
+def test_a_query_that_asks_for_more_than_its_words_reads_fewer_entries(
+    pg_settings: Settings, tmp_path: Path
+) -> None:
+    """A phrase, required or excluded words: PostgreSQL lets through, by the query's
+    tsquery, every paragraph the search finds, and fewer than its words do."""
+    archive = Archive(copy_sample_archive(tmp_path / "sample"))
+    database = InstanceDatabase(pg_settings.database_url)
+    postgres = PostgresIndex(archive, database)
+    postgres.rebuild()
+
+    def entries(tsquery: str) -> set[tuple[str, int]]:
+        rows = database.read(
+            lambda connection: connection.execute(
+                text("SELECT doc, para FROM search_entries WHERE terms @@ CAST(:q AS tsquery)"),
+                {"q": tsquery},
+            ).all()
+        )
+        return {(doc, para) for doc, para in rows}
+
+    for q in NARROWED:
+        built = postgres.built(q, EVERY_LEVEL)
+        narrowed = narrowing(built.plan)
+        assert narrowed is not None, q
+        words = entries(tsquery(plan_terms(built.plan)))
+        let_through = entries(narrowed)
+        result = postgres.search(SearchRequest(q=q, unit="paragraph"), EVERY_LEVEL, cache=False)
+        found = {(hit.doc, hit.para) for hit in result.hits}
+        assert result.total and found <= let_through, q
+        assert result.total <= len(let_through) < len(words), q
     database.close()
 
 
@@ -412,7 +455,8 @@ def test_words_with_apostrophes_and_words_too_long(pg_settings: Settings, tmp_pa
     database = InstanceDatabase(pg_settings.database_url)
     postgres = PostgresIndex(archive, database)
     assert not postgres.rebuild().failed  # (a word PostgreSQL cannot hold is left out)
-    for q in ("O'Brien", "o'bri*", "don't", '"officer o\'brien"', "title:O'Brien's"):
+    for q in ("O'Brien", "o'bri*", "don't", '"officer o\'brien"', "title:O'Brien's",
+              '"don\'t move"', "+o'brien +officer -z"):  # fmt: skip
         assert postgres.search(SearchRequest(q=q), EVERY_LEVEL).total == 1, q
     for q in ("z" * 3000, "z" * 300 + "~", "z" * 3000 + "*"):
         assert postgres.search(SearchRequest(q=q), EVERY_LEVEL).total == 0, q[:5]

@@ -5,11 +5,16 @@ access level and variant that hold it; a scope sees the sum over what it may sea
 (`frequencies`: a term's document frequency in BM25), so that what a word
 expands to tells nothing of the documents it may not read (as `_visible_frequency` in the
 Whoosh backend). Prefixes are a range of the terms' index (in byte order); the terms
-within an edit distance that start with the same letters are found by `fuzzystrmatch`
-(`query_builder.within` then counts a swap of two letters as one edit).
+within an edit distance that start with the same letters are measured by `fuzzystrmatch`
+(`query_builder.within` then counts a swap of two letters as one edit), among those
+`pg_trgm`'s trigram index finds (`similarity_bound` says how similar they must be), or
+among every term that starts with those letters where a word is too short for its
+trigrams to tell.
 """
 
 from __future__ import annotations
+
+import re
 
 from sqlalchemy import Connection, TextClause, text
 
@@ -32,6 +37,24 @@ _WITHIN = text("""
       AND access = ANY(:levels) AND variant <> :hidden
     GROUP BY term HAVING sum(entries) > 0
 """)
+# The same, of the terms the trigram index finds similar enough (plain words: letters a-z
+# and digits, as pg_trgm reads them) and of the few others (an index of their own).
+_WITHIN_BY_TRIGRAMS = text("""
+    SELECT term, sum(entries) FROM (
+        SELECT term, entries, access, variant FROM search_terms
+        WHERE field = :field AND term % :word AND term ~ '^[a-z0-9]+$'
+        UNION ALL
+        SELECT term, entries, access, variant FROM search_terms
+        WHERE field = :field AND term !~ '^[a-z0-9]+$' AND term LIKE :pattern
+    ) AS found
+    WHERE term LIKE :pattern AND length(term) BETWEEN :shortest AND :longest
+      AND levenshtein_less_equal(term, :word, :distance) <= :distance
+      AND access = ANY(:levels) AND variant <> :hidden
+    GROUP BY term HAVING sum(entries) > 0
+""")
+_THRESHOLD = text("SELECT set_config('pg_trgm.similarity_threshold', :threshold, true)")
+PLAIN = re.compile(r"[a-z0-9]+")
+FEWEST_SHARED = 2  # trigrams a term within the distance must share, to ask the index
 _SOME = text("""
     SELECT t.field, t.term, sum(t.entries)
     FROM unnest(CAST(:fields AS text[]), CAST(:terms AS text[])) AS w(field, term)
@@ -66,10 +89,15 @@ class PgLexicon:
     def terms_within(self, fieldname: str, text: str, maxdist: int, prefix: int = 0) -> list[str]:
         if len(text) > MAX_MEASURED:
             return []  # (no term of the index is so long)
-        return self._terms(_WITHIN, fieldname, {
+        params: dict[str, object] = {
             "pattern": _like(text[:prefix]) + "%", "word": text, "distance": maxdist,
             "shortest": len(text) - maxdist, "longest": len(text) + maxdist,
-        })  # fmt: skip
+        }  # fmt: skip
+        threshold = similarity_bound(text, maxdist)
+        if threshold is None:
+            return self._terms(_WITHIN, fieldname, params)
+        self.connection.execute(_THRESHOLD, {"threshold": f"{threshold:.6f}"})
+        return self._terms(_WITHIN_BY_TRIGRAMS, fieldname, params)
 
     def frequency(self, fieldname: str, term: str) -> int:
         """How many entries the scope may search hold the term."""
@@ -100,6 +128,28 @@ class PgLexicon:
             self._frequencies[(fieldname, term)] = int(count)
             terms.append(term)
         return sorted(terms)
+
+
+def trigrams(word: str) -> set[str]:
+    """A plain word's trigrams, as pg_trgm counts them (two spaces before, one after)."""
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def similarity_bound(word: str, distance: int) -> float | None:
+    """The least trigram similarity (pg_trgm's) of a plain term within `distance` edits of
+    a plain word, a little less for rounding; None where the word is not plain, or too
+    short for the bound to leave anything out.
+
+    An edit changes at most three of a word's trigrams, so such a term shares at least
+    `s = |T(word)| - 3 × distance` of them, and has at most `len(word) + distance + 1`:
+    similarity, shared over all, is at least `s / (len(word) + 4 × distance + 1)`."""
+    if not PLAIN.fullmatch(word):
+        return None
+    shared = len(trigrams(word)) - 3 * distance
+    if shared < FEWEST_SHARED:
+        return None
+    return max(0.0, shared / (len(word) + 4 * distance + 1) - 1e-4)
 
 
 def _like(text: str) -> str:

@@ -6,6 +6,11 @@ then reads these as it reads a Whoosh snapshot's postings (`scoring.TermStatisti
 same entry numbers (the catalog's), same weights (the term's frequency, times the
 title's boost), same BM25 statistics (every entry of the scope that holds a term is
 fetched, so its count is the term's document frequency).
+
+Where the query asks for more than any of its words (a phrase, words that must match or
+must not: `pg_tsquery`), only the entries that satisfy its tsquery are fetched, and the
+words' document frequencies are counted in `search_terms` instead; so too where the
+filters let through few documents.
 """
 
 from __future__ import annotations
@@ -101,11 +106,13 @@ class FetchedPostings:
         terms: set[tuple[str, str]],
         lexicon: PgLexicon,
         mask: BoolArray,
+        match: str | None = None,
     ) -> FetchedPostings:
         """The postings of `terms` in the entries the scope may search; where the
-        filters (`mask`) let through few documents, of theirs only, the terms' document
-        frequencies then counted in `search_terms` (BM25 counts every entry the scope
-        may search, whatever the filters)."""
+        filters (`mask`) let through few documents, of theirs only, and where the query
+        lets through fewer entries than its words (`match`, a tsquery: `pg_tsquery`), of
+        those only. The terms' document frequencies are then counted in `search_terms`
+        (BM25 counts every entry the scope may search, whatever the filters)."""
         fetched = cls(catalog, scope)
         readable = catalog.readable(scope)
         # Words (a longer one is in no entry: PostgreSQL holds none so long), and tags
@@ -132,12 +139,18 @@ class FetchedPostings:
         if not documents.size:
             return fetched  # (nothing to find: the filters let no entry through)
         some = documents.size < SOME_DOCUMENTS * len(catalog.docs)
-        if some:  # (their postings are not the words' own: not kept)
+        if match is not None:
+            # Every word of the matching entries only: a word's whole postings beside
+            # another's partial ones could let an entry through that a word it lacks
+            # (one excluded) would have kept out.
+            missing = words
+        partial_postings = some or match is not None  # (not the words' own: not kept)
+        if partial_postings:
             fetched._frequencies = lexicon.frequencies(missing)
-        for word, postings in _fetched(connection, catalog, scope, missing,
-                                       documents if some else None).items():  # fmt: skip
+        found = _fetched(connection, catalog, scope, missing, documents if some else None, match)
+        for word, postings in found.items():
             fetched._add(word, postings)
-            if not some:
+            if not partial_postings:
                 cache.fetch((scope, word), partial(_same, postings))
         return fetched
 
@@ -216,15 +229,16 @@ def _fetched(
     scope: Scope,
     words: set[tuple[str, str]],
     documents: IntArray | None,
+    match: str | None = None,
 ) -> dict[tuple[str, str], Postings]:
     """The words' postings in the entries the scope may search (of `documents` only,
-    when given), in one query."""
+    when given; of those that satisfy `match`, when given), in one query."""
     # Through the GIN index always, even for common words: for a query of plain terms
     # its matches need no second check, which a scan of the table makes on every row
     # (several times slower, where the planner would choose the scan).
     connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
     result = connection.exec_driver_sql(_FETCH if documents is None else _FETCH_SOME, {
-        "query": tsquery(words),
+        "query": match if match is not None else tsquery(words),
         "levels": sorted(scope.levels),
         "hidden": REDACTED if scope.unredacted else UNREDACTED,
         "lexemes": [lexeme(f, t) for f, t in words],

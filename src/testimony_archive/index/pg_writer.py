@@ -31,8 +31,8 @@ from .writer import IndexReport, archive_changes, relative_path
 
 # What the tables hold and how: an index of another format is rebuilt, not patched.
 # 2: title terms counted too; 3: the metadata record says how confident its pending
-# suggestions are
-PG_INDEX_FORMAT = 3
+# suggestions are; 4: the terms' trigrams indexed (pg_trgm), for fuzzy words
+PG_INDEX_FORMAT = 4
 INDEX_LOCK = 0x7E57_1DE5  # the advisory lock every index write takes
 BATCH = 200  # documents per transaction in an update
 WAIT = "5s"  # how long a single document's re-indexing waits for the lock
@@ -106,6 +106,11 @@ def _indexes(suffix: str, build: str) -> list[str]:
         f"CREATE INDEX search_entries_terms_{build} ON search_entries{suffix} USING gin (terms)",
         f"ALTER TABLE search_terms{suffix} ADD CONSTRAINT search_terms_{build} "
         "PRIMARY KEY (field, term, access, variant)",
+        # Fuzzy words: the plain terms by their trigrams, the others apart (pg_lexicon).
+        f"CREATE INDEX search_terms_trigrams_{build} ON search_terms{suffix} "
+        "USING gin (term gin_trgm_ops) WHERE term ~ '^[a-z0-9]+$'",
+        f"CREATE INDEX search_terms_others_{build} ON search_terms{suffix} (field, term) "
+        "WHERE term !~ '^[a-z0-9]+$'",
         f"CREATE INDEX search_documents_generation_{build} "
         f"ON search_documents{suffix} (generation)",
         f"ANALYZE search_entries{suffix}",
@@ -146,6 +151,7 @@ def rebuild(
     build = uuid.uuid4().hex[:12]
     with _locked(database.engine) as connection:
         connection.execute(text("CREATE EXTENSION IF NOT EXISTS fuzzystrmatch"))
+        connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
         connection.execute(text(_STATE))
         for name in ("documents", "entries", "terms"):
             connection.execute(text(f"DROP TABLE IF EXISTS search_{name}_new"))

@@ -32,6 +32,7 @@ from .filters import request_filters
 from .pg_catalog import Catalog, Record
 from .pg_lexicon import PgLexicon
 from .pg_postings import FetchedPostings, plan_terms
+from .pg_tsquery import narrowing
 from .pg_writer import (
     PG_INDEX_FORMAT,
     IndexBusy,
@@ -168,10 +169,11 @@ class PostgresIndex(ArchiveBackend):
             built.plan,
             ((pair.field, term) for pair in built.pairs for term in (pair.first, pair.second)),
         )
-        postings = FetchedPostings.fetch(connection, catalog, scope, wanted, lexicon, mask)
+        postings = FetchedPostings.fetch(
+            connection, catalog, scope, wanted, lexicon, mask, narrowing(built.plan)
+        )
         ranked = rank(request, scope, built, catalog, postings, NoWhooshReader(), mask)
         return self._result(request, scope, built, ranked, started)
-
 
     # -- the catalog -------------------------------------------------------------------
 
@@ -218,9 +220,14 @@ class PostgresIndex(ArchiveBackend):
     # -- what the pages need besides results -------------------------------------------
 
     def highlight_terms(self, q: str, scope: Scope) -> HighlightTerms:
+        built = self.built(q, scope)
+        return HighlightTerms(frozenset(built.highlight), frozenset(built.weak_highlight))
+
+    def built(self, q: str, scope: Scope) -> BuiltQuery:
+        """The query as searches build it for the scope: its plan, its highlights."""
+
         def work(connection: Connection, primary: bool) -> BuiltQuery:
             lexicon = PgLexicon(connection, self._current(connection, primary), scope)
             return QueryBuilder(lexicon, self.expander, lexicon.frequency).build(parse_query(q))
 
-        built = self._read(work)
-        return HighlightTerms(frozenset(built.highlight), frozenset(built.weak_highlight))
+        return self._read(work)
