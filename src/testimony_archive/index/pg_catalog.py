@@ -101,6 +101,9 @@ class Record:
                    bool(rows[:, 1].any()))  # fmt: skip
 
 
+Int64Array = npt.NDArray[np.int64]
+
+
 @dataclass
 class Catalog(Snapshot):
     """A `Snapshot` made from document rows rather than Whoosh segments: every array
@@ -165,8 +168,10 @@ class Catalog(Snapshot):
         )
         counted = _grouped(
             _joined([record.document_codes for record in records]),
-            np.repeat(np.arange(len(records), dtype=np.int32),
-                      [record.document_codes.size for record in records]),  # fmt: skip
+            np.repeat(
+                np.arange(len(records), dtype=np.int32),
+                [record.document_codes.size for record in records],
+            ),  # fmt: skip
         )
         for column in TAG_COLUMNS:
             name = column.removesuffix(CONFIRMED_SUFFIX)
@@ -189,6 +194,29 @@ class Catalog(Snapshot):
         if variant or not 0 <= number < ends or self.para_of_entry[number] != para:
             return -1
         return number
+
+    def entries_of(
+        self, ordinals: Int64Array, paras: Int64Array, variants: Int64Array
+    ) -> Int64Array:
+        """`entry` of many rows at once (an ordinal of -1: an unknown document)."""
+        found = np.full(ordinals.size, -1, np.int64)
+        known = ordinals >= 0
+        if self.irregular_documents:
+            odd = known & np.isin(ordinals, np.fromiter(self.irregular_documents, np.int64))
+            for index in np.flatnonzero(odd).tolist():
+                found[index] = self.entry(
+                    int(ordinals[index]), int(paras[index]), int(variants[index])
+                )
+            known &= ~odd
+        rows = np.flatnonzero(known & (variants == 0))
+        documents = ordinals[rows]
+        firsts = self.first_entry.astype(np.int64)
+        numbers = firsts[documents] + paras[rows] - 1
+        ends = np.append(firsts[1:], self.size)[documents]
+        inside = (numbers >= firsts[documents]) & (numbers < ends)
+        inside[inside] = self.para_of_entry[numbers[inside]] == paras[rows][inside]
+        found[rows[inside]] = numbers[inside]
+        return found
 
     def tagged(self, field_name: str, value: str) -> IntArray:
         """The entries carrying a tag (rolled up) in a tag field, sorted."""

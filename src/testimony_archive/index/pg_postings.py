@@ -44,17 +44,29 @@ from .snapshot import REDACTED, UNREDACTED, BoolArray, FloatArray, IntArray
 EMPTY_IDS = np.empty(0, np.int32)
 EMPTY_WEIGHTS = np.empty(0, np.float32)
 
-# Each entry holding any of the wanted terms, with those terms only: marked (weight A)
-# and kept (`ts_filter`), a short tsvector read as text (`_LEXEME`), one row per entry.
+# Each wanted word's entries and frequencies, gathered by PostgreSQL into one row per
+# word: the entries holding any of the words, those words marked (weight A) and kept
+# (`ts_filter`), then unnested. No positions: the few entries that need them (a
+# phrase's, the best candidates' for proximity) are read apart (`_POSITIONS`).
 _FETCH = """
-    SELECT e.doc, e.para, e.variant,
-           ts_filter(setweight(e.terms, 'A', %(lexemes)s::text[]), '{a}')::text
-    FROM search_entries AS e
+    SELECT w.lexeme, array_agg(e.doc), array_agg(e.para), array_agg(e.variant),
+           array_agg(cardinality(w.positions))
+    FROM search_entries AS e,
+         unnest(ts_filter(setweight(e.terms, 'A', %(lexemes)s::text[]), '{a}')) AS w
     WHERE e.terms @@ %(query)s::tsquery
       AND e.access = ANY(%(levels)s) AND e.variant <> %(hidden)s
 """
 # The same, of some documents only (those the filters let through, when they are few).
 _FETCH_SOME = _FETCH + "  AND e.doc = ANY(%(docs)s)\n"
+_BY_WORD = "GROUP BY w.lexeme"
+# The wanted words' positions in some entries, by their keys.
+_POSITIONS = """
+    SELECT e.doc, e.para, e.variant,
+           ts_filter(setweight(e.terms, 'A', %(lexemes)s::text[]), '{a}')::text
+    FROM unnest(%(docs)s::text[], %(paras)s::integer[], %(variants)s::smallint[])
+         AS k(doc, para, variant)
+    JOIN search_entries AS e ON e.doc = k.doc AND e.para = k.para AND e.variant = k.variant
+"""
 SOME_DOCUMENTS = 0.2  # a share of the documents below which only theirs are fetched
 _LEXEME = re.compile(r"'((?:[^']|'')*)':([0-9A,]+)")
 
@@ -86,16 +98,22 @@ def tsquery(terms: Iterable[tuple[str, str]]) -> str:
 
 
 class FetchedPostings:
-    """The postings of some terms over a catalog's entries, for one scope."""
+    """The postings of some terms over a catalog's entries, for one scope; the positions
+    of its words in an entry are read when first asked for, in the same transaction."""
 
-    def __init__(self, catalog: Catalog, scope: Scope) -> None:
+    def __init__(
+        self, catalog: Catalog, scope: Scope, connection: Connection | None = None
+    ) -> None:
         self.catalog = catalog
         self.scope = scope
+        self._connection = connection
         self._postings: dict[tuple[str, str], tuple[IntArray, FloatArray]] = {}
-        # Each word's frequency in the scope, where only some documents were fetched.
+        # Each word's frequency in the scope, where only some entries were fetched.
         self._frequencies: dict[tuple[str, str], int] = {}
-        # Each term's positions in each entry, as PostgreSQL writes them ("3A,17A").
-        self._positions: dict[tuple[str, str], dict[int, str]] = {}
+        # The words whose positions are read, and those read: word → entry → positions.
+        self._words: set[tuple[str, str]] = set()
+        self._positions: dict[tuple[str, str], dict[int, list[int]]] = {}
+        self._located: set[int] = set()
 
     @classmethod
     def fetch(
@@ -107,18 +125,21 @@ class FetchedPostings:
         lexicon: PgLexicon,
         mask: BoolArray,
         match: str | None = None,
+        filtered: bool = True,
     ) -> FetchedPostings:
         """The postings of `terms` in the entries the scope may search; where the
         filters (`mask`) let through few documents, of theirs only, and where the query
         lets through fewer entries than its words (`match`, a tsquery: `pg_tsquery`), of
         those only. The terms' document frequencies are then counted in `search_terms`
-        (BM25 counts every entry the scope may search, whatever the filters)."""
-        fetched = cls(catalog, scope)
+        (BM25 counts every entry the scope may search, whatever the filters).
+        `filtered`: whether `mask` holds filters (else it is the scope's entries)."""
+        fetched = cls(catalog, scope, connection)
         readable = catalog.readable(scope)
         # Words (a longer one is in no entry: PostgreSQL holds none so long), and tags
         # (a place named in the query).
         words = {(f, t) for f, t in terms if (f == TITLE or f in TEXT_NAMES)
                  and len(lexeme(f, t).encode("utf-8")) <= MAX_LEXEME_BYTES}  # fmt: skip
+        fetched._words = words
         for field_name, value in ((f, t) for f, t in terms if f in TAG_COLUMNS):
             ids = catalog.tagged(field_name, value)
             ids = ids[readable[ids]]
@@ -135,10 +156,12 @@ class FetchedPostings:
                 fetched._add(word, known)
         if not missing:
             return fetched
-        documents = np.unique(catalog.doc_of_entry[mask])
-        if not documents.size:
-            return fetched  # (nothing to find: the filters let no entry through)
-        some = documents.size < SOME_DOCUMENTS * len(catalog.docs)
+        documents = None
+        if filtered:
+            documents = np.unique(catalog.doc_of_entry[mask])
+            if not documents.size:
+                return fetched  # (nothing to find: the filters let no entry through)
+        some = documents is not None and documents.size < SOME_DOCUMENTS * len(catalog.docs)
         if match is not None:
             # Every word of the matching entries only: a word's whole postings beside
             # another's partial ones could let an entry through that a word it lacks
@@ -147,7 +170,8 @@ class FetchedPostings:
         partial_postings = some or match is not None  # (not the words' own: not kept)
         if partial_postings:
             fetched._frequencies = lexicon.frequencies(missing)
-        found = _fetched(connection, catalog, scope, missing, documents if some else None, match)
+        found = _fetched(connection, catalog, scope, missing, documents if some else None,
+                         match)  # fmt: skip
         for word, postings in found.items():
             fetched._add(word, postings)
             if not partial_postings:
@@ -156,7 +180,29 @@ class FetchedPostings:
 
     def _add(self, word: tuple[str, str], postings: Postings) -> None:
         self._postings[word] = (postings.ids, postings.weights)
-        self._positions[word] = postings.positions
+
+    def _locate(self, entries: IntArray) -> None:
+        """Read the positions of the search's words in these entries (those not read
+        yet), in one query."""
+        wanted = [entry for entry in entries.tolist() if entry not in self._located]
+        if not wanted or not self._words or self._connection is None:
+            return
+        self._located.update(wanted)
+        catalog = self.catalog
+        rows: Sequence[tuple[str, int, int, str]] = self._connection.exec_driver_sql(
+            _POSITIONS,
+            {
+                "lexemes": [lexeme(f, t) for f, t in self._words],
+                "docs": [catalog.docs[o].id for o in catalog.doc_of_entry[wanted].tolist()],
+                "paras": catalog.para_of_entry[wanted].tolist(),
+                "variants": catalog.variant[wanted].tolist(),
+            },
+        ).cursor.fetchall()
+        for doc, para, variant, vector in rows:
+            entry = catalog.entry(catalog.ordinal_by_id[doc], para, variant)
+            for name, places in _LEXEME.findall(vector):
+                word = split_lexeme(unquoted(name))
+                self._positions.setdefault(word, {})[entry] = _numbers(places)
 
     # -- scoring.TermStatistics --------------------------------------------------------
 
@@ -195,32 +241,35 @@ class FetchedPostings:
             common = ids if common is None else np.intersect1d(common, ids, assume_unique=True)
         if common is None or not common.size:
             return EMPTY_IDS
-        where = [self._positions[(field_name, term)] for term in terms]
+        self._locate(common)
+        where = [self._positions.get((field_name, term), {}) for term in terms]
         found = [
             entry
             for entry in common.tolist()
-            if phrase_at([_numbers(positions[entry]) for positions in where], slop)
+            if all(entry in positions for positions in where)
+            and phrase_at([positions[entry] for positions in where], slop)
         ]
         return np.array(found, np.int32)
 
     def positions(
         self, reader: Any, field_name: str, term: str, docnums: IntArray
     ) -> dict[int, list[int]]:
+        self._locate(docnums)
         by_entry = self._positions.get((field_name, term), {})
-        return {entry: _numbers(by_entry[entry]) for entry in docnums.tolist() if entry in by_entry}
+        return {entry: by_entry[entry] for entry in docnums.tolist() if entry in by_entry}
 
 
 @dataclass(frozen=True)
 class Postings:
-    """A word's entries in one scope, its frequency in each and its positions there."""
+    """A word's entries in one scope and its frequency in each (times the field's
+    boost)."""
 
     ids: IntArray
     weights: FloatArray
-    positions: dict[int, str]  # as PostgreSQL writes them ("3A,17A"): read when asked for
 
     def weight(self) -> int:
         """What it weighs in the cache, in bytes (about)."""
-        return self.ids.nbytes + self.weights.nbytes + 120 * len(self.positions) + 800
+        return self.ids.nbytes + self.weights.nbytes + 400
 
 
 def _fetched(
@@ -237,38 +286,35 @@ def _fetched(
     # its matches need no second check, which a scan of the table makes on every row
     # (several times slower, where the planner would choose the scan).
     connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    result = connection.exec_driver_sql(_FETCH if documents is None else _FETCH_SOME, {
+    result = connection.exec_driver_sql((_FETCH if documents is None else _FETCH_SOME) + _BY_WORD, {
         "query": match if match is not None else tsquery(words),
         "levels": sorted(scope.levels),
         "hidden": REDACTED if scope.unredacted else UNREDACTED,
         "lexemes": [lexeme(f, t) for f, t in words],
         "docs": [] if documents is None else [catalog.docs[o].id for o in documents.tolist()],
     })  # fmt: skip
-    # The driver's plain tuples (thousands of rows: SQLAlchemy's rows cost more than the
-    # reading of them); psycopg has every row once the query has answered.
-    rows: Sequence[tuple[str, int, int, str]] = result.cursor.fetchall()
-    by_name: dict[str, dict[int, str]] = {}
-    ordinal_by_id = catalog.ordinal_by_id
-    for doc, para, variant, vector in rows:
-        ordinal = ordinal_by_id.get(doc)
-        if ordinal is None:
-            continue  # (written after this catalog was read: found next time)
-        entry = catalog.entry(ordinal, para, variant)
-        if entry < 0:
-            continue
-        for name, places in _LEXEME.findall(vector):
-            by_name.setdefault(name, {})[entry] = places
+    # The driver's plain tuples: one a word, its entries' keys and frequencies as lists.
+    rows: Sequence[tuple[str, list[str], list[int], list[int], list[int]]]
+    rows = result.cursor.fetchall()
     readable = catalog.readable(scope)
-    found = {word: Postings(EMPTY_IDS, EMPTY_WEIGHTS, {}) for word in words}
-    for name, by_entry in by_name.items():
-        word = split_lexeme(unquoted(name))
-        ids = np.array(sorted(by_entry), np.int32)
-        ids = ids[readable[ids]]
-        weights = np.array([by_entry[i].count(",") + 1 for i in ids.tolist()], np.float32)
+    ordinal_by_id = catalog.ordinal_by_id
+    found = {word: Postings(EMPTY_IDS, EMPTY_WEIGHTS) for word in words}
+    for name, docs, paras, variants, counts in rows:
+        word = split_lexeme(name)
+        ordinals = np.fromiter((ordinal_by_id.get(doc, -1) for doc in docs), np.int64, len(docs))
+        # (-1: written after this catalog was read: found next time)
+        entries = catalog.entries_of(
+            ordinals, np.array(paras, np.int64), np.array(variants, np.int64)
+        )
+        order = np.argsort(entries, kind="stable")
+        entries, weights = entries[order], np.array(counts, np.float32)[order]
+        kept = entries >= 0
+        kept[kept] = readable[entries[kept]]
+        ids, weights = entries[kept].astype(np.int32), weights[kept]
         boost = BOOSTS.get(word[0], 1.0)
         if boost != 1.0:
             weights *= np.float32(boost)
-        found[word] = Postings(ids, weights, by_entry)
+        found[word] = Postings(ids, weights)
     return found
 
 

@@ -163,14 +163,15 @@ class PostgresIndex(ArchiveBackend):
             parse_query(request.q)
         )
         mask = catalog.readable(scope).copy()
-        for query in [*request_filters(request), *built.filters]:
+        filters = [*request_filters(request), *built.filters]
+        for query in filters:
             mask &= catalog.filter_mask(query)
         wanted = plan_terms(
             built.plan,
             ((pair.field, term) for pair in built.pairs for term in (pair.first, pair.second)),
         )
         postings = FetchedPostings.fetch(
-            connection, catalog, scope, wanted, lexicon, mask, narrowing(built.plan)
+            connection, catalog, scope, wanted, lexicon, mask, narrowing(built.plan), bool(filters)
         )
         ranked = rank(request, scope, built, catalog, postings, NoWhooshReader(), mask)
         return self._result(request, scope, built, ranked, started)
