@@ -132,7 +132,7 @@ def _cpu(machine: dict[str, Any], requests: int) -> dict[str, Any]:
 SUMMED = {"requests", "bytes", "errors", "non_2xx", "load", "warm_and_cache_check",
           "duration_s", "past_end", "distinct_requests"}  # fmt: skip
 LAST = {"audit_entries_after"}  # a state after the runs, not a figure of one
-ANY = {"wrapped"}  # true of the runs together if true of any
+TRUE_IF_ANY = {"wrapped"}  # true of the runs together if true of any
 
 
 def combined(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -146,7 +146,7 @@ def combined(runs: list[dict[str, Any]]) -> dict[str, Any]:
             found[key] = combined([v for v in values if isinstance(v, dict)])
         elif key in LAST:
             found[key] = value
-        elif key in ANY:
+        elif key in TRUE_IF_ANY:
             found[key] = any(values)
         elif all(isinstance(v, (int, float)) for v in values):
             total = sum(values)
@@ -177,7 +177,7 @@ def load_access(work: Path, mix: list[Query], plan: LoadPlan, logs: Path) -> dic
             warm(base, [query.our_path("/search") for query in mix],
                  {"Cookie": cookies[role]} if cookies[role] else {})  # fmt: skip
         while len(pairs) < ATTEMPTS and sum(_busy(pair) <= QUIET for pair in pairs) < PAIRS:
-            runs = {role: [] for role in ROLES}  # type: dict[str, list[dict[str, Any]]]
+            runs: dict[str, list[dict[str, Any]]] = {role: [] for role in ROLES}
             for role in (*ROLES, *reversed(ROLES)):
                 runs[role].append(run_role(work, base, process.pid, mix, plan, cookies[role]))
             pairs.append({role: combined(runs[role]) for role in ROLES})
@@ -216,7 +216,7 @@ def load_access_distinct(work: Path, size_label: str, plan: LoadPlan, logs: Path
     slice finds none of the first's results): anonymous on x, signed in on x, signed in
     on y, anonymous on y. Six quiet pairs, combined as in `load_access`."""
     plan = dataclasses.replace(plan, duration=plan.duration / 2)
-    per_run = max(1, round(plan.duration * DISTINCT_RATE))
+    per_run = max(1, round(max(1, round(plan.duration)) * DISTINCT_RATE))  # (wrk's seconds)
     stream = distinct_stream(size_label, WARM_DISTINCT + 2 * ATTEMPTS * per_run, DISTINCT_SEED)
     warm_paths = [query.our_path("/search") for query in stream[:WARM_DISTINCT]]
     slices = [
@@ -236,11 +236,10 @@ def load_access_distinct(work: Path, size_label: str, plan: LoadPlan, logs: Path
         if not is_signed_in(base, cookie):
             raise RuntimeError("signed in, but /account does not know the session cookie")
         headers = {"anonymous": {}, "signed_in": {"Cookie": cookie}}
-        for role in ROLES:
-            warm(base, warm_paths, headers[role])
+        warmed = {role: warm(base, warm_paths, headers[role]) for role in ROLES}
         while len(pairs) < ATTEMPTS and sum(_busy(pair) <= QUIET for pair in pairs) < PAIRS:
             first, second = slices[2 * len(pairs)], slices[2 * len(pairs) + 1]
-            runs = {role: [] for role in ROLES}  # type: dict[str, list[dict[str, Any]]]
+            runs: dict[str, list[dict[str, Any]]] = {role: [] for role in ROLES}
             for role, paths in (("anonymous", first), ("signed_in", first),
                                 ("signed_in", second), ("anonymous", second)):  # fmt: skip
                 runs[role].append(
@@ -248,7 +247,10 @@ def load_access_distinct(work: Path, size_label: str, plan: LoadPlan, logs: Path
                 )
             pairs.append({role: combined(runs[role]) for role in ROLES})
             result["memory"] = tree_memory_mb(process.pid)
-    return result | _kept(pairs)
+    found = result | _kept(pairs)
+    for role in ROLES:  # (its failures are reported with the runs')
+        found[role]["warm_pass"] = warmed[role]
+    return found
 
 
 def _distinct_run(

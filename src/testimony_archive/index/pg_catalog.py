@@ -39,6 +39,7 @@ from .snapshot import (
 
 TEXT_NAMES = tuple(text_field(language) for language in FIELD_LANGUAGES)
 _BYTE_LENGTHS = np.array(_length_byte_cache, np.int64)
+Int64Array = npt.NDArray[np.int64]
 
 
 class Codes:
@@ -99,9 +100,6 @@ class Record:
         ]
         return cls(meta, rows, _joined(codes), _joined(carriers), np.array(document, np.int32),
                    bool(rows[:, 1].any()))  # fmt: skip
-
-
-Int64Array = npt.NDArray[np.int64]
 
 
 @dataclass
@@ -171,7 +169,7 @@ class Catalog(Snapshot):
             np.repeat(
                 np.arange(len(records), dtype=np.int32),
                 [record.document_codes.size for record in records],
-            ),  # fmt: skip
+            ),
         )
         for column in TAG_COLUMNS:
             name = column.removesuffix(CONFIRMED_SUFFIX)

@@ -1,11 +1,12 @@
 """The postings one search needs, fetched from PostgreSQL in one query.
 
 A plan's terms are looked up in the entries' `tsvector`s through their GIN index: every
-entry the scope may search that holds any of them, with each term's positions. Scoring
-then reads these as it reads a Whoosh snapshot's postings (`scoring.TermStatistics`):
-same entry numbers (the catalog's), same weights (the term's frequency, times the
-title's boost), same BM25 statistics (every entry of the scope that holds a term is
-fetched, so its count is the term's document frequency).
+entry the scope may search that holds any of them, and each term's frequency there, one
+row per term. Scoring then reads these as it reads a Whoosh snapshot's postings
+(`scoring.TermStatistics`): same entry numbers (the catalog's), same weights (the term's
+frequency, times the title's boost), same BM25 statistics (every entry of the scope that
+holds a term is fetched, so their count is the term's document frequency). Positions are
+read when a phrase or the proximity re-ranking asks, for those entries only.
 
 Where the query asks for more than any of its words (a phrase, words that must match or
 must not: `pg_tsquery`), only the entries that satisfy its tsquery are fetched, and the
@@ -148,12 +149,18 @@ class FetchedPostings:
             return fetched
         cache = catalog.postings_cache
         missing = set()
-        for word in words:
+        for word in words if match is None else ():
             known: Postings | None = cache.get((scope, word))
             if known is None:
                 missing.add(word)
             else:
                 fetched._add(word, known)
+        if match is not None:
+            # Every word of the matching entries only (the few a phrase or required words
+            # let through: their positions are then read for few entries too). A word's
+            # whole postings beside another's partial ones could let an entry through
+            # that a word it lacks (one excluded) would have kept out.
+            missing = words
         if not missing:
             return fetched
         documents = None
@@ -162,11 +169,6 @@ class FetchedPostings:
             if not documents.size:
                 return fetched  # (nothing to find: the filters let no entry through)
         some = documents is not None and documents.size < SOME_DOCUMENTS * len(catalog.docs)
-        if match is not None:
-            # Every word of the matching entries only: a word's whole postings beside
-            # another's partial ones could let an entry through that a word it lacks
-            # (one excluded) would have kept out.
-            missing = words
         partial_postings = some or match is not None  # (not the words' own: not kept)
         if partial_postings:
             fetched._frequencies = lexicon.frequencies(missing)
@@ -283,8 +285,8 @@ def _fetched(
     """The words' postings in the entries the scope may search (of `documents` only,
     when given; of those that satisfy `match`, when given), in one query."""
     # Through the GIN index always, even for common words: for a query of plain terms
-    # its matches need no second check, which a scan of the table makes on every row
-    # (several times slower, where the planner would choose the scan).
+    # its matches need no second check (a phrase's do), which a scan of the table makes
+    # on every row (several times slower, where the planner would choose the scan).
     connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
     result = connection.exec_driver_sql((_FETCH if documents is None else _FETCH_SOME) + _BY_WORD, {
         "query": match if match is not None else tsquery(words),

@@ -29,7 +29,7 @@ from .scoring import All, AndMaybe, Best, Exclude, Node, Phrase, Sum, Term
 
 @dataclass(frozen=True)
 class Match:
-    """A tsquery and whether it matches exactly what its node matches (or more)."""
+    """A tsquery that matches at least what its node matches; `exact`: exactly that."""
 
     text: str
     exact: bool
@@ -41,10 +41,13 @@ Translated = Match | None
 
 
 def narrowing(plan: Node | None) -> str | None:
-    """The tsquery of the entries the plan may match, where it lets through fewer than
-    its words do; None where it does not (a plan of alternatives only), cannot say (a
-    tag may match alone) or matches by exclusion only (which no index answers)."""
-    if plan is None or not _narrows(plan):
+    """The tsquery of the entries the plan may match, where the plan requires more than
+    one word at its top (every alternative a phrase, words that must match, an
+    exclusion); None where it does not (a plan of words that may match, each with its
+    alternatives: its tsquery would let through about what its words do, and the words'
+    whole postings are kept for the next search), cannot say (a tag may match alone) or
+    matches by exclusion only (which no index answers)."""
+    if plan is None or not _requires_more_than_a_word(plan):
         return None
     match = translate(plan)
     if match is None or match is NOTHING or match.text.startswith("!"):
@@ -99,11 +102,11 @@ def _any_of(children: list[Translated]) -> Translated:
     kept = [child for child in children if child is not None and child is not NOTHING]
     if not kept:
         return NOTHING
-    if len(kept) == 1:
-        return kept[0]
-    return Match(
-        "(" + " | ".join(child.text for child in kept) + ")", all(child.exact for child in kept)
-    )
+    exact = all(child.exact for child in kept)
+    texts = list(dict.fromkeys(child.text for child in kept))  # (a stem shared by languages)
+    if len(texts) == 1:
+        return Match(texts[0], exact)
+    return Match("(" + " | ".join(texts) + ")", exact)
 
 
 def _all_of(children: list[Translated]) -> Translated:
@@ -131,13 +134,17 @@ def _excluding(node: Exclude) -> Translated:
     return Match(f"({positive.text} & !{negative.text})", positive.exact)
 
 
-def _narrows(node: Node) -> bool:
-    """Whether the plan asks for more than one of its words somewhere (all of some words,
-    a phrase, a required part, an exclusion)."""
+def _requires_more_than_a_word(node: Node) -> bool:
+    """Whether every entry the node matches holds more than one of its words (or lacks
+    one): all of some words, a required part, an exclusion, a phrase, or alternatives
+    that each do. (A word's alternatives hold phrases and `All`s of its multi-word
+    synonyms: a plan of plain words is not narrowed by them.)"""
     if isinstance(node, Term):
         return False
     if isinstance(node, Phrase):
-        return len(set(node.terms)) > 1 or node.slop == 1 and len(node.terms) > 1
-    if isinstance(node, (All, AndMaybe, Exclude)):
+        return len(node.terms) > 1
+    if isinstance(node, (All, AndMaybe)):
         return True
-    return any(_narrows(child) for child in node.children)
+    if isinstance(node, Exclude):
+        return node.positive is not None
+    return all(_requires_more_than_a_word(child) for child in node.children)
