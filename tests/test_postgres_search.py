@@ -178,6 +178,36 @@ def test_a_query_that_asks_for_more_than_its_words_reads_fewer_entries(
     database.close()
 
 
+def test_a_redacted_paragraph_answers_alike_on_both_backends(
+    runner: CliRunner, pg_settings: Settings
+) -> None:
+    """A paragraph with a redacted passage is two entries (what may and may not be
+    seen): words, phrases and required words in it, for every scope, answer as Whoosh
+    does, the redacted word found only by those who may see it."""
+    archive = Archive(pg_settings.archive_dir)
+    assert not import_paths(archive, [DATA / "records.jsonl"]).failed
+    redacted = runner.invoke(
+        cli,
+        cli_args(pg_settings, "redact", "r-es-004", "--para", "1", "--text", "tzeltal",
+                 "--reason", "identifies a community"),  # fmt: skip
+    )
+    assert redacted.exit_code == 0, redacted.output
+    rebuild_index(archive, pg_settings.index_dir)
+    whoosh = WhooshIndex(archive, pg_settings.index_dir)
+    database = InstanceDatabase(pg_settings.database_url)
+    postgres = PostgresIndex(archive, database)
+    postgres.rebuild()
+    queries = ["tzeltal", '"habla tzeltal"', "+tzeltal +deportadas", '"agentes migratorios"',
+               "personas -tzeltal", "mexicanas deportadas", "tzeltal~"]  # fmt: skip
+    for q, unit, scope in itertools.product(queries, ("document", "paragraph"), SCOPES):
+        request = SearchRequest(q=q, unit=unit)  # type: ignore[arg-type]
+        expected = answer(whoosh.search(request, scope, cache=False))
+        assert answer(postgres.search(request, scope, cache=False)) == expected, (q, unit, scope)
+    assert postgres.search(SearchRequest(q="tzeltal", unit="paragraph"), EVERY_LEVEL).total
+    whoosh.close()
+    database.close()
+
+
 def test_updates_read_only_what_changed_and_follow_the_files(
     pg_settings: Settings, tmp_path: Path
 ) -> None:
