@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -87,11 +88,11 @@ def cached_share(base: str, mix: list[Query], headers: dict[str, str]) -> dict[s
 
 
 def run_role(
-    work: Path, base: str, server_pid: int, mix: list[Query], plan: LoadPlan, cookie: str
-) -> dict[str, Any]:
+    work: Path, base: str, server_pid: int, mix: list[Query], plan: LoadPlan,
+    headers: dict[str, str],
+) -> dict[str, Any]:  # fmt: skip
     """Warm the cache for the role, then the load; the audit entries both wrote."""
     paths = [query.our_path("/search") for query in mix]
-    headers = {"Cookie": cookie} if cookie else {}
     before = settled_audit_entries(work)
     warmed = warm(base, paths, headers)
     cache = cached_share(base, mix, headers)
@@ -161,28 +162,50 @@ def load_access(work: Path, mix: list[Query], plan: LoadPlan, logs: Path) -> dic
     pairs measured while other processes kept the machine quiet (or the quietest six of
     twelve), combined."""
     plan = dataclasses.replace(plan, duration=plan.duration / 2)
-    added_by = ensure_researcher(work)
     result: dict[str, Any] = {
         "workers": 1,
         "endpoint": "/search",
-        "account": {"name": RESEARCHER, "role": ROLE, "added_by": added_by},
+        "account": {"name": RESEARCHER, "role": ROLE, "added_by": ensure_researcher(work)},
     }
+    paths = [query.our_path("/search") for query in mix]
+
+    def run(base: str, pid: int, headers: dict[str, str], _slice: int) -> dict[str, Any]:
+        return run_role(work, base, pid, mix, plan, headers)
+
+    # (both roles' results in the cache before either is measured)
+    pairs, _warmed, result["memory"] = _pairs(work, logs, "serve-access.log", paths, run)
+    return result | _kept(pairs)
+
+
+Run = Callable[[str, int, dict[str, str], int], dict[str, Any]]
+
+
+def _pairs(
+    work: Path, logs: Path, log_name: str, warm_paths: list[str], run: Run
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]], dict[str, Any]]:
+    """On one server, with the researcher signed in and both roles warmed with
+    `warm_paths`: pairs of runs in the order anonymous, signed in, signed in, anonymous
+    (`run(base, server pid, the role's headers, slice)`, the slice numbered from 0 over
+    all pairs, one for each half of a pair), until `PAIRS` of them were quiet (or
+    `ATTEMPTS` were measured). The pairs, each role's runs combined; the warm passes; the
+    server's memory after the last pair."""
     pairs: list[dict[str, Any]] = []
-    with our_server(work, 1, logs, "serve-access.log") as (process, base):
+    with our_server(work, 1, logs, log_name) as (process, base):
         cookie = sign_in(base)
         if not is_signed_in(base, cookie):
             raise RuntimeError("signed in, but /account does not know the session cookie")
-        cookies = {"anonymous": "", "signed_in": cookie}
-        for role in ROLES:  # both roles' results in the cache before either is measured
-            warm(base, [query.our_path("/search") for query in mix],
-                 {"Cookie": cookies[role]} if cookies[role] else {})  # fmt: skip
+        headers: dict[str, dict[str, str]] = {"anonymous": {}, "signed_in": {"Cookie": cookie}}
+        warmed = {role: warm(base, warm_paths, headers[role]) for role in ROLES}
+        memory: dict[str, Any] = {}
         while len(pairs) < ATTEMPTS and sum(_busy(pair) <= QUIET for pair in pairs) < PAIRS:
             runs: dict[str, list[dict[str, Any]]] = {role: [] for role in ROLES}
-            for role in (*ROLES, *reversed(ROLES)):
-                runs[role].append(run_role(work, base, process.pid, mix, plan, cookies[role]))
+            first = 2 * len(pairs)
+            for role, part in ((ROLES[0], first), (ROLES[1], first),
+                               (ROLES[1], first + 1), (ROLES[0], first + 1)):  # fmt: skip
+                runs[role].append(run(base, process.pid, headers[role], part))
             pairs.append({role: combined(runs[role]) for role in ROLES})
-            result["memory"] = tree_memory_mb(process.pid)
-    return result | _kept(pairs)
+            memory = tree_memory_mb(process.pid)
+    return pairs, warmed, memory
 
 
 def _kept(pairs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -223,30 +246,19 @@ def load_access_distinct(work: Path, size_label: str, plan: LoadPlan, logs: Path
         [query.our_path("/search") for query in stream[start : start + per_run]]
         for start in range(WARM_DISTINCT, len(stream), per_run)
     ]
-    added_by = ensure_researcher(work)
     result: dict[str, Any] = {
         "workers": 1,
         "endpoint": "/search",
-        "account": {"name": RESEARCHER, "role": ROLE, "added_by": added_by},
+        "account": {"name": RESEARCHER, "role": ROLE, "added_by": ensure_researcher(work)},
         "queries": {"warm": WARM_DISTINCT, "per_run": per_run, "seed": DISTINCT_SEED},
     }
-    pairs: list[dict[str, Any]] = []
-    with our_server(work, 1, logs, "serve-access-distinct.log") as (process, base):
-        cookie = sign_in(base)
-        if not is_signed_in(base, cookie):
-            raise RuntimeError("signed in, but /account does not know the session cookie")
-        headers = {"anonymous": {}, "signed_in": {"Cookie": cookie}}
-        warmed = {role: warm(base, warm_paths, headers[role]) for role in ROLES}
-        while len(pairs) < ATTEMPTS and sum(_busy(pair) <= QUIET for pair in pairs) < PAIRS:
-            first, second = slices[2 * len(pairs)], slices[2 * len(pairs) + 1]
-            runs: dict[str, list[dict[str, Any]]] = {role: [] for role in ROLES}
-            for role, paths in (("anonymous", first), ("signed_in", first),
-                                ("signed_in", second), ("anonymous", second)):  # fmt: skip
-                runs[role].append(
-                    _distinct_run(work, base, process.pid, paths, plan, headers[role])
-                )
-            pairs.append({role: combined(runs[role]) for role in ROLES})
-            result["memory"] = tree_memory_mb(process.pid)
+
+    def run(base: str, pid: int, headers: dict[str, str], part: int) -> dict[str, Any]:
+        return _distinct_run(work, base, pid, slices[part], plan, headers)
+
+    pairs, warmed, result["memory"] = _pairs(
+        work, logs, "serve-access-distinct.log", warm_paths, run
+    )
     found = result | _kept(pairs)
     for role in ROLES:  # (its failures are reported with the runs')
         found[role]["warm_pass"] = warmed[role]

@@ -29,16 +29,21 @@ _PREFIX = text("""
       AND access = ANY(:levels) AND variant <> :hidden
     GROUP BY term HAVING sum(entries) > 0
 """)
-_WITHIN = text("""
-    SELECT term, sum(entries) FROM search_terms
-    WHERE field = :field AND term LIKE :pattern
-      AND length(term) BETWEEN :shortest AND :longest
+# Which of some terms (`found`) are within the distance of a word, with their counts.
+_MEASURED = """
+    WHERE term LIKE :pattern AND length(term) BETWEEN :shortest AND :longest
       AND levenshtein_less_equal(term, :word, :distance) <= :distance
       AND access = ANY(:levels) AND variant <> :hidden
     GROUP BY term HAVING sum(entries) > 0
-""")
-# The same, of the terms the trigram index finds similar enough (plain words: letters a-z
-# and digits, as pg_trgm reads them) and of the few others (an index of their own).
+"""
+# Of every term of the field (those that start with the word's letters: a range).
+_WITHIN = text("""
+    SELECT term, sum(entries) FROM (
+        SELECT term, entries, access, variant FROM search_terms WHERE field = :field
+    ) AS found
+""" + _MEASURED)
+# Of the terms the trigram index finds similar enough (plain words: letters a-z and
+# digits, as pg_trgm reads them) and of the few others (an index of their own).
 _WITHIN_BY_TRIGRAMS = text("""
     SELECT term, sum(entries) FROM (
         SELECT term, entries, access, variant FROM search_terms
@@ -47,11 +52,7 @@ _WITHIN_BY_TRIGRAMS = text("""
         SELECT term, entries, access, variant FROM search_terms
         WHERE field = :field AND term !~ '^[a-z0-9]+$' AND term LIKE :pattern
     ) AS found
-    WHERE term LIKE :pattern AND length(term) BETWEEN :shortest AND :longest
-      AND levenshtein_less_equal(term, :word, :distance) <= :distance
-      AND access = ANY(:levels) AND variant <> :hidden
-    GROUP BY term HAVING sum(entries) > 0
-""")
+""" + _MEASURED)
 _THRESHOLD = text("SELECT set_config('pg_trgm.similarity_threshold', :threshold, true)")
 PLAIN = re.compile(r"[a-z0-9]+")
 # Trigrams a term must share with the word for the index to let it through, at the

@@ -148,19 +148,20 @@ class FetchedPostings:
         if not words:
             return fetched
         cache = catalog.postings_cache
-        missing = set()
-        for word in words if match is None else ():
-            known: Postings | None = cache.get((scope, word))
-            if known is None:
-                missing.add(word)
-            else:
-                fetched._add(word, known)
         if match is not None:
             # Every word of the matching entries only (the few a phrase or required words
             # let through: their positions are then read for few entries too). A word's
             # whole postings beside another's partial ones could let an entry through
             # that a word it lacks (one excluded) would have kept out.
             missing = words
+        else:
+            missing = set()
+            for word in words:
+                known: Postings | None = cache.get((scope, word))
+                if known is None:
+                    missing.add(word)
+                else:
+                    fetched._add(word, known)
         if not missing:
             return fetched
         documents = None
