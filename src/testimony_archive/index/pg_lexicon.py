@@ -29,21 +29,18 @@ _PREFIX = text("""
       AND access = ANY(:levels) AND variant <> :hidden
     GROUP BY term HAVING sum(entries) > 0
 """)
-# Which of some terms (`found`) are within the distance of a word, with their counts.
-_MEASURED = """
-    WHERE term LIKE :pattern AND length(term) BETWEEN :shortest AND :longest
+# Of every term of the field (those that start with the word's letters: a range).
+_WITHIN = text("""
+    SELECT term, sum(entries) FROM search_terms
+    WHERE field = :field AND term LIKE :pattern
+      AND length(term) BETWEEN :shortest AND :longest
       AND levenshtein_less_equal(term, :word, :distance) <= :distance
       AND access = ANY(:levels) AND variant <> :hidden
     GROUP BY term HAVING sum(entries) > 0
-"""
-# Of every term of the field (those that start with the word's letters: a range).
-_WITHIN = text("""
-    SELECT term, sum(entries) FROM (
-        SELECT term, entries, access, variant FROM search_terms WHERE field = :field
-    ) AS found
-""" + _MEASURED)
-# Of the terms the trigram index finds similar enough (plain words: letters a-z and
-# digits, as pg_trgm reads them) and of the few others (an index of their own).
+""")
+# The same, of the terms the trigram index finds similar enough (plain words: letters a-z
+# and digits, as pg_trgm reads them) and of the few others (an index of their own). (The
+# two are written out whole: SQL joined from pieces is what the security scan refuses.)
 _WITHIN_BY_TRIGRAMS = text("""
     SELECT term, sum(entries) FROM (
         SELECT term, entries, access, variant FROM search_terms
@@ -52,7 +49,11 @@ _WITHIN_BY_TRIGRAMS = text("""
         SELECT term, entries, access, variant FROM search_terms
         WHERE field = :field AND term !~ '^[a-z0-9]+$' AND term LIKE :pattern
     ) AS found
-""" + _MEASURED)
+    WHERE term LIKE :pattern AND length(term) BETWEEN :shortest AND :longest
+      AND levenshtein_less_equal(term, :word, :distance) <= :distance
+      AND access = ANY(:levels) AND variant <> :hidden
+    GROUP BY term HAVING sum(entries) > 0
+""")
 _THRESHOLD = text("SELECT set_config('pg_trgm.similarity_threshold', :threshold, true)")
 PLAIN = re.compile(r"[a-z0-9]+")
 # Trigrams a term must share with the word for the index to let it through, at the
