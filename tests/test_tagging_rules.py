@@ -753,6 +753,10 @@ def test_a_farm_workers_beating_is_no_enslavers(tagger: Tagger) -> None:
         ("He was born over in Mississippi as a slave of a colonel from Ohio.", "US-MS"),
         # the address of the interview is where the narrator lives now
         ("Tom Bell, ex-slave, 45 Pine Street, Dallas, Texas.\n\nHe remembers little.", ""),
+        # a birth on a holding its owner names
+        ("I was born near Selma, Alabama, on Tom Ricks's place in 1849.", "US-AL"),
+        # not on a father's
+        ("I was born in Halifax County, Virginia, on my father's place.", ""),
         # birth alone is no statement of enslavement
         ("I was born in Lawrence County, Mississippi, in 1857.", ""),
         # nor a birth that was free, though slaves are spoken of
@@ -764,3 +768,225 @@ def test_where_a_narrative_says_its_narrator_was_enslaved(
     tagger: Tagger, body: str, state: str
 ) -> None:
     assert event_places(body, tagger, ("US",)) == ((state,) if state else ())
+
+
+# -- words that look like a cue but are another word's form ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "abuse_type", "perpetrator"),
+    [
+        # "officers" is not "office": the PNC's officers are who did it
+        (
+            EN,
+            "Prosecutors charged four PNC officers with forced disappearances.",
+            "liberty.enforced-disappearance",
+            "police",
+        ),
+        # "reported" is not "report": killings reported are killings
+        (
+            EN,
+            "Several killings reported in Guerrero were attributed to soldiers.",
+            "life.killing",
+            "military",
+        ),
+        (
+            ES,
+            "Los asesinatos reportados en Guerrero fueron atribuidos a soldados.",
+            "life.killing",
+            "military",
+        ),
+    ],
+)
+def test_an_inflected_word_is_not_a_noun_of_the_same_stem(
+    tagger: Tagger, context: TagContext, text: str, abuse_type: str, perpetrator: str
+) -> None:
+    suggestion = suggest(tagger, text, context)
+    assert suggestion.abuse_types == (abuse_type,)
+    assert suggestion.perpetrators == (perpetrator,)
+
+
+@pytest.mark.parametrize(
+    ("context", "text"),
+    [
+        (EN, "A resolution permits security forces to carry out checks at the border."),
+        (EN, "The company executed the contract within two weeks."),
+        (EN, "Soldiers burned down the barns and the cabins."),  # property, not a killing
+    ],
+)
+def test_no_forced_labour_or_killing_in_other_words(
+    tagger: Tagger, context: TagContext, text: str
+) -> None:
+    assert not {"exploitation.forced-labour", "life.killing"} & set(
+        suggest(tagger, text, context).abuse_types
+    )
+
+
+# -- bribes: extortion where demanded or paid, corruption otherwise ----------------------
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "extortion"),
+    [
+        (EN, "Traffic police demanded bribes from the bus drivers.", True),
+        (EN, "Detainees often bribed police officers to release them.", True),
+        (EN, "Inmates paid bribes to guards for food.", True),
+        (ES, "Los agentes exigían sobornos a los migrantes en el retén.", True),
+        (EN, "Officials were charged with embezzlement, illicit enrichment, and bribery.", False),
+        (EN, "Judges remained susceptible to bribes and political influence.", False),
+        (ES, "El exministro fue acusado de soborno y lavado de dinero.", False),
+    ],
+)
+def test_a_bribe_is_extortion_where_demanded_or_paid(
+    tagger: Tagger, context: TagContext, text: str, extortion: bool
+) -> None:
+    assert ("property.extortion" in suggest(tagger, text, context).abuse_types) is extortion
+
+
+# -- more abuses described rather than named ---------------------------------------------
+
+DESCRIBED_MORE = {
+    "life.killing": [
+        (EN, "Gang members executed two shopkeepers in the market."),
+        (EN, "Police officers executed at least three men after the clash."),
+        (EN, "A prosecutor opened a case against an officer for the death of a protester."),
+        (EN, "A student became the first minor to die in the protests."),
+        (ES, "Los pandilleros ejecutaron a dos comerciantes."),
+        (ES, "Abrieron un caso contra un agente por la muerte de un manifestante."),
+    ],
+    "torture": [
+        (EN, "The bodies were mutilated with machetes."),
+        (ES, "Los cuerpos fueron mutilados."),
+    ],
+    "torture.asphyxiation": [
+        (EN, "Interrogators put a bag over his head until he fainted."),
+    ],
+    "torture.deprivation": [
+        (EN, "The prisoners suffered denial of medical care for months."),
+        (EN, "The regular meals served to prisoners did not provide sufficient calories."),
+        (ES, "Les negaron la atención médica durante meses."),
+    ],
+    "liberty.incommunicado": [
+        (EN, "His lawyers were prevented from seeing him for a month."),
+        (EN, "Authorities did not reveal the activist's location for three weeks."),
+        (ES, "Las autoridades no revelaron su paradero durante tres semanas."),
+    ],
+    "liberty.arbitrary-arrest": [
+        (EN, "The regime used the new law to unjustly detain journalists."),
+        (EN, "Police used the curfew as a pretext to arrest protesters."),
+        (EN, "Officers used short-term detentions of activists to stop the march."),
+        (EN, "Police arrested dozens of youths based solely on anonymous denunciations."),
+        (ES, "La policía detuvo injustamente a los estudiantes."),
+        (ES, "Usaron el toque de queda como pretexto para detener a los manifestantes."),
+    ],
+    "liberty.arbitrary-detention": [
+        (EN, "Court backlogs led to prolonged pretrial detention for many defendants."),
+        (EN, "Some detainees had already served more than the maximum sentence."),
+    ],
+}
+
+
+@pytest.mark.parametrize(("abuse_type", "context", "text"), cases(DESCRIBED_MORE))
+def test_more_abuses_described_rather_than_named(
+    tagger: Tagger, abuse_type: str, context: TagContext, text: str
+) -> None:
+    assert abuse_type in suggest(tagger, text, context).abuse_types
+
+
+def test_lawyers_kept_away_is_incommunicado_not_isolation(tagger: Tagger) -> None:
+    text = "His lawyers were prevented from seeing him for a month."
+    assert suggest(tagger, text, EN).abuse_types == ("liberty.incommunicado",)
+
+
+def test_a_threat_to_health_is_no_threat(tagger: Tagger) -> None:
+    text = "Overcrowding in the prison was a serious threat to the inmates' health."
+    assert "psychological.threats" not in suggest(tagger, text, EN).abuse_types
+
+
+def test_a_law_that_changes_the_law_is_a_law_clause(tagger: Tagger) -> None:
+    text = "The new law eliminates the need for formal charges in cases of torture."
+    assert suggest(tagger, text, EN) == Suggestion()
+
+
+# -- who is no perpetrator -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "perpetrators"),
+    [
+        # a force joined is not the force that did it
+        (
+            SLAVE_NARRATIVE,
+            "They whipped old Ben at the post. His sons ran off to join the Union Army.",
+            ("private-individual",),
+        ),
+        # a party to peace talks
+        (
+            EN,
+            "The court created by the peace accord with the FARC reviewed killings by army units.",
+            ("military",),
+        ),
+        (
+            ES,
+            "El tribunal creado por el acuerdo de paz con las FARC revisó asesinatos "
+            "cometidos por el ejército.",
+            ("military",),
+        ),
+        # what someone was arrested for being
+        (
+            EN,
+            "Police arrested youths for gang membership based solely on their tattoos.",
+            ("police",),
+        ),
+    ],
+)
+def test_who_is_named_but_did_not_do_it(
+    tagger: Tagger, context: TagContext, text: str, perpetrators: tuple[str, ...]
+) -> None:
+    assert suggest(tagger, text, context).perpetrators == perpetrators
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The paddle rollers whipped a man and his wife.",
+        "The patty-rollers caught him without a pass and beat him.",
+        "De pattyrollers whupped him.",
+        "Dem patter rollers whipped him good.",
+    ],
+)
+def test_patrollers_however_spelt(tagger: Tagger, text: str) -> None:
+    assert "militia" in suggest(tagger, text, SLAVE_NARRATIVE).perpetrators
+
+
+def test_they_are_who_was_named_before(tagger: Tagger) -> None:
+    text = (
+        "Mammy said the patrollers would get us if we were out at night. They whipped "
+        "you, too, but the master kept them off our place."
+    )
+    assert "militia" in suggest(tagger, text, SLAVE_NARRATIVE).perpetrators
+
+
+# -- a sale in a narrative, however told ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        (
+            "My mother was put on the block and sold from me.",
+            {"exploitation.trafficking", "family-separation"},
+        ),
+        ("Old Marster paid nine hundred dollars for my mammy.", {"exploitation.trafficking"}),
+        ("He bought more hands every time they had a sale.", {"exploitation.trafficking"}),
+        ("They bought me a new dress for the wedding.", set()),
+    ],
+)
+def test_a_sale_however_told(tagger: Tagger, text: str, abuse_types: set[str]) -> None:
+    found = set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types)
+    assert found & {"exploitation.trafficking", "family-separation"} == abuse_types
+
+
+def test_i_will_kill_is_a_death_threat(tagger: Tagger) -> None:
+    text = 'The soldier said, "Buy him a cap or I\'ll come back and kill the whole family."'
+    assert suggest(tagger, text, SLAVE_NARRATIVE).abuse_types == ("life.death-threat",)

@@ -69,11 +69,23 @@ def implied_abuse_types(
             implied.add("exploitation.trafficking")  # a family member sold away
     if slavery and "exploitation.child-labour" in implied:
         implied.add("exploitation.forced-labour")  # an enslaved child put to work
+    if _all_within(matches, "psychological.isolation", "liberty.incommunicado"):
+        implied.discard("psychological.isolation")  # "his lawyers were prevented from seeing him"
     killed_in = {words[m.first].sentence for m in matches if m.value == "life.killing"}
     attempts = [m for m in matches if m.value == "life.attempted-killing"]
     if attempts and all(words[m.first].sentence in killed_in for m in attempts):
         implied.discard("life.attempted-killing")  # "opened fire ..., killing three"
     return implied
+
+
+def _all_within(matches: Sequence[Match], inner: str, outer: str) -> bool:
+    """Whether every match of `inner` lies within a match of `outer` (so the words said
+    `outer`, and `inner` only in part)."""
+    spans = [(m.first, m.last) for m in matches if m.value == outer]
+    found = [m for m in matches if m.value == inner]
+    return bool(found) and all(
+        any(first <= m.first and m.last <= last for first, last in spans) for m in found
+    )
 
 
 def conditional_threats(matches: Sequence[Match], words: Sequence[Token]) -> list[Match]:

@@ -21,6 +21,8 @@ _ENSLAVEMENT_WORDS = frozenset(
     "slave slaves slavery enslaved belonged b'longed owned plantation marster massa master "
     "owner".split()
 )
+# "born ... on Matt Swanson's place": a birth on an enslaver's holding.
+_HOLDING_WORDS = frozenset("place farm plantation".split())
 # A birth that was not into slavery: "born a free man", "born free", or after the war.
 _FREE_WORDS = frozenset("free freeborn freedom".split())
 LAST_YEAR_OF_SLAVERY = 1865
@@ -46,8 +48,8 @@ def event_places(body: str, tagger: Tagger, locations: tuple[str, ...]) -> tuple
         tokens = tokenize(paragraph)
         words = [token for token in tokens if token.is_word]
         cues: dict[int, Token] = {}  # sentence → its first cue word
-        for word in words:
-            if word.folded in _ENSLAVEMENT_WORDS:
+        for index, word in enumerate(words):
+            if word.folded in _ENSLAVEMENT_WORDS or _on_holding(words[index - 1 : index], word):
                 cues.setdefault(word.sentence, word)
         if not cues:
             continue
@@ -89,6 +91,14 @@ def _where_told(
         ),
     )
     return nearest[1]
+
+
+def _on_holding(before: list[Token], word: Token) -> bool:
+    """ "Swanson's place", "old Dempsey Brown's place": a holding named by its owner (not
+    "my father's place"); `before` holds the word before, if any."""
+    return word.folded in _HOLDING_WORDS and any(
+        w.is_capitalised and w.text.endswith(("'s", "’s")) for w in before
+    )
 
 
 def _born_free(words: list[Token]) -> set[int]:

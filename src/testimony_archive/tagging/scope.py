@@ -111,7 +111,12 @@ class Scope:
             frozenset(m.first for m in find("negation_after")),
         )
 
-    def describes_abuse(self, match: Match, words: Sequence[Token], cues: Cues) -> bool:
+    def describes_abuse(
+        self, match: Match, words: Sequence[Token], cues: Cues, agent: bool = False
+    ) -> bool:
+        """Whether an abuse word describes an abuse, or (`agent`) a perpetrator word names
+        one who did it: "army units" are soldiers, where "kidnapping unit" names a police
+        unit, not a kidnapping."""
         first = words[match.first]
         for index in range(match.first - 1, max(-1, match.first - 1 - NEGATION_WINDOW), -1):
             if index in cues.negation_ends or words[index].clause != first.clause:
@@ -131,7 +136,7 @@ class Scope:
             for index in range(max(0, match.first - 1 - HYPOTHETICAL_WINDOW), match.first)
         ):
             return False  # "could face deportation", "feared they would be kidnapped"
-        if after in cues.remedy_starts and words[after].sentence == first.sentence:
+        if not agent and after in cues.remedy_starts and words[after].sentence == first.sentence:
             return False  # "torture prevention", not "... torture. Law enforcement ..."
         law_clause = cues.law_sentences.get(first.sentence)
         if law_clause is not None and first.clause == law_clause:

@@ -145,13 +145,23 @@ class Tagger:
             match
             for match in perpetrator_words
             if match.first not in victims
-            and self.scope.describes_abuse(match, words, cues)
+            and self.scope.describes_abuse(match, words, cues, agent=True)
             and not self.scope.is_source(match, words, cues)
         ]
-        with_agents = {words[match.first].sentence for match in named}
+        # "They whipped you, but my master ...": who "they" are is named before, even
+        # where someone else is named later in the sentence
+        first_abuse: dict[int, int] = {}
+        for match in abuses:
+            sentence = words[match.first].sentence
+            first_abuse[sentence] = min(first_abuse.get(sentence, match.first), match.first)
+        agent_first = {
+            words[match.first].sentence
+            for match in named
+            if match.first < first_abuse.get(words[match.first].sentence, -1)
+        }
         referred = {
             sentence - 1
-            for sentence in abuse_sentences - with_agents
+            for sentence in abuse_sentences - agent_first
             if _opens_with_pronoun(words, sentence)
         }
         candidates = [
