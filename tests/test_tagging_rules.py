@@ -990,3 +990,69 @@ def test_a_sale_however_told(tagger: Tagger, text: str, abuse_types: set[str]) -
 def test_i_will_kill_is_a_death_threat(tagger: Tagger) -> None:
     text = 'The soldier said, "Buy him a cap or I\'ll come back and kill the whole family."'
     assert suggest(tagger, text, SLAVE_NARRATIVE).abuse_types == ("life.death-threat",)
+
+
+# -- who did it, when a witness or a report says it another way -----------------------------
+
+
+def test_a_narrative_names_who_they_are_sentences_before(tagger: Tagger) -> None:
+    text = (
+        "After slavery we had to get in before night. If you didn't, Ku Klux would drive "
+        "you in. They would come and visit you anyway. They had something on their "
+        "heads. They would whip you if they caught you out."
+    )
+    assert suggest(tagger, text, SLAVE_NARRATIVE).perpetrators == ("militia",)
+
+
+@pytest.mark.parametrize(
+    ("text", "perpetrators"),
+    [
+        (
+            "She gave me to a man who was mean. He came and got me and beat me.",
+            ("private-individual",),
+        ),
+        # the victim, told in the passive
+        ("When he came home he was beaten by someone.", ("unknown",)),
+        ("They beat us at the checkpoint.", ("unknown",)),
+    ],
+)
+def test_a_witness_telling_of_one_person(
+    tagger: Tagger, text: str, perpetrators: tuple[str, ...]
+) -> None:
+    assert suggest(tagger, text, TESTIMONY_EN).perpetrators == perpetrators
+
+
+def test_complaints_against_named_services_with_an_office_for_the_abuse(tagger: Tagger) -> None:
+    text = (
+        "The commission registered 25 complaints of torture. Most complaints were against "
+        "the Federal Police and the navy. Some states had prosecutor's offices for torture."
+    )
+    assert set(suggest(tagger, text, EN).perpetrators) == {"police", "military"}
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "abuse_types"),
+    [
+        (
+            EN,
+            "NGOs reported sexual and physical violence by guards.",
+            {"sexual-violence", "torture"},
+        ),
+        (
+            EN,
+            "Armed groups engaged in extortion and sexual abuse.",
+            {"property.extortion", "sexual-violence.assault"},
+        ),
+        (
+            EN,
+            "The Committee of Relatives of the Disappeared reported 23 arbitrary arrests.",
+            {"liberty.arbitrary-arrest"},
+        ),
+        (EN, "NGOs criticized the failure to investigate the chain of command.", set()),
+        (EN, "Officials denied entry to the trials to foreign diplomats.", set()),
+    ],
+)
+def test_what_an_abuse_word_says_in_its_phrase(
+    tagger: Tagger, context: TagContext, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, context).abuse_types) == abuse_types

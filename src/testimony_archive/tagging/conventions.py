@@ -29,6 +29,9 @@ _DETENTION_TERMS = frozenset({"liberty.arbitrary-detention", "liberty.incommunic
 _AGENT_MARKERS = frozenset("by against por contra".split())
 AGENT_REACH = 8  # words from "authorities" to the abuse they commit
 AGENT_MARKER_REACH = 5
+PERSON_REACH = 8  # words from "he" to the abuse he did
+_ONE_PERSON = frozenset("he she".split())
+_PASSIVE = frozenset("was were been be being is got get git wuz".split())
 
 # A beating held over someone (conditional_threats) and a killing only nearly done
 # (hedged_killings).
@@ -156,6 +159,7 @@ def choose_perpetrators(
     abuse_types: set[str],
     words: Sequence[Token],
     slavery: bool,
+    testimony: bool = False,
 ) -> set[str]:
     """Who did it: the agents named where the abuse is described, or the convention's
     default for what was described."""
@@ -179,7 +183,23 @@ def choose_perpetrators(
         # enslavers, traders and speculators: in a narrative of slavery, an abuse whose
         # doer goes unnamed was the enslaver's or done for him
         return {"private-individual"}
+    if testimony and _done_by_one(abuses, words):
+        return {"private-individual"}  # "he came and got me and nearly beat me to death"
     return {"unknown"}
+
+
+def _done_by_one(abuses: Sequence[Match], words: Sequence[Token]) -> bool:
+    """Whether a witness tells of one person doing an abuse: "he" or "she" a few words
+    before it, in its clause, and the abuse not told in the passive ("he was badly
+    beaten", "she got whipped": the victim)."""
+    for match in abuses:
+        clause = words[match.first].clause
+        before = words[max(0, match.first - PERSON_REACH) : match.first]
+        if any(w.folded in _PASSIVE for w in before[-2:]):
+            continue
+        if any(w.folded in _ONE_PERSON and w.clause == clause for w in before):
+            return True
+    return False
 
 
 def _sold(abuses: Sequence[Match], words: Sequence[Token]) -> bool:

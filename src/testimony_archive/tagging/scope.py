@@ -121,6 +121,8 @@ class Scope:
         for index in range(match.first - 1, max(-1, match.first - 1 - NEGATION_WINDOW), -1):
             if index in cues.negation_ends or words[index].clause != first.clause:
                 break
+            if agent and not words[index + 1].joined:
+                break  # "If you didn't, the Klan would drive you in": no denial of the Klan
             if index in cues.negations:
                 return False
         if any(

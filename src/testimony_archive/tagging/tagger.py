@@ -26,6 +26,7 @@ from .scope import Cues, Scope
 from .tokens import Token, tokenize
 
 HEADING_MAX_WORDS = 14
+NARRATIVE_REFERENCE_REACH = 6  # sentences back a narrative's "they" may point
 RUN_IN_LABEL_MAX_WORDS = 5
 
 
@@ -97,8 +98,12 @@ class Tagger:
             implied_abuse_types(abuses, words, matched, slavery), self.vocabulary.abuse_types
         )
         perpetrator_words = self.lexicon.perpetrators.find(words, languages, slavery)
-        agents = self._agents(perpetrator_words, abuses, abuse_types, words, cues)
-        perpetrators = choose_perpetrators(agents, abuses, abuse_types, words, slavery)
+        agents = self._agents(
+            perpetrator_words, abuses, abuse_types, words, cues, context.kind == "testimony"
+        )
+        perpetrators = choose_perpetrators(
+            agents, abuses, abuse_types, words, slavery, context.kind == "testimony"
+        )
 
         named_groups = {i for m in perpetrator_words for i in range(m.first, m.last + 1)}
         mentions = [
@@ -135,6 +140,7 @@ class Tagger:
         abuse_types: set[str],
         words: Sequence[Token],
         cues: Cues,
+        testimony: bool = False,
     ) -> list[Match]:
         """The perpetrator words that name who did the abuses described: in a sentence
         that describes one (or the sentence before, when that one opens with "They"), or
@@ -154,13 +160,18 @@ class Tagger:
         for match in abuses:
             sentence = words[match.first].sentence
             first_abuse[sentence] = min(first_abuse.get(sentence, match.first), match.first)
+        with_agents = {words[match.first].sentence for match in named}
         agent_first = {
             words[match.first].sentence
             for match in named
             if match.first < first_abuse.get(words[match.first].sentence, -1)
         }
+        # a narrative tells on for a few sentences about whom it named ("Ku Klux would
+        # drive you in. They would come ... They would whip you"); a report's "they"
+        # is the sentence before's
+        reach = NARRATIVE_REFERENCE_REACH if testimony else 1
         referred = {
-            sentence - 1
+            _named_before(sentence, with_agents, reach)
             for sentence in abuse_sentences - agent_first
             if _opens_with_pronoun(words, sentence)
         }
@@ -211,6 +222,15 @@ _FREEDOM = frozenset(
 def _after_slavery(words: Sequence[Token]) -> bool:
     """A paragraph of a slave narrative that tells of life after freedom."""
     return any(word.folded in _FREEDOM for word in words)
+
+
+def _named_before(sentence: int, with_agents: set[int], reach: int) -> int:
+    """The nearest sentence before `sentence`, at most `reach` back, that names someone
+    (or the one just before, if none does)."""
+    for before in range(sentence - 1, max(-1, sentence - 1 - reach), -1):
+        if before in with_agents:
+            return before
+    return sentence - 1
 
 
 def _opens_with_pronoun(words: Sequence[Token], sentence: int) -> bool:
