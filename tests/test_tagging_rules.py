@@ -755,6 +755,7 @@ def test_a_farm_workers_beating_is_no_enslavers(tagger: Tagger) -> None:
         ("Tom Bell, ex-slave, 45 Pine Street, Dallas, Texas.\n\nHe remembers little.", ""),
         # a birth on a holding its owner names
         ("I was born near Selma, Alabama, on Tom Ricks's place in 1849.", "US-AL"),
+        ("He was born in 1854 in the home of Ben Simms, at Springfield, Kentucky.", "US-KY"),
         # not on a father's
         ("I was born in Halifax County, Virginia, on my father's place.", ""),
         # birth alone is no statement of enslavement
@@ -1056,3 +1057,41 @@ def test_what_an_abuse_word_says_in_its_phrase(
     tagger: Tagger, context: TagContext, text: str, abuse_types: set[str]
 ) -> None:
     assert set(suggest(tagger, text, context).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "abuse_types", "perpetrators"),
+    [
+        (
+            EN,
+            "Officials were implicated in the assassination of a mayor.",
+            {"life.killing"},
+            {"judicial"},
+        ),
+        # an offence the law defines, not an abuse
+        (
+            EN,
+            "Civilians may be tried for insulting or disparaging the national armed forces.",
+            set(),
+            set(),
+        ),
+        (EN, "The law lists risks and threats to the country's sovereignty.", set(), set()),
+        # the places raided are said to harbour criminals; the agents raided them
+        (
+            EN,
+            "Raids by security agents in neighborhoods harboring criminals left 20 dead.",
+            {"life.killing"},
+            {"police"},
+        ),
+    ],
+)
+def test_what_is_an_abuse_and_who_did_it_in_a_report(
+    tagger: Tagger,
+    context: TagContext,
+    text: str,
+    abuse_types: set[str],
+    perpetrators: set[str],
+) -> None:
+    suggestion = suggest(tagger, text, context)
+    assert set(suggestion.abuse_types) == abuse_types
+    assert set(suggestion.perpetrators) == perpetrators

@@ -23,6 +23,7 @@ _ENSLAVEMENT_WORDS = frozenset(
 )
 # "born ... on Matt Swanson's place": a birth on an enslaver's holding.
 _HOLDING_WORDS = frozenset("place farm plantation".split())
+_HOMES = frozenset("home house".split())  # "in the home of Benjamin Simms"
 # A birth that was not into slavery: "born a free man", "born free", or after the war.
 _FREE_WORDS = frozenset("free freeborn freedom".split())
 LAST_YEAR_OF_SLAVERY = 1865
@@ -49,7 +50,7 @@ def event_places(body: str, tagger: Tagger, locations: tuple[str, ...]) -> tuple
         words = [token for token in tokens if token.is_word]
         cues: dict[int, Token] = {}  # sentence → its first cue word
         for index, word in enumerate(words):
-            if word.folded in _ENSLAVEMENT_WORDS or _on_holding(words[index - 1 : index], word):
+            if word.folded in _ENSLAVEMENT_WORDS or _on_holding(words, index):
                 cues.setdefault(word.sentence, word)
         if not cues:
             continue
@@ -93,11 +94,24 @@ def _where_told(
     return nearest[1]
 
 
-def _on_holding(before: list[Token], word: Token) -> bool:
-    """ "Swanson's place", "old Dempsey Brown's place": a holding named by its owner (not
-    "my father's place"); `before` holds the word before, if any."""
-    return word.folded in _HOLDING_WORDS and any(
-        w.is_capitalised and w.text.endswith(("'s", "’s")) for w in before
+def _on_holding(words: list[Token], index: int) -> bool:
+    """ "Swanson's place", "the home of Benjamin Simms": a holding named by its owner
+    (not "my father's place")."""
+    word = words[index]
+    before = words[index - 1] if index else None
+    if (
+        word.folded in _HOLDING_WORDS
+        and before is not None
+        and before.is_capitalised
+        and before.text.endswith(("'s", "’s"))
+    ):
+        return True
+    after = words[index + 1 : index + 3]
+    return (
+        word.folded in _HOLDING_WORDS | _HOMES
+        and len(after) == 2
+        and after[0].folded == "of"
+        and after[1].is_capitalised
     )
 
 
