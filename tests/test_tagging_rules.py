@@ -758,7 +758,7 @@ def test_a_farm_workers_beating_is_no_enslavers(tagger: Tagger) -> None:
         ("He was born in 1854 in the home of Ben Simms, at Springfield, Kentucky.", "US-KY"),
         # not on a father's
         ("I was born in Halifax County, Virginia, on my father's place.", ""),
-        # birth alone is no statement of enslavement
+        # birth alone is no statement of enslavement (but see below)
         ("I was born in Lawrence County, Mississippi, in 1857.", ""),
         # nor a birth that was free, though slaves are spoken of
         ("He was born a free man in Ohio, where no slaves were kept.", ""),
@@ -1095,3 +1095,27 @@ def test_what_is_an_abuse_and_who_did_it_in_a_report(
     suggestion = suggest(tagger, text, context)
     assert set(suggestion.abuse_types) == abuse_types
     assert set(suggestion.perpetrators) == perpetrators
+
+
+@pytest.mark.parametrize(
+    ("body", "state"),
+    [
+        # in a narrative of slavery, a birth dated before the war's end is a birth into it
+        ("I was born in Lawrence County, Mississippi, in 1857.", "US-MS"),
+        ("Place of birth: Harris County, Georgia. He was born in 1846.", ""),  # not dated there
+        # a statement of enslavement comes first, wherever it is
+        ("I was born in Macon, Georgia, in 1850.\n\nWe belonged to a man in Alabama.", "US-AL"),
+        # not after the war, nor free
+        ("I was born in Marshall, Texas, in 1868.", ""),
+        ("I was born free in Ohio in 1850.", ""),
+    ],
+)
+def test_where_a_narrative_of_slavery_says_its_narrator_was_born(
+    tagger: Tagger, body: str, state: str
+) -> None:
+    assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())
+
+
+def test_a_birth_places_no_testimony_of_today(tagger: Tagger) -> None:
+    body = "I was born in Lawrence County, Mississippi, in 1857."
+    assert event_places(body, tagger, ("US",), slavery=False) == ()

@@ -20,8 +20,8 @@ def context_for(document: Document, tagger: Tagger) -> TagContext:
     events: tuple[str, ...] = ()
     slavery = False
     if document.kind == "testimony":
-        events = event_places(document.body, tagger, locations)
         slavery = tagger.tells_of_slavery(document.body, document.language)
+        events = event_places(document.body, tagger, locations, slavery)
     return TagContext(document.kind, document.language, locations, events, slavery)
 
 

@@ -15,8 +15,9 @@ from .tokens import Token, tokenize
 if TYPE_CHECKING:
     from .tagger import Tagger
 
-# Words that say where the narrator was enslaved. Birth alone does not: many narrators
-# were born free, after the war, or were sold away from where they were born.
+# Words that say where the narrator was enslaved. Birth alone is read only where no such
+# words are found, and only a birth dated before the war's end: many narrators were born
+# free, after the war, or were sold away from where they were born.
 _ENSLAVEMENT_WORDS = frozenset(
     "slave slaves slavery enslaved belonged b'longed owned plantation marster massa master "
     "owner".split()
@@ -27,6 +28,8 @@ _HOMES = frozenset("home house".split())  # "in the home of Benjamin Simms"
 # A birth that was not into slavery: "born a free man", "born free", or after the war.
 _FREE_WORDS = frozenset("free freeborn freedom".split())
 LAST_YEAR_OF_SLAVERY = 1865
+FIRST_YEAR = 1780  # a year before this is no narrator's birth
+_BIRTH_WORDS = frozenset("born birth".split())
 _ADDRESS_WORDS = frozenset(
     "street st avenue ave road rd route drive boulevard lane box rfd lives living resides "
     "reside".split()
@@ -36,39 +39,69 @@ _ORIGIN_WORDS = frozenset("from".split())
 MAX_PARAGRAPHS = 12  # the narrator's origins come first; later moves are other events
 
 
-def event_places(body: str, tagger: Tagger, locations: tuple[str, ...]) -> tuple[str, ...]:
+def event_places(
+    body: str, tagger: Tagger, locations: tuple[str, ...], slavery: bool = False
+) -> tuple[str, ...]:
     """The first-level subdivision named where the narrative tells of the narrator's
     enslavement, if any: the earliest such statement wins, and in it the state nearest
-    the words that say so."""
-    gazetteer = tagger.gazetteer
+    the words that say so. Failing one, where the narrator was born into slavery: a
+    birth the narrative dates before the war's end ("I was born in Marshall, Texas, in
+    1854"), in a narrative that tells of slavery (`slavery`)."""
     home = tuple(code.split("-")[0] for code in locations if len(code) >= 2)
     home_countries = tuple(
         dict.fromkeys(tagger.vocabulary.places.country_of(code) for code in locations)
     )
-    for paragraph in split_paragraphs(body)[:MAX_PARAGRAPHS]:
-        tokens = tokenize(paragraph)
-        words = [token for token in tokens if token.is_word]
-        cues: dict[int, Token] = {}  # sentence → its first cue word
-        for index, word in enumerate(words):
-            if word.folded in _ENSLAVEMENT_WORDS or _on_holding(words, index):
-                cues.setdefault(word.sentence, word)
-        if not cues:
-            continue
-        # The interview's address ("Rosaline Rogers, ex-slave, 1200 Kentucky Avenue,
-        # Indianapolis, Indiana") says where the narrator lives now.
-        skipped = {word.sentence for word in words if word.folded in _ADDRESS_WORDS}
-        skipped |= _born_free(words)
-        states = [
-            (mention, place)
-            for mention, place in resolve(gazetteer.find(words, tokens), home_countries or home)
-            if place.level == 1
-            and words[mention.first].sentence in cues
-            and words[mention.first].sentence not in skipped
-            and (not home_countries or place.country in home_countries)
-        ]
-        if states:
-            return (_where_told(states, words, cues).code,)
+    paragraphs = split_paragraphs(body)[:MAX_PARAGRAPHS]
+    for reading in (_enslavement_cues, _birth_cues) if slavery else (_enslavement_cues,):
+        for paragraph in paragraphs:
+            tokens = tokenize(paragraph)
+            words = [token for token in tokens if token.is_word]
+            cues = reading(words)  # sentence → its first cue word
+            if not cues:
+                continue
+            # The interview's address ("Rosaline Rogers, ex-slave, 1200 Kentucky Avenue,
+            # Indianapolis, Indiana") says where the narrator lives now.
+            skipped = {word.sentence for word in words if word.folded in _ADDRESS_WORDS}
+            skipped |= _born_free(words)
+            states = [
+                (mention, place)
+                for mention, place in resolve(
+                    tagger.gazetteer.find(words, tokens), home_countries or home
+                )
+                if place.level == 1
+                and words[mention.first].sentence in cues
+                and words[mention.first].sentence not in skipped
+                and (not home_countries or place.country in home_countries)
+            ]
+            if states:
+                return (_where_told(states, words, cues).code,)
     return ()
+
+
+def _enslavement_cues(words: list[Token]) -> dict[int, Token]:
+    """Each sentence's first word that says the narrator was enslaved there."""
+    cues: dict[int, Token] = {}
+    for index, word in enumerate(words):
+        if word.folded in _ENSLAVEMENT_WORDS or _on_holding(words, index):
+            cues.setdefault(word.sentence, word)
+    return cues
+
+
+def _birth_cues(words: list[Token]) -> dict[int, Token]:
+    """Each sentence's word "born" (or "birth") where the sentence dates the birth
+    before the war's end."""
+    slavery_years = {
+        word.sentence
+        for word in words
+        if word.folded.isdigit()
+        and len(word.folded) == 4
+        and FIRST_YEAR < int(word.folded) < LAST_YEAR_OF_SLAVERY
+    }
+    cues: dict[int, Token] = {}
+    for word in words:
+        if word.folded in _BIRTH_WORDS and word.sentence in slavery_years:
+            cues.setdefault(word.sentence, word)
+    return cues
 
 
 def _where_told(
