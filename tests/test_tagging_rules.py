@@ -1119,3 +1119,46 @@ def test_where_a_narrative_of_slavery_says_its_narrator_was_born(
 def test_a_birth_places_no_testimony_of_today(tagger: Tagger) -> None:
     body = "I was born in Lawrence County, Mississippi, in 1857."
     assert event_places(body, tagger, ("US",), slavery=False) == ()
+
+
+DESCRIBED_IN_REPORTS = {
+    "psychological.isolation": [
+        (EN, "Family members were often unable to visit detainees in the prison."),
+    ],
+    "liberty.arbitrary-detention": [
+        # a law clause, revived by the violation after it
+        (
+            EN,
+            "The law requires that detainees be brought before a judge within 48 hours. "
+            "The regime routinely ignored this requirement.",
+        ),
+        (EN, "The government held some detainees for months in investigative detention."),
+    ],
+    "life.killing": [
+        (EN, "Families sought justice for deaths resulting from actions of security forces."),
+        (EN, "The former commander was accused of genocide against the Ixil people."),
+    ],
+    "expulsion": [
+        (EN, "Security forces acted to dislodge farmers from lands they claimed."),
+    ],
+    "psychological": [
+        (
+            EN,
+            "Although the law requires authorities to investigate allegations of inhuman "
+            "conditions, authorities failed to investigate most allegations of inhuman "
+            "conditions in prisons.",
+        ),
+    ],
+}
+
+
+@pytest.mark.parametrize(("abuse_type", "context", "text"), cases(DESCRIBED_IN_REPORTS))
+def test_abuses_a_report_describes_in_its_own_way(
+    tagger: Tagger, abuse_type: str, context: TagContext, text: str
+) -> None:
+    assert abuse_type in suggest(tagger, text, context).abuse_types
+
+
+def test_a_law_on_bringing_detainees_before_a_judge_alone_gives_no_tags(tagger: Tagger) -> None:
+    text = "The law requires that detainees be brought before a judge within 48 hours."
+    assert suggest(tagger, text, EN) == Suggestion()
