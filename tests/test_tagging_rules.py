@@ -1162,3 +1162,52 @@ def test_abuses_a_report_describes_in_its_own_way(
 def test_a_law_on_bringing_detainees_before_a_judge_alone_gives_no_tags(tagger: Tagger) -> None:
     text = "The law requires that detainees be brought before a judge within 48 hours."
     assert suggest(tagger, text, EN) == Suggestion()
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "abuse_types"),
+    [
+        # "I don't know how many" denies nothing
+        (
+            SLAVE_NARRATIVE,
+            "I don't know how many lashes the master gave him that day.",
+            {"torture.beating"},
+        ),
+        (
+            SLAVE_NARRATIVE,
+            "They gave them no chance to run, and whipped them with cowhides.",
+            {"torture.beating"},
+        ),
+        (SLAVE_NARRATIVE, "He laid into him with a cat-o-nine-tails.", {"torture.beating"}),
+        (
+            SLAVE_NARRATIVE,
+            "They staked his hands and feet to the ground.",
+            {"torture.forced-position"},
+        ),
+        (
+            SLAVE_NARRATIVE,
+            "She was placed on the public blocks for sale.",
+            {"exploitation.trafficking"},
+        ),
+        (
+            SLAVE_NARRATIVE,
+            "He was purchased by a trader from Memphis.",
+            {"exploitation.trafficking"},
+        ),
+        (
+            EN,
+            "Prisoners were not able to receive any visits and were confined to their "
+            "cells 24 hours a day.",
+            {"psychological.isolation"},
+        ),
+        (
+            EN,
+            "Inmates were not permitted to visit the medical facilities.",
+            {"torture.deprivation"},
+        ),
+    ],
+)
+def test_abuses_told_in_other_words(
+    tagger: Tagger, context: TagContext, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, context).abuse_types) == abuse_types
