@@ -1211,3 +1211,31 @@ def test_abuses_told_in_other_words(
     tagger: Tagger, context: TagContext, text: str, abuse_types: set[str]
 ) -> None:
     assert set(suggest(tagger, text, context).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_type"),
+    [
+        ("State police forces abused detainees in custody.", "torture"),
+        (
+            "Police routinely arrested activists who attempted to assemble.",
+            "liberty.arbitrary-arrest",
+        ),
+        (
+            "Authorities held suspects in police stations without registering them.",
+            "liberty.incommunicado",
+        ),
+        (
+            "Authorities often failed to allow detainees to consult with counsel.",
+            "liberty.incommunicado",
+        ),
+        (
+            "Guards held the migrants for prolonged periods in the station.",
+            "liberty.arbitrary-detention",
+        ),
+    ],
+)
+def test_what_a_report_says_was_done_to_detainees(
+    tagger: Tagger, text: str, abuse_type: str
+) -> None:
+    assert abuse_type in suggest(tagger, text, EN).abuse_types
