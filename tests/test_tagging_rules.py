@@ -1239,3 +1239,30 @@ def test_what_a_report_says_was_done_to_detainees(
     tagger: Tagger, text: str, abuse_type: str
 ) -> None:
     assert abuse_type in suggest(tagger, text, EN).abuse_types
+
+
+def test_what_follows_a_concessive_law_clause_is_told_as_done(tagger: Tagger) -> None:
+    text = (
+        "Although the law prohibits coercion during interrogations, police at times used "
+        "physically abusive tactics and threats during questioning."
+    )
+    suggestion = suggest(tagger, text, EN)
+    assert set(suggestion.abuse_types) == {"torture", "psychological.threats"}
+    assert suggestion.perpetrators == ("police",)
+    # the law clause alone is still no report
+    assert suggest(tagger, "Although the law prohibits torture, the budget grew.", EN) == (
+        Suggestion()
+    )
+
+
+def test_who_did_it_is_sought_past_who_prosecutes_it(tagger: Tagger) -> None:
+    text = (
+        "The Public Ministry presented a case of genocide against the Ixil. Three army "
+        "officers were charged in the case."
+    )
+    assert suggest(tagger, text, EN).perpetrators == ("military",)
+
+
+def test_inmates_considered_low_level_threats_are_no_threat(tagger: Tagger) -> None:
+    text = "The assembly allowed parole for inmates considered low-level threats."
+    assert suggest(tagger, text, EN) == Suggestion()

@@ -11,7 +11,7 @@ names a victim, not a perpetrator, in "killings of police officers".
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -62,6 +62,9 @@ class Cues:
     source_starts: frozenset[int]  # "reported", "sentenced" starts here
     hypotheticals: frozenset[int] = frozenset()  # "could face", "feared" ends here
     denied_after: frozenset[int] = frozenset()  # "no one", "nobody" starts here
+    # sentence -> the first word past its concessive law clause ("Although the law
+    # prohibits coercion, police ... used threats": the threats are told as done)
+    law_ends: dict[int, int] = field(default_factory=dict)
 
 
 class Scope:
@@ -91,8 +94,13 @@ class Scope:
         }
         negations = frozenset(m.last for m in find("negation") if m.last not in not_negated)
         law_sentences: dict[int, int] = {}
+        law_ends: dict[int, int] = {}
         for match in find("law"):
-            law_sentences.setdefault(words[match.first].sentence, words[match.first].clause)
+            sentence = words[match.first].sentence
+            law_sentences.setdefault(sentence, words[match.first].clause)
+            end = _concession_end(words, match)
+            if end is not None:
+                law_ends.setdefault(sentence, end)
         violations = frozenset(words[m.first].sentence for m in find("violation"))
         return Cues(
             negations,
@@ -109,6 +117,7 @@ class Scope:
                 for m in find(name)
             ),
             frozenset(m.first for m in find("negation_after")),
+            law_ends,
         )
 
     def describes_abuse(
@@ -141,7 +150,8 @@ class Scope:
         if not agent and after in cues.remedy_starts and words[after].sentence == first.sentence:
             return False  # "torture prevention", not "... torture. Law enforcement ..."
         law_clause = cues.law_sentences.get(first.sentence)
-        if law_clause is not None and first.clause == law_clause:
+        past_concession = match.first >= cues.law_ends.get(first.sentence, len(words))
+        if law_clause is not None and first.clause == law_clause and not past_concession:
             # "the law prohibits X" is no report of X, unless a violation follows, in
             # that sentence or a later one ("... The regime routinely ignored these
             # requirements.")
@@ -187,6 +197,26 @@ class Scope:
                 victims.add(index)
                 index += 1
         return frozenset(victims)
+
+
+def _concession_end(words: Sequence[Token], law: Match) -> int | None:
+    """Where a law clause that opens its sentence with "Although" (or "though",
+    "while", "despite") ends: at the first punctuation after the law's words."""
+    sentence = words[law.first].sentence
+    start = law.first
+    while start > 0 and words[start - 1].sentence == sentence:
+        start -= 1
+    if words[start].folded not in _CONCESSIVE:
+        return None
+    for index in range(law.last + 1, len(words)):
+        if words[index].sentence != sentence:
+            return None
+        if not words[index].joined:
+            return index
+    return None
+
+
+_CONCESSIVE = frozenset("although though while despite whereas notwithstanding".split())
 
 
 def _victim_link(words: Sequence[Token], index: int) -> int | None:

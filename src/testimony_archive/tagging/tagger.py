@@ -178,11 +178,13 @@ class Tagger:
         candidates = [
             match for match in named if words[match.first].sentence in abuse_sentences | referred
         ]
-        if all(match.value == AUTHORITIES for match in candidates):
-            # Nobody named where the abuse is told: who did it may be named elsewhere in
-            # the paragraph ("Complaints of torture rose. Most were against the navy.")
-            candidates = named
-        return plausible_agents(candidates, abuses, abuse_types, words)
+        agents = plausible_agents(candidates, abuses, abuse_types, words)
+        if all(match.value == AUTHORITIES for match in agents):
+            # Nobody named where the abuse is told (or only who prosecutes it): who did it
+            # may be named elsewhere in the paragraph ("Complaints of torture rose. Most
+            # were against the navy.")
+            agents = plausible_agents(named, abuses, abuse_types, words)
+        return agents
 
 
 def _bases(
