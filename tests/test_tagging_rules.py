@@ -1266,3 +1266,23 @@ def test_who_did_it_is_sought_past_who_prosecutes_it(tagger: Tagger) -> None:
 def test_inmates_considered_low_level_threats_are_no_threat(tagger: Tagger) -> None:
     text = "The assembly allowed parole for inmates considered low-level threats."
     assert suggest(tagger, text, EN) == Suggestion()
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types", "perpetrators"),
+    [
+        ("The police have protocols for the chain of custody of evidence.", set(), set()),
+        ("Guards searched the women to dislodge hidden items.", set(), set()),
+        (
+            "Other prisoners often sexually assaulted the youngest inmates.",
+            {"sexual-violence.assault"},
+            {"private-individual"},
+        ),
+    ],
+)
+def test_words_of_prisons_that_are_no_abuse_or_name_fellow_prisoners(
+    tagger: Tagger, text: str, abuse_types: set[str], perpetrators: set[str]
+) -> None:
+    suggestion = suggest(tagger, text, EN)
+    assert set(suggestion.abuse_types) == abuse_types
+    assert set(suggestion.perpetrators) == perpetrators
