@@ -1286,3 +1286,29 @@ def test_words_of_prisons_that_are_no_abuse_or_name_fellow_prisoners(
     suggestion = suggest(tagger, text, EN)
     assert set(suggestion.abuse_types) == abuse_types
     assert set(suggestion.perpetrators) == perpetrators
+
+
+def test_a_narrators_de_is_no_spanish(tagger: Tagger) -> None:
+    # read as Spanish, "sold" would be the stem of "soldados" (soldiers)
+    text = "When de hosses all go, old Master sold all de slaves but about four."
+    suggestion = suggest(tagger, text, SLAVE_NARRATIVE)
+    assert suggestion.abuse_types == ("exploitation.trafficking",)
+    assert suggestion.perpetrators == ("private-individual",)
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        (
+            "De overseer hold one sale and make de niggers git on de stump.",
+            {"exploitation.trafficking"},
+        ),
+        ("De minks was bad 'bout killin' de chickens.", set()),
+        ("De oldest boy went to de war an' was killed.", set()),
+    ],
+)
+def test_sales_and_deaths_a_narrative_tells(
+    tagger: Tagger, text: str, abuse_types: set[str]
+) -> None:
+    found = set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types)
+    assert found & {"exploitation.trafficking", "life.killing"} == abuse_types

@@ -257,9 +257,10 @@ def _languages(words: Sequence[Token], context: TagContext) -> tuple[str, ...]:
 
 
 # Function words that tell the two languages apart (a query-sized list would not do:
-# "a" is both, and short paragraphs have few of them).
+# "a" is both, and short paragraphs have few of them; "me" is English too, and "de" the
+# narratives' "the").
 _SPANISH_WORDS = frozenset(
-    "de la el los las del que en y por para con nos me se un una unos unas su sus al lo le "
+    "la el los las del que en y por para con nos se un una unos unas su sus al lo le "
     "les fue fueron es son era eran como pero muy ya cuando donde sin sobre hasta".split()
 )
 _ENGLISH_WORDS = frozenset(
