@@ -19,6 +19,12 @@ CASES = [
     ("forced|made + to sign", "He was forced, to sign.", None),  # "+" joins: no comma
     ("obligaron * firmar", "Lo obligaron a firmar.", "obligaron a firmar"),
     ("obligaron * firmar", "Lo obligaron a ir a casa y luego a firmar.", None),  # gap > 3
+    # "*": the gap may cross a comma, as a list does
+    (
+        "cruel * degrading",
+        "cruel, inhuman, and degrading treatment",
+        "cruel, inhuman, and degrading",
+    ),
     ("re:pat+[aeiy]?r+[ou]l+(er)?e?s", "The patterollers came.", "patterollers"),
     ("=arrest", "They arrest people.", "arrest"),
     ("=arrest", "They arrested people.", None),  # exact: no inflection

@@ -1312,3 +1312,15 @@ def test_sales_and_deaths_a_narrative_tells(
 ) -> None:
     found = set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types)
     assert found & {"exploitation.trafficking", "life.killing"} == abuse_types
+
+
+def test_cruel_inhuman_and_degrading_treatment_is_torture(tagger: Tagger) -> None:
+    text = (
+        "Significant human rights issues included reports of: cruel, inhuman, and "
+        "degrading treatment or punishment; arbitrary arrest or detention."
+    )
+    assert set(suggest(tagger, text, EN).abuse_types) == {
+        "torture",
+        "liberty.arbitrary-arrest",
+        "liberty.arbitrary-detention",
+    }

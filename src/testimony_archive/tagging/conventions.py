@@ -72,6 +72,8 @@ def implied_abuse_types(
             implied.add("exploitation.trafficking")  # a family member sold away
     if slavery and "exploitation.child-labour" in implied:
         implied.add("exploitation.forced-labour")  # an enslaved child put to work
+    if _all_within(matches, "psychological", "torture"):
+        implied.discard("psychological")  # "cruel, inhuman, or degrading treatment"
     if _all_within(matches, "psychological.isolation", "liberty.incommunicado"):
         implied.discard("psychological.isolation")  # "his lawyers were prevented from seeing him"
     killed_in = {words[m.first].sentence for m in matches if m.value == "life.killing"}

@@ -306,6 +306,8 @@ def _match_from(
         if start >= len(words) or (index and words[start].sentence != words[position - 1].sentence):
             return None
         if index and not skip and not words[start].joined:
+            if slot.gap_before:
+                continue  # "*": a word after punctuation may still come a few words on
             return None  # "+" joins words that follow each other
         for end in slot.ends(words, start, language):
             found = _match_from(slots, index + 1, words, end, language)
