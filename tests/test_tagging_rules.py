@@ -1324,3 +1324,17 @@ def test_cruel_inhuman_and_degrading_treatment_is_torture(tagger: Tagger) -> Non
         "liberty.arbitrary-arrest",
         "liberty.arbitrary-detention",
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De cold weather kill all de spiders.",
+        "Lots of men killed theirselves after the war.",
+        "They beat the woods looking for Yankee soldiers.",
+        "He was set to the task of picking a goose.",
+        "The dogs killed the mules in the night.",
+    ],
+)
+def test_what_a_narrative_tells_that_is_no_abuse(tagger: Tagger, text: str) -> None:
+    assert suggest(tagger, text, SLAVE_NARRATIVE).abuse_types == ()
