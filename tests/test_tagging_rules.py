@@ -1338,3 +1338,33 @@ def test_cruel_inhuman_and_degrading_treatment_is_torture(tagger: Tagger) -> Non
 )
 def test_what_a_narrative_tells_that_is_no_abuse(tagger: Tagger, text: str) -> None:
     assert suggest(tagger, text, SLAVE_NARRATIVE).abuse_types == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        (
+            "Officials disregarded legal procedures governing arrest, detaining suspects "
+            "longer than 168 hours.",
+            {"liberty.arbitrary-arrest", "liberty.arbitrary-detention"},
+        ),
+        (
+            "Defendants met with their attorneys for the first time only minutes before "
+            "their trials.",
+            {"liberty.incommunicado"},
+        ),
+        (
+            "Police held the activists without affording them legal counsel.",
+            {"liberty.incommunicado"},
+        ),
+        # the month of May is no law's "may"
+        (
+            "After the May arrests, prosecutors received threatening calls.",
+            {"psychological.threats"},
+        ),
+    ],
+)
+def test_due_process_denied_as_reports_tell_it(
+    tagger: Tagger, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, EN).abuse_types) == abuse_types
