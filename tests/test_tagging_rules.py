@@ -1368,3 +1368,21 @@ def test_due_process_denied_as_reports_tell_it(
     tagger: Tagger, text: str, abuse_types: set[str]
 ) -> None:
     assert set(suggest(tagger, text, EN).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        ("I don't know my pappy, for he's sold before I was born.", {"exploitation.trafficking"}),
+        (
+            "They sold Aunt Sally away from her baby.",
+            {"exploitation.trafficking", "family-separation"},
+        ),
+        ("The overseer made the slaves shuck corn on Sundays.", {"exploitation.forced-labour"}),
+        ("The hounds caught her and pulled her down.", {"torture"}),
+        ("The Klan shot in amongst us at the meeting.", {"life.attempted-killing"}),
+        ("The soldiers took what they wanted from the storehouse.", {"property.theft"}),
+    ],
+)
+def test_more_of_what_narratives_tell(tagger: Tagger, text: str, abuse_types: set[str]) -> None:
+    assert set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types) == abuse_types
