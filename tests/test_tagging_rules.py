@@ -1181,7 +1181,7 @@ def test_a_law_on_bringing_detainees_before_a_judge_alone_gives_no_tags(tagger: 
         (SLAVE_NARRATIVE, "He laid into him with a cat-o-nine-tails.", {"torture.beating"}),
         (
             SLAVE_NARRATIVE,
-            "They staked his hands and feet to the ground.",
+            "They staked him to the ground for the night.",
             {"torture.forced-position"},
         ),
         (
@@ -1373,7 +1373,7 @@ def test_due_process_denied_as_reports_tell_it(
 @pytest.mark.parametrize(
     ("text", "abuse_types"),
     [
-        ("I don't know my pappy, for he's sold before I was born.", {"exploitation.trafficking"}),
+        ("I don't know my pappy, for he was sold before I was born.", {"exploitation.trafficking"}),
         (
             "They sold Aunt Sally away from her baby.",
             {"exploitation.trafficking", "family-separation"},
@@ -1386,3 +1386,114 @@ def test_due_process_denied_as_reports_tell_it(
 )
 def test_more_of_what_narratives_tell(tagger: Tagger, text: str, abuse_types: set[str]) -> None:
     assert set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types) == abuse_types
+
+
+# -- ordinary prose the patterns must leave alone (found by a review of this work) ---------
+
+
+@pytest.mark.parametrize(
+    ("context", "text"),
+    [
+        (EN, "Officers executed two arrest warrants at dawn."),
+        (EN, "The ministry executed several infrastructure projects."),
+        (ES, "El presupuesto se ejecutó a tiempo."),
+        (EN, "Police fired into the air to disperse the crowd."),
+        (EN, "The court held the defendant guilty beyond reasonable doubt."),
+        (EN, "Inmates who had already served half their sentence were eligible for parole."),
+        (EN, "Meals were served to poor families at the shelter."),
+        (EN, "The government reduced the price of food."),
+        (EN, "Patients were unable to reach the hospital because of the roads."),
+        (EN, "The ICRC was not able to visit detainees in the northern prisons."),
+        (EN, "Land purchased by the government was handed to cooperatives."),
+        (EN, "Requests for money from international donors went unanswered."),
+        (ES, "Pidió dinero prestado a su hermano."),
+        (EN, "Police arrested the suspects to keep them from fleeing."),
+        (EN, "Volunteers drove from their homes to the shelter."),
+        (EN, "Relatives were denied access to the bodies for a week."),
+        (SLAVE_NARRATIVE, "They carried bags of cotton on their heads."),
+        (SLAVE_NARRATIVE, "The dogs caught the possum in the woods."),
+        (SLAVE_NARRATIVE, "He paid fifty dollars for the mule."),
+        (SLAVE_NARRATIVE, "He'd shoot squirrels for supper."),
+        (EN, "Police staked out the house for a week."),
+        (SLAVE_NARRATIVE, "My father raised corn and he sold it in town."),
+    ],
+)
+def test_ordinary_prose_suggests_no_abuse(tagger: Tagger, context: TagContext, text: str) -> None:
+    assert suggest(tagger, text, context).abuse_types == ()
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "abuse_type"),
+    [
+        (EN, "In cold blood, soldiers killed three villagers.", "life.killing"),
+        (SLAVE_NARRATIVE, "My brother was killed in a fight with a white man.", "life.killing"),
+        (EN, "Journalists received serious threats after the broadcast.", "psychological.threats"),
+        (SLAVE_NARRATIVE, "They'd killed him before we got there.", "life.killing"),
+        (SLAVE_NARRATIVE, "He told me he will kill me if I talk.", "life.death-threat"),
+        (EN, "The guards subjected him to inhuman, degrading treatment.", "torture"),
+    ],
+)
+def test_what_the_cancels_must_not_hide(
+    tagger: Tagger, context: TagContext, text: str, abuse_type: str
+) -> None:
+    assert abuse_type in suggest(tagger, text, context).abuse_types
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        # a list in the concessive law clause stays part of it
+        (
+            "Although the law prohibits torture, arbitrary arrest, and incommunicado detention, "
+            "the government generally respected these prohibitions.",
+            set(),
+        ),
+        (
+            "Although the constitution and law prohibit torture and other cruel, inhuman, or "
+            "degrading treatment, the government generally respected these prohibitions.",
+            set(),
+        ),
+    ],
+)
+def test_a_concessive_law_clause_holds_its_list(
+    tagger: Tagger, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, EN).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "perpetrators"),
+    [
+        (EN, "Units of the army killed three farmers.", ("military",)),
+        (EN, "A unit of soldiers beat protesters.", ("military",)),
+        # "they were beaten": the victims, not a pointer to who did it before
+        (
+            EN,
+            "Soldiers detained five students at the border. They were beaten by police.",
+            ("police",),
+        ),
+        (TESTIMONY_EN, "He was very badly beaten.", ("unknown",)),
+        (TESTIMONY_EN, "He was taken and beaten.", ("unknown",)),
+        (TESTIMONY_EN, "He said they beat him every night.", ("unknown",)),
+        (TESTIMONY_EN, "She cried when they whipped her.", ("unknown",)),
+        (EN, "Men with ties to a gang killed the bus driver.", ("organized-crime",)),
+    ],
+)
+def test_who_did_it_as_a_review_probed_it(
+    tagger: Tagger, context: TagContext, text: str, perpetrators: tuple[str, ...]
+) -> None:
+    assert suggest(tagger, text, context).perpetrators == perpetrators
+
+
+@pytest.mark.parametrize(
+    ("body", "state"),
+    [
+        ("My mother was born in Virginia in 1830. I was born in Marshall, Texas.", ""),
+        ("I was born in Marshall, Texas, in 1858, and we moved to Arkansas in 1870.", "US-TX"),
+        ("I was born in Georgia in 1855 and got my freedom when I was ten.", "US-GA"),
+        ("He served in the House of Representatives from Mississippi.", ""),
+        ("She took the place of Aunt Sally in Georgia.", ""),
+    ],
+)
+def test_births_and_holdings_as_a_review_probed_them(tagger: Tagger, body: str, state: str) -> None:
+    assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())

@@ -31,7 +31,9 @@ AGENT_REACH = 8  # words from "authorities" to the abuse they commit
 AGENT_MARKER_REACH = 5
 PERSON_REACH = 8  # words from "he" to the abuse he did
 _ONE_PERSON = frozenset("he she".split())
+_SUBJECTS = _ONE_PERSON | frozenset("they dey we i you it".split())
 _PASSIVE = frozenset("was were been be being is got get git wuz".split())
+_TO_BE = frozenset("was were been being is are wuz".split())  # "he was taken and beaten"
 
 # A beating held over someone (conditional_threats) and a killing only nearly done
 # (hedged_killings).
@@ -192,14 +194,21 @@ def choose_perpetrators(
 
 def _done_by_one(abuses: Sequence[Match], words: Sequence[Token]) -> bool:
     """Whether a witness tells of one person doing an abuse: "he" or "she" a few words
-    before it, in its clause, and the abuse not told in the passive ("he was badly
-    beaten", "she got whipped": the victim)."""
+    before it, in its clause, as the nearest subject ("he said they beat him": they did),
+    and the abuse not told in the passive ("he was badly beaten": the victim)."""
     for match in abuses:
         clause = words[match.first].clause
         before = words[max(0, match.first - PERSON_REACH) : match.first]
-        if any(w.folded in _PASSIVE for w in before[-2:]):
+        subjects = [i for i, w in enumerate(before) if w.folded in _SUBJECTS]
+        if not subjects:
             continue
-        if any(w.folded in _ONE_PERSON and w.clause == clause for w in before):
+        nearest = subjects[-1]
+        after = before[nearest + 1 :]
+        passive = any(w.folded in _PASSIVE for w in before[-2:]) or any(
+            w.folded in _TO_BE for w in after
+        )
+        subject = before[nearest]
+        if subject.folded in _ONE_PERSON and subject.clause == clause and not passive:
             return True
     return False
 

@@ -24,12 +24,21 @@ _ENSLAVEMENT_WORDS = frozenset(
 )
 # "born ... on Matt Swanson's place": a birth on an enslaver's holding.
 _HOLDING_WORDS = frozenset("place farm plantation".split())
-_HOMES = frozenset("home house".split())  # "in the home of Benjamin Simms"
+_HOMES = frozenset(["home"])  # "in the home of Benjamin Simms"
+_IN_PLACE = frozenset("in took take taking".split())  # "took the place of Aunt Sally"
 # A birth that was not into slavery: "born a free man", "born free", or after the war.
-_FREE_WORDS = frozenset("free freeborn freedom".split())
+_FREE_WORDS = frozenset("free freeborn".split())
 LAST_YEAR_OF_SLAVERY = 1865
 FIRST_YEAR = 1780  # a year before this is no narrator's birth
+LAST_YEAR_OF_A_NARRATORS_BIRTH = 1950
+FREE_REACH = 3  # words from "born" to "free" ("born a free man")
+RELATIVE_REACH = 4  # words from "my mother" to "born"
 _BIRTH_WORDS = frozenset("born birth".split())
+_RELATIVES = frozenset(
+    "mother father mammy pappy mama papa ma pa parents brother brothers sister sisters "
+    "wife husband son daughter children chillun grandmother grandfather granny grandma "
+    "grandpa aunt uncle cousin".split()
+)
 _ADDRESS_WORDS = frozenset(
     "street st avenue ave road rd route drive boulevard lane box rfd lives living resides "
     "reside".split()
@@ -51,10 +60,9 @@ def event_places(
     home_countries = tuple(
         dict.fromkeys(tagger.vocabulary.places.country_of(code) for code in locations)
     )
-    paragraphs = split_paragraphs(body)[:MAX_PARAGRAPHS]
+    paragraphs = [tokenize(paragraph) for paragraph in split_paragraphs(body)[:MAX_PARAGRAPHS]]
     for reading in (_enslavement_cues, _birth_cues) if slavery else (_enslavement_cues,):
-        for paragraph in paragraphs:
-            tokens = tokenize(paragraph)
+        for tokens in paragraphs:
             words = [token for token in tokens if token.is_word]
             cues = reading(words)  # sentence → its first cue word
             if not cues:
@@ -88,20 +96,38 @@ def _enslavement_cues(words: list[Token]) -> dict[int, Token]:
 
 
 def _birth_cues(words: list[Token]) -> dict[int, Token]:
-    """Each sentence's word "born" (or "birth") where the sentence dates the birth
-    before the war's end."""
-    slavery_years = {
-        word.sentence
-        for word in words
-        if word.folded.isdigit()
-        and len(word.folded) == 4
-        and FIRST_YEAR < int(word.folded) < LAST_YEAR_OF_SLAVERY
-    }
+    """Each sentence's word "born" (or "birth") of the narrator's own birth (not "my
+    mother was born"), where the year nearest it is before the war's end."""
     cues: dict[int, Token] = {}
-    for word in words:
-        if word.folded in _BIRTH_WORDS and word.sentence in slavery_years:
+    for index, word in enumerate(words):
+        if word.folded not in _BIRTH_WORDS or _a_relatives(words, index):
+            continue
+        year = _birth_year(words, index)
+        if year is not None and year < LAST_YEAR_OF_SLAVERY:
             cues.setdefault(word.sentence, word)
     return cues
+
+
+def _birth_year(words: list[Token], index: int) -> int | None:
+    """The year nearest a birth word, in its sentence (a narrator's, from 1780 on)."""
+    sentence = words[index].sentence
+    years = [
+        (abs(position - index), int(word.folded))
+        for position, word in enumerate(words)
+        if word.sentence == sentence
+        and word.folded.isdigit()
+        and len(word.folded) == 4
+        and FIRST_YEAR < int(word.folded) < LAST_YEAR_OF_A_NARRATORS_BIRTH
+    ]
+    return min(years)[1] if years else None
+
+
+def _a_relatives(words: list[Token], index: int) -> bool:
+    """Whether a birth word tells of a relative's birth ("my mother was born")."""
+    before = words[max(0, index - RELATIVE_REACH) : index]
+    return any(
+        word.folded in _RELATIVES and word.sentence == words[index].sentence for word in before
+    )
 
 
 def _where_told(
@@ -140,8 +166,12 @@ def _on_holding(words: list[Token], index: int) -> bool:
     ):
         return True
     after = words[index + 1 : index + 3]
+    instead = (  # "took the place of"
+        word.folded == "place" and index >= 2 and words[index - 2].folded in _IN_PLACE
+    )
     return (
         word.folded in _HOLDING_WORDS | _HOMES
+        and not instead
         and len(after) == 2
         and after[0].folded == "of"
         and after[1].is_capitalised
@@ -149,15 +179,18 @@ def _on_holding(words: list[Token], index: int) -> bool:
 
 
 def _born_free(words: list[Token]) -> set[int]:
-    """Sentences of a birth that was not into slavery: free, or after the war."""
+    """Sentences of a birth that was not into slavery: free ("born a free man",
+    "freeborn"), or dated after the war."""
     found: set[int] = set()
-    births = {word.sentence for word in words if word.folded == "born"}
-    for word in words:
-        if word.sentence not in births:
+    for index, word in enumerate(words):
+        if word.folded == "freeborn":
+            found.add(word.sentence)
+        if word.folded not in _BIRTH_WORDS:
             continue
-        if word.folded in _FREE_WORDS or (
-            word.folded.isdigit() and len(word.folded) == 4
-            and LAST_YEAR_OF_SLAVERY < int(word.folded) < 1950
+        after = words[index + 1 : index + 1 + FREE_REACH]
+        year = _birth_year(words, index)
+        if any(w.folded in _FREE_WORDS for w in after) or (
+            year is not None and year > LAST_YEAR_OF_SLAVERY
         ):
             found.add(word.sentence)
     return found

@@ -305,10 +305,8 @@ def _match_from(
         start = position + skip
         if start >= len(words) or (index and words[start].sentence != words[position - 1].sentence):
             return None
-        if index and not skip and not words[start].joined:
-            if slot.gap_before:
-                continue  # "*": a word after punctuation may still come a few words on
-            return None  # "+" joins words that follow each other
+        if index and not skip and not words[start].joined and not slot.gap_before:
+            return None  # "+" joins words that follow each other; "*" may cross a comma
         for end in slot.ends(words, start, language):
             found = _match_from(slots, index + 1, words, end, language)
             if found is not None:

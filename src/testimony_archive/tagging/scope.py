@@ -134,7 +134,7 @@ class Scope:
                 break  # "If you didn't, the Klan would drive you in": no denial of the Klan
             if index in cues.negations:
                 return False
-        if any(
+        if any(  # "anti-gang operations", "the fight against torture"
             index in cues.remedy_ends and words[index].sentence == first.sentence
             for index in range(max(0, match.first - REMEDY_WINDOW), match.first)
         ):
@@ -201,7 +201,9 @@ class Scope:
 
 def _concession_end(words: Sequence[Token], law: Match) -> int | None:
     """Where a law clause that opens its sentence with "Although" (or "though",
-    "while", "despite") ends: at the first punctuation after the law's words."""
+    "while", "despite") ends: at the first punctuation after the law's words that a
+    main clause follows ("..., police used threats"; not a list going on: "torture,
+    arbitrary arrest, and incommunicado detention"). None if no main clause is seen."""
     sentence = words[law.first].sentence
     start = law.first
     while start > 0 and words[start - 1].sentence == sentence:
@@ -211,12 +213,18 @@ def _concession_end(words: Sequence[Token], law: Match) -> int | None:
     for index in range(law.last + 1, len(words)):
         if words[index].sentence != sentence:
             return None
-        if not words[index].joined:
+        if not words[index].joined and words[index].folded in _CLAUSE_OPENERS:
             return index
     return None
 
 
 _CONCESSIVE = frozenset("although though while despite whereas notwithstanding".split())
+# Words that open a main clause after a concessive one: its subject, or "there".
+_CLAUSE_OPENERS = frozenset(
+    "the there it they he she we police authorities officials officers security "
+    "government guards prison prisons soldiers military members agents some many most "
+    "several ngos reports human in this these such according".split()
+)
 
 
 def _victim_link(words: Sequence[Token], index: int) -> int | None:

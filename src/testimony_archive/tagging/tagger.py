@@ -26,7 +26,7 @@ from .scope import Cues, Scope
 from .tokens import Token, tokenize
 
 HEADING_MAX_WORDS = 14
-NARRATIVE_REFERENCE_REACH = 6  # sentences back a narrative's "they" may point
+TESTIMONY_REFERENCE_REACH = 6  # sentences back a witness's "they" may point
 RUN_IN_LABEL_MAX_WORDS = 5
 
 
@@ -143,8 +143,9 @@ class Tagger:
         testimony: bool = False,
     ) -> list[Match]:
         """The perpetrator words that name who did the abuses described: in a sentence
-        that describes one (or the sentence before, when that one opens with "They"), or
-        else anywhere in the paragraph; never its victims, nor who reported or judged it."""
+        that describes one (or, when that one opens with "They", the sentence before; in
+        a testimony, the nearest of the few before that names someone), or else anywhere
+        in the paragraph; never its victims, nor who reported or judged it."""
         abuse_sentences = {words[match.first].sentence for match in abuses}
         victims = self.scope.victim_words(words, abuses)
         named = [
@@ -169,7 +170,7 @@ class Tagger:
         # a narrative tells on for a few sentences about whom it named ("Ku Klux would
         # drive you in. They would come ... They would whip you"); a report's "they"
         # is the sentence before's
-        reach = NARRATIVE_REFERENCE_REACH if testimony else 1
+        reach = TESTIMONY_REFERENCE_REACH if testimony else 1
         referred = {
             _named_before(sentence, with_agents, reach)
             for sentence in abuse_sentences - agent_first
@@ -236,11 +237,18 @@ def _named_before(sentence: int, with_agents: set[int], reach: int) -> int:
 
 
 def _opens_with_pronoun(words: Sequence[Token], sentence: int) -> bool:
-    first = next((word for word in words if word.sentence == sentence), None)
-    return first is not None and first.folded in _PRONOUNS
+    """Whether a sentence opens with a pronoun that stands for who acts: "They whipped
+    him", not "They were beaten" (the victims)."""
+    opening = [word for word in words if word.sentence == sentence][:2]
+    return (
+        bool(opening)
+        and opening[0].folded in _PRONOUNS
+        and not (len(opening) > 1 and opening[1].folded in _PASSIVE_AUXILIARIES)
+    )
 
 
 _PRONOUNS = frozenset("they dey he she it these those ellos ellas".split())
+_PASSIVE_AUXILIARIES = frozenset("was were wuz been is are got get git".split())
 
 
 def _languages(words: Sequence[Token], context: TagContext) -> tuple[str, ...]:
