@@ -26,7 +26,7 @@ from .scope import Cues, Scope
 from .tokens import Token, tokenize
 
 HEADING_MAX_WORDS = 14
-TESTIMONY_REFERENCE_REACH = 6  # sentences back a witness's "they" may point
+WITNESS_REFERENCE_REACH = 6  # sentences back a witness's "they" may point
 RUN_IN_LABEL_MAX_WORDS = 5
 
 
@@ -170,7 +170,7 @@ class Tagger:
         # a narrative tells on for a few sentences about whom it named ("Ku Klux would
         # drive you in. They would come ... They would whip you"); a report's "they"
         # is the sentence before's
-        reach = TESTIMONY_REFERENCE_REACH if testimony else 1
+        reach = WITNESS_REFERENCE_REACH if testimony else 1
         referred = {
             _named_before(sentence, with_agents, reach)
             for sentence in abuse_sentences - agent_first
