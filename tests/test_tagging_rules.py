@@ -1497,3 +1497,46 @@ def test_who_did_it_as_a_review_probed_it(
 )
 def test_births_and_holdings_as_a_review_probed_them(tagger: Tagger, body: str, state: str) -> None:
     assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "abuse_types"),
+    [
+        (
+            SLAVE_NARRATIVE,
+            "He was bound in the hold of the ship, to be later sold in America.",
+            {"exploitation.trafficking"},
+        ),
+        (SLAVE_NARRATIVE, "My grandmother was captured in Africa.", {"exploitation.trafficking"}),
+        (
+            SLAVE_NARRATIVE,
+            "Master had already sold 'em to a man waiting for the trader.",
+            {"exploitation.trafficking"},
+        ),
+        (
+            SLAVE_NARRATIVE,
+            "My mother's mother was taken from her and sold when she was a baby.",
+            {"exploitation.trafficking", "family-separation"},
+        ),
+        (
+            SLAVE_NARRATIVE,
+            "She gave me a lick across the head for every word I missed.",
+            {"torture.beating"},
+        ),
+        (
+            TESTIMONY_EN,
+            "They drew a gun on my mother and took everything we had.",
+            {"psychological.threats", "property.theft"},
+        ),
+        (
+            EN,
+            "Pretrial detention remained a serious problem in the country.",
+            {"liberty.arbitrary-detention"},
+        ),
+        (EN, "Authorities arrested and expelled residents from the capital.", {"expulsion"}),
+    ],
+)
+def test_what_the_last_readings_found(
+    tagger: Tagger, context: TagContext, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, context).abuse_types) == abuse_types
