@@ -1540,3 +1540,24 @@ def test_what_the_last_readings_found(
     tagger: Tagger, context: TagContext, text: str, abuse_types: set[str]
 ) -> None:
     assert set(suggest(tagger, text, context).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types", "perpetrators"),
+    [
+        ("The party expelled him from the CCP for his articles.", set(), set()),
+        ("Many remained displaced by the hurricane's destruction of the south.", set(), set()),
+        ("The decree limited large groups of persons from gathering.", set(), set()),
+        (
+            "MINUSTAH peacekeepers were accused of sexual abuse.",
+            {"sexual-violence.assault"},
+            {"military"},
+        ),
+    ],
+)
+def test_expulsions_displacements_and_peacekeepers_as_reports_tell_them(
+    tagger: Tagger, text: str, abuse_types: set[str], perpetrators: set[str]
+) -> None:
+    suggestion = suggest(tagger, text, EN)
+    assert set(suggestion.abuse_types) == abuse_types
+    assert set(suggestion.perpetrators) == perpetrators
