@@ -1561,3 +1561,18 @@ def test_expulsions_displacements_and_peacekeepers_as_reports_tell_them(
     suggestion = suggest(tagger, text, EN)
     assert set(suggestion.abuse_types) == abuse_types
     assert set(suggestion.perpetrators) == perpetrators
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "abuse_types"),
+    [
+        (SLAVE_NARRATIVE, "He was the son of Ransom and Wilhemina Williams.", set()),
+        (EN, "Gang members held the bus driver for ransom.", {"liberty.kidnapping"}),
+        (SLAVE_NARRATIVE, "Gabriel will blow soft for the saved and loud for the lost.", set()),
+        (EN, "The seamstresses were whipping on laces all afternoon.", set()),
+    ],
+)
+def test_a_name_a_trumpet_and_a_seam_are_no_abuse(
+    tagger: Tagger, context: TagContext, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, context).abuse_types) == abuse_types
