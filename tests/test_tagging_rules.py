@@ -1576,3 +1576,21 @@ def test_a_name_a_trumpet_and_a_seam_are_no_abuse(
     tagger: Tagger, context: TagContext, text: str, abuse_types: set[str]
 ) -> None:
     assert set(suggest(tagger, text, context).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        ("Several citizens were denied the right to return to the country.", {"expulsion"}),
+        (
+            "He was released on condition that he leave the country as a condition of release.",
+            {"expulsion"},
+        ),
+        ("Agents refused him medical attention for a month.", {"torture.deprivation"}),
+        ("The university expelled professor Rodriguez for her attitude.", set()),
+    ],
+)
+def test_exile_and_care_refused_as_reports_tell_them(
+    tagger: Tagger, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, EN).abuse_types) == abuse_types
