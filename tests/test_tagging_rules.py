@@ -1583,7 +1583,7 @@ def test_a_name_a_trumpet_and_a_seam_are_no_abuse(
     [
         ("Several citizens were denied the right to return to the country.", {"expulsion"}),
         (
-            "He was released on condition that he leave the country as a condition of release.",
+            "The court released him but required him to leave the country.",
             {"expulsion"},
         ),
         ("Agents refused him medical attention for a month.", {"torture.deprivation"}),
@@ -1594,3 +1594,43 @@ def test_exile_and_care_refused_as_reports_tell_them(
     tagger: Tagger, text: str, abuse_types: set[str]
 ) -> None:
     assert set(suggest(tagger, text, EN).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("context", "text"),
+    [
+        (EN, "Thousands of families were forcibly displaced by the armed groups in the region."),
+        (EN, "The forced displacement by the army continued through the year."),
+        (EN, "The government expelled members of the Jesuit order from the country."),
+        (SLAVE_NARRATIVE, "The overseer give him blows loud enough to hear across the field."),
+    ],
+)
+def test_what_the_new_cancels_must_not_hide(tagger: Tagger, context: TagContext, text: str) -> None:
+    assert suggest(tagger, text, context).abuse_types != ()
+
+
+@pytest.mark.parametrize(
+    ("context", "text"),
+    [
+        (TESTIMONY_EN, "It took all we had to pay the rent that winter."),
+        (EN, "The samples were taken in Africa and shipped to the laboratory."),
+        (EN, "Photographs taken in Africa show the camps."),
+        (TESTIMONY_EN, "We raised chickens and sold 'em in town."),
+        (TESTIMONY_EN, "He pointed his rifle at the deer and fired."),
+        (EN, "Soldiers held their rifles at the ready during the parade."),
+        (EN, "Striking workers were denied the right to return to work."),
+        (EN, "He was barred from leaving the country as a condition of his bail."),
+        (TESTIMONY_EN, "My pappy worked for Ransom Bell till freedom."),
+    ],
+)
+def test_what_a_second_review_found_to_be_no_abuse(
+    tagger: Tagger, context: TagContext, text: str
+) -> None:
+    assert not {
+        "property.theft",
+        "exploitation.trafficking",
+        "psychological.threats",
+        "expulsion",
+        "liberty.kidnapping",
+        "family-separation",
+    } & set(suggest(tagger, text, context).abuse_types)
