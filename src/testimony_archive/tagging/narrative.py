@@ -27,7 +27,7 @@ _HOLDING_WORDS = frozenset("place farm plantation".split())
 _HOMES = frozenset(["home"])  # "in the home of Benjamin Simms"
 _IN_PLACE = frozenset("in took take taking".split())  # "took the place of Aunt Sally"
 # A birth that was not into slavery: "born a free man", "born free", or after the war.
-_FREE_WORDS = frozenset("free freeborn".split())
+_FREE_WORDS = frozenset(["free"])  # "born a free man" ("freeborn": a word of its own)
 LAST_YEAR_OF_SLAVERY = 1865
 FIRST_YEAR = 1780  # a year before this is no narrator's birth
 LAST_YEAR_OF_A_NARRATORS_BIRTH = 1950
@@ -60,10 +60,9 @@ def event_places(
     home_countries = tuple(
         dict.fromkeys(tagger.vocabulary.places.country_of(code) for code in locations)
     )
-    paragraphs = [tokenize(paragraph) for paragraph in split_paragraphs(body)[:MAX_PARAGRAPHS]]
+    paragraphs = [_read(paragraph) for paragraph in split_paragraphs(body)[:MAX_PARAGRAPHS]]
     for reading in (_enslavement_cues, _birth_cues) if slavery else (_enslavement_cues,):
-        for tokens in paragraphs:
-            words = [token for token in tokens if token.is_word]
+        for tokens, words in paragraphs:
             cues = reading(words)  # sentence → its first cue word
             if not cues:
                 continue
@@ -86,6 +85,12 @@ def event_places(
     return ()
 
 
+def _read(paragraph: str) -> tuple[list[Token], list[Token]]:
+    """A paragraph's tokens, and its words among them."""
+    tokens = tokenize(paragraph)
+    return tokens, [token for token in tokens if token.is_word]
+
+
 def _enslavement_cues(words: list[Token]) -> dict[int, Token]:
     """Each sentence's first word that says the narrator was enslaved there."""
     cues: dict[int, Token] = {}
@@ -100,7 +105,7 @@ def _birth_cues(words: list[Token]) -> dict[int, Token]:
     mother was born"), where the year nearest it is before the war's end."""
     cues: dict[int, Token] = {}
     for index, word in enumerate(words):
-        if word.folded not in _BIRTH_WORDS or _a_relatives(words, index):
+        if word.folded not in _BIRTH_WORDS or _of_a_relative(words, index):
             continue
         year = _birth_year(words, index)
         if year is not None and year < LAST_YEAR_OF_SLAVERY:
@@ -122,7 +127,7 @@ def _birth_year(words: list[Token], index: int) -> int | None:
     return min(years)[1] if years else None
 
 
-def _a_relatives(words: list[Token], index: int) -> bool:
+def _of_a_relative(words: list[Token], index: int) -> bool:
     """Whether a birth word tells of a relative's birth ("my mother was born")."""
     before = words[max(0, index - RELATIVE_REACH) : index]
     return any(
@@ -156,26 +161,21 @@ def _where_told(
 def _on_holding(words: list[Token], index: int) -> bool:
     """ "Swanson's place", "the home of Benjamin Simms": a holding named by its owner
     (not "my father's place")."""
-    word = words[index]
-    before = words[index - 1] if index else None
+    word = words[index].folded
+    if word not in _HOLDING_WORDS | _HOMES:
+        return False
+    owner = words[index - 1] if index else None  # "Swanson's"
     if (
-        word.folded in _HOLDING_WORDS
-        and before is not None
-        and before.is_capitalised
-        and before.text.endswith(("'s", "’s"))
+        word in _HOLDING_WORDS
+        and owner is not None
+        and owner.is_capitalised
+        and owner.text.endswith(("'s", "’s"))
     ):
         return True
-    after = words[index + 1 : index + 3]
-    instead = (  # "took the place of"
-        word.folded == "place" and index >= 2 and words[index - 2].folded in _IN_PLACE
-    )
-    return (
-        word.folded in _HOLDING_WORDS | _HOMES
-        and not instead
-        and len(after) == 2
-        and after[0].folded == "of"
-        and after[1].is_capitalised
-    )
+    if word == "place" and index >= 2 and words[index - 2].folded in _IN_PLACE:
+        return False  # "took the place of"
+    after = words[index + 1 : index + 3]  # "of Benjamin"
+    return len(after) == 2 and after[0].folded == "of" and after[1].is_capitalised
 
 
 def _born_free(words: list[Token]) -> set[int]:
