@@ -1634,3 +1634,153 @@ def test_what_a_second_review_found_to_be_no_abuse(
         "liberty.kidnapping",
         "family-separation",
     } & set(suggest(tagger, text, context).abuse_types)
+
+
+# -- a third round of reading fresh paragraphs ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "perpetrators"),
+    [
+        # who an abuse came "from" is its doer, not its victim
+        ("She denounced harassment from state security agents in the prison.", {"police"}),
+        ("Inmates reported assaults from prison guards.", {"detention-staff"}),
+        ("Gang members murdered two men from Honduras.", {"organized-crime"}),
+        # to whom an abuse is laid ("linked ... to", "attributed to")
+        ("Reports linked many of these homicides to organized crime.", {"organized-crime"}),
+        ("Killings attributed to the army rose during the year.", {"military"}),
+        ("Threats to journalists rose sharply in the north.", {"unknown"}),
+    ],
+)
+def test_who_an_abuse_came_from_or_is_laid_on(
+    tagger: Tagger, text: str, perpetrators: set[str]
+) -> None:
+    assert set(suggest(tagger, text, EN).perpetrators) == perpetrators
+
+
+@pytest.mark.parametrize(
+    ("text", "perpetrators"),
+    [
+        ("In May police arrested three suspects in the killing of a journalist.", {"unknown"}),
+        (
+            "Unknown assailants killed a journalist in May. Police arrested two men in "
+            "connection with the murder.",
+            {"unknown"},
+        ),
+        (
+            "Squatters shot and killed five persons. The police arrested two men for this "
+            "and previous attacks.",
+            {"unknown"},
+        ),
+        (
+            "The Attorney General's Office arrested a soldier for the murder of a farmer.",
+            {"military"},
+        ),
+        # the arrest is itself the abuse, or what follows "for" is a time, not a crime
+        ("Police arbitrarily arrested protesters for taking part in the march.", {"police"}),
+        ("Police detained him for three days and beat him.", {"police"}),
+    ],
+)
+def test_who_arrests_the_suspects_did_not_do_the_abuse(
+    tagger: Tagger, text: str, perpetrators: set[str]
+) -> None:
+    assert set(suggest(tagger, text, EN).perpetrators) == perpetrators
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "abuse_types"),
+    [
+        (EN, "The NGO recorded 432 deaths involving security forces.", {"life.killing"}),
+        (EN, "Medicines and medical supplies were in short supply in the prisons.",
+         {"torture.deprivation"}),
+        (EN, "Most inmates had no access to potable water.", {"torture.deprivation"}),
+        (EN, "The prisons suffered shortages of medicine throughout the year.",
+         {"torture.deprivation"}),
+        (EN, "There were reports of abuse of political dissidents and detainees by police.",
+         {"torture"}),
+        # a list item "outlawing of ..." is no law clause that hides the rest of the list
+        (EN, "There was trafficking in persons, outlawing of independent trade unions, and "
+             "compulsory labor.", {"exploitation.trafficking", "exploitation.forced-labour"}),
+        (EN, "The law outlaws torture.", set()),
+        (TESTIMONY_EN, "Several Negroes were put to death because they could read.",
+         {"life.killing"}),
+        # a fugitive's unknown whereabouts are no disappearance
+        (EN, "Mendoza was not arrested, and his whereabouts were unknown, although he was "
+             "believed to be out of the country.", set()),
+        (EN, "The whereabouts of the activists remained unknown.",
+         {"liberty.enforced-disappearance"}),
+    ],
+)  # fmt: skip
+def test_what_a_third_round_of_reading_found(
+    tagger: Tagger, context: TagContext, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, context).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De sargeant laugh fit to kill hisse'f.",
+        "Big Dave jined de Yankees and was killed in the attack on Fort Sumter.",
+        "We'd use that horn when we was ailing an' it'd sho' do the work.",
+        "Marster pays me when I big enough to work, and gives me $5.00 a month.",
+        "In 1869 I left the plantation and went to work for Mr. Parish in the tobacco fields.",
+        "He paid the slaves that worked on his place after freedom.",
+    ],
+)
+def test_in_a_slave_narrative_no_abuse(tagger: Tagger, text: str) -> None:
+    assert suggest(tagger, text, SLAVE_NARRATIVE).abuse_types == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types", "perpetrators"),
+    [
+        (
+            "We worked in de fiel' from sunup to sundown and never got paid nothin'.",
+            {"exploitation.forced-labour"},
+            {"private-individual"},
+        ),
+        ("Dem Yankee sojers come and whipped ole Sam.", {"torture.beating"}, {"military"}),
+    ],
+)
+def test_in_a_slave_narrative_unpaid_work_and_soldiers_as_spoken(
+    tagger: Tagger, text: str, abuse_types: set[str], perpetrators: set[str]
+) -> None:
+    suggestion = suggest(tagger, text, SLAVE_NARRATIVE)
+    assert (set(suggestion.abuse_types), set(suggestion.perpetrators)) == (
+        abuse_types,
+        perpetrators,
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "state"),
+    [
+        # a road in the story is no address; a street or "lives" is
+        (
+            "I was born on Mr. Powell's place in North Ca'lina, 'bout eight miles from de "
+            "Livingston and Epes road.",
+            "US-NC",
+        ),
+        ("Frank Cooper, 715 Ott St., Franklin, Ind., belonged to a planter in Kentucky.", ""),
+        ("Peter Ryas was born a slave of Volsant Fournet in St. Martinville, Louisiana.", "US-LA"),
+        # a town in one state only, after "at", "near", "from"
+        ("My massa's name was Digby and we live at Tuscaloosa befo' de war.", "US-AL"),
+        ("Ellen was born a slave in Mobile.", "US-AL"),
+        # not a town named without a place word before it, nor one in many states
+        ("John Moore was born a slave to Duncan Gregg.", ""),
+        ("We belonged to Marse Bolton and lived near Lexington.", ""),
+        # a state named outright before a town in the same sentence
+        ("I b'longed to de Moorings and Cap'n Mooring run a boat to Mobile from Aberdeen, "
+         "Mississippi.", "US-MS"),
+    ],
+)  # fmt: skip
+def test_where_a_narrative_places_its_narrator_after_a_third_reading(
+    tagger: Tagger, body: str, state: str
+) -> None:
+    assert event_places(body, tagger, ("US",)) == ((state,) if state else ())
+
+
+def test_a_birth_in_the_last_year_of_slavery_places_the_narrator(tagger: Tagger) -> None:
+    body = "I was born in Mississippi in 1865 in Jefferson County."
+    assert event_places(body, tagger, ("US",), slavery=True) == ("US-MS",)

@@ -109,6 +109,43 @@ def conditional_threats(matches: Sequence[Match], words: Sequence[Token]) -> lis
     ]
 
 
+_FORCED_WORK = frozenset({"exploitation.forced-labour", "exploitation.child-labour"})
+_WAGES = frozenset("pay pays paid paying payin wages wage salary dollars".split())
+_UNPAID = frozenset("never no not without nothing nary ain't didn't wasn't weren't".split())
+_AFTER = frozenset("after atter since".split())
+_FREED = frozenset("freedom surrender s'render emancipation war".split())
+WAGE_NEGATION_REACH = 3  # "never got paid", "worked without pay"
+LAST_YEAR_OF_SLAVERY = 1865
+
+
+def paid_work(matches: Sequence[Match], words: Sequence[Token], group: str) -> list[Match]:
+    """Drop work that a narrative's words of slavery (`group`) took for enslaved work,
+    where its sentence tells of wages ("Marster pays me $5.00 a month and I works for
+    him"; not "we worked and never got paid"), of a year after slavery ("In 1869 I went
+    to work for Mr. Parish") or of a time after freedom ("the slaves that worked on his
+    place after freedom")."""
+    paid = set()
+    for index, word in enumerate(words):
+        before = {w.folded for w in words[max(0, index - WAGE_NEGATION_REACH) : index]}
+        if word.folded in _WAGES and not before & _UNPAID:
+            paid.add(word.sentence)
+        elif word.folded.isdigit() and LAST_YEAR_OF_SLAVERY < int(word.folded) < 1950:
+            paid.add(word.sentence)
+        elif word.folded in _FREED and index and words[index - 1].folded in _AFTER:
+            paid.add(word.sentence)
+        elif word.folded in _FREED and index > 1 and words[index - 2].folded in _AFTER:
+            paid.add(word.sentence)  # "after de war", "after the surrender"
+    return [
+        match
+        for match in matches
+        if not (
+            match.value in _FORCED_WORK
+            and match.pattern.group == group
+            and words[match.first].sentence in paid
+        )
+    ]
+
+
 def hedged_killings(matches: Sequence[Match], words: Sequence[Token]) -> list[Match]:
     """ "They near killed me", "nearly beat me to death": ill-treatment, not a killing."""
     hedged = []

@@ -26,7 +26,7 @@ MAX_NAME_WORDS = 5
 MIN_TOWN_POPULATION = 15_000  # a town named alone, with no state after it
 _CONNECTORS = frozenset("de del la las los el y of the da do dos das di san au aux du des".split())
 _COUNTY_WORDS = frozenset("county counties parish co township".split())
-_LOCATIVES = frozenset(
+LOCATIVES = frozenset(
     "in at near from to into inside across throughout outside around en cerca desde de del "
     "hacia between".split()
 )
@@ -184,7 +184,7 @@ class Gazetteer:
         after = words[after_index] if after_index < len(words) else None
         if span[-1].text[-2:] in ("'s", "’s"):
             return False  # "Moore's choice man": a town is rarely a possessor
-        if before in _LOCATIVES:
+        if before in LOCATIVES:
             return True
         if before in ("of", "de", "del") and at > 1 and words[at - 2].folded in _PLACE_NOUNS:
             return True

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..models import split_paragraphs
-from .gazetteer import Candidate, PlaceMention
+from .gazetteer import LOCATIVES, Candidate, PlaceMention
 from .locating import resolve
 from .tokens import Token, tokenize
 
@@ -39,10 +39,12 @@ _RELATIVES = frozenset(
     "wife husband son daughter children chillun grandmother grandfather granny grandma "
     "grandpa aunt uncle cousin".split()
 )
-_ADDRESS_WORDS = frozenset(
-    "street st avenue ave road rd route drive boulevard lane box rfd lives living resides "
-    "reside".split()
-)
+# An address: a street ("Billups Street", "Heard St." but not "St. Martinville"), a road
+# beside a number ("Route 2"; not "the Epes road"), or a verb of where someone lives now.
+_STREET_WORDS = frozenset("street avenue ave boulevard blvd drive lane box rfd".split())
+_ROAD_WORDS = frozenset("road rd route".split())
+_LIVES_NOW = frozenset("lives living resides reside".split())
+ADDRESS_NUMBER_REACH = 4  # words from a house number to its street word
 # "brought from Georgia to Texas": the place left behind is not where the story is set.
 _ORIGIN_WORDS = frozenset("from".split())
 MAX_PARAGRAPHS = 12  # the narrator's origins come first; later moves are other events
@@ -68,14 +70,13 @@ def event_places(
                 continue
             # The interview's address ("Rosaline Rogers, ex-slave, 1200 Kentucky Avenue,
             # Indianapolis, Indiana") says where the narrator lives now.
-            skipped = {word.sentence for word in words if word.folded in _ADDRESS_WORDS}
-            skipped |= _born_free(words)
+            skipped = _addresses(words) | _born_free(words)
             states = [
                 (mention, place)
                 for mention, place in resolve(
                     tagger.gazetteer.find(words, tokens), home_countries or home
                 )
-                if place.level == 1
+                if _a_state(mention, place, words)
                 and words[mention.first].sentence in cues
                 and words[mention.first].sentence not in skipped
                 and (not home_countries or place.country in home_countries)
@@ -83,6 +84,20 @@ def event_places(
             if states:
                 return (_where_told(states, words, cues).code,)
     return ()
+
+
+def _a_state(mention: PlaceMention, place: Candidate, words: list[Token]) -> bool:
+    """Whether a mention names a state: itself, or a town after "in", "at", "near" ...
+    that lies in one state only ("near Tuskegee"; not "Lexington", which eleven states
+    have, nor "John Moore")."""
+    if place.level == 1:
+        return True
+    return (
+        place.level == 2
+        and len({c.code for c in mention.candidates}) == 1
+        and mention.first > 0
+        and words[mention.first - 1].folded in LOCATIVES
+    )
 
 
 def _read(paragraph: str) -> tuple[list[Token], list[Token]]:
@@ -108,7 +123,7 @@ def _birth_cues(words: list[Token]) -> dict[int, Token]:
         if word.folded not in _BIRTH_WORDS or _of_a_relative(words, index):
             continue
         year = _birth_year(words, index)
-        if year is not None and year < LAST_YEAR_OF_SLAVERY:
+        if year is not None and year <= LAST_YEAR_OF_SLAVERY:
             cues.setdefault(word.sentence, word)
     return cues
 
@@ -140,7 +155,8 @@ def _where_told(
 ) -> Candidate:
     """Of the first such sentence's states, the one nearest the words that say so, in
     their clause first ("born in Mississippi as a slave of ..."), leaving out a place left
-    behind ("from Georgia to Tennessee") where another is named."""
+    behind ("from Georgia to Tennessee") where another is named, and a state named
+    outright before a town's ("a boat to Mobile from Aberdeen, Mississippi")."""
     sentence = words[states[0][0].first].sentence
     in_sentence = [(m, p) for m, p in states if words[m.first].sentence == sentence]
     arrived = [
@@ -151,6 +167,7 @@ def _where_told(
     nearest = min(
         arrived,
         key=lambda item: (
+            item[1].level,  # a state named outright before a town in one
             words[item[0].first].clause != cue.clause,
             abs(words[item[0].first].index - cue.index),
         ),
@@ -176,6 +193,27 @@ def _on_holding(words: list[Token], index: int) -> bool:
         return False  # "took the place of"
     after = words[index + 1 : index + 3]  # "of Benjamin"
     return len(after) == 2 and after[0].folded == "of" and after[1].is_capitalised
+
+
+def _addresses(words: list[Token]) -> set[int]:
+    """Sentences that give where someone lives now: an address or "lives in"."""
+    found: set[int] = set()
+    for index, word in enumerate(words):
+        sentence = word.sentence
+        named = (
+            index > 0
+            and words[index - 1].sentence == sentence
+            and (words[index - 1].is_capitalised or words[index - 1].folded[0].isdigit())
+        )
+        if word.folded in _LIVES_NOW | _STREET_WORDS:
+            found.add(sentence)
+        elif word.folded == "st" and named:
+            found.add(sentence)  # "Heard St.", "8th St."; not "in St. Martinville"
+        elif word.folded in _ROAD_WORDS:
+            near = words[max(0, index - ADDRESS_NUMBER_REACH) : index + 2]
+            if any(w.folded[0].isdigit() and w.sentence == sentence for w in near):
+                found.add(sentence)
+    return found
 
 
 def _born_free(words: list[Token]) -> set[int]:

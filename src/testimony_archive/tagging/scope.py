@@ -39,12 +39,21 @@ _CUE_SETS = (
 )
 HYPOTHETICAL_WINDOW = 4  # words between "could face" or "feared" and the abuse
 SOURCE_WINDOW = 2  # "the Public Ministry reported", "the PNC later reported"
+_APPREHENDING = frozenset("arrested detained apprehended captured caught".split())
+# who is arrested and what for: "suspects", "for the killing", "in connection with"
+_CHARGED_WITH = frozenset(
+    "connection accused suspected suspect suspects responsible allegedly alleged "
+    "perpetrators perpetrator killers killer murderers assailants attackers".split()
+)
+_DETERMINERS = frozenset("the this these that those his her their its".split())
+CHARGE_REACH = 8  # words from the arrest to what it was for
 _VICTIM_LINKS = frozenset("of against to on toward towards targeting targeted de contra a".split())
 _AGENT_LINKS = frozenset("by por".split())
 LINK_REACH = 3
 _VICTIM_NOUNS = frozenset("victim victims víctima víctimas".split())
+# "harassment from state security agents": who the abuse came from, not its victims
 _REGION_ENDS = _AGENT_LINKS | frozenset(
-    "where who whom which that when after while because during since".split()
+    "from where who whom which that when after while because during since".split()
 )
 
 
@@ -171,6 +180,34 @@ class Scope:
             for i in before
         )  # "according to the PNC", not "According to police, gang members ..."
 
+    @staticmethod
+    def apprehends(match: Match, words: Sequence[Token], abuses: Sequence[Match]) -> bool:
+        """Whether a perpetrator word names who arrested the suspects of an abuse, not
+        who did it: "police arrested two suspects in connection with the murder", "the
+        police arrested him for the attack" (unless the arrest is itself the abuse)."""
+        sentence = words[match.first].sentence
+        verbs = [
+            i
+            for i in range(match.last + 1, min(len(words), match.last + 1 + SOURCE_WINDOW))
+            if words[i].sentence == sentence and words[i].folded in _APPREHENDING
+        ]
+        if not verbs:
+            return False
+        if any(
+            words[abuse.first].sentence == sentence and abuse.value.startswith("liberty.")
+            for abuse in abuses
+        ):
+            return False  # "police arbitrarily arrested protesters"
+        reach = range(verbs[0] + 1, min(len(words) - 1, verbs[0] + 1 + CHARGE_REACH))
+        return any(
+            words[i].sentence == sentence
+            and (
+                words[i].folded in _CHARGED_WITH
+                or (words[i].folded == "for" and words[i + 1].folded in _DETERMINERS)
+            )
+            for i in reach
+        )  # "for the murder", "for this attack"; not "for three days"
+
     def victim_words(self, words: Sequence[Token], abuses: Sequence[Match]) -> frozenset[int]:
         """Words that name the victims of an abuse word: what follows "killings of",
         "threats against", "murdered two", up to "by", a new clause or a relative word."""
@@ -197,6 +234,22 @@ class Scope:
                 victims.add(index)
                 index += 1
         return frozenset(victims)
+
+
+_ATTRIBUTION_LINKS = frozenset("to on".split())
+_ATTRIBUTING = frozenset(
+    "linked attributed blamed ascribed tied connected related attributable".split()
+)
+ATTRIBUTION_REACH = 5  # words before an abuse word to the verb that lays it on someone
+
+
+def _attributed(words: Sequence[Token], after_abuse: int, link: int) -> bool:
+    clause = words[link].sentence, words[link].clause
+    reach = range(max(0, after_abuse - 1 - ATTRIBUTION_REACH), link)
+    return any(
+        words[i].folded in _ATTRIBUTING and (words[i].sentence, words[i].clause) == clause
+        for i in reach
+    )
 
 
 def _concession_end(words: Sequence[Token], law: Match) -> int | None:
@@ -236,7 +289,13 @@ def _victim_link(words: Sequence[Token], index: int) -> int | None:
             return None
         if words[at].folded in _VICTIM_LINKS:
             # "victims of the military occupation": what follows is the cause
-            return None if words[at - 1].folded in _VICTIM_NOUNS else at
+            if words[at - 1].folded in _VICTIM_NOUNS:
+                return None
+            # "linked these homicides to gangs", "killings attributed to the army":
+            # to whom the abuse is laid
+            if words[at].folded in _ATTRIBUTION_LINKS and _attributed(words, index, at):
+                return None
+            return at
         if words[at].folded in _REGION_ENDS:
             return None
     return None

@@ -15,10 +15,11 @@ from .conventions import (
     hedged_killings,
     implied_abuse_types,
     most_specific,
+    paid_work,
     plausible_agents,
 )
 from .gazetteer import Gazetteer
-from .lexicon import LANGUAGES, SLAVERY_CONTEXT, Lexicon
+from .lexicon import LANGUAGES, SLAVERY, SLAVERY_CONTEXT, Lexicon
 from .locating import Placed, locate, location_codes
 from .model import Evidence, Suggestion, TagContext
 from .patterns import Match
@@ -89,6 +90,8 @@ class Tagger:
         abuses = hedged_killings(
             [match for match in found if self.scope.describes_abuse(match, words, cues)], words
         )
+        if slavery:
+            abuses = paid_work(abuses, words, SLAVERY)
         if context.kind == "testimony":  # in a report, "if ... would" is a supposition
             abuses += conditional_threats(found, words)
         if not abuses:
@@ -154,6 +157,7 @@ class Tagger:
             if match.first not in victims
             and self.scope.describes_abuse(match, words, cues, agent=True)
             and not self.scope.is_source(match, words, cues)
+            and not self.scope.apprehends(match, words, abuses)
         ]
         # "They whipped you, but my master ...": who "they" are is named before, even
         # where someone else is named later in the sentence
