@@ -1784,3 +1784,96 @@ def test_where_a_narrative_places_its_narrator_after_a_third_reading(
 def test_a_birth_in_the_last_year_of_slavery_places_the_narrator(tagger: Tagger) -> None:
     body = "I was born in Mississippi in 1865 in Jefferson County."
     assert event_places(body, tagger, ("US",), slavery=True) == ("US-MS",)
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types", "perpetrators"),
+    [
+        (
+            "Abuses included arbitrary police arrest and detention of suspects.",
+            {"liberty.arbitrary-arrest", "liberty.arbitrary-detention"},
+            {"police"},
+        ),
+        ("Abuses included unjustified arrests of journalists.", {"liberty.arbitrary-arrest"},
+         {"unknown"}),
+        ("Most reports of arbitrary killings involved military and police forces.",
+         {"life.killing"}, {"military", "police"}),
+        ("The murder trial of police officer Jarol Perdomo concluded in October.",
+         {"life.killing"}, {"police"}),
+        ("The PGR was investigating cases of SEDENA officials suspected of torture and "
+         "arbitrary detention.", {"torture", "liberty.arbitrary-detention"}, {"military"}),
+        ("One person was killed during a riot at a police station used as a makeshift prison.",
+         {"life.killing"}, {"unknown"}),
+        ("After their release, some common criminals were responsible for two femicides.",
+         {"life.killing"}, {"unknown"}),
+        ("Prisons were overcrowded, and many prisoners shared a cell with five other inmates.",
+         {"psychological.isolation"}, {"detention-staff"}),
+        ("Some detainees endured physical abuse by other inmates.", {"torture"},
+         {"private-individual"}),
+        ("In other prisons the cells were overcrowded.", {"psychological.isolation"},
+         {"detention-staff"}),
+        ("FAES officers killed a family and dressed the bodies to suggest an affiliation with "
+         "FARC dissidents.", {"life.killing"}, {"police"}),
+        ("The defendants were not afforded legal counsel of their choice.",
+         {"liberty.incommunicado"}, {"judicial"}),
+        ("Their location was not publicly disclosed.", {"liberty.incommunicado"}, {"judicial"}),
+        ("Prison officials denied lawyers access to their clients.", {"liberty.incommunicado"},
+         {"detention-staff"}),
+        ("Prison cells lacked adequate water. Potable water was often unavailable.",
+         {"torture.deprivation"}, {"detention-staff"}),
+    ],
+)  # fmt: skip
+def test_reports_as_a_fourth_round_of_reading_found_them(
+    tagger: Tagger, text: str, abuse_types: set[str], perpetrators: set[str]
+) -> None:
+    suggestion = suggest(tagger, text, EN)
+    assert (set(suggestion.abuse_types), set(suggestion.perpetrators)) == (
+        abuse_types,
+        perpetrators,
+    )
+
+
+@pytest.mark.parametrize(
+    ("context", "text"),
+    [
+        (EN, "The Justice and Peace Unit moved to expel from the process those who lied."),
+        (EN, "Armed groups held sway where narcotics cultivation and trafficking persisted."),
+        (SLAVE_NARRATIVE, "There were twenty slaves in a small cabin."),
+        (SLAVE_NARRATIVE, "At emancipation there were no slaves lawfully married."),
+        (SLAVE_NARRATIVE, "One man would beat his hand on the can and another beat the strings."),
+        (SLAVE_NARRATIVE, "Mother stole her away the first year of the War."),
+        (SLAVE_NARRATIVE, "They got Christmas money when the cotton was sold."),
+        (SLAVE_NARRATIVE, "I remember the court house burned down, or blowed down."),
+        (SLAVE_NARRATIVE, "My son was killed in the World War and I get his insurance."),
+        (SLAVE_NARRATIVE, "He was the only child and it nearly killed 'em when he was took."),
+        (SLAVE_NARRATIVE, "He was a specimen of a rapidly vanishing type."),
+        (SLAVE_NARRATIVE, "Massa Gen'ral Bob Young git kilt at de last battle."),
+        (SLAVE_NARRATIVE, "The Yankees took every ear of corn and kilt every head of stock."),
+        (SLAVE_NARRATIVE, "The wagon rolled over him and kilt him dead."),
+        (SLAVE_NARRATIVE, "I works for a stockman. He give me my groceries and twenty-five "
+                          "cents a day."),
+    ],
+)  # fmt: skip
+def test_what_a_fourth_round_found_to_be_no_abuse(
+    tagger: Tagger, context: TagContext, text: str
+) -> None:
+    assert suggest(tagger, text, context).abuse_types == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        ("I was a slave.", {"exploitation.forced-labour"}),
+        ("We were all slaves then.", {"exploitation.forced-labour"}),
+        ("Dey kilt him.", {"life.killing"}),
+        ("Sometime a overseer kilt a nigger.", {"life.killing"}),
+        ("Marster beat his hand till it bled.", {"torture.beating"}),
+        ("We worked in de fiel' all day. Marster never paid us nothin'.",
+         {"exploitation.forced-labour"}),
+        ("Sale and trafficking of children continued.", {"exploitation.trafficking"}),
+    ],
+)  # fmt: skip
+def test_what_the_fourth_rounds_cancels_must_not_hide(
+    tagger: Tagger, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types) == abuse_types

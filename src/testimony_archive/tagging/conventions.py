@@ -23,6 +23,7 @@ _PRISON_WORDS = frozenset(
     "cell cells detainees detainee penal correctional custody "
     "carcel carceles reos internos".split()  # folded, as words are compared
 )
+_INMATES = frozenset("inmates inmate prisoners prisoner detainees detainee".split())
 _SALE_WORDS = frozenset("sold sell sells selling sellin auction auctioned bought".split())
 _DETENTION_TERMS = frozenset({"liberty.arbitrary-detention", "liberty.incommunicado"})
 
@@ -110,7 +111,7 @@ def conditional_threats(matches: Sequence[Match], words: Sequence[Token]) -> lis
 
 
 _FORCED_WORK = frozenset({"exploitation.forced-labour", "exploitation.child-labour"})
-_WAGES = frozenset("pay pays paid paying payin wages wage salary dollars".split())
+_WAGES = frozenset("pay pays paid paying payin wages wage salary dollars cents".split())
 _UNPAID = frozenset("never no not without nothing nary ain't didn't wasn't weren't".split())
 _AFTER = frozenset("after atter since".split())
 _FREED = frozenset("freedom surrender s'render emancipation war".split())
@@ -118,12 +119,16 @@ WAGE_NEGATION_REACH = 3  # "never got paid", "worked without pay"
 LAST_YEAR_OF_SLAVERY = 1865
 
 
-def paid_work(matches: Sequence[Match], words: Sequence[Token], group: str) -> list[Match]:
+def paid_work(
+    matches: Sequence[Match], words: Sequence[Token], group: str, owned: bool
+) -> list[Match]:
     """Drop work that a narrative's words of slavery (`group`) took for enslaved work,
     where its sentence tells of wages ("Marster pays me $5.00 a month and I works for
     him"; not "we worked and never got paid"), of a year after slavery ("In 1869 I went
     to work for Mr. Parish") or of a time after freedom ("the slaves that worked on his
-    place after freedom")."""
+    place after freedom"); in a paragraph that does not speak of anyone owned (`owned`),
+    wherever it tells of them ("I works for a stockman ... He give me twenty-five cents a
+    day")."""
     paid = set()
     for index, word in enumerate(words):
         before = {w.folded for w in words[max(0, index - WAGE_NEGATION_REACH) : index]}
@@ -141,7 +146,7 @@ def paid_work(matches: Sequence[Match], words: Sequence[Token], group: str) -> l
         if not (
             match.value in _FORCED_WORK
             and match.pattern.group == group
-            and words[match.first].sentence in paid
+            and (words[match.first].sentence in paid or (paid and not owned))
         )
     ]
 
@@ -184,8 +189,16 @@ def plausible_agents(
             continue
         if match.value == AUTHORITIES and not (by_them or _acts(match, starts, words)):
             continue
+        if _fellow_inmates(match, words) and abuse_types <= PRISON_CONDITIONS:
+            continue  # "shared a cell with five other inmates": crowding, no assault
         kept.append(match)
     return kept
+
+
+def _fellow_inmates(match: Match, words: Sequence[Token]) -> bool:
+    return match.value == "private-individual" and any(
+        word.folded in _INMATES for word in words[match.first : match.last + 1]
+    )
 
 
 def _acts(match: Match, abuse_starts: set[int], words: Sequence[Token]) -> bool:

@@ -49,6 +49,11 @@ _DETERMINERS = frozenset("the this these that those his her their its".split())
 CHARGE_REACH = 8  # words from the arrest to what it was for
 _VICTIM_LINKS = frozenset("of against to on toward towards targeting targeted de contra a".split())
 _AGENT_LINKS = frozenset("by por".split())
+# After an abuse word, words that bring in who did it or who is tried for it
+_DOERS_FOLLOW = frozenset(
+    "involved involving committed perpetrated carried attributed blamed linked trial trials "
+    "case cases suspect suspects".split()
+)
 LINK_REACH = 3
 _VICTIM_NOUNS = frozenset("victim victims víctima víctimas".split())
 # "harassment from state security agents": who the abuse came from, not its victims
@@ -216,6 +221,9 @@ class Scope:
             if words[abuse.last].folded in _AGENT_LINKS:
                 continue  # "killings by criminal gangs"
             index = abuse.last + 1
+            if index < len(words) and words[index].folded in _DOERS_FOLLOW:
+                continue  # "killings involved military and police forces", "the murder
+                # trial of police officer Perdomo"
             ends = _REGION_ENDS
             link = _victim_link(words, index)
             if link is not None:

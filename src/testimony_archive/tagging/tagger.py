@@ -91,7 +91,8 @@ class Tagger:
             [match for match in found if self.scope.describes_abuse(match, words, cues)], words
         )
         if slavery:
-            abuses = paid_work(abuses, words, SLAVERY)
+            owned = any(word.folded in _SLAVERY_ITSELF for word in words)
+            abuses = paid_work(abuses, words, SLAVERY, owned)
         if context.kind == "testimony":  # in a report, "if ... would" is a supposition
             abuses += conditional_threats(found, words)
         if not abuses:
