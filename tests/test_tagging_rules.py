@@ -1877,3 +1877,47 @@ def test_what_the_fourth_rounds_cancels_must_not_hide(
     tagger: Tagger, text: str, abuse_types: set[str]
 ) -> None:
     assert set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "abuse_types"),
+    [
+        (EN, "Detainees were held for 15 days without any notification to family members.",
+         {"liberty.incommunicado"}),
+        (EN, "Attorneys met their clients for the first time when the trial was about to begin.",
+         {"liberty.incommunicado"}),
+        (EN, "Prisoners had extremely limited opportunities to leave their cells.",
+         {"psychological.isolation"}),
+        (EN, "Prison authorities permitted him to go outside only five times in three months.",
+         {"psychological.isolation"}),
+        (EN, "Prisoners did not have regular access to sanitary facilities.", {"psychological"}),
+        (EN, "The government seized the assets of nine NGOs.", {"property"}),
+        (EN, "It held several buildings seized by the Ministry of Interior from broadcasters.",
+         {"property"}),
+        (EN, "Police seized drugs and weapons in the raid.", set()),
+        (EN, "Public officials carried out acts that resulted in severe physical or mental "
+             "suffering.", {"torture"}),
+        # a concessive law clause ends where the report's own clause begins
+        (EN, "Although the law prohibits such practices, cases of torture were well "
+             "documented.", {"torture"}),
+    ],
+)  # fmt: skip
+def test_conditions_and_seizures_as_a_fifth_round_found_them(
+    tagger: Tagger, context: TagContext, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, context).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("body", "state"),
+    [
+        # a birth dated in words in its sentence; not one dated in another sentence
+        ("Jennie Colder was born in Georgia before freedom.", "US-GA"),
+        ("I was born in slavery time in Georgia.", "US-GA"),
+        ("He was born in Virginia. He was born, as nearly as he can remember, about 1857.",
+         ""),
+        ("I was born in Georgia.", ""),
+    ],
+)  # fmt: skip
+def test_a_birth_dated_in_words(tagger: Tagger, body: str, state: str) -> None:
+    assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())

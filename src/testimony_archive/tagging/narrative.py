@@ -34,6 +34,12 @@ LAST_YEAR_OF_A_NARRATORS_BIRTH = 1950
 FREE_REACH = 3  # words from "born" to "free" ("born a free man")
 RELATIVE_REACH = 4  # words from "my mother" to "born"
 _BIRTH_WORDS = frozenset("born birth".split())
+_SLAVERY_TIMES = (
+    "before freedom", "befo' freedom", "before the war", "before de war", "befo' de war",
+    "in slavery", "slavery time", "slave time", "before the surrender", "before surrender",
+    "before emancipation",
+)  # fmt: skip
+SLAVERY_TIME_REACH = 6  # words from "born" to "before freedom" ("born in Georgia before")
 _RELATIVES = frozenset(
     "mother father mammy pappy mama papa ma pa parents brother brothers sister sisters "
     "wife husband son daughter children chillun grandmother grandfather granny grandma "
@@ -117,15 +123,25 @@ def _enslavement_cues(words: list[Token]) -> dict[int, Token]:
 
 def _birth_cues(words: list[Token]) -> dict[int, Token]:
     """Each sentence's word "born" (or "birth") of the narrator's own birth (not "my
-    mother was born"), where the year nearest it is before the war's end."""
+    mother was born"), where the year nearest it is before the war's end, or where it
+    says so in words ("I was born in Georgia before freedom")."""
     cues: dict[int, Token] = {}
     for index, word in enumerate(words):
         if word.folded not in _BIRTH_WORDS or _of_a_relative(words, index):
             continue
         year = _birth_year(words, index)
-        if year is not None and year <= LAST_YEAR_OF_SLAVERY:
+        if (year is not None and year <= LAST_YEAR_OF_SLAVERY) or (
+            year is None and _born_in_slavery(words, index)
+        ):
             cues.setdefault(word.sentence, word)
     return cues
+
+
+def _born_in_slavery(words: list[Token], index: int) -> bool:
+    """ "born before freedom", "born in slavery time", "born before de war"."""
+    after = [w.folded for w in words[index + 1 : index + 1 + SLAVERY_TIME_REACH]]
+    said = " ".join(after)
+    return any(phrase in said for phrase in _SLAVERY_TIMES)
 
 
 def _birth_year(words: list[Token], index: int) -> int | None:

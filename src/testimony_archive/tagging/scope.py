@@ -284,7 +284,9 @@ _CONCESSIVE = frozenset("although though while despite whereas notwithstanding".
 _CLAUSE_OPENERS = frozenset(
     "the there it they he she we police authorities officials officers security "
     "government guards prison prisons soldiers military members agents some many most "
-    "several ngos reports human in this these such according".split()
+    "several ngos reports human in this these such according cases instances complaints "
+    "allegations numerous credible nevertheless nonetheless however during public state "
+    "local".split()
 )
 
 
