@@ -1921,3 +1921,21 @@ def test_conditions_and_seizures_as_a_fifth_round_found_them(
 )  # fmt: skip
 def test_a_birth_dated_in_words(tagger: Tagger, body: str, state: str) -> None:
     assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        ("In contrast with 2018, there were no reports that the government or its agents "
+         "committed arbitrary or unlawful killings.", set()),
+        ("There were no credible reports that authorities held prisoners incommunicado.",
+         set()),
+        ("There were no reports of politically motivated disappearances, but police beat "
+         "detainees.", {"torture.beating"}),
+        ("NGOs reported cases in which security forces tortured detainees.", {"torture"}),
+    ],
+)  # fmt: skip
+def test_a_denial_of_any_report_reaches_across_its_sentence(
+    tagger: Tagger, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, EN).abuse_types) == abuse_types

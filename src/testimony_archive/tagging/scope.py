@@ -21,10 +21,13 @@ from .patterns import Match, PatternSet, compile_pattern
 from .tokens import Token
 
 NEGATION_WINDOW = 6  # words between a denial and the abuse word it denies
+# "there were no reports that the government or its agents committed arbitrary killings"
+REPORT_DENIAL_WINDOW = 14
 REMEDY_WINDOW = 2
 VICTIM_WINDOW = 12
 _CUE_SETS = (
     "negation",
+    "report_denial",
     "negation_ends",
     "not_negation",
     "law",
@@ -79,6 +82,7 @@ class Cues:
     # sentence -> the first word past its concessive law clause ("Although the law
     # prohibits coercion, police ... used threats": the threats are told as done)
     law_ends: dict[int, int] = field(default_factory=dict)
+    report_denials: frozenset[int] = frozenset()  # "there were no reports that" ends here
 
 
 class Scope:
@@ -132,6 +136,7 @@ class Scope:
             ),
             frozenset(m.first for m in find("negation_after")),
             law_ends,
+            frozenset(m.last for m in find("report_denial")),
         )
 
     def describes_abuse(
@@ -148,6 +153,8 @@ class Scope:
                 break  # "If you didn't, the Klan would drive you in": no denial of the Klan
             if index in cues.negations:
                 return False
+        if not agent and _denied_by_report(match, words, cues):
+            return False
         if any(  # "anti-gang operations", "the fight against torture"
             index in cues.remedy_ends and words[index].sentence == first.sentence
             for index in range(max(0, match.first - REMEDY_WINDOW), match.first)
@@ -258,6 +265,18 @@ def _attributed(words: Sequence[Token], after_abuse: int, link: int) -> bool:
         words[i].folded in _ATTRIBUTING and (words[i].sentence, words[i].clause) == clause
         for i in reach
     )
+
+
+def _denied_by_report(match: Match, words: Sequence[Token], cues: Cues) -> bool:
+    """Whether an abuse word falls in the reach of "there were no reports that ..." in
+    its sentence, with nothing between that ends a denial ("but", "when" ...)."""
+    sentence = words[match.first].sentence
+    for index in range(match.first - 1, max(-1, match.first - 1 - REPORT_DENIAL_WINDOW), -1):
+        if words[index].sentence != sentence or index in cues.negation_ends:
+            return False
+        if index in cues.report_denials:
+            return True
+    return False
 
 
 def _concession_end(words: Sequence[Token], law: Match) -> int | None:
