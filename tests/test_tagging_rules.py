@@ -1939,3 +1939,105 @@ def test_a_denial_of_any_report_reaches_across_its_sentence(
     tagger: Tagger, text: str, abuse_types: set[str]
 ) -> None:
     assert set(suggest(tagger, text, EN).abuse_types) == abuse_types
+
+
+# -- what a review of the third to fifth rounds found -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        # pay that is attention, a price, pay in slavery, or denied is no wage
+        ("Mammy said we pays more attention to de overseer. We worked in de fields from "
+         "sunup to sundown.", {"exploitation.forced-labour"}),
+        ("Master sold my mother for eight hundred dollars. We worked in the fields from "
+         "sunup to sundown.",
+         {"exploitation.forced-labour", "exploitation.trafficking", "family-separation"}),
+        ("Any time a slave worked over time Massa pay him money.",
+         {"exploitation.forced-labour"}),
+        ("After de war started, ole Marster made us work harder.",
+         {"exploitation.forced-labour"}),
+        ("We worked from can to can't and we never got a cent of pay.",
+         {"exploitation.forced-labour"}),
+        # "kilt" only with whom, or by whom; not a war death, an animal, a fear
+        ("My brother was kilt at Shiloh.", set()),
+        ("Dey kilt a possum and cooked it.", set()),
+        ("I wonder iffen Ole Marster gwine git kilt.", set()),
+        ("He nigh 'bout kilt 'em.", {"torture"}),
+        ("The overseer kilt him wid a club.", {"life.killing"}),
+        ("De Ku Klux run over him and kilt him.", {"life.killing"}),
+        ("De patterollers kilt him in de fight.", {"life.killing"}),
+        # being a slave, not being good to slaves
+        ("Marster was always good to his slaves.", set()),
+        ("My grandpappy was not a slave.", set()),
+        ("I was de only slave on de place.", {"exploitation.forced-labour"}),
+        ("I was bawn a slave.", {"exploitation.forced-labour"}),
+        # beatings with sticks or a bucket are beatings
+        ("De overseer beat de slaves wid sticks.", {"torture.beating"}),
+        ("Dey beat my mammy with a bucket.", {"torture.beating"}),
+    ],
+)  # fmt: skip
+def test_narratives_as_a_review_of_the_later_rounds_probed_them(
+    tagger: Tagger, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types", "perpetrators"),
+    [
+        ("Abuse of Migrants, Refugees, and Stateless Persons: The government cooperated "
+         "with UNHCR.", set(), set()),
+        ("Guards committed sexual abuse of inmates.", {"sexual-violence.assault"},
+         {"detention-staff"}),
+        ("The abuse of power after statewide protests was criticized.", set(), set()),
+        # suspects arrested are the doers; an arrester who also beats is one
+        ("Two police officers were arrested in connection with the killing.",
+         {"life.killing"}, {"police"}),
+        ("Police arrested journalist Ana Lopez for allegedly inciting hatred and beat her.",
+         {"torture.beating"}, {"police"}),
+        ("Five civilians were killed in the attack on the village by FARC dissidents.",
+         {"life.killing"}, {"militia"}),
+        ("Unidentified armed men allegedly linked to illegal armed groups shot and killed "
+         "two leaders.", {"life.killing"}, {"militia"}),
+        # a victim's unit or a vehicle is no doer
+        ("Homicides involving police officers as victims rose.", {"life.killing"},
+         {"unknown"}),
+        ("Traffic deaths involving police vehicles rose.", set(), set()),
+        ("FARC dissidents killed two soldiers from the army's 29th Brigade.",
+         {"life.killing"}, {"militia"}),
+        ("The kidnapping case of a police officer remained open.", {"liberty.kidnapping"},
+         {"unknown"}),
+        ("The Public Ministry registered 40 torture cases against soldiers.", {"torture"},
+         {"military"}),
+        ("Venezuelan migrants were expelled from the country without due process.",
+         {"expulsion"}, {"unknown"}),
+        # scarcity is the jailer's want only in detention
+        ("Hospitals faced severe shortages of medicines.", set(), set()),
+        ("Many indigenous communities lacked adequate water.", set(), set()),
+        ("Medicines were in short supply in the prisons.", {"torture.deprivation"},
+         {"detention-staff"}),
+    ],
+)  # fmt: skip
+def test_reports_as_a_review_of_the_later_rounds_probed_them(
+    tagger: Tagger, text: str, abuse_types: set[str], perpetrators: set[str]
+) -> None:
+    suggestion = suggest(tagger, text, EN)
+    assert (set(suggestion.abuse_types), set(suggestion.perpetrators)) == (
+        abuse_types,
+        perpetrators,
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "state"),
+    [
+        ("I was born a slave in Georgia. My job was to drive the cows to the creek.", "US-GA"),
+        ("Frank Cooper, Box 34, Franklin, Ind., belonged to a planter in Kentucky.", ""),
+        ("Living on the Moffat road in Mobile County, Alabama, is a slave of old.", ""),
+    ],
+)
+def test_an_address_is_a_street_beside_a_name_or_a_number(
+    tagger: Tagger, body: str, state: str
+) -> None:
+    assert event_places(body, tagger, ("US",)) == ((state,) if state else ())

@@ -18,7 +18,7 @@ AUTHORITIES = "@authorities"  # "the government", "officials": no service named
 PRISON_CONDITIONS = frozenset(
     {"psychological", "psychological.isolation", "torture.deprivation", "life.death-in-custody"}
 )
-_PRISON_WORDS = frozenset(
+PRISON_WORDS = frozenset(
     "prison prisons prisoners prisoner jail jails inmates inmate penitentiary penitentiaries "
     "cell cells detainees detainee penal correctional custody "
     "carcel carceles reos internos".split()  # folded, as words are compared
@@ -43,7 +43,7 @@ _MODALS = frozenset(
     "would wouldn't will gonna gwine going want wants wanted better i'll he'll she'll "
     "they'll we'll you'll dey'll i'd he'd she'd they'd".split()
 )
-_HEDGES = frozenset("near nearly almost half most like".split())
+_HEDGES = frozenset("near nearly nigh almost half most like".split())
 _BEATING_WORDS = frozenset("beat beaten whipped whupped stomped kicked".split())
 _BEATING = Pattern("torture.beating", "en", "nearly beaten to death", ())
 _ILL_TREATMENT = Pattern("torture", "en", "nearly killed", ())
@@ -111,44 +111,81 @@ def conditional_threats(matches: Sequence[Match], words: Sequence[Token]) -> lis
 
 
 _FORCED_WORK = frozenset({"exploitation.forced-labour", "exploitation.child-labour"})
-_WAGES = frozenset("pay pays paid paying payin wages wage salary dollars cents".split())
+# What a free worker is given or lives on: wages, shares of a crop, a pension; money
+# only by the day, week, month or year ("twenty-five cents a day"), not a price
+_WAGES = frozenset(
+    "pay pays paid paying payin wages wage salary shares sharecropper sharecropping "
+    "sharecropped renter renting pension pensions".split()
+)
+_MONEY = frozenset("dollars dollar cents cent bits".split())
+_PERIODS = frozenset("day week month year".split())
+_NOT_WAGES = frozenset("attention mind heed respect tribute homage visit visits no".split())
+_SALES = frozenset("sold sell sells selling bought buy buying price auction traded".split())
+# Pay in a sentence that speaks of slaves was paid in slavery ("Any time a slave worked
+# over time Massa pay him money"); a paragraph that names no owner speaks of no slavery
+_ENSLAVED = frozenset("slave slaves slavery enslaved".split())
+_OWNERS = frozenset(
+    "slave slaves slavery enslaved marster marsters marse massa marsa mastah master masters "
+    "mistress missus mistis overseer overseers owner owners slaveholder slaveholders".split()
+)
 _UNPAID = frozenset("never no not without nothing nary ain't didn't wasn't weren't".split())
 _AFTER = frozenset("after atter since".split())
 _FREED = frozenset("freedom surrender s'render emancipation war".split())
-WAGE_NEGATION_REACH = 3  # "never got paid", "worked without pay"
+_BEGAN = frozenset("started start begun began begin commenced broke come came".split())
+_SET_FREE = frozenset("free freed".split())
+_BECAME = frozenset("was were wuz got git set being been all".split())  # "we was all free"
+WAGE_NEGATION_REACH = 5  # "never got a cent of pay", "worked without pay"
 LAST_YEAR_OF_SLAVERY = 1865
 
 
-def paid_work(
-    matches: Sequence[Match], words: Sequence[Token], group: str, owned: bool
-) -> list[Match]:
+def paid_work(matches: Sequence[Match], words: Sequence[Token], group: str) -> list[Match]:
     """Drop work that a narrative's words of slavery (`group`) took for enslaved work,
-    where its sentence tells of wages ("Marster pays me $5.00 a month and I works for
-    him"; not "we worked and never got paid"), of a year after slavery ("In 1869 I went
-    to work for Mr. Parish") or of a time after freedom ("the slaves that worked on his
-    place after freedom"); in a paragraph that does not speak of anyone owned (`owned`),
-    wherever it tells of them ("I works for a stockman ... He give me twenty-five cents a
-    day")."""
-    paid = set()
-    for index, word in enumerate(words):
-        before = {w.folded for w in words[max(0, index - WAGE_NEGATION_REACH) : index]}
-        if word.folded in _WAGES and not before & _UNPAID:
-            paid.add(word.sentence)
-        elif word.folded.isdigit() and LAST_YEAR_OF_SLAVERY < int(word.folded) < 1950:
-            paid.add(word.sentence)
-        elif word.folded in _FREED and index and words[index - 1].folded in _AFTER:
-            paid.add(word.sentence)
-        elif word.folded in _FREED and index > 1 and words[index - 2].folded in _AFTER:
-            paid.add(word.sentence)  # "after de war", "after the surrender"
+    where its sentence tells of wages or a pension ("I works for a stockman and he give
+    me twenty-five cents a day"; not "we worked and never got paid", nor a price paid for
+    a person, nor pay in a sentence that names an owner), of a year after slavery ("In
+    1869 I went to work for Mr. Parish"), of freedom ("By then we was all free, but we
+    worked hard") or of a time after it ("the slaves that worked on his place after
+    freedom"; not "after de war started"). The whole paragraph, where it opens after
+    freedom ("Atter de surrender, ...") or speaks of no one owned."""
+    sentences: dict[int, list[Token]] = {}
+    for word in words:
+        sentences.setdefault(word.sentence, []).append(word)
+    free = {
+        number
+        for number, sentence in sentences.items()
+        if any(_free_time(sentence, index) for index in range(len(sentence)))
+    }
+    owned = any(word.folded in _OWNERS for word in words)
+    whole = bool(free) and (bool(words) and words[0].sentence in free or not owned)
     return [
         match
         for match in matches
         if not (
             match.value in _FORCED_WORK
             and match.pattern.group == group
-            and (words[match.first].sentence in paid or (paid and not owned))
+            and (whole or words[match.first].sentence in free)
         )
     ]
+
+
+def _free_time(sentence: Sequence[Token], index: int) -> bool:
+    """Whether a word of a sentence tells of a free worker's time: wages not denied, a
+    year after slavery, "after de war", "we was free"."""
+    word = sentence[index].folded
+    before = [w.folded for w in sentence[max(0, index - WAGE_NEGATION_REACH) : index]]
+    after = [w.folded for w in sentence[index + 1 : index + 4]]
+    said = {w.folded for w in sentence}
+    if word in _WAGES or (word in _MONEY and set(after) & _PERIODS):
+        return not (
+            set(before) & _UNPAID or said & (_SALES | _ENSLAVED) or set(after) & _NOT_WAGES
+        )
+    if word.isdigit():
+        return LAST_YEAR_OF_SLAVERY < int(word) < 1950
+    if word in _FREED:
+        return bool(set(before[-2:]) & _AFTER) and not set(after[:1]) & _BEGAN
+    if word in _SET_FREE:
+        return bool(before) and before[-1] in _BECAME and not set(before) & _UNPAID
+    return False
 
 
 def hedged_killings(matches: Sequence[Match], words: Sequence[Token]) -> list[Match]:
@@ -222,7 +259,7 @@ def choose_perpetrators(
     named.discard(AUTHORITIES)
     if len(named) > 1:
         named.discard("unknown")  # "unknown" is for when nothing is said
-    in_prison = any(word.folded in _PRISON_WORDS for word in words)
+    in_prison = any(word.folded in PRISON_WORDS for word in words)
     if named and abuse_types & PRISON_CONDITIONS and in_prison:
         # prison conditions are the prison authorities' doing, whoever else is named
         named.discard("unknown")

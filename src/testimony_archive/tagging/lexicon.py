@@ -41,6 +41,7 @@ def folded_phrase(phrase: str) -> str:
 CUES = ""  # the cues of the field written for tagging (data/tagging/<field>.yaml)
 THESAURUS = "thesaurus"  # the vocabulary's labels and synonyms
 SLAVERY = "slavery"  # cues that hold only where the paragraph speaks of slavery
+DETENTION = "in_detention"  # cues that hold only where it speaks of prisons or detainees
 CANCEL = "cancel"  # phrases in which a cue is none; the value is the id cancelled, or "*"
 SLAVERY_CONTEXT = "slavery_context"  # words that make a paragraph speak of slavery
 SLAVERY_HINT = "slavery_hint"  # words that do so in a testimony only
@@ -68,6 +69,7 @@ class FieldLexicon:
         lexicon.patterns.extend(_section_patterns(data.get("patterns")))
         lexicon.patterns.extend(_section_patterns(data.get("described")))
         lexicon.patterns.extend(_section_patterns(data.get("slavery"), SLAVERY))
+        lexicon.patterns.extend(_section_patterns(data.get(DETENTION), DETENTION))
         lexicon.patterns.extend(_section_patterns(data.get("cancel"), CANCEL))
         return lexicon
 
@@ -80,13 +82,17 @@ class FieldLexicon:
         languages: Sequence[str],
         slavery: bool = False,
         scanned: dict[str, list[Match]] | None = None,
+        detention: bool = False,
     ) -> list[Match]:
-        """The cues found (of `scanned`, if the words were scanned already)."""
+        """The cues found (of `scanned`, if the words were scanned already); those of
+        slavery where the paragraph speaks of it, those of detention where it speaks of
+        prisons or detainees."""
         groups = self.scan(words, languages) if scanned is None else scanned
         matches = [
             *groups.get(THESAURUS, []),
             *groups.get(CUES, []),
             *(groups.get(SLAVERY, []) if slavery else []),
+            *(groups.get(DETENTION, []) if detention else []),
         ]
         if not matches:
             return []  # most paragraphs: no need to look for what cancels a cue

@@ -49,7 +49,7 @@ _RELATIVES = frozenset(
 # beside a number ("Route 2"; not "the Epes road"), or a verb of where someone lives now.
 _STREET_WORDS = frozenset("street avenue ave boulevard blvd drive lane box rfd".split())
 _ROAD_WORDS = frozenset("road rd route".split())
-_LIVES_NOW = frozenset("lives living resides reside".split())
+_LIVES_NOW = frozenset("lives resides reside".split())
 ADDRESS_NUMBER_REACH = 4  # words from a house number to its street word
 # "brought from Georgia to Texas": the place left behind is not where the story is set.
 _ORIGIN_WORDS = frozenset("from".split())
@@ -94,7 +94,7 @@ def event_places(
 
 def _a_state(mention: PlaceMention, place: Candidate, words: list[Token]) -> bool:
     """Whether a mention names a state: itself, or a town after "in", "at", "near" ...
-    that lies in one state only ("near Tuskegee"; not "Lexington", which eleven states
+    that lies in one state only ("at Tuscaloosa"; not "Lexington", which eleven states
     have, nor "John Moore")."""
     if place.level == 1:
         return True
@@ -221,8 +221,12 @@ def _addresses(words: list[Token]) -> set[int]:
             and words[index - 1].sentence == sentence
             and (words[index - 1].is_capitalised or words[index - 1].folded[0].isdigit())
         )
-        if word.folded in _LIVES_NOW | _STREET_WORDS:
-            found.add(sentence)
+        numbered = index + 1 < len(words) and words[index + 1].folded[0].isdigit()
+        opens = index == 0 or words[index - 1].sentence != sentence
+        if word.folded in _LIVES_NOW or (word.folded == "living" and opens):
+            found.add(sentence)  # "lives in Madison", "Living on the Moffat road is ..."
+        elif word.folded in _STREET_WORDS and (named or numbered):
+            found.add(sentence)  # "Billups Street", "Box 34"; not "to drive the cows"
         elif word.folded == "st" and named:
             found.add(sentence)  # "Heard St.", "8th St."; not "in St. Martinville"
         elif word.folded in _ROAD_WORDS:

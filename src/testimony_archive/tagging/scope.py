@@ -49,19 +49,45 @@ _CHARGED_WITH = frozenset(
     "perpetrators perpetrator killers killer murderers assailants attackers".split()
 )
 _DETERMINERS = frozenset("the this these that those his her their its".split())
+_AUXILIARIES = frozenset("was were been being is are be".split())
+_AND_THEN = frozenset("and then".split())
+_PAST_VERBS = frozenset("beat shot hit struck threw stabbed".split())
+
+
+_CASES = frozenset("case cases complaint complaints charges".split())
+_AGAINST = frozenset("against involving".split())
+
+
+def _cases_against(words: Sequence[Token], index: int) -> bool:
+    return (
+        index + 1 < len(words)
+        and words[index].folded in _CASES
+        and words[index + 1].folded in _AGAINST
+    )
+
+
+def _done_next(abuse: Match, words: Sequence[Token]) -> bool:
+    """Whether an abuse is told as the next thing its subject did: "... and beat her",
+    "... and tortured them" (not "... in connection with the murder and robbery")."""
+    first = words[abuse.first].folded
+    return (
+        abuse.first > 0
+        and words[abuse.first - 1].folded in _AND_THEN
+        and (first.endswith("ed") or first in _PAST_VERBS)
+    )
 CHARGE_REACH = 8  # words from the arrest to what it was for
 _VICTIM_LINKS = frozenset("of against to on toward towards targeting targeted de contra a".split())
 _AGENT_LINKS = frozenset("by por".split())
-# After an abuse word, words that bring in who did it or who is tried for it
+# Right after an abuse word, words that bring in who did it or who is tried for it:
+# "harassment from state security agents", "killings involved military and police
+# forces", "the murder trial of police officer Perdomo"
 _DOERS_FOLLOW = frozenset(
-    "involved involving committed perpetrated carried attributed blamed linked trial trials "
-    "case cases suspect suspects".split()
+    "from involved committed perpetrated carried attributed blamed linked trial trials".split()
 )
 LINK_REACH = 3
 _VICTIM_NOUNS = frozenset("victim victims víctima víctimas".split())
-# "harassment from state security agents": who the abuse came from, not its victims
 _REGION_ENDS = _AGENT_LINKS | frozenset(
-    "from where who whom which that when after while because during since".split()
+    "where who whom which that when after while because during since".split()
 )
 
 
@@ -203,13 +229,16 @@ class Scope:
             for i in range(match.last + 1, min(len(words), match.last + 1 + SOURCE_WINDOW))
             if words[i].sentence == sentence and words[i].folded in _APPREHENDING
         ]
-        if not verbs:
-            return False
+        if not verbs or any(
+            words[i].folded in _AUXILIARIES for i in range(match.last + 1, verbs[0])
+        ):
+            return False  # "two police officers were arrested": the suspects
         if any(
-            words[abuse.first].sentence == sentence and abuse.value.startswith("liberty.")
+            words[abuse.first].sentence == sentence
+            and (abuse.value.startswith("liberty.") or _done_next(abuse, words))
             for abuse in abuses
         ):
-            return False  # "police arbitrarily arrested protesters"
+            return False  # "police arbitrarily arrested protesters", "... and beat her"
         reach = range(verbs[0] + 1, min(len(words) - 1, verbs[0] + 1 + CHARGE_REACH))
         return any(
             words[i].sentence == sentence
@@ -231,6 +260,8 @@ class Scope:
             if index < len(words) and words[index].folded in _DOERS_FOLLOW:
                 continue  # "killings involved military and police forces", "the murder
                 # trial of police officer Perdomo"
+            if _cases_against(words, index):
+                continue  # "torture cases against soldiers"; not "the case of an officer"
             ends = _REGION_ENDS
             link = _victim_link(words, index)
             if link is not None:

@@ -10,6 +10,7 @@ from ..vocabulary import Vocabulary
 from .confidence import Basis, confidences
 from .conventions import (
     AUTHORITIES,
+    PRISON_WORDS,
     choose_perpetrators,
     conditional_threats,
     hedged_killings,
@@ -29,6 +30,7 @@ from .tokens import Token, tokenize
 HEADING_MAX_WORDS = 14
 WITNESS_REFERENCE_REACH = 6  # sentences back a witness's "they" may point
 RUN_IN_LABEL_MAX_WORDS = 5
+TITLE_LABEL_MAX_WORDS = 10  # "Abuse of Migrants, Refugees, and Stateless Persons:"
 
 
 class Tagger:
@@ -79,9 +81,12 @@ class Tagger:
             # a slave narrative's paragraph tells of slavery unless it tells of freedom
             slavery = not _after_slavery(words)
         label_end = _label_end(tokens, words)
+        detention = any(word.folded in PRISON_WORDS for word in words)
         found = [
             match
-            for match in self.lexicon.abuse_types.find(words, languages, slavery, scanned)
+            for match in self.lexicon.abuse_types.find(
+                words, languages, slavery, scanned, detention
+            )
             if match.first >= label_end
         ]
         if not found:
@@ -91,8 +96,7 @@ class Tagger:
             [match for match in found if self.scope.describes_abuse(match, words, cues)], words
         )
         if slavery:
-            owned = any(word.folded in _SLAVERY_ITSELF for word in words)
-            abuses = paid_work(abuses, words, SLAVERY, owned)
+            abuses = paid_work(abuses, words, SLAVERY)
         if context.kind == "testimony":  # in a report, "if ... would" is a supposition
             abuses += conditional_threats(found, words)
         if not abuses:
@@ -285,15 +289,22 @@ _ENGLISH_WORDS = frozenset(
 def _label_end(tokens: Sequence[Token], words: Sequence[Token]) -> int:
     """The first word after a run-in heading ("Arbitrary Arrest: CONADEH reported..."):
     the heading names the section's topic, not what the paragraph describes."""
-    for token in tokens[: RUN_IN_LABEL_MAX_WORDS * 2]:
+    for token in tokens[: TITLE_LABEL_MAX_WORDS * 2]:
         if token.text == ":":
             label = [word for word in words if word.index < token.index]
             if label and len(label) <= RUN_IN_LABEL_MAX_WORDS and label[0].is_capitalised:
+                return len(label)
+            if label and len(label) <= TITLE_LABEL_MAX_WORDS and _title_case(label):
                 return len(label)
             return 0
         if token.text in ".;!?":
             return 0
     return 0
+
+
+def _title_case(label: Sequence[Token]) -> bool:
+    """Whether every word of a label but the small ones is capitalised."""
+    return all(word.is_capitalised or len(word.folded) <= 3 for word in label)
 
 
 def _is_heading(tokens: Sequence[Token], words: Sequence[Token]) -> bool:
