@@ -176,9 +176,7 @@ def _free_time(sentence: Sequence[Token], index: int) -> bool:
     after = [w.folded for w in sentence[index + 1 : index + 4]]
     said = {w.folded for w in sentence}
     if word in _WAGES or (word in _MONEY and set(after) & _PERIODS):
-        return not (
-            set(before) & _UNPAID or said & (_SALES | _ENSLAVED) or set(after) & _NOT_WAGES
-        )
+        return not (set(before) & _UNPAID or said & (_SALES | _ENSLAVED) or set(after) & _NOT_WAGES)
     if word.isdigit():
         return LAST_YEAR_OF_SLAVERY < int(word) < 1950
     if word in _FREED:

@@ -49,33 +49,12 @@ _CHARGED_WITH = frozenset(
     "perpetrators perpetrator killers killer murderers assailants attackers".split()
 )
 _DETERMINERS = frozenset("the this these that those his her their its".split())
+CHARGE_REACH = 8  # words from the arrest to what it was for
 _AUXILIARIES = frozenset("was were been being is are be".split())
 _AND_THEN = frozenset("and then".split())
 _PAST_VERBS = frozenset("beat shot hit struck threw stabbed".split())
-
-
 _CASES = frozenset("case cases complaint complaints charges".split())
 _AGAINST = frozenset("against involving".split())
-
-
-def _cases_against(words: Sequence[Token], index: int) -> bool:
-    return (
-        index + 1 < len(words)
-        and words[index].folded in _CASES
-        and words[index + 1].folded in _AGAINST
-    )
-
-
-def _done_next(abuse: Match, words: Sequence[Token]) -> bool:
-    """Whether an abuse is told as the next thing its subject did: "... and beat her",
-    "... and tortured them" (not "... in connection with the murder and robbery")."""
-    first = words[abuse.first].folded
-    return (
-        abuse.first > 0
-        and words[abuse.first - 1].folded in _AND_THEN
-        and (first.endswith("ed") or first in _PAST_VERBS)
-    )
-CHARGE_REACH = 8  # words from the arrest to what it was for
 _VICTIM_LINKS = frozenset("of against to on toward towards targeting targeted de contra a".split())
 _AGENT_LINKS = frozenset("by por".split())
 # Right after an abuse word, words that bring in who did it or who is tried for it:
@@ -295,6 +274,25 @@ def _attributed(words: Sequence[Token], after_abuse: int, link: int) -> bool:
     return any(
         words[i].folded in _ATTRIBUTING and (words[i].sentence, words[i].clause) == clause
         for i in reach
+    )
+
+
+def _cases_against(words: Sequence[Token], index: int) -> bool:
+    return (
+        index + 1 < len(words)
+        and words[index].folded in _CASES
+        and words[index + 1].folded in _AGAINST
+    )
+
+
+def _done_next(abuse: Match, words: Sequence[Token]) -> bool:
+    """Whether an abuse is told as the next thing its subject did: "... and beat her",
+    "... and tortured them" (not "... in connection with the murder and robbery")."""
+    first = words[abuse.first].folded
+    return (
+        abuse.first > 0
+        and words[abuse.first - 1].folded in _AND_THEN
+        and (first.endswith("ed") or first in _PAST_VERBS)
     )
 
 
