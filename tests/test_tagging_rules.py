@@ -2041,3 +2041,48 @@ def test_an_address_is_a_street_beside_a_name_or_a_number(
     tagger: Tagger, body: str, state: str
 ) -> None:
     assert event_places(body, tagger, ("US",)) == ((state,) if state else ())
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types", "perpetrators"),
+    [
+        ("Officials detained suspects longer than 168 hours without informing them of the "
+         "arrest, allowing them to contact family members, or affording them legal counsel.",
+         {"liberty.arbitrary-detention", "liberty.incommunicado"}, {"judicial"}),
+        ("The government often denied them the ability to communicate with their families.",
+         {"liberty.incommunicado"}, {"judicial"}),
+        ("The two men did not receive legal counsel, and their families were not informed "
+         "of their whereabouts.", {"liberty.incommunicado"}, {"judicial"}),
+        ("The workers had not been granted access to lawyers since their arrest.",
+         {"liberty.incommunicado"}, {"judicial"}),
+        ("The law requires affording them legal counsel.", set(), set()),
+        # a death in police custody is the police's, not a jail staff's
+        ("Political prisoner Hugo Torres died while in police custody.",
+         {"life.death-in-custody"}, {"police"}),
+        ("Police beat inmates, and the prisons lacked food.",
+         {"torture.beating", "torture.deprivation"}, {"police", "detention-staff"}),
+    ],
+)  # fmt: skip
+def test_held_without_counsel_or_family_and_deaths_in_police_custody(
+    tagger: Tagger, text: str, abuse_types: set[str], perpetrators: set[str]
+) -> None:
+    suggestion = suggest(tagger, text, EN)
+    assert (set(suggestion.abuse_types), set(suggestion.perpetrators)) == (
+        abuse_types,
+        perpetrators,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        ("I was took dat night and sold to a speculator. I never seed my mammy any more.",
+         {"exploitation.trafficking", "family-separation"}),
+        ("He never seen his brothers no more.", {"family-separation"}),
+        ("I never saw my father; I never heard my mammy say anything about him.", set()),
+    ],
+)  # fmt: skip
+def test_a_relative_never_seen_again_is_a_family_separated(
+    tagger: Tagger, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types) == abuse_types

@@ -23,6 +23,10 @@ PRISON_WORDS = frozenset(
     "cell cells detainees detainee penal correctional custody "
     "carcel carceles reos internos".split()  # folded, as words are compared
 )
+_JAILS = frozenset(  # the places, of the words above
+    "prison prisons jail jails penitentiary penitentiaries cell cells penal correctional "
+    "carcel carceles".split()
+)
 _INMATES = frozenset("inmates inmate prisoners prisoner detainees detainee".split())
 _SALE_WORDS = frozenset("sold sell sells selling sellin auction auctioned bought".split())
 _DETENTION_TERMS = frozenset({"liberty.arbitrary-detention", "liberty.incommunicado"})
@@ -258,7 +262,9 @@ def choose_perpetrators(
     if len(named) > 1:
         named.discard("unknown")  # "unknown" is for when nothing is said
     in_prison = any(word.folded in PRISON_WORDS for word in words)
-    if named and abuse_types & PRISON_CONDITIONS and in_prison:
+    # "died in police custody": the police's doing, not a jail's staff
+    in_a_jail = any(word.folded in _JAILS for word in words)
+    if named and abuse_types & PRISON_CONDITIONS and in_a_jail:
         # prison conditions are the prison authorities' doing, whoever else is named
         named.discard("unknown")
         named.add("detention-staff")
