@@ -2086,3 +2086,21 @@ def test_a_relative_never_seen_again_is_a_family_separated(
     tagger: Tagger, text: str, abuse_types: set[str]
 ) -> None:
     assert set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        ("Authorities held most pretrial detainees in detention centers longer than the 72 "
+         "hours legally permitted.", {"liberty.arbitrary-detention"}),
+        ("Detainees' cases continued beyond the legally prescribed period.",
+         {"liberty.arbitrary-detention"}),
+        ("Many investigations continued beyond the legally prescribed period.", set()),
+        ("Some activists were placed under house arrest indefinitely.",
+         {"liberty.arbitrary-detention"}),
+    ],
+)  # fmt: skip
+def test_detention_past_what_the_law_permits(
+    tagger: Tagger, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, EN).abuse_types) == abuse_types
