@@ -440,8 +440,13 @@ def test_in_a_testimony_would_tells_what_used_to_happen(
 
 
 def test_a_beating_held_over_someone_is_a_threat(tagger: Tagger) -> None:
+    # a witness's "would" tells what used to happen: the beating too, as with "If we
+    # was late, they would whip us" (the "didn't" of the condition denies nothing past it)
     text = "If we didn't finish the row, they would whip us."
-    assert suggest(tagger, text, TESTIMONY_EN).abuse_types == ("psychological.threats",)
+    assert suggest(tagger, text, TESTIMONY_EN).abuse_types == (
+        "psychological.threats",
+        "torture.beating",
+    )
 
 
 # -- victims and sources ---------------------------------------------------------------
@@ -2104,3 +2109,39 @@ def test_detention_past_what_the_law_permits(
     tagger: Tagger, text: str, abuse_types: set[str]
 ) -> None:
     assert set(suggest(tagger, text, EN).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "abuse_types"),
+    [
+        (SLAVE_NARRATIVE, "They used to put 'em in stocks.", {"torture.forced-position"}),
+        (SLAVE_NARRATIVE, "Dey have stocks dey put a man in.", {"torture.forced-position"}),
+        (SLAVE_NARRATIVE, "They would wear these chains for three or four months.",
+         {"torture.forced-position"}),
+        (SLAVE_NARRATIVE, "When dey put chains on de niggers dey was put to a post.",
+         {"torture.forced-position"}),
+        (SLAVE_NARRATIVE, "He staked a man down with two forked sticks.",
+         {"torture.forced-position"}),
+        (SLAVE_NARRATIVE, "The overseers would tie the slaves to the joists by their thumbs.",
+         {"torture.forced-position"}),
+        (TESTIMONY_EN, "Dey hung my mammy up in de smokehouse by her thumbs.",
+         {"torture.forced-position"}),
+        (SLAVE_NARRATIVE, "Dose dat dey didn't whup dey tied up by dere fingers an' toes.",
+         {"torture.forced-position"}),
+        (SLAVE_NARRATIVE, "Dey had had their thumbs mashed so they could not hold a pencil.",
+         {"torture"}),
+        (SLAVE_NARRATIVE, "The gates had big chains and locks on them.", set()),
+        (SLAVE_NARRATIVE, "Dey raised fine stock on de place.", set()),
+        (EN, "In 2018 there were 201,310 workplace accidents, resulting in 303 deaths.", set()),
+        (EN, "Three miners were killed in a mine collapse.", set()),
+        (EN, "Police killed three men and staged a car accident to hide it.",
+         {"life.killing"}),
+        (EN, "The riot police arrested her, leaving bruises and scrapes on her body.",
+         {"torture"}),
+        (EN, "Her reputation was bruised by the scandal.", set()),
+    ],
+)  # fmt: skip
+def test_restraint_in_a_narrators_words_and_deaths_by_accident(
+    tagger: Tagger, context: TagContext, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, context).abuse_types) == abuse_types
