@@ -2145,3 +2145,32 @@ def test_restraint_in_a_narrators_words_and_deaths_by_accident(
     tagger: Tagger, context: TagContext, text: str, abuse_types: set[str]
 ) -> None:
     assert set(suggest(tagger, text, context).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        ("Jim was sold for $350 when he was only three months old.",
+         {"exploitation.trafficking", "family-separation"}),
+        ("Some of us was sold to people in Demopolis, an' some to folks in Atlanta.",
+         {"exploitation.trafficking", "family-separation"}),
+        ("She told me of how de family had been broke up.", {"family-separation"}),
+        ("She was sold. She had to leave her two children.",
+         {"exploitation.trafficking", "family-separation"}),
+        ("He sold the child. It was taken from its mother's breast at eight months.",
+         {"exploitation.trafficking", "family-separation"}),
+        ("He later sold Anna's mother.", {"exploitation.trafficking", "family-separation"}),
+        ("She and her sister was carried off from the Witherspoon place and sold.",
+         {"exploitation.trafficking"}),
+        # a person stolen is no theft of property; land sold is no sale of a person
+        ("My mother was stole. The speculators stole her and sold her.",
+         {"exploitation.trafficking"}),
+        ("Dey stole our horses.", {"property.theft"}),
+        ("I sold the first fifty acres when my wife was sick.", set()),
+        ("They sold the horses to mother's cousin.", set()),
+    ],
+)  # fmt: skip
+def test_families_sold_apart_as_narrators_tell_it(
+    tagger: Tagger, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types) == abuse_types
