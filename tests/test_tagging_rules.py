@@ -2174,3 +2174,32 @@ def test_families_sold_apart_as_narrators_tell_it(
     tagger: Tagger, text: str, abuse_types: set[str]
 ) -> None:
     assert set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        ("Dey was sold lak cattle.", {"exploitation.trafficking"}),
+        ("Same time Marse John buy mammy an' us boys, he buy a black man name Joe.",
+         {"exploitation.trafficking"}),
+        ("Dey was driv' down lak cattle an' Marse Reuben bought 'em.",
+         {"exploitation.trafficking"}),
+        ("Mr. Garret bought ten of us chillun.", {"exploitation.trafficking"}),
+        ("Ole Marster he buy four or five niggers at a time.", {"exploitation.trafficking"}),
+        ("Ol' Miss, she don't lak to see dem sold.", {"exploitation.trafficking"}),
+        ("My fore parents, dey was bought.", {"exploitation.trafficking"}),
+        ("I have heard my folks talk about how they were traded off.",
+         {"exploitation.trafficking"}),
+        ("She sole my mammy and my pappy to de man, and us never did see 'em no mo'.",
+         {"exploitation.trafficking", "family-separation"}),
+        # goods, not people
+        ("He sold off the cattle.", set()),
+        ("I would take baskets to town and sell 'em to de white folks.", set()),
+        ("Dey bought wool and flannelet.", set()),
+        ("Dey didn't sell none of us.", set()),
+    ],
+)  # fmt: skip
+def test_people_bought_and_sold_as_narrators_tell_it(
+    tagger: Tagger, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types) == abuse_types
