@@ -2203,3 +2203,24 @@ def test_people_bought_and_sold_as_narrators_tell_it(
     tagger: Tagger, text: str, abuse_types: set[str]
 ) -> None:
     assert set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        # a denial inside a condition denies the condition only
+        ("If they wasn't, somebody got a whuppin' next day.", {"torture.beating"}),
+        ("De slaves better not tell her, 'caze dat oberseer whup 'em iffen he finds out.",
+         {"torture.beating"}),
+        ("De massa keep a beatin' till little streams of blood started flowin'.",
+         {"torture.beating"}),
+        # a denial of a list, or of what follows a condition, still denies
+        ("He did not beat, kick, or whip us.", set()),
+        ("If I didn't work, he didn't whip me.", set()),
+        ("Massa never whup none of us.", set()),
+    ],
+)  # fmt: skip
+def test_a_denial_in_a_condition_denies_only_the_condition(
+    tagger: Tagger, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types) == abuse_types

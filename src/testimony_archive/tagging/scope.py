@@ -151,12 +151,16 @@ class Scope:
         one who did it: "army units" are soldiers, where "kidnapping unit" names a police
         unit, not a kidnapping."""
         first = words[match.first]
+        crossed = False  # a comma or the like between the denial and the word
         for index in range(match.first - 1, max(-1, match.first - 1 - NEGATION_WINDOW), -1):
             if index in cues.negation_ends or words[index].clause != first.clause:
                 break
-            if agent and not words[index + 1].joined:
+            crossed = crossed or not words[index + 1].joined
+            if agent and crossed:
                 break  # "If you didn't, the Klan would drive you in": no denial of the Klan
             if index in cues.negations:
+                if crossed and _in_condition(words, index):
+                    break  # "If they wasn't, somebody got a whuppin'": the condition's
                 return False
         if not agent and _denied_by_report(match, words, cues):
             return False
@@ -293,6 +297,20 @@ def _done_next(abuse: Match, words: Sequence[Token]) -> bool:
         abuse.first > 0
         and words[abuse.first - 1].folded in _AND_THEN
         and (first.endswith("ed") or first in _PAST_VERBS)
+    )
+
+
+_CONDITIONALS = frozenset("if iffen ef effen when whenever unless lessen".split())
+CONDITION_REACH = 5  # words from "if" to the denial in its condition
+
+
+def _in_condition(words: Sequence[Token], index: int) -> bool:
+    """Whether a denial lies in a condition that opens a few words before it, in its
+    sentence ("If they wasn't done, ...")."""
+    sentence = words[index].sentence
+    return any(
+        word.folded in _CONDITIONALS and word.sentence == sentence
+        for word in words[max(0, index - CONDITION_REACH) : index]
     )
 
 
