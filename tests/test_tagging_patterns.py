@@ -76,3 +76,27 @@ def test_patterns_of_a_set_are_found_by_group_in_one_pass() -> None:
         "context": ["slave"],
         "cancel": ["beat * drum"],
     }
+
+
+@pytest.mark.parametrize("name", ["abuse-types", "perpetrators", "places", "scope"])
+def test_no_key_of_the_tagging_data_is_written_twice(name: str) -> None:
+    """YAML keeps the last of two equal keys without a word: a second `torture:` under
+    `cancel:` would silently drop the first one's patterns."""
+    import yaml
+
+    from testimony_archive.tagging.lexicon import TAGGING_DATA
+
+    repeated: list[str] = []
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> object:
+        keys = [loader.construct_object(key) for key, _ in node.value]
+        repeated.extend(f"{key} (line {node.start_mark.line + 1})" for key in set(keys)
+                        if keys.count(key) > 1)  # fmt: skip
+        return yaml.SafeLoader.construct_mapping(loader, node)
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    yaml.load((TAGGING_DATA / f"{name}.yaml").read_text(encoding="utf-8"), Loader=Loader)
+    assert repeated == []

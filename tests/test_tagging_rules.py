@@ -2098,9 +2098,12 @@ def test_a_relative_never_seen_again_is_a_family_separated(
     [
         ("Authorities held most pretrial detainees in detention centers longer than the 72 "
          "hours legally permitted.", {"liberty.arbitrary-detention"}),
-        ("Detainees' cases continued beyond the legally prescribed period.",
-         {"liberty.arbitrary-detention"}),
-        ("Many investigations continued beyond the legally prescribed period.", set()),
+        ("Detainees were held beyond the legal limit.", {"liberty.arbitrary-detention"}),
+        # an investigation, a trial or a building past its term detains no one
+        ("Many investigations of detainees continued beyond the legally prescribed period.",
+         set()),
+        ("Construction of the new prison continued beyond the legally prescribed period.",
+         set()),
         ("Some activists were placed under house arrest indefinitely.",
          {"liberty.arbitrary-detention"}),
     ],
@@ -2160,8 +2163,16 @@ def test_restraint_in_a_narrators_words_and_deaths_by_accident(
         ("He sold the child. It was taken from its mother's breast at eight months.",
          {"exploitation.trafficking", "family-separation"}),
         ("He later sold Anna's mother.", {"exploitation.trafficking", "family-separation"}),
-        ("She and her sister was carried off from the Witherspoon place and sold.",
+        ("She and her sister was carried off from home and sold.",
          {"exploitation.trafficking"}),
+        ("De spec'lators stole niggers an' carried 'em to Texas.",
+         {"exploitation.trafficking"}),
+        ("I was stole when I was a little boy.", {"exploitation.trafficking"}),
+        ("Our best horse was stolen by de bushwhackers.", {"property.theft"}),
+        # sold together, or made and sold, is no family parted nor person sold
+        ("I was sold with mother to a man in Georgia.", {"exploitation.trafficking"}),
+        ("My mammy died and left three chillun.", set()),
+        ("She made and sold gingercakes.", set()),
         # a person stolen is no theft of property; land sold is no sale of a person
         ("My mother was stole. The speculators stole her and sold her.",
          {"exploitation.trafficking"}),
@@ -2224,3 +2235,47 @@ def test_a_denial_in_a_condition_denies_only_the_condition(
     tagger: Tagger, text: str, abuse_types: set[str]
 ) -> None:
     assert set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "abuse_types", "perpetrators"),
+    [
+        # a death in police or military custody is the keepers'; conditions are the jail's
+        (EN, "Two detainees died in police custody during the year.",
+         {"life.death-in-custody"}, {"police"}),
+        (EN, "A journalist died in military custody.", {"life.death-in-custody"},
+         {"military"}),
+        (EN, "The government denied prisoners medical care and held them in solitary "
+             "confinement.", {"psychological.isolation", "torture.deprivation"},
+         {"detention-staff"}),
+        # an inverted denial still denies; a report's denial reaches past a pronoun
+        (SLAVE_NARRATIVE, "Never did dey whip us.", set(), set()),
+        (SLAVE_NARRATIVE, "Old Marster never would let dey whip his niggers.", set(), set()),
+        (EN, "There were no reports that he was beaten by police.", set(), set()),
+        # a killing held over the witness is a threat
+        (SLAVE_NARRATIVE, "Iffen I didn't tell 'em, dey would kill me.",
+         {"life.death-threat", "psychological.threats"}, {"private-individual"}),
+        # irons that are flat irons or iron shoes, stock that is cattle
+        (SLAVE_NARRATIVE, "Put de flat irons on de fire.", set(), set()),
+        (SLAVE_NARRATIVE, "Dey kept plenty of meat in stock.", set(), set()),
+        (SLAVE_NARRATIVE, "He staked de cow down in de pasture.", set(), set()),
+        (SLAVE_NARRATIVE, "Dey hung de hogs up by de heels.", set(), set()),
+        # a killing told with its explosion or after an accident is still one
+        (EN, "Gang members set off an explosion; four people were killed in the explosion.",
+         {"life.killing"}, {"organized-crime"}),
+        (EN, "Police beat the driver after a traffic accident, leaving him dead.",
+         {"life.killing", "torture.beating"}, {"police"}),
+    ],
+)  # fmt: skip
+def test_what_a_review_of_the_last_rounds_found(
+    tagger: Tagger,
+    context: TagContext,
+    text: str,
+    abuse_types: set[str],
+    perpetrators: set[str],
+) -> None:
+    suggestion = suggest(tagger, text, context)
+    assert (set(suggestion.abuse_types), set(suggestion.perpetrators)) == (
+        abuse_types,
+        perpetrators,
+    )

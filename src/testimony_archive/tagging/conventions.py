@@ -23,10 +23,7 @@ PRISON_WORDS = frozenset(
     "cell cells detainees detainee penal correctional custody "
     "carcel carceles reos internos".split()  # folded, as words are compared
 )
-_JAILS = frozenset(  # the places, of the words above
-    "prison prisons jail jails penitentiary penitentiaries cell cells penal correctional "
-    "carcel carceles".split()
-)
+_KEEPERS = {"police": "police", "military": "military", "army": "military"}
 _INMATES = frozenset("inmates inmate prisoners prisoner detainees detainee".split())
 _SALE_WORDS = frozenset("sold sell sells selling sellin auction auctioned bought".split())
 _DETENTION_TERMS = frozenset({"liberty.arbitrary-detention", "liberty.incommunicado"})
@@ -104,13 +101,10 @@ def conditional_threats(matches: Sequence[Match], words: Sequence[Token]) -> lis
     """A beating held over someone ("you better be in bed if you don't want a whippin'",
     "they would whip you if they caught you") is a threat, whether or not it happened:
     a condition in the sentence and a wish or a "would" right before the beating."""
-    conditional = {word.sentence for word in words if word.folded in _CONDITIONS}
     return [
         Match(_THREAT, match.first, match.last)
         for match in matches
-        if match.value in _THREATENED
-        and words[match.first].sentence in conditional
-        and any(word.folded in _MODALS for word in words[max(0, match.first - 3) : match.first])
+        if match.value in _THREATENED and _conditional(match, words)
     ]
 
 
@@ -190,6 +184,36 @@ def _free_time(sentence: Sequence[Token], index: int) -> bool:
     return False
 
 
+_SURVIVORS = frozenset("me us you ye".split())
+
+
+def survived_killings(matches: Sequence[Match], words: Sequence[Token]) -> list[Match]:
+    """Drop a killing held over the witness that never happened: "iffen I didn't tell
+    'em, dey would kill me" (a threat, which `conditional_threats` finds); not "they
+    would kill any man that run off"."""
+    return [
+        match
+        for match in matches
+        if not (
+            match.value == "life.killing"
+            and _conditional(match, words)
+            and any(
+                word.folded in _SURVIVORS
+                for word in words[match.first + 1 : match.last + 3]
+                if word.sentence == words[match.first].sentence
+            )
+        )
+    ]
+
+
+def _conditional(match: Match, words: Sequence[Token]) -> bool:
+    """A condition in the sentence and a wish or a "would" right before the match."""
+    sentence = words[match.first].sentence
+    condition = any(word.folded in _CONDITIONS and word.sentence == sentence for word in words)
+    before = words[max(0, match.first - 3) : match.first]
+    return condition and any(word.folded in _MODALS for word in before)
+
+
 def hedged_killings(matches: Sequence[Match], words: Sequence[Token]) -> list[Match]:
     """ "They near killed me", "nearly beat me to death": ill-treatment, not a killing."""
     hedged = []
@@ -234,6 +258,15 @@ def plausible_agents(
     return kept
 
 
+def _custody_of(words: Sequence[Token]) -> set[str]:
+    """Who held someone, where a paragraph says so: "police custody", "military custody"."""
+    return {
+        _KEEPERS[words[index - 1].folded]
+        for index, word in enumerate(words)
+        if word.folded == "custody" and index and words[index - 1].folded in _KEEPERS
+    }
+
+
 def _fellow_inmates(match: Match, words: Sequence[Token]) -> bool:
     return match.value == "private-individual" and any(
         word.folded in _INMATES for word in words[match.first : match.last + 1]
@@ -262,15 +295,19 @@ def choose_perpetrators(
     if len(named) > 1:
         named.discard("unknown")  # "unknown" is for when nothing is said
     in_prison = any(word.folded in PRISON_WORDS for word in words)
-    # "died in police custody": the police's doing, not a jail's staff
-    in_a_jail = any(word.folded in _JAILS for word in words)
-    if named and abuse_types & PRISON_CONDITIONS and in_a_jail:
+    keepers = _custody_of(words)  # "died in police custody": the police's doing
+    conditions = abuse_types & PRISON_CONDITIONS
+    if keepers and conditions <= {"life.death-in-custody"}:
+        in_prison = False
+        named |= keepers if conditions else set()
+        named.discard("unknown")
+    if named and conditions and in_prison:
         # prison conditions are the prison authorities' doing, whoever else is named
         named.discard("unknown")
         named.add("detention-staff")
     if named:
         return named
-    if abuse_types & PRISON_CONDITIONS and in_prison:
+    if conditions and in_prison:
         return {"detention-staff"}
     if authorities or abuse_types & _DETENTION_TERMS:
         return {"judicial"}

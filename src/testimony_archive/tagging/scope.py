@@ -116,6 +116,15 @@ class Scope:
             i for match in find("not_negation") for i in range(match.first, match.last + 1)
         }
         negations = frozenset(m.last for m in find("negation") if m.last not in not_negated)
+        # a subject pronoun ends a denial ("dey didn't whup dey tied up ..."), unless the
+        # denial is inverted before it ("Never did dey whip us", "never would let dey")
+        negation_ends = frozenset(
+            m.first
+            for m in find("negation_ends")
+            if words[m.first].folded not in _PRONOUN_ENDS
+            or m.first == 0
+            or words[m.first - 1].folded not in _INVERTERS
+        )
         law_sentences: dict[int, int] = {}
         law_ends: dict[int, int] = {}
         for match in find("law"):
@@ -127,7 +136,7 @@ class Scope:
         violations = frozenset(words[m.first].sentence for m in find("violation"))
         return Cues(
             negations,
-            frozenset(m.first for m in find("negation_ends")),
+            negation_ends,
             law_sentences,
             violations,
             frozenset(m.last for m in find("remedy_before")),
@@ -300,6 +309,8 @@ def _done_next(abuse: Match, words: Sequence[Token]) -> bool:
     )
 
 
+_PRONOUN_ENDS = frozenset("they dey he she we".split())
+_INVERTERS = frozenset("did would could does do let more".split())
 _CONDITIONALS = frozenset("if iffen ef effen when whenever unless lessen".split())
 CONDITION_REACH = 5  # words from "if" to the denial in its condition
 
@@ -319,8 +330,9 @@ def _denied_by_report(match: Match, words: Sequence[Token], cues: Cues) -> bool:
     its sentence, with nothing between that ends a denial ("but", "when" ...)."""
     sentence = words[match.first].sentence
     for index in range(match.first - 1, max(-1, match.first - 1 - REPORT_DENIAL_WINDOW), -1):
-        if words[index].sentence != sentence or index in cues.negation_ends:
-            return False
+        ends = index in cues.negation_ends and words[index].folded not in _PRONOUN_ENDS
+        if words[index].sentence != sentence or ends:
+            return False  # "no reports that he was beaten": the pronoun is what is denied
         if index in cues.report_denials:
             return True
     return False

@@ -18,6 +18,7 @@ from .conventions import (
     most_specific,
     paid_work,
     plausible_agents,
+    survived_killings,
 )
 from .gazetteer import Gazetteer
 from .lexicon import LANGUAGES, SLAVERY, SLAVERY_CONTEXT, Lexicon
@@ -98,7 +99,7 @@ class Tagger:
         if slavery:
             abuses = paid_work(abuses, words, SLAVERY)
         if context.kind == "testimony":  # in a report, "if ... would" is a supposition
-            abuses += conditional_threats(found, words)
+            abuses = survived_killings(abuses, words) + conditional_threats(found, words)
         if not abuses:
             return Suggestion()
         matched = {match.value for match in abuses}
