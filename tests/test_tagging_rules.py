@@ -2279,3 +2279,27 @@ def test_what_a_review_of_the_last_rounds_found(
         abuse_types,
         perpetrators,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types", "perpetrators"),
+    [
+        ("See the Department of Labor's Findings on the Worst Forms of Child Labor at "
+         "https://www.dol.gov/agencies/ilab/resources/reports/child-labor/findings/ .",
+         set(), set()),
+        ("Masked security officers used tear gas and stole valuables.",
+         {"property.theft", "torture.chemical"}, {"military", "police"}),
+        ("Some were subject to unlawful beatings at the hands of security agents.",
+         {"torture.beating"}, {"police"}),
+        ("Progovernment supporters marked the houses of activists with threats.",
+         {"psychological.threats"}, {"militia"}),
+    ],
+)  # fmt: skip
+def test_doers_at_the_hands_of_and_by_their_role(
+    tagger: Tagger, text: str, abuse_types: set[str], perpetrators: set[str]
+) -> None:
+    suggestion = suggest(tagger, text, EN)
+    assert (set(suggestion.abuse_types), set(suggestion.perpetrators)) == (
+        abuse_types,
+        perpetrators,
+    )

@@ -145,6 +145,8 @@ def paid_work(matches: Sequence[Match], words: Sequence[Token], group: str) -> l
     worked hard") or of a time after it ("the slaves that worked on his place after
     freedom"; not "after de war started"). The whole paragraph, where it opens after
     freedom ("Atter de surrender, ...") or speaks of no one owned."""
+    if not any(m.value in _FORCED_WORK and m.pattern.group == group for m in matches):
+        return list(matches)  # most paragraphs: no enslaved work to weigh
     sentences: dict[int, list[Token]] = {}
     for word in words:
         sentences.setdefault(word.sentence, []).append(word)

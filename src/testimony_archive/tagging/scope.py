@@ -53,6 +53,7 @@ CHARGE_REACH = 8  # words from the arrest to what it was for
 _AUXILIARIES = frozenset("was were been being is are be".split())
 _AND_THEN = frozenset("and then".split())
 _PAST_VERBS = frozenset("beat shot hit struck threw stabbed".split())
+_AT_THE_HANDS_OF = ["at", "the", "hands", "of"]
 _CASES = frozenset("case cases complaint complaints charges".split())
 _AGAINST = frozenset("against involving".split())
 _VICTIM_LINKS = frozenset("of against to on toward towards targeting targeted de contra a".split())
@@ -254,6 +255,8 @@ class Scope:
                 # trial of police officer Perdomo"
             if _cases_against(words, index):
                 continue  # "torture cases against soldiers"; not "the case of an officer"
+            if [w.folded for w in words[index : index + 4]] == _AT_THE_HANDS_OF:
+                continue  # "beatings at the hands of security agents"
             ends = _REGION_ENDS
             link = _victim_link(words, index)
             if link is not None:
