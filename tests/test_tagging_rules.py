@@ -439,10 +439,17 @@ def test_in_a_testimony_would_tells_what_used_to_happen(
     assert suggestion.perpetrators == perpetrators
 
 
-def test_a_beating_held_over_someone_is_a_threat(tagger: Tagger) -> None:
-    # a witness's "would" tells what used to happen: the beating too, as with "If we
-    # was late, they would whip us" (the "didn't" of the condition denies nothing past it)
-    text = "If we didn't finish the row, they would whip us."
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a witness's "would" tells what used to happen: the beating as well as the threat
+        # (the "didn't" of a condition denies nothing past it)
+        "If we didn't finish the row, they would whip us.",
+        "If we was late, they would whip us.",
+        "They would whip you if they caught you without a pass.",
+    ],
+)
+def test_a_beating_held_over_someone_is_a_threat(tagger: Tagger, text: str) -> None:
     assert suggest(tagger, text, TESTIMONY_EN).abuse_types == (
         "psychological.threats",
         "torture.beating",

@@ -192,7 +192,9 @@ _SURVIVORS = frozenset("me us you ye".split())
 def survived_killings(matches: Sequence[Match], words: Sequence[Token]) -> list[Match]:
     """Drop a killing held over the witness that never happened: "iffen I didn't tell
     'em, dey would kill me" (a threat, which `conditional_threats` finds); not "they
-    would kill any man that run off"."""
+    would kill any man that run off", nor a beating held over someone, which a witness
+    tells as what was done as well as a threat ("they would whip you if they caught
+    you")."""
     return [
         match
         for match in matches
