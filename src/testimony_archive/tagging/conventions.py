@@ -156,7 +156,8 @@ def paid_work(matches: Sequence[Match], words: Sequence[Token], group: str) -> l
         if any(_free_time(sentence, index) for index in range(len(sentence)))
     }
     owned = any(word.folded in _OWNERS for word in words)
-    whole = bool(free) and (bool(words) and words[0].sentence in free or not owned)
+    opens_free = bool(words) and words[0].sentence in free
+    whole = bool(free) and (opens_free or not owned)
     return [
         match
         for match in matches
@@ -299,12 +300,13 @@ def choose_perpetrators(
     if len(named) > 1:
         named.discard("unknown")  # "unknown" is for when nothing is said
     in_prison = any(word.folded in PRISON_WORDS for word in words)
-    keepers = _custody_of(words)  # "died in police custody": the police's doing
     conditions = abuse_types & PRISON_CONDITIONS
-    if keepers and conditions <= {"life.death-in-custody"}:
-        in_prison = False
-        named |= keepers if conditions else set()
+    keepers = _custody_of(words)
+    if keepers and conditions == {"life.death-in-custody"}:
+        # "died in police custody": the police's doing, not a jail staff's
+        named |= keepers
         named.discard("unknown")
+        in_prison = False
     if named and conditions and in_prison:
         # prison conditions are the prison authorities' doing, whoever else is named
         named.discard("unknown")
