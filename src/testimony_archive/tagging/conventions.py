@@ -122,9 +122,9 @@ _SALES = frozenset("sold sell sells selling bought buy buying price auction trad
 # Pay in a sentence that speaks of slaves was paid in slavery ("Any time a slave worked
 # over time Massa pay him money"); a paragraph that names no owner speaks of no slavery
 _ENSLAVED = frozenset("slave slaves slavery enslaved".split())
-_OWNERS = frozenset(
-    "slave slaves slavery enslaved marster marsters marse massa marsa mastah master masters "
-    "mistress missus mistis overseer overseers owner owners slaveholder slaveholders".split()
+_OWNERS = _ENSLAVED | frozenset(
+    "marster marsters marse massa marsa mastah master masters mistress missus mistis "
+    "overseer overseers owner owners slaveholder slaveholders".split()
 )
 _UNPAID = frozenset("never no not without nothing nary ain't didn't wasn't weren't".split())
 _AFTER = frozenset("after atter since".split())
