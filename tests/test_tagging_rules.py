@@ -32,6 +32,10 @@ def suggest(tagger: Tagger, text: str, context: TagContext) -> Suggestion:
     return suggestion
 
 
+def abuses_and_doers(suggestion: Suggestion) -> tuple[set[str], set[str]]:
+    return set(suggestion.abuse_types), set(suggestion.perpetrators)
+
+
 def named(suggestion: Suggestion, field: str) -> set[str]:
     """The values of a field that words of the paragraph point to (no convention)."""
     return {item.value for item in suggestion.evidence if item.field == field}
@@ -1758,11 +1762,7 @@ def test_in_a_slave_narrative_no_abuse(tagger: Tagger, text: str) -> None:
 def test_in_a_slave_narrative_unpaid_work_and_soldiers_as_spoken(
     tagger: Tagger, text: str, abuse_types: set[str], perpetrators: set[str]
 ) -> None:
-    suggestion = suggest(tagger, text, SLAVE_NARRATIVE)
-    assert (set(suggestion.abuse_types), set(suggestion.perpetrators)) == (
-        abuse_types,
-        perpetrators,
-    )
+    assert abuses_and_doers(suggest(tagger, text, SLAVE_NARRATIVE)) == (abuse_types, perpetrators)
 
 
 @pytest.mark.parametrize(
@@ -1838,11 +1838,7 @@ def test_a_birth_in_the_last_year_of_slavery_places_the_narrator(tagger: Tagger)
 def test_reports_as_a_fourth_round_of_reading_found_them(
     tagger: Tagger, text: str, abuse_types: set[str], perpetrators: set[str]
 ) -> None:
-    suggestion = suggest(tagger, text, EN)
-    assert (set(suggestion.abuse_types), set(suggestion.perpetrators)) == (
-        abuse_types,
-        perpetrators,
-    )
+    assert abuses_and_doers(suggest(tagger, text, EN)) == (abuse_types, perpetrators)
 
 
 @pytest.mark.parametrize(
@@ -2034,11 +2030,7 @@ def test_narratives_as_a_review_of_the_later_rounds_probed_them(
 def test_reports_as_a_review_of_the_later_rounds_probed_them(
     tagger: Tagger, text: str, abuse_types: set[str], perpetrators: set[str]
 ) -> None:
-    suggestion = suggest(tagger, text, EN)
-    assert (set(suggestion.abuse_types), set(suggestion.perpetrators)) == (
-        abuse_types,
-        perpetrators,
-    )
+    assert abuses_and_doers(suggest(tagger, text, EN)) == (abuse_types, perpetrators)
 
 
 @pytest.mark.parametrize(
@@ -2078,11 +2070,7 @@ def test_an_address_is_a_street_beside_a_name_or_a_number(
 def test_held_without_counsel_or_family_and_deaths_in_police_custody(
     tagger: Tagger, text: str, abuse_types: set[str], perpetrators: set[str]
 ) -> None:
-    suggestion = suggest(tagger, text, EN)
-    assert (set(suggestion.abuse_types), set(suggestion.perpetrators)) == (
-        abuse_types,
-        perpetrators,
-    )
+    assert abuses_and_doers(suggest(tagger, text, EN)) == (abuse_types, perpetrators)
 
 
 @pytest.mark.parametrize(
@@ -2281,11 +2269,7 @@ def test_what_a_review_of_the_last_rounds_found(
     abuse_types: set[str],
     perpetrators: set[str],
 ) -> None:
-    suggestion = suggest(tagger, text, context)
-    assert (set(suggestion.abuse_types), set(suggestion.perpetrators)) == (
-        abuse_types,
-        perpetrators,
-    )
+    assert abuses_and_doers(suggest(tagger, text, context)) == (abuse_types, perpetrators)
 
 
 @pytest.mark.parametrize(
@@ -2305,8 +2289,4 @@ def test_what_a_review_of_the_last_rounds_found(
 def test_doers_at_the_hands_of_and_by_their_role(
     tagger: Tagger, text: str, abuse_types: set[str], perpetrators: set[str]
 ) -> None:
-    suggestion = suggest(tagger, text, EN)
-    assert (set(suggestion.abuse_types), set(suggestion.perpetrators)) == (
-        abuse_types,
-        perpetrators,
-    )
+    assert abuses_and_doers(suggest(tagger, text, EN)) == (abuse_types, perpetrators)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ..vocabulary import Thesaurus
+from .narrative import LAST_YEAR_OF_A_NARRATORS_BIRTH, LAST_YEAR_OF_SLAVERY
 from .patterns import Match, Pattern
 from .tokens import Token
 
@@ -133,7 +134,6 @@ _BEGAN = frozenset("started start begun began begin commenced broke come came".s
 _SET_FREE = frozenset("free freed".split())
 _BECAME = frozenset("was were wuz got git set being been all".split())  # "we was all free"
 WAGE_NEGATION_REACH = 5  # "never got a cent of pay", "worked without pay"
-LAST_YEAR_OF_SLAVERY = 1865
 
 
 def paid_work(matches: Sequence[Match], words: Sequence[Token], group: str) -> list[Match]:
@@ -179,7 +179,7 @@ def _free_time(sentence: Sequence[Token], index: int) -> bool:
     if word in _WAGES or (word in _MONEY and set(after) & _PERIODS):
         return not (set(before) & _UNPAID or said & (_SALES | _ENSLAVED) or set(after) & _NOT_WAGES)
     if word.isdigit():
-        return LAST_YEAR_OF_SLAVERY < int(word) < 1950
+        return LAST_YEAR_OF_SLAVERY < int(word) < LAST_YEAR_OF_A_NARRATORS_BIRTH
     if word in _FREED:
         return bool(set(before[-2:]) & _AFTER) and not set(after[:1]) & _BEGAN
     if word in _SET_FREE:

@@ -21,7 +21,7 @@ from .conventions import (
     survived_killings,
 )
 from .gazetteer import Gazetteer
-from .lexicon import LANGUAGES, SLAVERY, SLAVERY_CONTEXT, Lexicon
+from .lexicon import DETENTION, LANGUAGES, SLAVERY, SLAVERY_CONTEXT, Lexicon
 from .locating import Placed, locate, location_codes
 from .model import Evidence, Suggestion, TagContext
 from .patterns import Match
@@ -82,7 +82,11 @@ class Tagger:
             # a slave narrative's paragraph tells of slavery unless it tells of freedom
             slavery = not _after_slavery(words)
         label_end = _label_end(tokens, words)
-        detention = any(word.folded in PRISON_WORDS for word in words)
+        # the patterns of detention apply where the paragraph speaks of it (looked for
+        # only where one of them matched)
+        detention = bool(scanned.get(DETENTION)) and any(
+            word.folded in PRISON_WORDS for word in words
+        )
         found = [
             match
             for match in self.lexicon.abuse_types.find(
