@@ -2290,3 +2290,64 @@ def test_doers_at_the_hands_of_and_by_their_role(
     tagger: Tagger, text: str, abuse_types: set[str], perpetrators: set[str]
 ) -> None:
     assert abuses_and_doers(suggest(tagger, text, EN)) == (abuse_types, perpetrators)
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types", "perpetrators"),
+    [
+        # what raiders carried off, and the Union army by the narrator's name for it
+        ("When the Yankees come through they took all the meat and meal in the smokehouse.",
+         {"property.theft"}, {"military"}),
+        ("Dem sojers cleaned out de smokehouse.", {"property.theft"}, {"military"}),
+        ("Old Miss took a ham to the church supper.", set(), set()),
+        # a family parted, told as a narrator says it
+        ("Chillun was seprated from dere maws an' paws.", {"family-separation"},
+         {"private-individual"}),
+        # a bed on the floor, a field crops grow in, a fright: daily life
+        ("Us chillun slept on pallets on the floor by the fire.", set(), set()),
+        ("Dat was a fine corn field down by de creek.", set(), set()),
+        ("We got scared and hid in the woods till morning.", set(), set()),
+        ("We cooked over the open fire in the quarters.", set(), set()),
+        ("Mammy was in de field all day long.", {"exploitation.forced-labour"},
+         {"private-individual"}),
+        # blows and restraint in a narrator's words
+        ("De overseer hit her 'cross de back wid a stick.", {"torture.beating"},
+         {"private-individual"}),
+        ("He knocked a gash in his head with a stick.", {"torture.beating"},
+         {"private-individual"}),
+        ("Dey tied dere hands behind dem and left 'em there.", {"torture.forced-position"},
+         {"private-individual"}),
+        ("Dey would buck 'em down and lay on de lash.",
+         {"torture.beating", "torture.forced-position"},
+         {"private-individual"}),
+        # a battle won is no beating; soldiers who whip a boy beat him
+        ("The Yankees whipped the Rebels at Vicksburg.", set(), set()),
+        ("The Union troops whipped and run the Rebels off.", set(), set()),
+        ("The soldiers whipped the boy till he bled.", {"torture.beating"}, {"military"}),
+    ],
+)  # fmt: skip
+def test_raids_families_parted_and_daily_life_as_narrators_tell_them(
+    tagger: Tagger, text: str, abuse_types: set[str], perpetrators: set[str]
+) -> None:
+    assert abuses_and_doers(suggest(tagger, text, SLAVE_NARRATIVE)) == (
+        abuse_types,
+        perpetrators,
+    )
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "locations"),
+    [
+        # the part of a state is no person's first name; a narrator's "chile" is a child
+        (SLAVE_NARRATIVE, "I was born in Middle Tennessee an' ole Marster sold my mammy.",
+         {"US", "US-TN"}),
+        (SLAVE_NARRATIVE, "Lawd, chile, dey whipped us in East Texas.", {"US", "US-TX"}),
+        (SLAVE_NARRATIVE, "Chile, dey whipped us.", set()),
+        (TagContext(kind="report_excerpt", language="en"),
+         "Soldiers opened fire on the crowd in Chile.", {"CL"}),
+    ],
+)  # fmt: skip
+def test_a_part_of_a_state_and_a_narrators_chile(
+    tagger: Tagger, context: TagContext, text: str, locations: set[str]
+) -> None:
+    assert set(suggest(tagger, text, context).locations) == locations

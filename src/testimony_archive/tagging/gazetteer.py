@@ -26,6 +26,13 @@ MAX_NAME_WORDS = 5
 MIN_TOWN_POPULATION = 15_000  # a town named alone, with no state after it
 _CONNECTORS = frozenset("de del la las los el y of the da do dos das di san au aux du des".split())
 _COUNTY_WORDS = frozenset("county counties parish co township".split())
+# the part of a state or country a name is preceded by ("Middle Tennessee", "East Texas"),
+# which makes it no person's name
+_QUARTERS = frozenset(
+    "middle east west north south upper lower northern southern eastern western central "
+    "northeast northwest southeast southwest northeastern northwestern southeastern "
+    "southwestern".split()
+)
 LOCATIVES = frozenset(
     "in at near from to into inside across throughout outside around en cerca desde de del "
     "hacia between".split()
@@ -157,6 +164,7 @@ class Gazetteer:
                 before.is_capitalised
                 and before.index == span[0].index - 1  # "Berta Caceres", not "Kalb, Miss"
                 and before.folded not in self.place_words
+                and before.folded not in _QUARTERS
                 and not _starts_sentence(words, at - 1)
                 and not self._is_region(before.folded)
             ):
