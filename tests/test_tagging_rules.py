@@ -2351,3 +2351,26 @@ def test_a_part_of_a_state_and_a_narrators_chile(
     tagger: Tagger, context: TagContext, text: str, locations: set[str]
 ) -> None:
     assert set(suggest(tagger, text, context).locations) == locations
+
+
+@pytest.mark.parametrize(
+    ("body", "state"),
+    [
+        # the narrator's age when the narratives were taken down dates an undated birth
+        ("Sarah Lee, Age 84\n\nI was born in Greene County near Penfield, Georgia.", "US-GA"),
+        ("Interviewed: Amos Hill, aged 79.\n\nI was born close to Selma, Alabama.", "US-AL"),
+        ("Jim Cole, Age 66\n\nI was born in Marshall, Texas.", ""),
+        ("I'se 90 years old.\n\nI was born in Jackson, Tennessee.", "US-TN"),
+        # a birth denied, a relative's, in a free state or said to be free places no one
+        ("Age: 85\n\nI wasn't born in Arkansas, I was born in Alabama.", "US-AL"),
+        ("Age 83\n\nMy father was Joe Long and he was born in Mississippi.", ""),
+        ("Age 84\n\nI was born in Danville, Illinois, and come south in 1870.", ""),
+        ("Age 80\n\nI was born in Nansemond County, Virginia. I was born free.", ""),
+        # a river is not the state it is named after
+        ("Age 81\n\nI was born near the Mississippi River, in Louisiana.", "US-LA"),
+    ],
+)
+def test_a_narrators_age_dates_their_birth_into_slavery(
+    tagger: Tagger, body: str, state: str
+) -> None:
+    assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())

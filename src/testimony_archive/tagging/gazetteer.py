@@ -26,6 +26,7 @@ MAX_NAME_WORDS = 5
 MIN_TOWN_POPULATION = 15_000  # a town named alone, with no state after it
 _CONNECTORS = frozenset("de del la las los el y of the da do dos das di san au aux du des".split())
 _COUNTY_WORDS = frozenset("county counties parish co township".split())
+_WATER_WORDS = frozenset("river rivers creek bayou".split())
 # the part of a state or country a name is preceded by ("Middle Tennessee", "East Texas"),
 # which makes it no person's name
 _QUARTERS = frozenset(
@@ -148,6 +149,8 @@ class Gazetteer:
         after = words[position + len(span)].folded if position + len(span) < len(words) else ""
         if after in _COUNTY_WORDS and words[position + len(span)].is_capitalised:
             return ()  # "Harris County": a county, which the tables do not hold
+        if after in _WATER_WORDS:
+            return ()  # "the Mississippi River", "Red River": water, not a state or town
         # A town's name is too often a word or a surname ("Garrett", "Us", "Christmas"):
         # it counts only where the text says it is a place.
         return tuple(c for c in candidates if c.level < 2 or cued)

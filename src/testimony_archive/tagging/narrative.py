@@ -34,6 +34,7 @@ LAST_YEAR_OF_A_NARRATORS_BIRTH = 1950
 FREE_REACH = 3  # words from "born" to "free" ("born a free man")
 RELATIVE_REACH = 4  # words from "my mother" to "born"
 _BIRTH_WORDS = frozenset("born birth".split())
+_THIRD_PERSONS = frozenset("he she they dey them dem".split())
 _SLAVERY_TIMES = (
     "before freedom", "befo' freedom", "before the war", "before de war", "befo' de war",
     "in slavery", "slavery time", "slave time", "before the surrender", "before surrender",
@@ -54,6 +55,21 @@ ADDRESS_NUMBER_REACH = 4  # words from a house number to its street word
 # "brought from Georgia to Texas": the place left behind is not where the story is set.
 _ORIGIN_WORDS = frozenset("from".split())
 MAX_PARAGRAPHS = 12  # the narrator's origins come first; later moves are other events
+# The narratives were taken down in 1936-1938: a narrator then 73 or older was born by
+# 1865, into slavery. The age is read where the interview opens ("Age 87", "aged 85",
+# "I'se 86 years old").
+OLDEST_AGE_BORN_FREE = 72
+AGE_PARAGRAPHS = 3
+AGE_REACH = 2  # words from "age" to its number ("Age: about 90")
+_AGE_WORDS = frozenset("age aged".split())
+# States without slavery by 1850 (and Kansas, admitted free): a birth there was no birth
+# into slavery ("I was born in Danville, Illinois").
+FREE_STATES = frozenset(
+    "US-CA US-CT US-IA US-IL US-IN US-KS US-MA US-ME US-MI US-MN US-NH US-NJ US-NY US-OH "
+    "US-OR US-PA US-RI US-VT US-WI".split()
+)
+NOT_BORN_REACH = 3  # words from a birth denied to the place it was not in
+_NOT_BORN = frozenset("not wasn't wasnt weren't warn't wan't ain't never".split())
 
 
 def event_places(
@@ -69,7 +85,15 @@ def event_places(
         dict.fromkeys(tagger.vocabulary.places.country_of(code) for code in locations)
     )
     paragraphs = [_read(paragraph) for paragraph in split_paragraphs(body)[:MAX_PARAGRAPHS]]
-    for reading in (_enslavement_cues, _birth_cues) if slavery else (_enslavement_cues,):
+    age = _narrators_age([words for _tokens, words in paragraphs[:AGE_PARAGRAPHS]])
+    born_in_slavery = age is not None and age > OLDEST_AGE_BORN_FREE
+    if any(_said_born_free(words) for _tokens, words in paragraphs):
+        slavery = False  # "I was born free": where they were born says nothing more
+
+    def birth_cues(words: list[Token]) -> dict[int, Token]:
+        return _birth_cues(words, born_in_slavery)
+
+    for reading in (_enslavement_cues, birth_cues) if slavery else (_enslavement_cues,):
         for tokens, words in paragraphs:
             cues = reading(words)  # sentence → its first cue word
             if not cues:
@@ -77,6 +101,12 @@ def event_places(
             # The interview's address ("Rosaline Rogers, ex-slave, 1200 Kentucky Avenue,
             # Indianapolis, Indiana") says where the narrator lives now.
             skipped = _addresses(words) | _born_free(words)
+            not_born_in = {
+                after
+                for index in range(len(words))
+                if words[index].folded in _BIRTH_WORDS and _not_born(words, index)
+                for after in range(index + 1, index + 1 + NOT_BORN_REACH)
+            }
             states = [
                 (mention, place)
                 for mention, place in resolve(
@@ -86,9 +116,13 @@ def event_places(
                 and words[mention.first].sentence in cues
                 and words[mention.first].sentence not in skipped
                 and (not home_countries or place.country in home_countries)
+                and mention.first not in not_born_in
             ]
             if states:
-                return (_where_told(states, words, cues).code,)
+                told = _where_told(states, words, cues).code
+                if reading is birth_cues and told in FREE_STATES:
+                    return ()  # born free: where the narrator was enslaved is not said
+                return (told,)
     return ()
 
 
@@ -121,20 +155,46 @@ def _enslavement_cues(words: list[Token]) -> dict[int, Token]:
     return cues
 
 
-def _birth_cues(words: list[Token]) -> dict[int, Token]:
+def _birth_cues(words: list[Token], born_in_slavery: bool = False) -> dict[int, Token]:
     """Each sentence's word "born" (or "birth") of the narrator's own birth (not "my
     mother was born"), where the year nearest it is before the war's end, or where it
-    says so in words ("I was born in Georgia before freedom")."""
+    says so in words ("I was born in Georgia before freedom"), or where the narrator's
+    age says so (`born_in_slavery`)."""
     cues: dict[int, Token] = {}
     for index, word in enumerate(words):
         if word.folded not in _BIRTH_WORDS or _of_a_relative(words, index):
             continue
+        if _not_born(words, index):
+            continue  # "I wasn't born in Arkansas, born in Alabama"
         year = _birth_year(words, index)
         if (year is not None and year <= LAST_YEAR_OF_SLAVERY) or (
-            year is None and _born_in_slavery(words, index)
+            year is None and (born_in_slavery or _born_in_slavery(words, index))
         ):
             cues.setdefault(word.sentence, word)
     return cues
+
+
+def _narrators_age(paragraphs: list[list[Token]]) -> int | None:
+    """The first age the interview's opening gives: "Age 87", "aged 85", "86 years old"."""
+    for words in paragraphs:
+        for index, word in enumerate(words):
+            if word.folded in _AGE_WORDS:
+                after = words[index + 1 : index + 1 + AGE_REACH]
+                number = next((w for w in after if w.folded.isdigit()), None)
+            elif word.folded == "years" and index + 1 < len(words):
+                old = words[index + 1].folded == "old"
+                number = words[index - 1] if old and index > 0 else None
+            else:
+                continue
+            if number is not None and number.folded.isdigit() and len(number.folded) <= 3:
+                return int(number.folded)
+    return None
+
+
+def _not_born(words: list[Token], index: int) -> bool:
+    """Whether a birth word is denied ("I wasn't born in Arkansas")."""
+    before = words[max(0, index - 2) : index]
+    return any(w.folded in _NOT_BORN and w.sentence == words[index].sentence for w in before)
 
 
 def _born_in_slavery(words: list[Token], index: int) -> bool:
@@ -159,10 +219,16 @@ def _birth_year(words: list[Token], index: int) -> int | None:
 
 
 def _of_a_relative(words: list[Token], index: int) -> bool:
-    """Whether a birth word tells of a relative's birth ("my mother was born")."""
+    """Whether a birth word tells of a relative's birth: "my mother was born", "My
+    father was Jackson Longacre and he was born", "both of them was born"."""
+    sentence = words[index].sentence
     before = words[max(0, index - RELATIVE_REACH) : index]
-    return any(
-        word.folded in _RELATIVES and word.sentence == words[index].sentence for word in before
+    if any(word.folded in _RELATIVES and word.sentence == sentence for word in before):
+        return True
+    subject = words[max(0, index - 3) : index]
+    earlier = [word for word in words[:index] if word.sentence == sentence]
+    return any(word.folded in _THIRD_PERSONS for word in subject) and any(
+        word.folded in _RELATIVES for word in earlier
     )
 
 
@@ -234,6 +300,19 @@ def _addresses(words: list[Token]) -> set[int]:
             if any(w.folded[0].isdigit() and w.sentence == sentence for w in near):
                 found.add(sentence)
     return found
+
+
+def _said_born_free(words: list[Token]) -> bool:
+    """Whether the narrator says they were born free ("I was born free", "freeborn")."""
+    return any(
+        word.folded == "freeborn"
+        or (
+            word.folded in _BIRTH_WORDS
+            and not _of_a_relative(words, index)
+            and any(w.folded in _FREE_WORDS for w in words[index + 1 : index + 1 + FREE_REACH])
+        )
+        for index, word in enumerate(words)
+    )
 
 
 def _born_free(words: list[Token]) -> set[int]:
