@@ -2374,3 +2374,29 @@ def test_a_narrators_age_dates_their_birth_into_slavery(
     tagger: Tagger, body: str, state: str
 ) -> None:
     assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types", "perpetrators"),
+    [
+        # cells seldom left, told by the hours in them
+        ("Some prisons did not allow inmates out of their cells, and many prisoners spent "
+         "23 hours a day in their cells.", {"psychological.isolation"}, {"detention-staff"}),
+        # deaths told by their wounds or by the protests they happened in
+        ("Two marchers died of gunshot wounds after police fired into the crowd.",
+         {"life.killing"}, {"police"}),
+        ("At least 12 deaths occurred during the protests in the capital.",
+         {"life.killing"}, {"unknown"}),
+        # who the people held are is no doer of what their keepers do to them ...
+        ("The ministry moved the inmates, mostly gang members, to a new prison. Inmates said "
+         "authorities locked them in their cells for weeks.", {"psychological.isolation"},
+         {"detention-staff"}),
+        # ... but they do what they are told doing
+        ("Inmates, mostly gang members, killed two guards.", {"life.killing"},
+         {"organized-crime"}),
+    ],
+)  # fmt: skip
+def test_cells_deaths_in_protests_and_who_the_people_held_are(
+    tagger: Tagger, text: str, abuse_types: set[str], perpetrators: set[str]
+) -> None:
+    assert abuses_and_doers(suggest(tagger, text, EN)) == (abuse_types, perpetrators)

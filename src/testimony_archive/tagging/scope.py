@@ -277,6 +277,40 @@ class Scope:
         return frozenset(victims)
 
 
+# Who is held, told by what they are ("detainees, primarily gang members", "inmates who
+# were gang members").
+_HELD = frozenset(
+    "detainees detainee prisoners prisoner inmates inmate convicts convict internos "
+    "reos presos detenidos".split()
+)
+_HELD_FILLERS = frozenset(
+    "primarily mostly mainly largely including many most some of them whom who were was "
+    "are alleged suspected reportedly principalmente incluidos".split()
+)
+HELD_REACH = 4  # words from "detainees" to what they are
+
+
+def held_people(words: Sequence[Token]) -> frozenset[int]:
+    """Where a group named as what the people held are begins: after "detainees",
+    "inmates", "prisoners", with words like "primarily" or "who were" between (and
+    never a verb: "prisoners who were beaten by guards" names the guards)."""
+    held: set[int] = set()
+    for index, word in enumerate(words):
+        if word.folded not in _HELD:
+            continue
+        position = index + 1
+        while (
+            position < len(words)
+            and position - index <= HELD_REACH
+            and words[position].sentence == word.sentence
+            and words[position].folded in _HELD_FILLERS
+        ):
+            position += 1
+        if position > index + 1 and position < len(words):
+            held.add(position)  # the first word after the fillers
+    return frozenset(held)
+
+
 _ATTRIBUTION_LINKS = frozenset("to on".split())
 _ATTRIBUTING = frozenset(
     "linked attributed blamed ascribed tied connected related attributable".split()

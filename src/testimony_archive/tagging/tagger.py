@@ -25,7 +25,7 @@ from .lexicon import DETENTION, LANGUAGES, SLAVERY, SLAVERY_CONTEXT, Lexicon
 from .locating import Placed, locate, location_codes
 from .model import Evidence, Suggestion, TagContext
 from .patterns import Match
-from .scope import Cues, Scope
+from .scope import Cues, Scope, held_people
 from .tokens import Token, tokenize
 
 HEADING_MAX_WORDS = 14
@@ -197,8 +197,12 @@ class Tagger:
         if all(match.value == AUTHORITIES for match in agents):
             # Nobody named where the abuse is told (or only who prosecutes it): who did it
             # may be named elsewhere in the paragraph ("Complaints of torture rose. Most
-            # were against the navy.")
-            agents = plausible_agents(named, abuses, abuse_types, words)
+            # were against the navy."); not who the people held are ("transferring
+            # detainees, primarily gang members, ... Detainees complained that
+            # authorities confined them"), who do it only where it is told
+            held = held_people(words)
+            elsewhere = [match for match in named if match.first not in held]
+            agents = plausible_agents(elsewhere, abuses, abuse_types, words)
         return agents
 
 
