@@ -2400,3 +2400,44 @@ def test_cells_deaths_in_protests_and_who_the_people_held_are(
     tagger: Tagger, text: str, abuse_types: set[str], perpetrators: set[str]
 ) -> None:
     assert abuses_and_doers(suggest(tagger, text, EN)) == (abuse_types, perpetrators)
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        # what suspects are accused of is no abuse told here; what a group committed is
+        ("The court freed twenty detainees, some charged with crimes such as armed robbery "
+         "and sexual assault.", set()),
+        ("The paramilitaries committed crimes including murder and rape.",
+         {"life.killing", "sexual-violence.rape"}),
+        # doctors and an organisation's name are no care denied and no one displaced
+        ("Officials denied medical doctors permission to leave the country.", set()),
+        ("She was a lawyer for the Association of Displaced Women.", set()),
+        # water out of reach, whereabouts a victim would not give, a lawyer imposed
+        ("Inmates in the old wing did not have access to clean drinking water.",
+         {"torture.deprivation"}),
+        ("The men beat her and threatened her family if she did not reveal where her "
+         "brother's whereabouts were.", {"psychological.threats", "torture.beating"}),
+        ("The judge imposed public defenders on the accused, who could not choose their own "
+         "lawyers.", {"liberty.incommunicado"}),
+    ],
+)  # fmt: skip
+def test_what_suspects_are_accused_of_names_and_lawyers_imposed(
+    tagger: Tagger, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, EN).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("text", "locations"),
+    [
+        # a list of states or of countries, not a town in the place named after it
+        ("Marines tortured detainees in Coahuila, Nuevo Leon, and Sinaloa.",
+         {"MX", "MX-COA", "MX-NLE", "MX-SIN"}),
+        ("Soldiers beat migrants in Guatemala, Honduras, and El Salvador.", {"GT", "HN", "SV"}),
+        ("Police beat a man in Tapachula, Chiapas.", {"MX", "MX-CHP"}),
+    ],
+)  # fmt: skip
+def test_a_list_of_states_or_countries(tagger: Tagger, text: str, locations: set[str]) -> None:
+    context = TagContext(kind="report_excerpt", language="en")
+    assert set(suggest(tagger, text, context).locations) == locations

@@ -212,7 +212,8 @@ def _settle_localities(
     mentions: list[PlaceMention], words: Sequence[Token], tokens: Sequence[Token]
 ) -> list[PlaceMention]:
     """In "Cuba, Alabama" or "Paris, Tennessee" the first name is a town of the second:
-    keep only its candidates inside that place (none, if the town is too small to list)."""
+    keep only its candidates inside that place (none, if the town is too small to list).
+    In "Coahuila, Nuevo Leon, Sinaloa" or "Guatemala, Honduras" it is one of a list."""
     settled: list[PlaceMention] = []
     for index, mention in enumerate(mentions):
         following = mentions[index + 1] if index + 1 < len(mentions) else None
@@ -221,6 +222,10 @@ def _settle_localities(
             and following.first == mention.last + 1
             and _next_token(tokens, words[mention.last]) == ","
         ):
+            listed = _listed_with(mention, following)
+            if listed:
+                settled.append(PlaceMention(mention.first, mention.last, mention.name, listed))
+                continue
             containers = {c.code for c in following.candidates}
             inside = tuple(c for c in mention.candidates if c.level == 2 and c.code in containers)
             if not inside:
@@ -228,6 +233,21 @@ def _settle_localities(
             mention = PlaceMention(mention.first, mention.last, mention.name, inside, True)
         settled.append(mention)
     return settled
+
+
+def _listed_with(mention: PlaceMention, following: PlaceMention) -> tuple[Candidate, ...]:
+    """A mention's countries or states listed beside others of their kind: states of one
+    country ("Coahuila, Nuevo Leon"), or countries ("Guatemala, Honduras")."""
+    return tuple(
+        candidate
+        for candidate in mention.candidates
+        if candidate.level < 2
+        and any(
+            other.level == candidate.level
+            and (candidate.level == 0 or other.country == candidate.country)
+            for other in following.candidates
+        )
+    )
 
 
 def _capitalised_name(span: Sequence[Token]) -> bool:
