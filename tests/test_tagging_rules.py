@@ -2441,3 +2441,28 @@ def test_what_suspects_are_accused_of_names_and_lawyers_imposed(
 def test_a_list_of_states_or_countries(tagger: Tagger, text: str, locations: set[str]) -> None:
     context = TagContext(kind="report_excerpt", language="en")
     assert set(suggest(tagger, text, context).locations) == locations
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types", "perpetrators"),
+    [
+        # someone shot, with no death told, and someone shot dead
+        ("A soldier shot a fisherman near the pier.", {"life.attempted-killing"},
+         {"military"}),
+        ("A soldier shot and killed a fisherman near the pier.", {"life.killing"},
+         {"military"}),
+        # held past the hours the law allows, or for what they said in public
+        ("Police held the students for longer than the 72-hour limit.",
+         {"liberty.arbitrary-detention"}, {"police"}),
+        ("Police arrested three teachers for criticizing the mayor.",
+         {"liberty.arbitrary-arrest"}, {"police"}),
+        # a sentence served, and the prison still held them
+        ("Dozens of prisoners remained in prison after their sentences had expired.",
+         {"liberty.arbitrary-detention"}, {"judicial"}),
+        ("He served his sentence in the northern prison.", set(), set()),
+    ],
+)  # fmt: skip
+def test_shootings_and_detention_past_its_term(
+    tagger: Tagger, text: str, abuse_types: set[str], perpetrators: set[str]
+) -> None:
+    assert abuses_and_doers(suggest(tagger, text, EN)) == (abuse_types, perpetrators)
