@@ -2466,3 +2466,20 @@ def test_shootings_and_detention_past_its_term(
     tagger: Tagger, text: str, abuse_types: set[str], perpetrators: set[str]
 ) -> None:
     assert abuses_and_doers(suggest(tagger, text, EN)) == (abuse_types, perpetrators)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # things hung, drums and apples beaten, a hand paid off, what ought to be done
+        "De pots wuz hung on de crane over de fire.",
+        "We heard de drums beating down de road.",
+        "Dey would beat up apples to make cider.",
+        "Marster paid off de hands at de end of de year.",
+        "He say dem men ought to be whupped for what dey charged.",
+        # picked up from a battlefield: no cotton picked
+        "De soldiers was sent to pick up de dead from de battle fields.",
+    ],
+)
+def test_in_a_slave_narrative_no_abuse_either(tagger: Tagger, text: str) -> None:
+    assert suggest(tagger, text, SLAVE_NARRATIVE).abuse_types == ()
