@@ -2483,3 +2483,23 @@ def test_shootings_and_detention_past_its_term(
 )
 def test_in_a_slave_narrative_no_abuse_either(tagger: Tagger, text: str) -> None:
     assert suggest(tagger, text, SLAVE_NARRATIVE).abuse_types == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        # a denial ends where "and" brings a new subject
+        ("He neber said nothin', and de massa keep a beatin' till de blood come.",
+         {"torture.beating"}),
+        ("Marster never whipped us and de overseer never did neither.", set()),
+        # raiders who broke into the smokehouse; a man shot, game shot for someone
+        ("De sojers broke into de smokehouse an' lef' us nothin' to eat.",
+         {"property.theft"}),
+        ("Dey cotched him at de bridge an' shot him.", {"life.attempted-killing"}),
+        ("He went huntin' and shot him a rabbit.", set()),
+    ],
+)  # fmt: skip
+def test_a_denial_ends_at_a_new_subject_and_what_raiders_did(
+    tagger: Tagger, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types) == abuse_types
