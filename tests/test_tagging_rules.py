@@ -2503,3 +2503,25 @@ def test_a_denial_ends_at_a_new_subject_and_what_raiders_did(
     tagger: Tagger, text: str, abuse_types: set[str]
 ) -> None:
     assert set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        # journalists, activists and leaders arrested for what they do in public
+        ("Police arrested independent journalist Ana Ruiz at her home.",
+         {"liberty.arbitrary-arrest"}),
+        ("Soldiers detained two community leaders for more than a day.",
+         {"liberty.arbitrary-arrest"}),
+        ("Authorities arrested him because of his participation in the protests.",
+         {"liberty.arbitrary-arrest"}),
+        # who killed a journalist arrested, gang leaders arrested, activists held
+        ("Police arrested the killer of journalist Juan Perez.", set()),
+        ("Police arrested two gang leaders in the raid.", set()),
+        ("The lawyers of detained activists asked to see them.", set()),
+    ],
+)  # fmt: skip
+def test_journalists_and_activists_arrested(
+    tagger: Tagger, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, EN).abuse_types) == abuse_types
