@@ -2003,7 +2003,7 @@ def test_narratives_as_a_review_of_the_later_rounds_probed_them(
         ("Two police officers were arrested in connection with the killing.",
          {"life.killing"}, {"police"}),
         ("Police arrested journalist Ana Lopez for allegedly inciting hatred and beat her.",
-         {"torture.beating"}, {"police"}),
+         {"liberty.arbitrary-arrest", "torture.beating"}, {"police"}),
         ("Five civilians were killed in the attack on the village by FARC dissidents.",
          {"life.killing"}, {"militia"}),
         ("Unidentified armed men allegedly linked to illegal armed groups shot and killed "
