@@ -2525,3 +2525,33 @@ def test_journalists_and_activists_arrested(
     tagger: Tagger, text: str, abuse_types: set[str]
 ) -> None:
     assert set(suggest(tagger, text, EN).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types", "perpetrators", "locations"),
+    [
+        # people executed, contracts executed; a place named among forces; military police
+        ("Members of the military, Guerrero state police, and federal police executed "
+         "three farmers.",
+         {"life.killing"}, {"military", "police"}, {"MX", "MX-GRO"}),
+        ("The ministry executed two contracts with the builder.", set(), set(), set()),
+        ("An army military police officer allegedly shot a driver at a roadblock.",
+         {"life.attempted-killing"}, {"military"}, set()),
+        # a detainee who never met a lawyer; overcrowding relieved; an organisation's name
+        ("Many detainees never consulted with an attorney before trial.",
+         {"liberty.incommunicado"}, {"judicial"}, set()),
+        ("The new prison opened with the aim of relieving overcrowding.", set(), set(), set()),
+        ("The Consultancy for Human Rights and Displacement counted the killings.",
+         {"life.killing"}, {"unknown"}, set()),
+    ],
+)  # fmt: skip
+def test_executions_military_police_and_lawyers_never_met(
+    tagger: Tagger,
+    text: str,
+    abuse_types: set[str],
+    perpetrators: set[str],
+    locations: set[str],
+) -> None:
+    suggestion = suggest(tagger, text, TagContext(kind="report_excerpt", language="en"))
+    assert abuses_and_doers(suggestion) == (abuse_types, perpetrators)
+    assert set(suggestion.locations) == locations

@@ -118,7 +118,14 @@ class Tagger:
             agents, abuses, abuse_types, words, slavery, context.kind == "testimony"
         )
 
-        named_groups = {i for m in perpetrator_words for i in range(m.first, m.last + 1)}
+        # a force's name holds no place ("Zulia State police" is no place), but a phrase
+        # that runs across a comma ("the military, Guerrero state police") may hold one
+        named_groups = {
+            i
+            for m in perpetrator_words
+            if all(words[j].joined for j in range(m.first + 1, m.last + 1))
+            for i in range(m.first, m.last + 1)
+        }
         mentions = [
             mention
             for mention in self.gazetteer.find(words, tokens)
