@@ -2530,6 +2530,9 @@ def test_journalists_and_activists_arrested(
 @pytest.mark.parametrize(
     ("text", "abuse_types", "perpetrators", "locations"),
     [
+        # a force before "state police" is no one who stated something
+        ("Soldiers, state police, and federal police executed three farmers.",
+         {"life.killing"}, {"military", "police"}, set()),
         # people executed, contracts executed; a place named among forces; military police
         ("Members of the military, Guerrero state police, and federal police executed "
          "three farmers.",
