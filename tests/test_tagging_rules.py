@@ -2558,3 +2558,22 @@ def test_executions_military_police_and_lawyers_never_met(
     suggestion = suggest(tagger, text, TagContext(kind="report_excerpt", language="en"))
     assert abuses_and_doers(suggestion) == (abuse_types, perpetrators)
     assert set(suggestion.locations) == locations
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        # an accident's dead, work that "would kill" someone, pots hung: no killing
+        ("My pappy was killed in de big boat accident.", set()),
+        ("Dat was de storm dat killed de old Marster.", set()),
+        ("A day's work in de field would kill some of these young folks.", set()),
+        ("Dey had racks to hang de pots on.", set()),
+        # slaves beaten to death; a killing held over someone
+        ("He had seen overseers beat slaves to death.", {"life.killing", "torture.beating"}),
+        ("Dey said dey would kill him if he run off.", {"life.death-threat"}),
+    ],
+)  # fmt: skip
+def test_accidents_work_and_pots_kill_no_one(
+    tagger: Tagger, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types) == abuse_types
