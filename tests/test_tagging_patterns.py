@@ -100,3 +100,49 @@ def test_no_key_of_the_tagging_data_is_written_twice(name: str) -> None:
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
     yaml.load((TAGGING_DATA / f"{name}.yaml").read_text(encoding="utf-8"), Loader=Loader)
     assert repeated == []
+
+
+def test_the_indexed_matcher_finds_what_trying_every_pattern_everywhere_finds() -> None:
+    """The index by first word, and the look at the next word before a joined second
+    slot, only save work: every pattern tried at every word finds the same matches."""
+    from testimony_archive.tagging.patterns import _match_from
+
+    lines = [
+        "the|an|de|a|big + open fire|open fires",
+        "police|soldiers + =shot|fired at|opened fire on",
+        "officer|officers * allegedly|reportedly + =shot",
+        "ICE agents",
+        "detained|arrested * for + protesting|criticizing",
+        "sold|sell * away|off + from + her|his|their + children|mother",
+        "re:pat+[aeiy]?r+[ou]l+(er)?e?s",
+        "beat|beaten + to death",
+        "forced|made + to sign",
+    ]
+    pattern_set = PatternSet()
+    compiled = [compile_pattern(line, "x", "en") for line in lines]
+    pattern_set.extend(compiled)
+    texts = [
+        "We cooked over the open fire while police shot at the crowd.",
+        "An officer allegedly shot a driver; ICE agents detained him for protesting.",
+        "They sold her away from her children. The patterollers beat him to death.",
+        "Police fired at them. Soldiers opened fire on the march. He was forced to sign.",
+        "the open, fire; police, shot; made to, sign; Ice agents; sold away from the farm",
+    ]
+    found = 0
+    for text in texts:
+        words = [token for token in tokenize(text) if token.is_word]
+        everywhere = {
+            (line, position, end - 1)
+            for line, pattern in zip(lines, compiled, strict=True)
+            if pattern is not None
+            for position in range(len(words))
+            for end in [_match_from(pattern.slots, 0, words, position, "en")]
+            if end is not None
+        }
+        indexed = {
+            (match.pattern.source, match.first, match.last)
+            for match in pattern_set._matches(words, ("en",))
+        }
+        assert indexed == everywhere, text
+        found += len(indexed)
+    assert found >= 8  # the texts hold matches to find, and the last one near misses

@@ -66,6 +66,8 @@ class Slot:
     def ends(self, words: Sequence[Token], position: int, language: str) -> list[int]:
         """The index after each alternative that matches at `position`."""
         first = words[position]
+        if self._single_words:  # most slots: a word matches or it does not
+            return [position + 1] if self._phrases_starting(first.folded, language) else []
         found = []
         for phrase in self._phrases_starting(first.folded, language):
             if phrase[0].capitals_only and not first.text.isupper():
@@ -81,6 +83,10 @@ class Slot:
             else:
                 found.append(end)
         return found
+
+    def may_start(self, word: str, language: str) -> bool:
+        """Whether some alternative may start on this (folded) word."""
+        return bool(self._phrases_starting(word, language))
 
     def _phrases_starting(self, word: str, language: str) -> tuple[tuple[Word, ...], ...]:
         """The alternatives whose first word matches this one, however it is written
@@ -107,6 +113,11 @@ class Slot:
     @cached_property
     def _by_first_root(self) -> dict[str, tuple[tuple[Word, ...], ...]]:
         return _group(self.alternatives, lambda first: first.root)
+
+    @cached_property
+    def _single_words(self) -> bool:
+        """Whether every alternative is one word that needs no check of capitals."""
+        return all(len(phrase) == 1 and not phrase[0].capitals_only for phrase in self.alternatives)
 
     @cached_property
     def _unindexed(self) -> tuple[tuple[Word, ...], ...]:
@@ -137,6 +148,17 @@ class Pattern:
     def loose(self) -> bool:
         """A pattern with gaps: what it covers may be another thing said in passing."""
         return any(slot.gap_before for slot in self.slots)
+
+    @cached_property
+    def next_slot(self) -> Slot | None:
+        """The second slot, where it must start on the word after the first (the first
+        slot's alternatives all single words, then "+"): a word that cannot start it rules
+        the pattern out before any matching ("the open fire" at every "the")."""
+        if len(self.slots) < 2 or self.slots[1].gap_before:
+            return None
+        if any(len(phrase) != 1 for phrase in self.slots[0].alternatives):
+            return None
+        return self.slots[1]
 
 
 def compile_pattern(line: str, value: str, language: str, group: str = "") -> Pattern | None:
@@ -264,12 +286,18 @@ class PatternSet:
                 if len(cache) > CANDIDATE_CACHE_SIZE:
                     cache.clear()
                 candidates = cache[token.folded] = self._lookup(token.folded, languages)
+            following = words[position + 1].folded if position + 1 < len(words) else ""
             for pattern in candidates:
                 slots = pattern.slots
                 if len(slots) == 1:  # most patterns: a word or a phrase, no more
                     ends = slots[0].ends(words, position, pattern.language)
                     end = ends[0] if ends else None
                 else:
+                    next_slot = pattern.next_slot
+                    if next_slot is not None and not (
+                        following and next_slot.may_start(following, pattern.language)
+                    ):
+                        continue
                     end = _match_from(slots, 0, words, position, pattern.language)
                 if end is not None:
                     found.append(Match(pattern, position, end - 1))
