@@ -1774,7 +1774,11 @@ def test_in_a_slave_narrative_unpaid_work_and_soldiers_as_spoken(
             "Livingston and Epes road.",
             "US-NC",
         ),
-        ("Frank Cooper, 715 Ott St., Franklin, Ind., belonged to a planter in Kentucky.", ""),
+        # the address's town and state are not where the narrator was enslaved; the rest
+        # of its sentence may say where
+        ("Frank Cooper, 715 Ott St., Franklin, Ind., belonged to a planter in Kentucky.",
+         "US-KY"),
+        ("Frank Cooper, 715 Ott St., Franklin, Ind., belonged to a planter.", ""),
         ("Peter Ryas was born a slave of Volsant Fournet in St. Martinville, Louisiana.", "US-LA"),
         # a town in one state only, after "at", "near", "from"
         ("My massa's name was Digby and we live at Tuscaloosa befo' de war.", "US-AL"),
@@ -2037,7 +2041,20 @@ def test_reports_as_a_review_of_the_later_rounds_probed_them(
     ("body", "state"),
     [
         ("I was born a slave in Georgia. My job was to drive the cows to the creek.", "US-GA"),
-        ("Frank Cooper, Box 34, Franklin, Ind., belonged to a planter in Kentucky.", ""),
+        ("Frank Cooper, Box 34, Franklin, Ind., belonged to a planter in Kentucky.", "US-KY"),
+        ("Frank Cooper, Box 34, Franklin, Ind., belonged to a planter.", ""),
+        # "lives" takes its sentence, unless a birth is told in it
+        ("In Chaseville, Florida, lives Will Shaw, a former slave of Jack Davis.", ""),
+        (
+            "Irene Coates of 2015 Windle Street, Jacksonville, Florida, was born a slave in "
+            "Georgia.",
+            "US-GA",
+        ),
+        (
+            "On the Spring Glen Road lives Dan Dorsey, an ex-slave, born in Suwannee County, "
+            "Florida in 1851.",
+            "US-FL",
+        ),
         ("Living on the Moffat road in Mobile County, Alabama, is a slave of old.", ""),
     ],
 )

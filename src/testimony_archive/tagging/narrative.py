@@ -52,6 +52,8 @@ _STREET_WORDS = frozenset("street avenue ave boulevard blvd drive lane box rfd".
 _ROAD_WORDS = frozenset("road rd route".split())
 _LIVES_NOW = frozenset("lives resides reside".split())
 ADDRESS_NUMBER_REACH = 4  # words from a house number to its street word
+ADDRESS_TAIL = 4  # words after the street word: its town and state
+LIVING_REACH = 8  # words after "lives" to the place lived in
 # "brought from Georgia to Texas": the place left behind is not where the story is set.
 _ORIGIN_WORDS = frozenset("from".split())
 MAX_PARAGRAPHS = 12  # the narrator's origins come first; later moves are other events
@@ -100,7 +102,8 @@ def event_places(
                 continue
             # The interview's address ("Rosaline Rogers, ex-slave, 1200 Kentucky Avenue,
             # Indianapolis, Indiana") says where the narrator lives now.
-            skipped = _addresses(words) | _born_free(words)
+            skipped = _born_free(words)
+            addressed = _address_words(words)
             not_born_in = {
                 after
                 for index in range(len(words))
@@ -115,6 +118,7 @@ def event_places(
                 if _a_state(mention, place, words)
                 and words[mention.first].sentence in cues
                 and words[mention.first].sentence not in skipped
+                and mention.first not in addressed
                 and (not home_countries or place.country in home_countries)
                 and mention.first not in not_born_in
             ]
@@ -277,8 +281,11 @@ def _on_holding(words: list[Token], index: int) -> bool:
     return len(after) == 2 and after[0].folded == "of" and after[1].is_capitalised
 
 
-def _addresses(words: list[Token]) -> set[int]:
-    """Sentences that give where someone lives now: an address or "lives in"."""
+def _address_words(words: list[Token]) -> set[int]:
+    """The words of an address, or of where someone lives now: "1200 Kentucky Avenue,
+    Indianapolis, Indiana", "lives in Madison", "Living on the Moffat road ...". A birth
+    told in the same sentence ("Irene Coates of 2015 Windle Street, Jacksonville,
+    Florida, was born in Georgia") still places the narrator."""
     found: set[int] = set()
     for index, word in enumerate(words):
         sentence = word.sentence
@@ -290,15 +297,32 @@ def _addresses(words: list[Token]) -> set[int]:
         numbered = index + 1 < len(words) and words[index + 1].folded[0].isdigit()
         opens = index == 0 or words[index - 1].sentence != sentence
         if word.folded in _LIVES_NOW or (word.folded == "living" and opens):
-            found.add(sentence)  # "lives in Madison", "Living on the Moffat road is ..."
-        elif word.folded in _STREET_WORDS and (named or numbered):
-            found.add(sentence)  # "Billups Street", "Box 34"; not "to drive the cows"
-        elif word.folded == "st" and named:
-            found.add(sentence)  # "Heard St.", "8th St."; not "in St. Martinville"
-        elif word.folded in _ROAD_WORDS:
-            near = words[max(0, index - ADDRESS_NUMBER_REACH) : index + 2]
-            if any(w.folded[0].isdigit() and w.sentence == sentence for w in near):
-                found.add(sentence)
+            # "lives in Madison", "In Chaseville, Florida, ... lives William Sherman, a
+            # former slave": the sentence, unless it tells a birth too ("... lives
+            # Douglas Dorsey, born in Suwannee County, Florida"; "I was born in ...
+            # Tennessee, said Aunt Adeline who lives in Fayetteville"): then the words
+            # from "lives" to that birth, or a few after it
+            in_sentence = [i for i, w in enumerate(words) if w.sentence == sentence]
+            births = [i for i in in_sentence if words[i].folded in _BIRTH_WORDS]
+            later = [i for i in births if i > index]
+            if not births:
+                span = range(in_sentence[0], in_sentence[-1] + 1)
+            else:
+                span = range(index, later[0] if later else index + 1 + LIVING_REACH)
+        elif (word.folded in _STREET_WORDS and (named or numbered)) or (
+            word.folded == "st" and named
+        ):
+            # "Billups Street", "Box 34", "Heard St."; not "to drive the cows", nor "in
+            # St. Martinville"
+            span = range(index - ADDRESS_NUMBER_REACH, index + 1 + ADDRESS_TAIL)
+        elif word.folded in _ROAD_WORDS and any(
+            w.folded[0].isdigit() and w.sentence == sentence
+            for w in words[max(0, index - ADDRESS_NUMBER_REACH) : index + 2]
+        ):
+            span = range(index - ADDRESS_NUMBER_REACH, index + 1 + ADDRESS_TAIL)
+        else:
+            continue
+        found.update(i for i in span if 0 <= i < len(words) and words[i].sentence == sentence)
     return found
 
 
