@@ -2594,3 +2594,21 @@ def test_accidents_work_and_pots_kill_no_one(
     tagger: Tagger, text: str, abuse_types: set[str]
 ) -> None:
     assert set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        # visits denied or withheld; monitors kept out of a prison are no one expelled
+        ("Authorities did not allow prisoners to receive any visitors during the emergency.",
+         {"psychological.isolation"}),
+        ("Wardens could order isolation and withholding family visitations.",
+         {"psychological.isolation"}),
+        ("The prison service denied entry to the ombudsman's staff in March.", set()),
+        ("Authorities denied entry to the exiled journalist at the airport.", {"expulsion"}),
+    ],
+)  # fmt: skip
+def test_visits_withheld_and_monitors_kept_out(
+    tagger: Tagger, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, EN).abuse_types) == abuse_types
