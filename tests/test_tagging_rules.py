@@ -2612,3 +2612,25 @@ def test_visits_withheld_and_monitors_kept_out(
     tagger: Tagger, text: str, abuse_types: set[str]
 ) -> None:
     assert set(suggest(tagger, text, EN).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types", "perpetrators"),
+    [
+        # a reform's list of crimes is law, not abuse told
+        ("A 2019 reform increased the crimes for which pretrial detention is mandatory, "
+         "including armed robbery and fuel theft.", set(), set()),
+        ("A later reform mandated pretrial detention for femicides and forced "
+         "disappearances.", set(), set()),
+        # suspects held awaiting trial; a rape by several men is no gang's
+        ("The suspects remained in detention awaiting trial.", set(), set()),
+        ("He remained in detention for three years without trial.",
+         {"liberty.arbitrary-detention"}, {"judicial"}),
+        ("Police arrested two men suspected in a gang rape in the capital.",
+         {"sexual-violence.rape"}, {"unknown"}),
+    ],
+)  # fmt: skip
+def test_a_reforms_crimes_suspects_awaiting_trial_and_a_gang_rape(
+    tagger: Tagger, text: str, abuse_types: set[str], perpetrators: set[str]
+) -> None:
+    assert abuses_and_doers(suggest(tagger, text, EN)) == (abuse_types, perpetrators)
