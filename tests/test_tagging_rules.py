@@ -2634,3 +2634,19 @@ def test_a_reforms_crimes_suspects_awaiting_trial_and_a_gang_rape(
     tagger: Tagger, text: str, abuse_types: set[str], perpetrators: set[str]
 ) -> None:
     assert abuses_and_doers(suggest(tagger, text, EN)) == (abuse_types, perpetrators)
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        ("Guards forced the detainees to spend hours on their knees.",
+         {"torture.forced-position"}),
+        ("The monitor counted nine violent deaths in prisons this year.", {"life.killing"}),
+        ("The unit is responsible for returning land to displaced families.", set()),
+        ("Armed groups displaced thousands of farmers.", {"expulsion"}),
+    ],
+)  # fmt: skip
+def test_kneeling_violent_deaths_in_prison_and_land_returned(
+    tagger: Tagger, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, EN).abuse_types) == abuse_types
