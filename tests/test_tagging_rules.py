@@ -2496,6 +2496,9 @@ def test_shootings_and_detention_past_its_term(
         "He say dem men ought to be whupped for what dey charged.",
         # picked up from a battlefield: no cotton picked
         "De soldiers was sent to pick up de dead from de battle fields.",
+        # dough beaten, fashions going out
+        "We would beat and beat our cake dough till it was light.",
+        "Hoop skirts was disappearing 'bout dat time.",
     ],
 )
 def test_in_a_slave_narrative_no_abuse_either(tagger: Tagger, text: str) -> None:
