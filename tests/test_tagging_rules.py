@@ -2496,6 +2496,10 @@ def test_shootings_and_detention_past_its_term(
         "He say dem men ought to be whupped for what dey charged.",
         # picked up from a battlefield: no cotton picked
         "De soldiers was sent to pick up de dead from de battle fields.",
+        # a little water given, buckets beaten like drums, a simile of a lashing
+        "My mammy would put a little water an' sugar wid it.",
+        "We knocked tin buckets and pans, we beat 'em like drums.",
+        "He broke down and cried like a slave who was being lashed.",
         # dough beaten, fashions going out
         "We would beat and beat our cake dough till it was light.",
         "Hoop skirts was disappearing 'bout dat time.",
