@@ -2657,3 +2657,26 @@ def test_kneeling_violent_deaths_in_prison_and_land_returned(
     tagger: Tagger, text: str, abuse_types: set[str]
 ) -> None:
     assert set(suggest(tagger, text, EN).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        # a child's work told by age, by a job, by tasks assigned; too little to work is none
+        ("I was too little to do more than tote water to the hands.",
+         {"exploitation.child-labour", "exploitation.forced-labour"}),
+        ("When I was small my job was to drive up de cows.",
+         {"exploitation.child-labour", "exploitation.forced-labour"}),
+        ("When de chillun got to be ten years old dey started 'em to fetchin' wood.",
+         {"exploitation.child-labour", "exploitation.forced-labour"}),
+        ("De young chillun was assigned little tasks.",
+         {"exploitation.child-labour", "exploitation.forced-labour"}),
+        # (a narrative's word of work is enslaved work, by the WPA convention; no child's)
+        ("I was too little to work then.", {"exploitation.forced-labour"}),
+        ("He was ten years old when dey put him in school.", set()),
+    ],
+)  # fmt: skip
+def test_a_childs_work_told_by_age_job_or_task(
+    tagger: Tagger, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types) == abuse_types
