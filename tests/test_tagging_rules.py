@@ -1860,7 +1860,6 @@ def test_reports_as_a_fourth_round_of_reading_found_them(
         (SLAVE_NARRATIVE, "He was the only child and it nearly killed 'em when he was took."),
         (SLAVE_NARRATIVE, "He was a specimen of a rapidly vanishing type."),
         (SLAVE_NARRATIVE, "Massa Gen'ral Bob Young git kilt at de last battle."),
-        (SLAVE_NARRATIVE, "The Yankees took every ear of corn and kilt every head of stock."),
         (SLAVE_NARRATIVE, "The wagon rolled over him and kilt him dead."),
         (SLAVE_NARRATIVE, "I works for a stockman. He give me my groceries and twenty-five "
                           "cents a day."),
@@ -2316,6 +2315,9 @@ def test_doers_at_the_hands_of_and_by_their_role(
         ("When the Yankees come through they took all the meat and meal in the smokehouse.",
          {"property.theft"}, {"military"}),
         ("Dem sojers cleaned out de smokehouse.", {"property.theft"}, {"military"}),
+        # (stock killed is no killing)
+        ("The Yankees took every ear of corn and kilt every head of stock.",
+         {"property.theft"}, {"military"}),
         ("Old Miss took a ham to the church supper.", set(), set()),
         # a family parted, told as a narrator says it
         ("Chillun was seprated from dere maws an' paws.", {"family-separation"},
@@ -2680,3 +2682,61 @@ def test_a_childs_work_told_by_age_job_or_task(
     tagger: Tagger, text: str, abuse_types: set[str]
 ) -> None:
     assert set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "abuse_types", "perpetrators"),
+    [
+        # a term or a sentence that is no detention
+        (EN, "Contractors were paid for longer than the contract term.", set(), set()),
+        (EN, "The president served longer than his term allowed.", set(), set()),
+        (EN, "After his sentence expired, he was released.", set(), set()),
+        # a shooting: a death told is a killing; a video or oneself is none
+        (EN, "Police shot a man who later died in the hospital.", {"life.killing"},
+         {"police"}),
+        (EN, "The officer shot a video of the march.", set(), set()),
+        (EN, "The gunman shot himself.", set(), set()),
+        (SLAVE_NARRATIVE, "I shot dem squirrels.", set(), set()),
+        (SLAVE_NARRATIVE, "Massa tol' us he'd shoot him.", {"life.death-threat"},
+         {"private-individual"}),
+        # a narrator's "hit" is "it"; a nail or a mule hit is no blow
+        (SLAVE_NARRATIVE, "Hit was cold, an' we kivered hit wid quilts.", set(), set()),
+        (SLAVE_NARRATIVE, "He hit de nail wid de hammer.", set(), set()),
+        # field workers and chores
+        (SLAVE_NARRATIVE, "My mammy was a fiel' han'.", {"exploitation.forced-labour"},
+         {"private-individual"}),
+        (SLAVE_NARRATIVE, "De overseer rode up an' down de fiel' to hurry de hands.",
+         {"exploitation.forced-labour"}, {"private-individual"}),
+        (SLAVE_NARRATIVE, "My job was picking up chips and keeping the calves.",
+         {"exploitation.forced-labour"}, {"private-individual"}),
+        # errands, a cow, freedom's partings, one's own rags, wheat, no theft nor restraint
+        (SLAVE_NARRATIVE, "We took all de meal to de mill.", set(), set()),
+        (SLAVE_NARRATIVE, "Our cow broke into de crib.", set(), set()),
+        (SLAVE_NARRATIVE, "I was parted from my folks when I come to Texas after freedom.",
+         set(), set()),
+        (SLAVE_NARRATIVE, "Us tied our feet up in rags.", set(), set()),
+        (SLAVE_NARRATIVE, "Dey bucked de wheat down.", set(), set()),
+        (SLAVE_NARRATIVE, "Dey hung him like a hog.", {"life.killing"},
+         {"private-individual"}),
+        (SLAVE_NARRATIVE, "De Yankees come and tuk all de meat.", {"property.theft"},
+         {"military"}),
+        (SLAVE_NARRATIVE, "We liked the Yankees.", set(), set()),
+        # mass arrests stay a roundup; those arrested for a crime are not arrested arbitrarily
+        (EN, "Police arrested hundreds of protesters.", {"liberty.mass-roundup"}, {"police"}),
+        (EN, "Police arrested the journalist's killer.", set(), set()),
+        (EN, "Police arrested opposition members accused of murder.", set(), set()),
+        (EN, "Police arrested protesters who had looted stores.", set(), set()),
+        (EN, "Mobs lynched men suspected of crimes such as rape, kidnapping, theft, or "
+             "extortion.", {"life.killing"}, {"private-individual"}),
+        (EN, "The ministry withheld information about visitors to the president.", set(),
+         set()),
+    ],
+)  # fmt: skip
+def test_what_a_review_of_this_round_found(
+    tagger: Tagger,
+    context: TagContext,
+    text: str,
+    abuse_types: set[str],
+    perpetrators: set[str],
+) -> None:
+    assert abuses_and_doers(suggest(tagger, text, context)) == (abuse_types, perpetrators)
