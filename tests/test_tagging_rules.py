@@ -2455,6 +2455,9 @@ def test_what_suspects_are_accused_of_names_and_lawyers_imposed(
          {"MX", "MX-COA", "MX-NLE", "MX-SIN"}),
         ("Soldiers beat migrants in Guatemala, Honduras, and El Salvador.", {"GT", "HN", "SV"}),
         ("Police beat a man in Tapachula, Chiapas.", {"MX", "MX-CHP"}),
+        # a town named like a state, before its state: no list of two
+        ("Police beat a man in Guerrero, Tamaulipas.", {"MX", "MX-TAM"}),
+        ("He was whipped near Washington, Georgia, in 1850.", {"US", "US-GA"}),
     ],
 )  # fmt: skip
 def test_a_list_of_states_or_countries(tagger: Tagger, text: str, locations: set[str]) -> None:

@@ -27,6 +27,7 @@ MIN_TOWN_POPULATION = 15_000  # a town named alone, with no state after it
 _CONNECTORS = frozenset("de del la las los el y of the da do dos das di san au aux du des".split())
 _COUNTY_WORDS = frozenset("county counties parish co township".split())
 _WATER_WORDS = frozenset("river rivers creek bayou".split())
+_LIST_JOINS = frozenset("and or y e o".split())
 # the part of a state or country a name is preceded by ("Middle Tennessee", "East Texas"),
 # which makes it no person's name
 _QUARTERS = frozenset(
@@ -222,7 +223,7 @@ def _settle_localities(
             and following.first == mention.last + 1
             and _next_token(tokens, words[mention.last]) == ","
         ):
-            listed = _listed_with(mention, following)
+            listed = _listed_with(mention, following, _in_a_list(mentions, index, words, tokens))
             if listed:
                 settled.append(PlaceMention(mention.first, mention.last, mention.name, listed))
                 continue
@@ -235,19 +236,41 @@ def _settle_localities(
     return settled
 
 
-def _listed_with(mention: PlaceMention, following: PlaceMention) -> tuple[Candidate, ...]:
-    """A mention's countries or states listed beside others of their kind: states of one
-    country ("Coahuila, Nuevo Leon"), or countries ("Guatemala, Honduras")."""
+def _listed_with(
+    mention: PlaceMention, following: PlaceMention, in_a_list: bool
+) -> tuple[Candidate, ...]:
+    """A mention's countries or states listed beside others of their kind: countries
+    ("Guatemala, Honduras"), or states of one country in a list of three or more
+    ("Coahuila, Nuevo Leon, and Sinaloa"; not "Washington, Georgia", a town)."""
     return tuple(
         candidate
         for candidate in mention.candidates
-        if candidate.level < 2
-        and any(
+        if candidate.level == 0 or (candidate.level == 1 and in_a_list)
+        if any(
             other.level == candidate.level
             and (candidate.level == 0 or other.country == candidate.country)
             for other in following.candidates
         )
     )
+
+
+def _in_a_list(
+    mentions: Sequence[PlaceMention], index: int, words: Sequence[Token], tokens: Sequence[Token]
+) -> bool:
+    """Whether a mention followed by ", <place>" is one of three or more places listed:
+    a place listed before it, or one more after the next ("..., and Sinaloa")."""
+    mention = mentions[index]
+    if index > 0:
+        before = mentions[index - 1]
+        if before.last + 1 == mention.first and _next_token(tokens, words[before.last]) == ",":
+            return True
+    if index + 2 < len(mentions):
+        following, third = mentions[index + 1], mentions[index + 2]
+        if third.first == following.last + 1:
+            return _next_token(tokens, words[following.last]) == ","
+        if third.first == following.last + 2:
+            return words[following.last + 1].folded in _LIST_JOINS
+    return False
 
 
 def _capitalised_name(span: Sequence[Token]) -> bool:
