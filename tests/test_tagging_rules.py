@@ -2387,6 +2387,15 @@ def test_a_part_of_a_state_and_a_narrators_chile(
         ("Age 80\n\nI was born in Nansemond County, Virginia. I was born free.", ""),
         # a river is not the state it is named after
         ("Age 81\n\nI was born near the Mississippi River, in Louisiana.", "US-LA"),
+        # "Uncle" before a name is the narrator's title; "she" after "my mama" is mama
+        ("Age 80\n\nUncle Sam says he was born in Alabama.", "US-AL"),
+        ("Age 74\n\nMy mama was a good woman. She was born in Missouri.", ""),
+        # a denied free birth, or someone else's, leaves the narrator's birth to tell
+        ("Age 80\n\nI wasn't born free. I was born in Virginia.", "US-VA"),
+        ("Age 80\n\nDere was a freeborn man name Ned. I was born in Virginia.", "US-VA"),
+        # an age that is not the narrator's
+        ("My father died at age 95. I was born in Georgia.", ""),
+        ("When I was 5 years old we moved. I was born in Georgia.", ""),
     ],
 )
 def test_a_narrators_age_dates_their_birth_into_slavery(

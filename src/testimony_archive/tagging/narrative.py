@@ -61,9 +61,12 @@ MAX_PARAGRAPHS = 12  # the narrator's origins come first; later moves are other 
 # 1865, into slavery. The age is read where the interview opens ("Age 87", "aged 85",
 # "I'se 86 years old").
 OLDEST_AGE_BORN_FREE = 72
+YOUNGEST_NARRATOR = 50  # a younger age is someone else's, or the narrator's once
 AGE_PARAGRAPHS = 3
 AGE_REACH = 2  # words from "age" to its number ("Age: about 90")
+SPEAKER_REACH = 3  # words from "I" to the number of "I'se 86 years old"
 _AGE_WORDS = frozenset("age aged".split())
+_SPEAKERS = frozenset("i i'm i'se i's me am".split())
 # States without slavery by 1850 (and Kansas, admitted free): a birth there was no birth
 # into slavery ("I was born in Danville, Illinois").
 FREE_STATES = frozenset(
@@ -71,6 +74,9 @@ FREE_STATES = frozenset(
     "US-OR US-PA US-RI US-VT US-WI".split()
 )
 NOT_BORN_REACH = 3  # words from a birth denied to the place it was not in
+DENIAL_REACH = 2  # words from a denial to the birth it denies ("wasn't born")
+SUBJECT_REACH = 3  # words from "he" or "she" to the birth told of them
+_POSSESSIVES = frozenset("my his her our their me".split())
 _NOT_BORN = frozenset("not wasn't wasnt weren't warn't wan't ain't never".split())
 
 
@@ -89,45 +95,59 @@ def event_places(
     paragraphs = [_read(paragraph) for paragraph in split_paragraphs(body)[:MAX_PARAGRAPHS]]
     age = _narrators_age([words for _tokens, words in paragraphs[:AGE_PARAGRAPHS]])
     born_in_slavery = age is not None and age > OLDEST_AGE_BORN_FREE
-    if any(_said_born_free(words) for _tokens, words in paragraphs):
-        slavery = False  # "I was born free": where they were born says nothing more
+    # "I was born free": where the narrator was born says nothing of slavery
+    births_tell = slavery and not any(_said_born_free(words) for _t, words in paragraphs)
+    # each paragraph's states, as far as they can say where the narrator was enslaved
+    placed = [
+        (words, _states(words, tokens, tagger, home_countries or home, home_countries))
+        for tokens, words in paragraphs
+    ]
 
-    def birth_cues(words: list[Token]) -> dict[int, Token]:
+    def dated_births(words: list[Token]) -> dict[int, Token]:
         return _birth_cues(words, born_in_slavery)
 
-    for reading in (_enslavement_cues, birth_cues) if slavery else (_enslavement_cues,):
-        for tokens, words in paragraphs:
-            cues = reading(words)  # sentence → its first cue word
-            if not cues:
+    for reading in (_enslavement_cues, dated_births) if births_tell else (_enslavement_cues,):
+        for words, candidates in placed:
+            if not candidates:
                 continue
-            # The interview's address ("Rosaline Rogers, ex-slave, 1200 Kentucky Avenue,
-            # Indianapolis, Indiana") says where the narrator lives now.
-            skipped = _born_free(words)
-            addressed = _address_words(words)
-            not_born_in = {
-                after
-                for index in range(len(words))
-                if words[index].folded in _BIRTH_WORDS and _not_born(words, index)
-                for after in range(index + 1, index + 1 + NOT_BORN_REACH)
-            }
-            states = [
-                (mention, place)
-                for mention, place in resolve(
-                    tagger.gazetteer.find(words, tokens), home_countries or home
-                )
-                if _a_state(mention, place, words)
-                and words[mention.first].sentence in cues
-                and words[mention.first].sentence not in skipped
-                and mention.first not in addressed
-                and (not home_countries or place.country in home_countries)
-                and mention.first not in not_born_in
-            ]
+            cues = reading(words)  # sentence → its first cue word
+            states = [(m, p) for m, p in candidates if words[m.first].sentence in cues]
             if states:
                 told = _where_told(states, words, cues).code
-                if reading is birth_cues and told in FREE_STATES:
+                if reading is dated_births and told in FREE_STATES:
                     return ()  # born free: where the narrator was enslaved is not said
                 return (told,)
     return ()
+
+
+def _states(
+    words: list[Token],
+    tokens: list[Token],
+    tagger: Tagger,
+    homes: tuple[str, ...],
+    home_countries: tuple[str, ...],
+) -> list[tuple[PlaceMention, Candidate]]:
+    """A paragraph's states (or towns in one state), leaving out an address's ("Rosaline
+    Rogers, ex-slave, 1200 Kentucky Avenue, Indianapolis, Indiana": where the narrator
+    lives now), those of a birth free or after the war, and those a birth is denied in
+    ("I wasn't born in Arkansas")."""
+    born_free = _born_free(words)
+    addressed = _address_words(words)
+    not_born_in = {
+        after
+        for index, word in enumerate(words)
+        if word.folded in _BIRTH_WORDS and _not_born(words, index)
+        for after in range(index + 1, index + 1 + NOT_BORN_REACH)
+    }
+    return [
+        (mention, place)
+        for mention, place in resolve(tagger.gazetteer.find(words, tokens), homes)
+        if _a_state(mention, place, words)
+        and words[mention.first].sentence not in born_free
+        and mention.first not in addressed
+        and mention.first not in not_born_in
+        and (not home_countries or place.country in home_countries)
+    ]
 
 
 def _a_state(mention: PlaceMention, place: Candidate, words: list[Token]) -> bool:
@@ -179,25 +199,30 @@ def _birth_cues(words: list[Token], born_in_slavery: bool = False) -> dict[int, 
 
 
 def _narrators_age(paragraphs: list[list[Token]]) -> int | None:
-    """The first age the interview's opening gives: "Age 87", "aged 85", "86 years old"."""
+    """The first age the interview's opening gives the narrator: "Age 87", "aged 85",
+    "I'se 86 years old"; not "died at age 95", nor "when I was 5 years old"."""
     for words in paragraphs:
         for index, word in enumerate(words):
-            if word.folded in _AGE_WORDS:
+            number = None
+            if word.folded in _AGE_WORDS and not (index and words[index - 1].folded == "at"):
                 after = words[index + 1 : index + 1 + AGE_REACH]
                 number = next((w for w in after if w.folded.isdigit()), None)
-            elif word.folded == "years" and index + 1 < len(words):
-                old = words[index + 1].folded == "old"
-                number = words[index - 1] if old and index > 0 else None
-            else:
+            elif word.folded == "years" and 0 < index < len(words) - 1:
+                speaker = words[max(0, index - 1 - SPEAKER_REACH) : index - 1]
+                if words[index + 1].folded == "old" and any(
+                    w.folded in _SPEAKERS and w.sentence == word.sentence for w in speaker
+                ):
+                    number = words[index - 1]
+            if number is None or not number.folded.isdigit() or len(number.folded) > 3:
                 continue
-            if number is not None and number.folded.isdigit() and len(number.folded) <= 3:
+            if int(number.folded) >= YOUNGEST_NARRATOR:
                 return int(number.folded)
     return None
 
 
 def _not_born(words: list[Token], index: int) -> bool:
     """Whether a birth word is denied ("I wasn't born in Arkansas")."""
-    before = words[max(0, index - 2) : index]
+    before = words[max(0, index - DENIAL_REACH) : index]
     return any(w.folded in _NOT_BORN and w.sentence == words[index].sentence for w in before)
 
 
@@ -224,16 +249,29 @@ def _birth_year(words: list[Token], index: int) -> int | None:
 
 def _of_a_relative(words: list[Token], index: int) -> bool:
     """Whether a birth word tells of a relative's birth: "my mother was born", "My
-    father was Jackson Longacre and he was born", "both of them was born"."""
+    father was Jackson Longacre and he was born", "My mama ... She was born in Missouri";
+    not the narrator's, called "Aunt" or "Uncle" ("Uncle Sam says he was born")."""
     sentence = words[index].sentence
-    before = words[max(0, index - RELATIVE_REACH) : index]
-    if any(word.folded in _RELATIVES and word.sentence == sentence for word in before):
+    before = range(max(0, index - RELATIVE_REACH), index)
+    if any(_a_relative(words, i) and words[i].sentence == sentence for i in before):
         return True
-    subject = words[max(0, index - 3) : index]
-    earlier = [word for word in words[:index] if word.sentence == sentence]
+    subject = words[max(0, index - SUBJECT_REACH) : index]
+    told_of = [  # the sentence so far, and the one before
+        i for i in range(index) if sentence - 1 <= words[i].sentence <= sentence
+    ]
     return any(word.folded in _THIRD_PERSONS for word in subject) and any(
-        word.folded in _RELATIVES for word in earlier
+        _a_relative(words, i) for i in told_of
     )
+
+
+def _a_relative(words: list[Token], index: int) -> bool:
+    """A word for a relative, not a title before a name ("Aunt Adeline", but "my Aunt
+    Sally" is a relative)."""
+    if words[index].folded not in _RELATIVES:
+        return False
+    titled = index + 1 < len(words) and words[index + 1].is_capitalised
+    owned = index > 0 and words[index - 1].folded in _POSSESSIVES
+    return owned or not titled
 
 
 def _where_told(
@@ -326,16 +364,22 @@ def _address_words(words: list[Token]) -> set[int]:
     return found
 
 
+def _free_birth(words: list[Token], index: int) -> bool:
+    """Whether a birth word tells of a birth free ("born a free man"), not denied ("I
+    wasn't born free")."""
+    after = words[index + 1 : index + 1 + FREE_REACH]
+    return (
+        words[index].folded in _BIRTH_WORDS
+        and any(w.folded in _FREE_WORDS for w in after)
+        and not _not_born(words, index)
+    )
+
+
 def _said_born_free(words: list[Token]) -> bool:
-    """Whether the narrator says they were born free ("I was born free", "freeborn")."""
+    """Whether the narrator says they were born free ("I was born free")."""
     return any(
-        word.folded == "freeborn"
-        or (
-            word.folded in _BIRTH_WORDS
-            and not _of_a_relative(words, index)
-            and any(w.folded in _FREE_WORDS for w in words[index + 1 : index + 1 + FREE_REACH])
-        )
-        for index, word in enumerate(words)
+        _free_birth(words, index) and not _of_a_relative(words, index)
+        for index in range(len(words))
     )
 
 
@@ -344,14 +388,11 @@ def _born_free(words: list[Token]) -> set[int]:
     "freeborn"), or dated after the war."""
     found: set[int] = set()
     for index, word in enumerate(words):
-        if word.folded == "freeborn":
-            found.add(word.sentence)
-        if word.folded not in _BIRTH_WORDS:
-            continue
-        after = words[index + 1 : index + 1 + FREE_REACH]
-        year = _birth_year(words, index)
-        if any(w.folded in _FREE_WORDS for w in after) or (
-            year is not None and year > LAST_YEAR_OF_SLAVERY
+        year = _birth_year(words, index) if word.folded in _BIRTH_WORDS else None
+        if (
+            word.folded == "freeborn"
+            or _free_birth(words, index)
+            or (year is not None and year > LAST_YEAR_OF_SLAVERY)
         ):
             found.add(word.sentence)
     return found

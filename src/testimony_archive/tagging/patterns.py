@@ -150,7 +150,7 @@ class Pattern:
         return any(slot.gap_before for slot in self.slots)
 
     @cached_property
-    def next_slot(self) -> Slot | None:
+    def adjacent_second_slot(self) -> Slot | None:
         """The second slot, where it must start on the word after the first (the first
         slot's alternatives all single words, then "+"): a word that cannot start it rules
         the pattern out before any matching ("the open fire" at every "the")."""
@@ -293,9 +293,9 @@ class PatternSet:
                     ends = slots[0].ends(words, position, pattern.language)
                     end = ends[0] if ends else None
                 else:
-                    next_slot = pattern.next_slot
-                    if next_slot is not None and not (
-                        following and next_slot.may_start(following, pattern.language)
+                    second = pattern.adjacent_second_slot
+                    if second is not None and not (
+                        following and second.may_start(following, pattern.language)
                     ):
                         continue
                     end = _match_from(slots, 0, words, position, pattern.language)
