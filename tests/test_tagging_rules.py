@@ -2514,6 +2514,10 @@ def test_shootings_and_detention_past_its_term(
         "My mammy would put a little water an' sugar wid it.",
         "We knocked tin buckets and pans, we beat 'em like drums.",
         "He broke down and cried like a slave who was being lashed.",
+        # soldiers killed in the war, men employed, a slave who opened a safe
+        "You know my two boys killed plenty Yankees in de War.",
+        "There were several men employed in this work on the day of the launching.",
+        "One of the slaves accidently opened the safe and found the gobbler.",
         # dough beaten, fashions going out
         "We would beat and beat our cake dough till it was light.",
         "Hoop skirts was disappearing 'bout dat time.",
