@@ -2756,3 +2756,19 @@ def test_what_a_review_of_this_round_found(
     perpetrators: set[str],
 ) -> None:
     assert abuses_and_doers(suggest(tagger, text, context)) == (abuse_types, perpetrators)
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        # what officials are required to do is law; crimes committed are told
+        ("Officials were required to bring detained persons before a judge within 36 "
+         "hours of arrest.", set()),
+        ("Guerrillas committed serious crimes such as murder and kidnapping.",
+         {"life.killing", "liberty.kidnapping"}),
+    ],
+)  # fmt: skip
+def test_what_officials_are_required_to_do_is_law(
+    tagger: Tagger, text: str, abuse_types: set[str]
+) -> None:
+    assert set(suggest(tagger, text, EN).abuse_types) == abuse_types
