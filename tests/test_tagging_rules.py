@@ -2647,6 +2647,9 @@ def test_visits_withheld_and_monitors_kept_out(
          "including armed robbery and fuel theft.", set(), set()),
         ("A later reform mandated pretrial detention for femicides and forced "
          "disappearances.", set(), set()),
+        # gangs that serve a government are its militia
+        ("Colectivos (government-aligned armed neighborhood gangs) killed three protesters.",
+         {"life.killing"}, {"militia"}),
         # suspects held awaiting trial; a rape by several men is no gang's
         ("The suspects remained in detention awaiting trial.", set(), set()),
         ("He remained in detention for three years without trial.",
