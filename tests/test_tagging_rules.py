@@ -2518,6 +2518,10 @@ def test_shootings_and_detention_past_its_term(
         "You know my two boys killed plenty Yankees in de War.",
         "There were several men employed in this work on the day of the launching.",
         "One of the slaves accidently opened the safe and found the gobbler.",
+        # a ghost's feet stomping, a mind that worked, a goat killed
+        "I could hear peoples feet a-tromping and stomping around the room.",
+        "She talked about remedies, and on these her mind worked with speed.",
+        "One of the boys had a pet billy-goat. They fattened it and killed it.",
         # dough beaten, fashions going out
         "We would beat and beat our cake dough till it was light.",
         "Hoop skirts was disappearing 'bout dat time.",
