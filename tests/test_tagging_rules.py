@@ -2744,6 +2744,12 @@ def test_a_childs_work_told_by_age_job_or_task(
         (SLAVE_NARRATIVE, "De Yankees come and tuk all de meat.", {"property.theft"},
          {"military"}),
         (SLAVE_NARRATIVE, "We liked the Yankees.", set(), set()),
+        (SLAVE_NARRATIVE, "The Yankee soldiers drove wagons to the smoke house and took all "
+                          "the meat away.", {"property.theft"}, {"military"}),
+        # "wore him out" is a whipping; "de work wore me out" is tiredness
+        (SLAVE_NARRATIVE, "If a negro didn't have no pass dey wore him out good.",
+         {"torture.beating"}, {"private-individual"}),
+        (SLAVE_NARRATIVE, "Dat long day's work wore me out.", set(), set()),
         # mass arrests stay a roundup; those arrested for a crime are not arrested arbitrarily
         (EN, "Police arrested hundreds of protesters.", {"liberty.mass-roundup"}, {"police"}),
         (EN, "Police arrested the journalist's killer.", set(), set()),
