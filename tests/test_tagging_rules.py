@@ -2751,7 +2751,8 @@ def test_a_childs_work_told_by_age_job_or_task(
          {"torture.beating"}, {"private-individual"}),
         (SLAVE_NARRATIVE, "Dat long day's work wore me out.", set(), set()),
         # mass arrests stay a roundup; those arrested for a crime are not arrested arbitrarily
-        (EN, "Police arrested hundreds of protesters.", {"liberty.mass-roundup"}, {"police"}),
+        (EN, "Police arrested hundreds of protesters.",
+         {"liberty.arbitrary-arrest", "liberty.mass-roundup"}, {"police"}),
         (EN, "Police arrested the journalist's killer.", set(), set()),
         (EN, "Police arrested opposition members accused of murder.", set(), set()),
         (EN, "Police arrested protesters who had looted stores.", set(), set()),
@@ -2785,3 +2786,99 @@ def test_what_officials_are_required_to_do_is_law(
     tagger: Tagger, text: str, abuse_types: set[str]
 ) -> None:
     assert set(suggest(tagger, text, EN).abuse_types) == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "abuse_types", "perpetrators"),
+    [
+        # restraint of one's own hands told, rags and wheat not; blows with a club
+        (SLAVE_NARRATIVE, "Dey tied my han's and whipped me.",
+         {"torture.beating", "torture.forced-position"}, {"private-individual"}),
+        (SLAVE_NARRATIVE, "Dey bucked de boys down.", {"torture.forced-position"},
+         {"private-individual"}),
+        (SLAVE_NARRATIVE, "The overseer hit Sam wid a club.", {"torture.beating"},
+         {"private-individual"}),
+        # work for an overseer; things picked up; a field crossed or grazed
+        (SLAVE_NARRATIVE, "Marster employed a mean overseer who worked us from sunup to "
+                          "sundown.", {"exploitation.forced-labour"}, {"private-individual"}),
+        (SLAVE_NARRATIVE, "She would pick up anything and hit you.", set(), set()),
+        (SLAVE_NARRATIVE, "The cows grazed on de field.", set(), set()),
+        (SLAVE_NARRATIVE, "We went acrost de field to de church.", set(), set()),
+        (SLAVE_NARRATIVE, "Dey marched de army up an down de field.", set(), set()),
+        # a child's job, and what children were given
+        (SLAVE_NARRATIVE, "I was too young to work in de fiel's, so my job was to feed de "
+                          "stock.", {"exploitation.child-labour", "exploitation.forced-labour"},
+         {"private-individual"}),
+        (SLAVE_NARRATIVE, "I was too little to do anything but play.", set(), set()),
+        (SLAVE_NARRATIVE, "The little children were given candy.", set(), set()),
+        (SLAVE_NARRATIVE, "When I was eight years old they put me to bed with fever.", set(),
+         set()),
+        # raids: who took what, and errands
+        (SLAVE_NARRATIVE, "Dey took de meat to de smokehouse to cure.", set(), set()),
+        (SLAVE_NARRATIVE, "The soldiers took the horses to water.", set(), set()),
+        (SLAVE_NARRATIVE, "Some white men come and took all our hosses.", {"property.theft"},
+         {"private-individual"}),
+        (SLAVE_NARRATIVE, "De Yankees broke open de smokehouse.", {"property.theft"},
+         {"military"}),
+        (SLAVE_NARRATIVE, "De Yankees had done took all de hams.", {"property.theft"},
+         {"military"}),
+        # people shot, game shot; a war wound; an atrocity on prisoners
+        (SLAVE_NARRATIVE, "De overseer shot dem runaways.", {"life.attempted-killing"},
+         {"private-individual"}),
+        (SLAVE_NARRATIVE, "He got wounded and come home and died.", set(), set()),
+        (SLAVE_NARRATIVE, "The Rebels killed the Yankees' prisoners.", {"life.killing"},
+         {"private-individual"}),
+        # reports: many journalists arrested, dozens detained (a roundup too), visits
+        # withheld, a duty the police failed
+        (EN, "Police arrested many journalists during the protests.",
+         {"liberty.arbitrary-arrest"}, {"police"}),
+        (EN, "Police detained dozens of activists.",
+         {"liberty.arbitrary-arrest", "liberty.mass-roundup"}, {"police"}),
+        (EN, "Police arrested the killer of journalist Ana Ruiz.", set(), set()),
+        (EN, "Prison officials withheld visits from inmates as punishment.",
+         {"psychological.isolation"}, {"detention-staff"}),
+        (EN, "Police were required to bring detainees before a judge within 48 hours, but "
+             "they routinely failed to do so.", {"liberty.arbitrary-detention"},
+         {"judicial", "police"}),
+    ],
+)  # fmt: skip
+def test_what_a_second_review_of_this_round_found(
+    tagger: Tagger,
+    context: TagContext,
+    text: str,
+    abuse_types: set[str],
+    perpetrators: set[str],
+) -> None:
+    assert abuses_and_doers(suggest(tagger, text, context)) == (abuse_types, perpetrators)
+
+
+@pytest.mark.parametrize(
+    ("text", "locations"),
+    [
+        ("Police tortured detainees in Chiapas, Oaxaca.", {"MX", "MX-CHP", "MX-OAX"}),
+        ("Police tortured detainees in Oaxaca, Chiapas, and Guerrero.",
+         {"MX", "MX-CHP", "MX-OAX"}),
+    ],
+)  # fmt: skip
+def test_two_states_side_by_side_are_both_kept(
+    tagger: Tagger, text: str, locations: set[str]
+) -> None:
+    assert set(suggest(tagger, text, EN).locations) == locations
+
+
+@pytest.mark.parametrize(
+    ("body", "state"),
+    [
+        # an interviewer's "she" after "her daughter" is the narrator; a relative named
+        # before a comma is no title; an age given in the third person
+        ("Age 91\n\nJane Doe lives with her daughter. She was born in Tennessee.", "US-TN"),
+        ("Age 80\n\nSam's mother, Harriet, was born in Virginia.", ""),
+        ("Mary Jones, 88 years old, was born in Georgia.", "US-GA"),
+        ("My father was 95 years old when he died. I was born in Georgia.", ""),
+        # the narrator freeborn; someone else freeborn
+        ("Age 80\n\nI was freeborn. I was born in Kentucky.", ""),
+        ("Age 80\n\nDere was a freeborn man name Ned. I was born in Virginia.", "US-VA"),
+    ],
+)
+def test_whose_birth_and_age_a_narrative_tells(tagger: Tagger, body: str, state: str) -> None:
+    assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())

@@ -114,7 +114,7 @@ _FORCED_WORK = frozenset({"exploitation.forced-labour", "exploitation.child-labo
 # only by the day, week, month or year ("twenty-five cents a day"), not a price
 _WAGES = frozenset(
     "pay pays paid paying payin wages wage salary shares sharecropper sharecropping "
-    "sharecropped renter renting pension pensions employed".split()
+    "sharecropped renter renting pension pensions".split()
 )
 _MONEY = frozenset("dollars dollar cents cent bits".split())
 _PERIODS = frozenset("day week month year".split())

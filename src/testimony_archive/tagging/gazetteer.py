@@ -109,7 +109,7 @@ class Gazetteer:
                 continue
             mentions.append(mention)
             position = mention.last + 1
-        return _settle_localities(mentions, words, tokens)
+        return _settle_localities(mentions, words, tokens, self.name_like)
 
     def _mention_at(
         self, words: Sequence[Token], tokens: Sequence[Token], position: int
@@ -210,7 +210,10 @@ class Gazetteer:
 
 
 def _settle_localities(
-    mentions: list[PlaceMention], words: Sequence[Token], tokens: Sequence[Token]
+    mentions: list[PlaceMention],
+    words: Sequence[Token],
+    tokens: Sequence[Token],
+    name_like: frozenset[str],
 ) -> list[PlaceMention]:
     """In "Cuba, Alabama" or "Paris, Tennessee" the first name is a town of the second:
     keep only its candidates inside that place (none, if the town is too small to list).
@@ -223,12 +226,16 @@ def _settle_localities(
             and following.first == mention.last + 1
             and _next_token(tokens, words[mention.last]) == ","
         ):
-            listed = _listed_with(mention, following, _in_a_list(mentions, index, words, tokens))
-            if listed:
-                settled.append(PlaceMention(mention.first, mention.last, mention.name, listed))
-                continue
             containers = {c.code for c in following.candidates}
             inside = tuple(c for c in mention.candidates if c.level == 2 and c.code in containers)
+            listed = _listed_with(mention, following)
+            town_like = bool(inside) or mention.name in name_like
+            if listed and (not town_like or _in_a_list(mentions, index, words, tokens)):
+                # "Chiapas, Oaxaca", "Guatemala, Honduras", or a list of three; not
+                # "Washington, Georgia" (a town in Georgia) nor "Guerrero, Tamaulipas"
+                # (a name that is also a town's) unless a list goes on
+                settled.append(PlaceMention(mention.first, mention.last, mention.name, listed))
+                continue
             if not inside:
                 continue
             mention = PlaceMention(mention.first, mention.last, mention.name, inside, True)
@@ -236,17 +243,14 @@ def _settle_localities(
     return settled
 
 
-def _listed_with(
-    mention: PlaceMention, following: PlaceMention, in_a_list: bool
-) -> tuple[Candidate, ...]:
+def _listed_with(mention: PlaceMention, following: PlaceMention) -> tuple[Candidate, ...]:
     """A mention's countries or states listed beside others of their kind: countries
-    ("Guatemala, Honduras"), or states of one country in a list of three or more
-    ("Coahuila, Nuevo Leon, and Sinaloa"; not "Washington, Georgia", a town)."""
+    ("Guatemala, Honduras"), or states of one country ("Chiapas, Oaxaca")."""
     return tuple(
         candidate
         for candidate in mention.candidates
-        if candidate.level == 0 or (candidate.level == 1 and in_a_list)
-        if any(
+        if candidate.level < 2
+        and any(
             other.level == candidate.level
             and (candidate.level == 0 or other.country == candidate.country)
             for other in following.candidates
@@ -258,7 +262,8 @@ def _in_a_list(
     mentions: Sequence[PlaceMention], index: int, words: Sequence[Token], tokens: Sequence[Token]
 ) -> bool:
     """Whether a mention followed by ", <place>" is one of three or more places listed:
-    a place listed before it, or one more after the next ("..., and Sinaloa")."""
+    a place listed before it, or one more after the next ("..., and Sinaloa"). (A place
+    the gazetteer misses ends the list there.)"""
     mention = mentions[index]
     if index > 0:
         before = mentions[index - 1]

@@ -64,9 +64,9 @@ OLDEST_AGE_BORN_FREE = 72
 YOUNGEST_NARRATOR = 50  # a younger age is someone else's, or the narrator's once
 AGE_PARAGRAPHS = 3
 AGE_REACH = 2  # words from "age" to its number ("Age: about 90")
-SPEAKER_REACH = 3  # words from "I" to the number of "I'se 86 years old"
 _AGE_WORDS = frozenset("age aged".split())
-_SPEAKERS = frozenset("i i'm i'se i's me am".split())
+_SPEAKERS = frozenset("i i'm i'se i's".split())
+SPEAKER_REACH = 3  # words from "I" to "freeborn" ("I was freeborn")
 # States without slavery by 1850 (and Kansas, admitted free): a birth there was no birth
 # into slavery ("I was born in Danville, Illinois").
 FREE_STATES = frozenset(
@@ -77,6 +77,7 @@ NOT_BORN_REACH = 3  # words from a birth denied to the place it was not in
 DENIAL_REACH = 2  # words from a denial to the birth it denies ("wasn't born")
 SUBJECT_REACH = 3  # words from "he" or "she" to the birth told of them
 _POSSESSIVES = frozenset("my his her our their me".split())
+_MINE = frozenset("my mah our".split())
 _NOT_BORN = frozenset("not wasn't wasnt weren't warn't wan't ain't never".split())
 
 
@@ -200,7 +201,8 @@ def _birth_cues(words: list[Token], born_in_slavery: bool = False) -> dict[int, 
 
 def _narrators_age(paragraphs: list[list[Token]]) -> int | None:
     """The first age the interview's opening gives the narrator: "Age 87", "aged 85",
-    "I'se 86 years old"; not "died at age 95", nor "when I was 5 years old"."""
+    "I'se 86 years old", "Mary Jones, 88 years old"; not "died at age 95", "my father
+    was 95 years old", nor "when I was 5 years old"."""
     for words in paragraphs:
         for index, word in enumerate(words):
             number = None
@@ -208,11 +210,11 @@ def _narrators_age(paragraphs: list[list[Token]]) -> int | None:
                 after = words[index + 1 : index + 1 + AGE_REACH]
                 number = next((w for w in after if w.folded.isdigit()), None)
             elif word.folded == "years" and 0 < index < len(words) - 1:
-                speaker = words[max(0, index - 1 - SPEAKER_REACH) : index - 1]
-                if words[index + 1].folded == "old" and any(
-                    w.folded in _SPEAKERS and w.sentence == word.sentence for w in speaker
+                before = range(max(0, index - 1 - RELATIVE_REACH), index - 1)
+                if words[index + 1].folded == "old" and not any(
+                    _a_relative(words, i) and words[i].sentence == word.sentence for i in before
                 ):
-                    number = words[index - 1]
+                    number = words[index - 1]  # not "my father was 95 years old"
             if number is None or not number.folded.isdigit() or len(number.folded) > 3:
                 continue
             if int(number.folded) >= YOUNGEST_NARRATOR:
@@ -256,11 +258,18 @@ def _of_a_relative(words: list[Token], index: int) -> bool:
     if any(_a_relative(words, i) and words[i].sentence == sentence for i in before):
         return True
     subject = words[max(0, index - SUBJECT_REACH) : index]
-    told_of = [  # the sentence so far, and the one before
-        i for i in range(index) if sentence - 1 <= words[i].sentence <= sentence
-    ]
-    return any(word.folded in _THIRD_PERSONS for word in subject) and any(
-        _a_relative(words, i) for i in told_of
+    if not any(word.folded in _THIRD_PERSONS for word in subject):
+        return False
+    # the relative named earlier in the sentence, or the narrator's in the one before
+    # ("My mama was a good woman. She was born ..."; not "Jane Doe lives with her
+    # daughter. She was born ...", an interviewer's words of the narrator)
+    return any(
+        _a_relative(words, i)
+        and (
+            words[i].sentence == sentence
+            or (words[i].sentence == sentence - 1 and i and words[i - 1].folded in _MINE)
+        )
+        for i in range(index)
     )
 
 
@@ -269,7 +278,12 @@ def _a_relative(words: list[Token], index: int) -> bool:
     Sally" is a relative)."""
     if words[index].folded not in _RELATIVES:
         return False
-    titled = index + 1 < len(words) and words[index + 1].is_capitalised
+    titled = (
+        words[index].is_capitalised
+        and index + 1 < len(words)
+        and words[index + 1].is_capitalised
+        and words[index + 1].joined
+    )
     owned = index > 0 and words[index - 1].folded in _POSSESSIVES
     return owned or not titled
 
@@ -376,9 +390,17 @@ def _free_birth(words: list[Token], index: int) -> bool:
 
 
 def _said_born_free(words: list[Token]) -> bool:
-    """Whether the narrator says they were born free ("I was born free")."""
+    """Whether the narrator says they were born free ("I was born free", "I was
+    freeborn"; not "Dere was a freeborn man")."""
     return any(
-        _free_birth(words, index) and not _of_a_relative(words, index)
+        (_free_birth(words, index) and not _of_a_relative(words, index))
+        or (
+            words[index].folded == "freeborn"
+            and any(
+                w.folded in _SPEAKERS and w.sentence == words[index].sentence
+                for w in words[max(0, index - SPEAKER_REACH) : index]
+            )
+        )
         for index in range(len(words))
     )
 
