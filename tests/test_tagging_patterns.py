@@ -146,3 +146,19 @@ def test_the_indexed_matcher_finds_what_trying_every_pattern_everywhere_finds() 
         assert indexed == everywhere, text
         found += len(indexed)
     assert found >= 8  # the texts hold matches to find, and the last one near misses
+
+
+def test_a_word_list_is_written_once_and_named_in_patterns() -> None:
+    from testimony_archive.tagging.lexicon import with_lists
+
+    lists = {"crimes": "robbery|rape|theft"}
+    line = with_lists("accused * crimes + such as * {crimes} * {crimes}", lists)
+    assert line == "accused * crimes + such as * robbery|rape|theft * robbery|rape|theft"
+    pattern = compile_pattern(line, "x", "en")
+    assert pattern is not None
+    words = [t for t in tokenize("He was accused of crimes such as rape and theft.") if t.is_word]
+    found = PatternSet()
+    found.add(pattern)
+    assert [(m.first, m.last) for m in found.find(words, ("en",))] == [(2, 9)]
+    with pytest.raises(ValueError, match="no list named 'crime'"):
+        with_lists("accused * {crime}", lists)

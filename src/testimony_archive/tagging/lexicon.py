@@ -65,12 +65,16 @@ class FieldLexicon:
             for value, phrases in (data.get("ignore") or {}).items()
         }
         lexicon = cls(PatternSet(), ignore)
+        lists = {str(name): str(words) for name, words in (data.get("lists") or {}).items()}
         lexicon.patterns.extend(thesaurus_patterns(thesaurus, ignore))
-        lexicon.patterns.extend(_section_patterns(data.get("patterns")))
-        lexicon.patterns.extend(_section_patterns(data.get("described")))
-        lexicon.patterns.extend(_section_patterns(data.get("slavery"), SLAVERY))
-        lexicon.patterns.extend(_section_patterns(data.get(DETENTION), DETENTION))
-        lexicon.patterns.extend(_section_patterns(data.get("cancel"), CANCEL))
+        for section, group in (
+            ("patterns", CUES),
+            ("described", CUES),
+            ("slavery", SLAVERY),
+            (DETENTION, DETENTION),
+            ("cancel", CANCEL),
+        ):
+            lexicon.patterns.extend(_section_patterns(data.get(section), group, lists))
         return lexicon
 
     def scan(self, words: Sequence[Token], languages: Sequence[str]) -> dict[str, list[Match]]:
@@ -132,11 +136,31 @@ def thesaurus_patterns(
                     yield compile_pattern(line, term.id, language, THESAURUS)
 
 
-def _section_patterns(section: Any, group: str = CUES) -> Iterator[Pattern | None]:
+def _section_patterns(
+    section: Any, group: str = CUES, lists: dict[str, str] | None = None
+) -> Iterator[Pattern | None]:
     for value, by_language in (section or {}).items():
         for language, lines in (by_language or {}).items():
             for line in lines or []:
-                yield compile_pattern(str(line), str(value), str(language), group)
+                text = with_lists(str(line), lists or {})
+                yield compile_pattern(text, str(value), str(language), group)
+
+
+_LIST_NAME = re.compile(r"\{(\w+)\}")
+
+
+def with_lists(line: str, lists: dict[str, str]) -> str:
+    """A pattern line with each "{name}" replaced by the alternatives of the data's
+    `lists` section ("{crimes}" for "robbery|rape|..."), so that a long list is written
+    once; an unknown name is an error that says which."""
+
+    def alternatives(found: re.Match[str]) -> str:
+        name = found.group(1)
+        if name not in lists:
+            raise ValueError(f"tagging data: no list named {name!r} (used in {line!r})")
+        return lists[name]
+
+    return _LIST_NAME.sub(alternatives, line)
 
 
 def _term_phrases(term: Term) -> Iterator[tuple[str, str]]:
