@@ -2798,6 +2798,8 @@ def test_what_officials_are_required_to_do_is_law(
          {"private-individual"}),
         (SLAVE_NARRATIVE, "The overseer hit Sam wid a club.", {"torture.beating"},
          {"private-individual"}),
+        (SLAVE_NARRATIVE, "He begun to hit me wid a stick.", {"torture.beating"},
+         {"private-individual"}),
         # work for an overseer; things picked up; a field crossed or grazed
         (SLAVE_NARRATIVE, "Marster employed a mean overseer who worked us from sunup to "
                           "sundown.", {"exploitation.forced-labour"}, {"private-individual"}),
