@@ -2634,6 +2634,9 @@ def test_accidents_work_and_pots_kill_no_one(
         ("Wardens could order isolation and withholding family visitations.",
          {"psychological.isolation"}),
         ("The prison service denied entry to the ombudsman's staff in March.", set()),
+        ("Family visits were restricted to once a month for prisoners under maximum "
+         "security.", {"psychological.isolation"}),
+        ("Visits were frequent and long.", set()),
         ("Authorities denied entry to the exiled journalist at the airport.", {"expulsion"}),
     ],
 )  # fmt: skip
