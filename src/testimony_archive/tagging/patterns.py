@@ -150,6 +150,19 @@ class Pattern:
         return any(slot.gap_before for slot in self.slots)
 
     @cached_property
+    def last_words(self) -> tuple[frozenset[str], frozenset[str]] | None:
+        """The words (as written, and stems) one of which the paragraph must hold for the
+        last slot to match: a pattern whose last slot no word of the paragraph can start
+        is ruled out before any matching. None for one slot, or a regular expression."""
+        if len(self.slots) < 2:
+            return None
+        firsts = [phrase[0] for phrase in self.slots[-1].alternatives]
+        if any(word.regex is not None for word in firsts):
+            return None
+        exact = frozenset(word.exact for word in firsts)
+        return exact, frozenset(word.root for word in firsts if word.root)
+
+    @cached_property
     def adjacent_second_slot(self) -> Slot | None:
         """The second slot, where it must start on the word after the first (the first
         slot's alternatives all single words, then "+"): a word that cannot start it rules
@@ -280,6 +293,7 @@ class PatternSet:
         cache = self._cache.get(languages)
         if cache is None:
             cache = self._cache[languages] = {}
+        held: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # per language
         for position, token in enumerate(words):
             candidates = cache.get(token.folded)
             if candidates is None:
@@ -298,6 +312,14 @@ class PatternSet:
                         following and second.may_start(following, pattern.language)
                     ):
                         continue
+                    last = pattern.last_words
+                    if last is not None:
+                        language = pattern.language
+                        if language not in held:
+                            held[language] = _held_words(words, language)
+                        written, roots = held[language]
+                        if written.isdisjoint(last[0]) and roots.isdisjoint(last[1]):
+                            continue  # no word of the paragraph can end it
                     end = _match_from(slots, 0, words, position, pattern.language)
                 if end is not None:
                     found.append(Match(pattern, position, end - 1))
@@ -318,6 +340,13 @@ class PatternSet:
             ):
                 candidates[id(pattern)] = pattern
         return tuple(pattern for pattern in candidates.values() if pattern.language in languages)
+
+
+def _held_words(words: Sequence[Token], language: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A paragraph's words as written, and their stems (for the longer ones)."""
+    written = frozenset(token.folded for token in words)
+    roots = frozenset(stem(word, language) for word in written if len(word) >= MIN_INFLECTED_LENGTH)
+    return written, roots
 
 
 def _match_from(
