@@ -1118,7 +1118,9 @@ def test_what_is_an_abuse_and_who_did_it_in_a_report(
     [
         # in a narrative of slavery, a birth dated before the war's end is a birth into it
         ("I was born in Lawrence County, Mississippi, in 1857.", "US-MS"),
-        ("Place of birth: Harris County, Georgia. He was born in 1846.", ""),  # not dated there
+        # dated in the next sentence; not by a year there after the war
+        ("Place of birth: Harris County, Georgia. He was born in 1846.", "US-GA"),
+        ("Place of birth: Harris County, Georgia. He moved in 1870.", ""),
         # a statement of enslavement comes first, wherever it is
         ("I was born in Macon, Georgia, in 1850.\n\nWe belonged to a man in Alabama.", "US-AL"),
         # not after the war, nor free
@@ -1922,11 +1924,13 @@ def test_conditions_and_seizures_as_a_fifth_round_found_them(
 @pytest.mark.parametrize(
     ("body", "state"),
     [
-        # a birth dated in words in its sentence; not one dated in another sentence
+        # a birth dated in words in its sentence, or by a year of slavery in the next;
+        # not by one two sentences on
         ("Jennie Colder was born in Georgia before freedom.", "US-GA"),
         ("I was born in slavery time in Georgia.", "US-GA"),
         ("He was born in Virginia. He was born, as nearly as he can remember, about 1857.",
-         ""),
+         "US-VA"),
+        ("He was born in Virginia. He does not know when. He thinks about 1857.", ""),
         ("I was born in Georgia.", ""),
     ],
 )  # fmt: skip
@@ -2887,3 +2891,67 @@ def test_two_states_side_by_side_are_both_kept(
 )
 def test_whose_birth_and_age_a_narrative_tells(tagger: Tagger, body: str, state: str) -> None:
     assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())
+
+
+# -- found by scoring a fresh sample labelled blind by the rules ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types"),
+    [
+        # a death told by its cause; people burned; a coffle and a barrel
+        ("The overseer beat him and left him in the barn, and he bled to death.",
+         {"torture.beating", "life.killing"}),
+        ("De mob throwed fire in de cabin and burned his wife and chillun.",
+         {"torture.burns"}),
+        ("Dey burnt him to death in de woods.", {"life.killing"}),
+        ("De traders drove de slaves tied together down de road to Natchez.",
+         {"torture.forced-position"}),
+        ("Dey laid him 'cross de side of a log an' whupped him.",
+         {"torture.forced-position", "torture.beating"}),
+        ("Dey found three men hanging from a tree by de creek.", {"life.killing"}),
+        # look-alikes: a bugle blown, a dipper hung, a dog slapped, a bad trade, a
+        # fence of poles tied together
+        ("De overseer blowed a big bugle ever' mornin' to git us up.", set()),
+        ("A gourd dipper was hanging on de tree by de well.", set()),
+        ("I was mad and slapped de dog out of his han'.", set()),
+        ("I got beat in a horse trade once by a slick feller from town.", set()),
+        ("Dey had a fence made of poles all tied together.", set()),
+    ],
+)  # fmt: skip
+def test_deaths_burns_and_restraint_told_in_a_narrators_words(
+    tagger: Tagger, text: str, abuse_types: set[str]
+) -> None:
+    found = set(suggest(tagger, text, SLAVE_NARRATIVE).abuse_types)
+    assert found - {"exploitation.forced-labour"} == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("body", "state"),
+    [
+        # "borned", "bawn"; the year in the next sentence, but not a later year
+        ("Age 80\n\nI was borned in Macon, Georgia.", "US-GA"),
+        ("I was borned in Macon, Georgia, on a Sunday. But de year was 1858.", "US-GA"),
+        ("I was bawn in Union County, Kentucky. In 1850 de old marster died.", "US-KY"),
+        ("I was born in Macon, Georgia, on a Sunday. In 1874 we moved to Texas.", ""),
+    ],
+)
+def test_a_birth_told_in_dialect_or_dated_in_the_next_sentence(
+    tagger: Tagger, body: str, state: str
+) -> None:
+    assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())
+
+
+def test_a_narrative_speaks_of_slavery_once_and_of_owners_elsewhere(tagger: Tagger) -> None:
+    once = (
+        "Ank Bishop was born into slavery eighty-nine years ago.\n\n"
+        "Us belonged to Lady Liza Larkin at Ward.\n\nI plowed for Mr. Ed after de war."
+    )
+    # enough to say where the narrator was enslaved, not to read every paragraph as
+    # slavery (the last is work after the war)
+    assert tagger.speaks_of_slavery(once, "en")
+    assert not tagger.tells_of_slavery(once, "en")
+    twice = "I was a slave.\n\nDe slaves worked hard.\n\nI plowed."
+    assert tagger.tells_of_slavery(twice, "en") and tagger.speaks_of_slavery(twice, "en")
+    today = "The owner of the ranch paid us late.\n\nThe master of the boat left us there."
+    assert not tagger.speaks_of_slavery(today, "en")

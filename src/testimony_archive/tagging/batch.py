@@ -21,7 +21,8 @@ def context_for(document: Document, tagger: Tagger) -> TagContext:
     slavery = False
     if document.kind == "testimony":
         slavery = tagger.tells_of_slavery(document.body, document.language)
-        events = event_places(document.body, tagger, locations, slavery)
+        enslaved = slavery or tagger.speaks_of_slavery(document.body, document.language)
+        events = event_places(document.body, tagger, locations, enslaved)
     return TagContext(document.kind, document.language, locations, events, slavery)
 
 

@@ -33,7 +33,7 @@ FIRST_YEAR = 1780  # a year before this is no narrator's birth
 LAST_YEAR_OF_A_NARRATORS_BIRTH = 1950
 FREE_REACH = 3  # words from "born" to "free" ("born a free man")
 RELATIVE_REACH = 4  # words from "my mother" to "born"
-_BIRTH_WORDS = frozenset("born birth".split())
+_BIRTH_WORDS = frozenset("born borned bawn bawned birth".split())
 _THIRD_PERSONS = frozenset("he she they dey them dem".split())
 _SLAVERY_TIMES = (
     "before freedom", "befo' freedom", "before the war", "before de war", "befo' de war",
@@ -236,17 +236,23 @@ def _born_in_slavery(words: list[Token], index: int) -> bool:
 
 
 def _birth_year(words: list[Token], index: int) -> int | None:
-    """The year nearest a birth word, in its sentence (a narrator's, from 1780 on)."""
+    """The year nearest a birth word, in its sentence (a narrator's, from 1780 on), or
+    failing that a year of slavery in the next ("I was borned in Macon, Georgy. But de
+    year was 1858."; not "In 1870 we moved", which may be the age's business)."""
     sentence = words[index].sentence
-    years = [
-        (abs(position - index), int(word.folded))
-        for position, word in enumerate(words)
-        if word.sentence == sentence
-        and word.folded.isdigit()
-        and len(word.folded) == 4
-        and FIRST_YEAR < int(word.folded) < LAST_YEAR_OF_A_NARRATORS_BIRTH
-    ]
-    return min(years)[1] if years else None
+    reading = ((sentence, LAST_YEAR_OF_A_NARRATORS_BIRTH), (sentence + 1, LAST_YEAR_OF_SLAVERY + 1))
+    for told, last in reading:
+        years = [
+            (abs(position - index), int(word.folded))
+            for position, word in enumerate(words)
+            if word.sentence == told
+            and word.folded.isdigit()
+            and len(word.folded) == 4
+            and FIRST_YEAR < int(word.folded) < last
+        ]
+        if years:
+            return min(years)[1]
+    return None
 
 
 def _of_a_relative(words: list[Token], index: int) -> bool:

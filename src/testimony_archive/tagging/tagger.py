@@ -51,11 +51,24 @@ class Tagger:
         return Gazetteer(self.vocabulary.places)
 
     def tells_of_slavery(self, body: str, language: str | None = None) -> bool:
-        """Whether a narrative tells of slavery as its own story (a WPA narrative): words
-        for slavery itself ("slave", "marster"; not "plantation" or "overseer", which a
-        farm worker's testimony may use today) in at least two of its paragraphs. Read
-        paragraph by paragraph, up to the second that does."""
-        found = 0
+        """Whether a narrative tells of slavery as its own story (a WPA narrative), so
+        that its every paragraph may be read as slavery: words for slavery itself
+        ("slave", "marster"; not "plantation" or "overseer", which a farm worker's
+        testimony may use today) in at least two of its paragraphs."""
+        return self._slavery_paragraphs(body, language, hints=False)
+
+    def speaks_of_slavery(self, body: str, language: str | None = None) -> bool:
+        """Whether a narrative speaks of slavery at all, as its narrator's birth needs
+        to say where they were enslaved: words for slavery itself in two paragraphs, or
+        in one and an owner's word ("master", "belonged") in another ("born into slavery
+        eighty-nine years ago" ... "Us belonged to Lady Liza"), though most of it may
+        tell of life after freedom."""
+        return self._slavery_paragraphs(body, language, hints=True)
+
+    def _slavery_paragraphs(self, body: str, language: str | None, hints: bool) -> bool:
+        """Whether two paragraphs speak of slavery itself, or (with `hints`) one does
+        and another through an owner's word. Read paragraph by paragraph, until they do."""
+        itself = hinted = 0
         for paragraph in split_paragraphs(body):
             words = [token for token in tokenize(paragraph) if token.is_word]
             languages = _languages(words, TagContext(language=language))
@@ -64,8 +77,11 @@ class Tagger:
                 " ".join(word.folded for word in words[match.first : match.last + 1])
                 for match in scanned.get(SLAVERY_CONTEXT, [])
             }
-            found += bool(said & _SLAVERY_ITSELF)
-            if found >= 2:
+            if said & _SLAVERY_ITSELF:
+                itself += 1
+            elif self.lexicon.speaks_of_slavery(scanned, testimony=True):
+                hinted += 1
+            if itself >= 2 or (hints and itself and hinted):
                 return True
         return False
 
@@ -239,7 +255,7 @@ def _bases(
 
 # Words for slavery itself, of the words that make a paragraph speak of slavery.
 _SLAVERY_ITSELF = frozenset(
-    "slave slaves slavery enslaved marster marse massa marsa mastah slaveholder "
+    "slave slaves slavery enslaved marster marse massa massy marsa mastah slaveholder "
     "slaveholders".split()
 ) | {"slave owner", "auction block", "old miss", "ole miss"}
 _FREEDOM = frozenset(
