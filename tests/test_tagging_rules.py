@@ -2955,3 +2955,52 @@ def test_a_narrative_speaks_of_slavery_once_and_of_owners_elsewhere(tagger: Tagg
     assert tagger.tells_of_slavery(twice, "en") and tagger.speaks_of_slavery(twice, "en")
     today = "The owner of the ranch paid us late.\n\nThe master of the boat left us there."
     assert not tagger.speaks_of_slavery(today, "en")
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "abuse_types"),
+    [
+        # a beating held over people is a threat; a race won, a death in battle, a
+        # monkey's end are none; those tied to be whipped are restrained
+        (SLAVE_NARRATIVE, "Dey was forbid to sing at meetin', under penalty of a whippin'.",
+         {"psychological.threats"}),
+        (SLAVE_NARRATIVE, "In de race my brother beat de other horses easy.", set()),
+        (SLAVE_NARRATIVE, "Two of de young marster's brothers was killed in battle.", set()),
+        (SLAVE_NARRATIVE, "De monkey cut he throat an' kill hissel'f.", set()),
+        (SLAVE_NARRATIVE, "Dey had a post by de barn to tie de slaves to whip 'em.",
+         {"torture.forced-position", "torture.beating"}),
+        (SLAVE_NARRATIVE, "When my mammy was sold she left her chillun in Virginny.",
+         {"exploitation.trafficking", "family-separation"}),
+        # reports: a death found in a cell; isolation held long is not detention past
+        # its term; visits monitors may not make, overcrowding a reform addresses
+        (EN, "A detainee was found dead in his jail cell in Chiapas.",
+         {"life.death-in-custody"}),
+        (EN, "Political prisoners said guards held them in isolation for extended periods.",
+         {"psychological.isolation"}),
+        (EN, "The ministry prohibited NGOs from conducting prison visits.", set()),
+        (EN, "The prison system adopted a new model to address overcrowding.", set()),
+        (EN, "Independent Monitoring: The government suspended family visits to prisons.",
+         {"psychological.isolation"}),
+    ],
+)  # fmt: skip
+def test_threats_look_alikes_and_prison_visits_as_a_fresh_sample_showed(
+    tagger: Tagger, context: TagContext, text: str, abuse_types: set[str]
+) -> None:
+    found = set(suggest(tagger, text, context).abuse_types)
+    assert found - {"exploitation.forced-labour"} == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("text", "locations"),
+    [
+        ("Soldiers killed three men in Siuna, in the RACN.", {"NI", "NI-AN"}),
+        ("Police beat detainees in the Southern Caribbean Autonomous Region.",
+         {"NI", "NI-AS"}),
+        ("Inmates died in a fire in the prison of Tulua, Valle de Cauca.", {"CO", "CO-VAC"}),
+    ],
+)  # fmt: skip
+def test_regions_named_by_their_abbreviation_or_a_variant(
+    tagger: Tagger, text: str, locations: set[str]
+) -> None:
+    context = TagContext(kind="report_excerpt", language="en")
+    assert set(suggest(tagger, text, context).locations) == locations
