@@ -3004,3 +3004,27 @@ def test_regions_named_by_their_abbreviation_or_a_variant(
 ) -> None:
     context = TagContext(kind="report_excerpt", language="en")
     assert set(suggest(tagger, text, context).locations) == locations
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse_types", "perpetrators"),
+    [
+        # what prisons lack, guards who charge for visits, a death after an arrest
+        ("In detention centers more than half the prisons did not have potable water.",
+         {"torture.deprivation"}, {"detention-staff"}),
+        ("In a fifth of the prisons, guards demanded payment for family visits.",
+         {"property.extortion"}, {"detention-staff"}),
+        ("Police officer Juan Perez allegedly killed a woman after she was detained for "
+         "breaking curfew.",
+         {"life.killing", "life.death-in-custody"}, {"police"}),
+        # outside detention a clinic's lack is no one's abuse
+        ("Maternal deaths rose where rural clinics lacked medical services.", set(), set()),
+        # an armed group that calls itself an army is no army of the state
+        ("The National Liberation Army killed two community leaders.",
+         {"life.killing"}, {"militia"}),
+    ],
+)  # fmt: skip
+def test_prison_wants_fees_and_armed_groups_named_armies(
+    tagger: Tagger, text: str, abuse_types: set[str], perpetrators: set[str]
+) -> None:
+    assert abuses_and_doers(suggest(tagger, text, EN)) == (abuse_types, perpetrators)
