@@ -3028,3 +3028,16 @@ def test_prison_wants_fees_and_armed_groups_named_armies(
     tagger: Tagger, text: str, abuse_types: set[str], perpetrators: set[str]
 ) -> None:
     assert abuses_and_doers(suggest(tagger, text, EN)) == (abuse_types, perpetrators)
+
+
+def test_detention_past_its_term_beside_prison_conditions_is_also_the_courts(
+    tagger: Tagger,
+) -> None:
+    text = (
+        "Prisoners suffered from severe overcrowding in the prisons. Long periods of "
+        "pretrial detention remained common."
+    )
+    assert set(suggest(tagger, text, EN).perpetrators) == {"detention-staff", "judicial"}
+    # solitary confinement is the prison's alone
+    text = "Prisoners were held in solitary confinement in the prisons for months."
+    assert set(suggest(tagger, text, EN).perpetrators) == {"detention-staff"}

@@ -314,7 +314,10 @@ def choose_perpetrators(
     if named:
         return named
     if conditions and in_prison:
-        return {"detention-staff"}
+        # detention past its term, beside the conditions, is the courts' ("Prisoners
+        # suffered overcrowding ... Long periods of pretrial detention remained common")
+        past_term = "liberty.arbitrary-detention" in abuse_types
+        return {"detention-staff"} | ({"judicial"} if past_term else set())
     if authorities or abuse_types & _DETENTION_TERMS:
         return {"judicial"}
     if slavery or _sold(abuses, words):
