@@ -3041,3 +3041,20 @@ def test_detention_past_its_term_beside_prison_conditions_is_also_the_courts(
     # solitary confinement is the prison's alone
     text = "Prisoners were held in solitary confinement in the prisons for months."
     assert set(suggest(tagger, text, EN).perpetrators) == {"detention-staff"}
+
+
+@pytest.mark.parametrize(
+    ("body", "state"),
+    [
+        # taken elsewhere while enslaved: where the narrative's events happened
+        ("I was born in Virginia in 1850, but was brought to Alabama when a child.", "US-AL"),
+        ("I was born near Memphis, Tennessee, in 1852, on the old Ben Moore plantation, "
+         "but Master Ben moves us all up into Missouri.", "US-MO"),
+        # moved after freedom: the birth's state
+        ("I was born in Georgia in 1855 and moved to Texas after freedom.", "US-GA"),
+    ],
+)  # fmt: skip
+def test_a_narrator_taken_to_another_state_while_enslaved(
+    tagger: Tagger, body: str, state: str
+) -> None:
+    assert event_places(body, tagger, ("US",), slavery=True) == (state,)

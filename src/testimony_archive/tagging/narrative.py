@@ -56,6 +56,14 @@ ADDRESS_TAIL = 4  # words after the street word: its town and state
 LIVING_REACH = 8  # words after "lives" to the place lived in
 # "brought from Georgia to Texas": the place left behind is not where the story is set.
 _ORIGIN_WORDS = frozenset("from".split())
+# Taken to live elsewhere while enslaved: "was brought to Alabama when a child", "Master
+# Ben moves us all up into Missouri"; not after freedom ("came to Texas after the war").
+_MOVED_WORDS = frozenset(
+    "brought brung carried took taken tuk moved moves move sold refugeed".split()
+)
+_INTO = frozenset("to into".split())
+MOVED_REACH = 5  # words from "brought" to the "to" before the state
+_FREEDOM_WORDS = frozenset("freedom free freed surrender emancipation war".split())
 MAX_PARAGRAPHS = 12  # the narrator's origins come first; later moves are other events
 # The narratives were taken down in 1936-1938: a narrator then 73 or older was born by
 # 1865, into slavery. The age is read where the interview opens ("Age 87", "aged 85",
@@ -299,14 +307,16 @@ def _where_told(
 ) -> Candidate:
     """Of the first such sentence's states, the one nearest the words that say so, in
     their clause first ("born in Mississippi as a slave of ..."), leaving out a place left
-    behind ("from Georgia to Tennessee") where another is named, and a state named
-    outright before a town's ("a boat to Mobile from Aberdeen, Mississippi")."""
+    behind ("from Georgia to Tennessee", "born in Virginia but was brought to Alabama")
+    where another is named, and a state named outright before a town's ("a boat to
+    Mobile from Aberdeen, Mississippi")."""
     sentence = words[states[0][0].first].sentence
     in_sentence = [(m, p) for m, p in states if words[m.first].sentence == sentence]
     arrived = [
         (m, p) for m, p in in_sentence
         if m.first == 0 or words[m.first - 1].folded not in _ORIGIN_WORDS
     ] or in_sentence  # fmt: skip
+    arrived = [(m, p) for m, p in arrived if _moved_to(m, words)] or arrived
     cue = cues[sentence]
     nearest = min(
         arrived,
@@ -317,6 +327,24 @@ def _where_told(
         ),
     )
     return nearest[1]
+
+
+def _moved_to(mention: PlaceMention, words: list[Token]) -> bool:
+    """Whether a state is where the narrator was taken while enslaved: after "brought
+    to", "moves us all up into", in a sentence that says nothing of freedom nor dates
+    the move after it ("we moved to Arkansas in 1870")."""
+    first = mention.first
+    if first == 0 or words[first - 1].folded not in _INTO:
+        return False
+    sentence = [w for w in words if w.sentence == words[first].sentence]
+    before = words[max(0, first - 1 - MOVED_REACH) : first - 1]
+    moved = any(w.folded in _MOVED_WORDS and w.sentence == words[first].sentence for w in before)
+    free = any(w.folded in _FREEDOM_WORDS for w in sentence) or any(
+        w.folded.isdigit() and len(w.folded) == 4 and int(w.folded) > LAST_YEAR_OF_SLAVERY
+        for w in sentence
+        if w.index > words[first].index
+    )
+    return moved and not free
 
 
 def _on_holding(words: list[Token], index: int) -> bool:
