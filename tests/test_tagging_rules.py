@@ -3058,3 +3058,19 @@ def test_a_narrator_taken_to_another_state_while_enslaved(
     tagger: Tagger, body: str, state: str
 ) -> None:
     assert event_places(body, tagger, ("US",), slavery=True) == (state,)
+
+
+@pytest.mark.parametrize(
+    ("body", "state"),
+    [
+        # a middle initial ends no sentence; a surname "Lane" is no street
+        ("Moore was born in 1850 on the plantation of John B. Overtree, in Forsythe County, "
+         "Georgia.", "US-GA"),
+        ("He was a former slave of A.J. Lane of Georgia.", "US-GA"),
+        ("Age 85\n\nI was born at 12 Cherry Lane, Macon, Georgia.", ""),
+    ],
+)  # fmt: skip
+def test_initials_and_surnames_that_look_like_streets(
+    tagger: Tagger, body: str, state: str
+) -> None:
+    assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())

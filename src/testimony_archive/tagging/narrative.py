@@ -381,6 +381,8 @@ def _address_words(words: list[Token]) -> set[int]:
             and (words[index - 1].is_capitalised or words[index - 1].folded[0].isdigit())
         )
         numbered = index + 1 < len(words) and words[index + 1].folded[0].isdigit()
+        # a surname, not a street: "a former slave of A.J. Lane of Georgia"
+        someone_of = index + 1 < len(words) and words[index + 1].folded == "of"
         opens = index == 0 or words[index - 1].sentence != sentence
         if word.folded in _LIVES_NOW or (word.folded == "living" and opens):
             # "lives in Madison", "In Chaseville, Florida, ... lives William Sherman, a
@@ -395,7 +397,7 @@ def _address_words(words: list[Token]) -> set[int]:
                 span = range(in_sentence[0], in_sentence[-1] + 1)
             else:
                 span = range(index, later[0] if later else index + 1 + LIVING_REACH)
-        elif (word.folded in _STREET_WORDS and (named or numbered)) or (
+        elif (word.folded in _STREET_WORDS and (named or numbered) and not someone_of) or (
             word.folded == "st" and named
         ):
             # "Billups Street", "Box 34", "Heard St."; not "to drive the cows", nor "in

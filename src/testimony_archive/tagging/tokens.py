@@ -86,6 +86,8 @@ def _ends_sentence(raw: list[tuple[str, int, int]], index: int) -> bool:
     following = raw[index + 1][0] if index + 1 < len(raw) else ""
     if following and raw[index + 1][1] == raw[index][2]:
         return False  # "D.F.", "U.S.": the dot is inside an abbreviation
+    if len(previous) == 1 and previous.isupper() and previous != "I" and following[:1].isupper():
+        return False  # a middle initial: "the plantation of John B. Overtree, in Georgia"
     if fold(previous) in _ABBREVIATIONS and len(previous) <= 4:
         # "Forsyth, Ga., on the plantation" continues; "in Georgia. Then" ends.
         return bool(following) and following[0].isupper() and fold(previous) not in _TITLES
