@@ -3074,3 +3074,20 @@ def test_initials_and_surnames_that_look_like_streets(
     tagger: Tagger, body: str, state: str
 ) -> None:
     assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())
+
+
+@pytest.mark.parametrize(
+    ("body", "state"),
+    [
+        # called an ex-slave or a former slave in the opening: a birth into slavery
+        ("BILL AUSTIN\n\nBill Austin is an ex-slave who gained his freedom.\n\n"
+         "Austin was born between Greene and Hancock Counties, in Georgia.", "US-GA"),
+        ("Rias Body, Ex-Slave\n\nHe was born in Harris County, Georgia.", "US-GA"),
+        # a relative's slavery says nothing of the narrator's birth
+        ("His father was a slave.\n\nHe was born in Harris County, Georgia.", ""),
+    ],
+)  # fmt: skip
+def test_a_narrator_called_an_ex_slave_was_born_into_slavery(
+    tagger: Tagger, body: str, state: str
+) -> None:
+    assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())

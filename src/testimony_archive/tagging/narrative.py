@@ -103,7 +103,9 @@ def event_places(
     )
     paragraphs = [_read(paragraph) for paragraph in split_paragraphs(body)[:MAX_PARAGRAPHS]]
     age = _narrators_age([words for _tokens, words in paragraphs[:AGE_PARAGRAPHS]])
-    born_in_slavery = age is not None and age > OLDEST_AGE_BORN_FREE
+    born_in_slavery = (age is not None and age > OLDEST_AGE_BORN_FREE) or any(
+        _called_ex_slave(words) for _tokens, words in paragraphs[:AGE_PARAGRAPHS]
+    )
     # "I was born free": where the narrator was born says nothing of slavery
     births_tell = slavery and not any(_said_born_free(words) for _t, words in paragraphs)
     # each paragraph's states, as far as they can say where the narrator was enslaved
@@ -228,6 +230,15 @@ def _narrators_age(paragraphs: list[list[Token]]) -> int | None:
             if int(number.folded) >= YOUNGEST_NARRATOR:
                 return int(number.folded)
     return None
+
+
+def _called_ex_slave(words: list[Token]) -> bool:
+    """Whether the interview's opening calls its narrator an ex-slave or a former slave
+    ("Bill Austin ... is an ex-slave who gained his freedom", "Rias Body, Ex-Slave")."""
+    return any(
+        word.folded in ("ex", "former") and next_word.folded == "slave" and next_word.joined
+        for word, next_word in zip(words, words[1:], strict=False)
+    )
 
 
 def _not_born(words: list[Token], index: int) -> bool:
