@@ -3091,3 +3091,71 @@ def test_a_narrator_called_an_ex_slave_was_born_into_slavery(
     tagger: Tagger, body: str, state: str
 ) -> None:
     assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "abuse_types"),
+    [
+        # what a review of this round found: things laid over barrels, things found in
+        # cells, a killing long after a release, a law's penalties, a cabin burned, an
+        # accident, fees paid, a bell hung
+        (SLAVE_NARRATIVE, "He laid de sack across de barrel.", set()),
+        (SLAVE_NARRATIVE, "We stretched de hides over de barrels.", set()),
+        (SLAVE_NARRATIVE, "De slaves would be strapped across de side of a barrel.",
+         {"torture.forced-position"}),
+        (EN, "Guards found a mobile phone in his cell.", set()),
+        (EN, "He was killed two years after he was detained and later released.",
+         {"life.killing"}),
+        (EN, "Citizens must register firearms under penalty of punishment.", set()),
+        (SLAVE_NARRATIVE, "Dey burnt my mother's cabin down.", set()),
+        (SLAVE_NARRATIVE, "He bled to death from a snake bite.", set()),
+        (EN, "Inmates in the prison paid fees for phone calls.", set()),
+        (SLAVE_NARRATIVE, "Dey hung a bell on de lead cow.", set()),
+    ],
+)  # fmt: skip
+def test_what_a_review_of_the_fresh_sample_rules_found(
+    tagger: Tagger, context: TagContext, text: str, abuse_types: set[str]
+) -> None:
+    found = set(suggest(tagger, text, context).abuse_types)
+    assert found - {"exploitation.forced-labour"} == abuse_types
+
+
+@pytest.mark.parametrize(
+    ("text", "perpetrators"),
+    [
+        # the FARC is an armed group; Cuba's Revolutionary Armed Forces are its army
+        ("Members of the Revolutionary Armed Forces of Colombia killed two farmers.",
+         {"militia"}),
+        ("Soldiers of the Revolutionary Armed Forces beat protesters in Havana.",
+         {"military"}),
+    ],
+)  # fmt: skip
+def test_the_farc_and_cubas_armed_forces(tagger: Tagger, text: str, perpetrators: set[str]) -> None:
+    assert set(suggest(tagger, text, EN).perpetrators) == perpetrators
+
+
+def test_a_narrative_that_speaks_of_slavery_once_places_only_its_paragraphs_of_slavery(
+    tagger: Tagger,
+) -> None:
+    slavery_once = TagContext(kind="testimony", language="en", event_locations=("US-MO",))
+    told = suggest(tagger, "Old Master whipped my mammy.", slavery_once)
+    after = suggest(tagger, "In 1866 a man beat me in Dallas County.", slavery_once)
+    assert "US-MO" in told.locations
+    assert "US-MO" not in after.locations
+
+
+@pytest.mark.parametrize(
+    ("body", "state"),
+    [
+        # a year in the next sentence of a relative's life dates no birth; "bo'n"
+        ("I was born in Arkansas. My pappy was brought from Virginia in 1855.", ""),
+        ("I was bo'n in Georgia. Dat was in 1850.", "US-GA"),
+        # an address before the birth
+        ("Age 85\n\nFannie McCay, 1720 NW 3rd Court, Miami, Florida was born on a "
+         "plantation.", ""),
+    ],
+)  # fmt: skip
+def test_relatives_years_and_addresses_before_a_birth(
+    tagger: Tagger, body: str, state: str
+) -> None:
+    assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())

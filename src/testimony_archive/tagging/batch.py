@@ -20,9 +20,9 @@ def context_for(document: Document, tagger: Tagger) -> TagContext:
     events: tuple[str, ...] = ()
     slavery = False
     if document.kind == "testimony":
-        slavery = tagger.tells_of_slavery(document.body, document.language)
-        enslaved = slavery or tagger.speaks_of_slavery(document.body, document.language)
-        events = event_places(document.body, tagger, locations, enslaved)
+        slavery_in = tagger.slavery_in(document.body, document.language)
+        slavery = slavery_in.told
+        events = event_places(document.body, tagger, locations, slavery_in.spoken)
     return TagContext(document.kind, document.language, locations, events, slavery)
 
 

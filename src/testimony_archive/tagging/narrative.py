@@ -33,7 +33,7 @@ FIRST_YEAR = 1780  # a year before this is no narrator's birth
 LAST_YEAR_OF_A_NARRATORS_BIRTH = 1950
 FREE_REACH = 3  # words from "born" to "free" ("born a free man")
 RELATIVE_REACH = 4  # words from "my mother" to "born"
-_BIRTH_WORDS = frozenset("born borned bawn bawned birth".split())
+_BIRTH_WORDS = frozenset("born borned bawn bawned bo'n birth".split())
 _THIRD_PERSONS = frozenset("he she they dey them dem".split())
 _SLAVERY_TIMES = (
     "before freedom", "befo' freedom", "before the war", "before de war", "befo' de war",
@@ -48,7 +48,7 @@ _RELATIVES = frozenset(
 )
 # An address: a street ("Billups Street", "Heard St." but not "St. Martinville"), a road
 # beside a number ("Route 2"; not "the Epes road"), or a verb of where someone lives now.
-_STREET_WORDS = frozenset("street avenue ave boulevard blvd drive lane box rfd".split())
+_STREET_WORDS = frozenset("street avenue ave boulevard blvd drive lane box rfd court ct".split())
 _ROAD_WORDS = frozenset("road rd route".split())
 _LIVES_NOW = frozenset("lives resides reside".split())
 ADDRESS_NUMBER_REACH = 4  # words from a house number to its street word
@@ -255,23 +255,32 @@ def _born_in_slavery(words: list[Token], index: int) -> bool:
 
 
 def _birth_year(words: list[Token], index: int) -> int | None:
-    """The year nearest a birth word, in its sentence (a narrator's, from 1780 on), or
+    """The year nearest a birth word in its sentence (a narrator's, from 1780 on), or
     failing that a year of slavery in the next ("I was borned in Macon, Georgy. But de
-    year was 1858."; not "In 1870 we moved", which may be the age's business)."""
+    year was 1858."); not a later year there ("In 1870 we moved", which the narrator's
+    age may date better), nor a relative's ("My pappy was brought from Virginia in
+    1855")."""
     sentence = words[index].sentence
-    reading = ((sentence, LAST_YEAR_OF_A_NARRATORS_BIRTH), (sentence + 1, LAST_YEAR_OF_SLAVERY + 1))
-    for told, last in reading:
-        years = [
-            (abs(position - index), int(word.folded))
-            for position, word in enumerate(words)
-            if word.sentence == told
-            and word.folded.isdigit()
-            and len(word.folded) == 4
-            and FIRST_YEAR < int(word.folded) < last
-        ]
-        if years:
-            return min(years)[1]
-    return None
+    year = _nearest_year(words, index, sentence, before=LAST_YEAR_OF_A_NARRATORS_BIRTH)
+    if year is not None:
+        return year
+    following = [i for i, word in enumerate(words) if word.sentence == sentence + 1]
+    if any(_a_relative(words, i) for i in following):
+        return None
+    return _nearest_year(words, index, sentence + 1, before=LAST_YEAR_OF_SLAVERY + 1)
+
+
+def _nearest_year(words: list[Token], index: int, sentence: int, before: int) -> int | None:
+    """The year in a sentence nearest the word at `index`, from 1780 up to `before`."""
+    years = [
+        (abs(position - index), int(word.folded))
+        for position, word in enumerate(words)
+        if word.sentence == sentence
+        and word.folded.isdigit()
+        and len(word.folded) == 4
+        and FIRST_YEAR < int(word.folded) < before
+    ]
+    return min(years)[1] if years else None
 
 
 def _of_a_relative(words: list[Token], index: int) -> bool:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cached_property
+from typing import NamedTuple
 
 from ..models import split_paragraphs
 from ..vocabulary import Vocabulary
@@ -34,6 +36,18 @@ RUN_IN_LABEL_MAX_WORDS = 5
 TITLE_LABEL_MAX_WORDS = 10  # "Abuse of Migrants, Refugees, and Stateless Persons:"
 
 
+class SlaveryIn(NamedTuple):
+    """How a narrative speaks of slavery. `told`: words for slavery itself in two of
+    its paragraphs, so that every paragraph may be read as slavery. `spoken`: that, or
+    such words in one paragraph and in another a word that speaks of slavery in a
+    testimony ("master", "belonged", "plantation": "born into slavery eighty-nine years
+    ago" ... "Us belonged to Lady Liza"), enough to say where its narrator was enslaved
+    though most of it may tell of life after freedom."""
+
+    told: bool
+    spoken: bool
+
+
 class Tagger:
     """Suggests locations, abuse types and perpetrators for a paragraph.
 
@@ -55,19 +69,16 @@ class Tagger:
         that its every paragraph may be read as slavery: words for slavery itself
         ("slave", "marster"; not "plantation" or "overseer", which a farm worker's
         testimony may use today) in at least two of its paragraphs."""
-        return self._slavery_paragraphs(body, language, hints=False)
+        return self.slavery_in(body, language).told
 
     def speaks_of_slavery(self, body: str, language: str | None = None) -> bool:
         """Whether a narrative speaks of slavery at all, as its narrator's birth needs
-        to say where they were enslaved: words for slavery itself in two paragraphs, or
-        in one and an owner's word ("master", "belonged") in another ("born into slavery
-        eighty-nine years ago" ... "Us belonged to Lady Liza"), though most of it may
-        tell of life after freedom."""
-        return self._slavery_paragraphs(body, language, hints=True)
+        to say where they were enslaved (`SlaveryIn.spoken`)."""
+        return self.slavery_in(body, language).spoken
 
-    def _slavery_paragraphs(self, body: str, language: str | None, hints: bool) -> bool:
-        """Whether two paragraphs speak of slavery itself, or (with `hints`) one does
-        and another through an owner's word. Read paragraph by paragraph, until they do."""
+    def slavery_in(self, body: str, language: str | None = None) -> SlaveryIn:
+        """How a narrative speaks of slavery, read paragraph by paragraph until it tells
+        of it (`SlaveryIn`)."""
         itself = hinted = 0
         for paragraph in split_paragraphs(body):
             words = [token for token in tokenize(paragraph) if token.is_word]
@@ -81,9 +92,9 @@ class Tagger:
                 itself += 1
             elif self.lexicon.speaks_of_slavery(scanned, testimony=True):
                 hinted += 1
-            if itself >= 2 or (hints and itself and hinted):
-                return True
-        return False
+            if itself >= 2:
+                break
+        return SlaveryIn(told=itself >= 2, spoken=itself >= 2 or bool(itself and hinted))
 
     def suggest(self, text: str, context: TagContext | None = None) -> Suggestion:
         context = context or TagContext()
@@ -148,6 +159,10 @@ class Tagger:
             if not any(i in named_groups for i in range(mention.first, mention.last + 1))
         ]
         abuse_sentences = {words[match.first].sentence for match in abuses}
+        if context.event_locations and not context.slavery and not slavery:
+            # a narrative that speaks of slavery only here and there lends where its
+            # narrator was enslaved to the paragraphs that speak of it, not to life after
+            context = replace(context, event_locations=())
         placed = locate(self.gazetteer, mentions, words, abuse_sentences, context)
         locations = location_codes(placed, context, self.vocabulary.places)
 
