@@ -3050,8 +3050,10 @@ def test_detention_past_its_term_beside_prison_conditions_is_also_the_courts(
         ("I was born in Virginia in 1850, but was brought to Alabama when a child.", "US-AL"),
         ("I was born near Memphis, Tennessee, in 1852, on the old Ben Moore plantation, "
          "but Master Ben moves us all up into Missouri.", "US-MO"),
-        # moved after freedom: the birth's state
+        # moved after freedom: the birth's state; refugeed during the war: where taken
         ("I was born in Georgia in 1855 and moved to Texas after freedom.", "US-GA"),
+        ("I was born in Georgia in 1855 and was carried to Texas after the war.", "US-GA"),
+        ("I was born in Georgia in 1855 and Master refugeed us to Texas in the war.", "US-TX"),
     ],
 )  # fmt: skip
 def test_a_narrator_taken_to_another_state_while_enslaved(

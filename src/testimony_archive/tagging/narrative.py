@@ -57,13 +57,15 @@ LIVING_REACH = 8  # words after "lives" to the place lived in
 # "brought from Georgia to Texas": the place left behind is not where the story is set.
 _ORIGIN_WORDS = frozenset("from".split())
 # Taken to live elsewhere while enslaved: "was brought to Alabama when a child", "Master
-# Ben moves us all up into Missouri"; not after freedom ("came to Texas after the war").
+# Ben moves us all up into Missouri", "refugeed to Texas during the war"; not after
+# freedom ("moved to Texas after freedom", "after the war").
 _MOVED_WORDS = frozenset(
     "brought brung carried took taken tuk moved moves move sold refugeed".split()
 )
 _INTO = frozenset("to into".split())
 MOVED_REACH = 5  # words from "brought" to the "to" before the state
-_FREEDOM_WORDS = frozenset("freedom free freed surrender emancipation war".split())
+_FREEDOM_WORDS = frozenset("freedom free freed surrender emancipation".split())
+_AFTER_WORDS = frozenset("after atter since".split())
 MAX_PARAGRAPHS = 12  # the narrator's origins come first; later moves are other events
 # The narratives were taken down in 1936-1938: a narrator then 73 or older was born by
 # 1865, into slavery. The age is read where the interview opens ("Age 87", "aged 85",
@@ -356,14 +358,19 @@ def _moved_to(mention: PlaceMention, words: list[Token]) -> bool:
     first = mention.first
     if first == 0 or words[first - 1].folded not in _INTO:
         return False
-    sentence = [w for w in words if w.sentence == words[first].sentence]
+    told = [w for w in words if w.sentence == words[first].sentence]
     before = words[max(0, first - 1 - MOVED_REACH) : first - 1]
     moved = any(w.folded in _MOVED_WORDS and w.sentence == words[first].sentence for w in before)
-    free = any(w.folded in _FREEDOM_WORDS for w in sentence) or any(
+    after_the_war = any(
+        w.folded in _AFTER_WORDS and {"war", "wah"} & {x.folded for x in told[i + 1 : i + 3]}
+        for i, w in enumerate(told)
+    )
+    dated_later = any(
         w.folded.isdigit() and len(w.folded) == 4 and int(w.folded) > LAST_YEAR_OF_SLAVERY
-        for w in sentence
+        for w in told
         if w.index > words[first].index
     )
+    free = any(w.folded in _FREEDOM_WORDS for w in told) or after_the_war or dated_later
     return moved and not free
 
 
