@@ -41,6 +41,13 @@ def named(suggestion: Suggestion, field: str) -> set[str]:
     return {item.value for item in suggestion.evidence if item.field == field}
 
 
+def narrator_state(tagger: Tagger, body: str) -> str:
+    """Where a narrative of slavery places its narrator, or "" where it does not."""
+    states = event_places(body, tagger, ("US",), slavery=True)
+    assert len(states) <= 1
+    return states[0] if states else ""
+
+
 def cases(table: dict[str, list[tuple[TagContext, str]]]) -> list[tuple[str, TagContext, str]]:
     return [(value, context, text) for value, rows in table.items() for context, text in rows]
 
@@ -1131,7 +1138,7 @@ def test_what_is_an_abuse_and_who_did_it_in_a_report(
 def test_where_a_narrative_of_slavery_says_its_narrator_was_born(
     tagger: Tagger, body: str, state: str
 ) -> None:
-    assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())
+    assert narrator_state(tagger, body) == state
 
 
 def test_a_birth_places_no_testimony_of_today(tagger: Tagger) -> None:
@@ -1514,7 +1521,7 @@ def test_who_did_it_as_a_review_probed_it(
     ],
 )
 def test_births_and_holdings_as_a_review_probed_them(tagger: Tagger, body: str, state: str) -> None:
-    assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())
+    assert narrator_state(tagger, body) == state
 
 
 @pytest.mark.parametrize(
@@ -1935,7 +1942,7 @@ def test_conditions_and_seizures_as_a_fifth_round_found_them(
     ],
 )  # fmt: skip
 def test_a_birth_dated_in_words(tagger: Tagger, body: str, state: str) -> None:
-    assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())
+    assert narrator_state(tagger, body) == state
 
 
 @pytest.mark.parametrize(
@@ -2405,7 +2412,7 @@ def test_a_part_of_a_state_and_a_narrators_chile(
 def test_a_narrators_age_dates_their_birth_into_slavery(
     tagger: Tagger, body: str, state: str
 ) -> None:
-    assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())
+    assert narrator_state(tagger, body) == state
 
 
 @pytest.mark.parametrize(
@@ -2890,7 +2897,7 @@ def test_two_states_side_by_side_are_both_kept(
     ],
 )
 def test_whose_birth_and_age_a_narrative_tells(tagger: Tagger, body: str, state: str) -> None:
-    assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())
+    assert narrator_state(tagger, body) == state
 
 
 # -- found by scoring a fresh sample labelled blind by the rules ------------------------
@@ -2939,7 +2946,7 @@ def test_deaths_burns_and_restraint_told_in_a_narrators_words(
 def test_a_birth_told_in_dialect_or_dated_in_the_next_sentence(
     tagger: Tagger, body: str, state: str
 ) -> None:
-    assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())
+    assert narrator_state(tagger, body) == state
 
 
 def test_a_narrative_speaks_of_slavery_once_and_of_owners_elsewhere(tagger: Tagger) -> None:
@@ -2949,12 +2956,12 @@ def test_a_narrative_speaks_of_slavery_once_and_of_owners_elsewhere(tagger: Tagg
     )
     # enough to say where the narrator was enslaved, not to read every paragraph as
     # slavery (the last is work after the war)
-    assert tagger.speaks_of_slavery(once, "en")
-    assert not tagger.tells_of_slavery(once, "en")
+    assert tagger.slavery_in(once, "en").spoken
+    assert not tagger.slavery_in(once, "en").told
     twice = "I was a slave.\n\nDe slaves worked hard.\n\nI plowed."
-    assert tagger.tells_of_slavery(twice, "en") and tagger.speaks_of_slavery(twice, "en")
+    assert tagger.slavery_in(twice, "en") == (True, True)
     today = "The owner of the ranch paid us late.\n\nThe master of the boat left us there."
-    assert not tagger.speaks_of_slavery(today, "en")
+    assert not tagger.slavery_in(today, "en").spoken
 
 
 @pytest.mark.parametrize(
@@ -3075,7 +3082,7 @@ def test_a_narrator_taken_to_another_state_while_enslaved(
 def test_initials_and_surnames_that_look_like_streets(
     tagger: Tagger, body: str, state: str
 ) -> None:
-    assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())
+    assert narrator_state(tagger, body) == state
 
 
 @pytest.mark.parametrize(
@@ -3092,7 +3099,7 @@ def test_initials_and_surnames_that_look_like_streets(
 def test_a_narrator_called_an_ex_slave_was_born_into_slavery(
     tagger: Tagger, body: str, state: str
 ) -> None:
-    assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())
+    assert narrator_state(tagger, body) == state
 
 
 @pytest.mark.parametrize(
@@ -3160,4 +3167,4 @@ def test_a_narrative_that_speaks_of_slavery_once_places_only_its_paragraphs_of_s
 def test_relatives_years_and_addresses_before_a_birth(
     tagger: Tagger, body: str, state: str
 ) -> None:
-    assert event_places(body, tagger, ("US",), slavery=True) == ((state,) if state else ())
+    assert narrator_state(tagger, body) == state

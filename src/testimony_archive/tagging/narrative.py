@@ -64,7 +64,10 @@ _MOVED_WORDS = frozenset(
 )
 _INTO = frozenset("to into".split())
 MOVED_REACH = 5  # words from "brought" to the "to" before the state
-_FREEDOM_WORDS = frozenset("freedom free freed surrender emancipation".split())
+# Words of freedom: a paragraph of a narrative that holds one tells of life after it.
+FREEDOM_WORDS = frozenset(
+    "freedom free freed surrender s'render surrendered emancipation reconstruction".split()
+)
 _AFTER_WORDS = frozenset("after atter since".split())
 MAX_PARAGRAPHS = 12  # the narrator's origins come first; later moves are other events
 # The narratives were taken down in 1936-1938: a narrator then 73 or older was born by
@@ -370,7 +373,7 @@ def _moved_to(mention: PlaceMention, words: list[Token]) -> bool:
         for w in told
         if w.index > words[first].index
     )
-    free = any(w.folded in _FREEDOM_WORDS for w in told) or after_the_war or dated_later
+    free = any(w.folded in FREEDOM_WORDS for w in told) or after_the_war or dated_later
     return moved and not free
 
 

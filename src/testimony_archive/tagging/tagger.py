@@ -26,6 +26,7 @@ from .gazetteer import Gazetteer
 from .lexicon import DETENTION, LANGUAGES, SLAVERY, SLAVERY_CONTEXT, Lexicon
 from .locating import Placed, locate, location_codes
 from .model import Evidence, Suggestion, TagContext
+from .narrative import FREEDOM_WORDS
 from .patterns import Match
 from .scope import Cues, Scope, held_people
 from .tokens import Token, tokenize
@@ -70,11 +71,6 @@ class Tagger:
         ("slave", "marster"; not "plantation" or "overseer", which a farm worker's
         testimony may use today) in at least two of its paragraphs."""
         return self.slavery_in(body, language).told
-
-    def speaks_of_slavery(self, body: str, language: str | None = None) -> bool:
-        """Whether a narrative speaks of slavery at all, as its narrator's birth needs
-        to say where they were enslaved (`SlaveryIn.spoken`)."""
-        return self.slavery_in(body, language).spoken
 
     def slavery_in(self, body: str, language: str | None = None) -> SlaveryIn:
         """How a narrative speaks of slavery, read paragraph by paragraph until it tells
@@ -273,14 +269,11 @@ _SLAVERY_ITSELF = frozenset(
     "slave slaves slavery enslaved marster marse massa massy marsa mastah slaveholder "
     "slaveholders".split()
 ) | {"slave owner", "auction block", "old miss", "ole miss"}
-_FREEDOM = frozenset(
-    "freedom free freed surrender s'render surrendered emancipation reconstruction".split()
-)
 
 
 def _after_slavery(words: Sequence[Token]) -> bool:
     """A paragraph of a slave narrative that tells of life after freedom."""
-    return any(word.folded in _FREEDOM for word in words)
+    return any(word.folded in FREEDOM_WORDS for word in words)
 
 
 def _named_before(sentence: int, with_agents: set[int], reach: int) -> int:
