@@ -21,6 +21,7 @@ from testimony_archive.config import Settings
 from testimony_archive.index import (
     SearchRequest,
     WhooshIndex,
+    highlight,
     postings_table,
     rebuild_index,
     update_index,
@@ -285,6 +286,44 @@ def test_highlights_equal_a_word_by_word_reading_of_random_texts() -> None:
         assert highlighter.spans(text) == expected  # (the second time from what it learnt)
         highlighted += bool(expected)
     assert highlighted > 1000
+
+
+def test_the_words_learnt_for_highlighting_are_bounded_and_shared_by_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each language's lexicon starts afresh at `LEXICON_WORDS`, and threads learning
+    words at once highlight as a word-by-word reading does."""
+    monkeypatch.setattr(highlight, "_lexicons", {})
+    monkeypatch.setattr(highlight, "LEXICON_WORDS", 40)
+    rng = random.Random(2)
+    vocabulary = [f"{stem}{ending}" for stem in ("tortur", "detain", "deport", "agent", "polic",
+                  "migrant", "extort", "kidnap", "guard", "soldier") for ending in
+                  ("e", "ed", "es", "ing", "er", "ers", "ion", "ions")]  # fmt: skip
+    texts = [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(3, 30)))
+             for _ in range(400)]  # fmt: skip
+    terms = {("text_en", term) for word in ("torture", "agents", "kidnapping")
+             for term in analyze("en", word)}  # fmt: skip
+    expected = [word_by_word_spans(text, "en", terms) for text in texts]
+    assert sum(map(bool, expected)) > 300
+    lexicons: set[int] = set()
+    failures: list[str] = []
+
+    def highlight_all(order: list[int]) -> None:
+        highlighter = Highlighter("en", terms)
+        for at in order:
+            lexicons.add(id(highlight.lexicon("en")))
+            if highlighter.spans(texts[at]) != expected[at]:
+                failures.append(texts[at])
+
+    threads = [threading.Thread(target=highlight_all, args=(rng.sample(range(400), 400),))
+               for _ in range(4)]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert len(lexicons) > 1  # started afresh, more than once
+    assert len(highlight.lexicon("en").known) <= 40 + 30  # (a paragraph's words past it)
 
 
 def test_a_parallel_build_writes_each_segment_table_in_a_process_of_its_own(

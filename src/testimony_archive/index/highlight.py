@@ -8,6 +8,7 @@ the quoted text itself is never altered.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
@@ -16,6 +17,7 @@ from .schema import text_field
 
 Span = tuple[int, int]  # [start, end) character offsets of a highlighted word
 _WORD = re.compile(WORD_PATTERN)
+LEXICON_WORDS = 200_000  # words per language before a lexicon starts afresh (about 60 MB)
 
 
 def highlight_spans(text: str, field_lang: str, terms: AbstractSet[tuple[str, str]]) -> list[Span]:
@@ -24,24 +26,20 @@ def highlight_spans(text: str, field_lang: str, terms: AbstractSet[tuple[str, st
 
 
 class Highlighter:
-    """Highlights paragraphs for one query and language: each distinct word is looked up
-    once for all the paragraphs, and only the words found are then looked for in each
-    paragraph, token by token as the analyser reads it (`WORD_PATTERN`)."""
+    """Highlights paragraphs for one query and language. Each word is analysed once per
+    process (`Lexicon`), so a paragraph costs its tokenising and a few set operations:
+    only the words whose terms are wanted are then looked for in it, token by token as
+    the analyser reads it (`WORD_PATTERN`)."""
 
     def __init__(self, field_lang: str, terms: AbstractSet[tuple[str, str]]) -> None:
         self.field_lang = field_lang
         self.wanted = {term for name, term in terms if name == text_field(field_lang)}
-        self.hits: set[str] = set()
-        self.misses: set[str] = set()
 
     def spans(self, text: str) -> list[Span]:
         if not self.wanted:
             return []
         words = set(_WORD.findall(text))
-        for word in words - self.hits - self.misses:
-            wanted = not self.wanted.isdisjoint(word_terms(self.field_lang, word))
-            (self.hits if wanted else self.misses).add(word)
-        found = words & self.hits
+        found = lexicon(self.field_lang).words_with(self.wanted, words)
         if not found:
             return []
         spans: list[Span] = []
@@ -54,6 +52,52 @@ class Highlighter:
                 start = text.find(word, end)
         spans.sort()
         return spans
+
+
+class Lexicon:
+    """The words of one language's paragraphs read so far, each with its index terms, and
+    for each term the words that have it. Shared by the threads of a process; words are
+    only ever added (under a lock), and a term's words replaced, never changed in place."""
+
+    def __init__(self, field_lang: str) -> None:
+        self.field_lang = field_lang
+        self.known: set[str] = set()
+        self.words_of: dict[str, frozenset[str]] = {}
+        self.lock = threading.Lock()
+
+    def words_with(self, wanted: AbstractSet[str], words: set[str]) -> set[str]:
+        """Those of `words` that have any of the `wanted` terms."""
+        if not words <= self.known:
+            self.learn(words)
+        found: set[str] = set()
+        for term in wanted:
+            having = self.words_of.get(term)
+            if having:
+                found |= having & words
+        return found
+
+    def learn(self, words: set[str]) -> None:
+        with self.lock:
+            for word in words - self.known:
+                for term in word_terms(self.field_lang, word):
+                    self.words_of[term] = self.words_of.get(term, frozenset()) | {word}
+                self.known.add(word)  # (after its terms: a reader never finds it half-learnt)
+
+
+_lexicons: dict[str, Lexicon] = {}
+_lexicons_lock = threading.Lock()
+
+
+def lexicon(field_lang: str) -> Lexicon:
+    """The process's lexicon of a language, started afresh once it holds `LEXICON_WORDS`
+    (so its memory is bounded, whatever texts are read)."""
+    found = _lexicons.get(field_lang)
+    if found is None or len(found.known) >= LEXICON_WORDS:
+        with _lexicons_lock:
+            found = _lexicons.get(field_lang)
+            if found is None or len(found.known) >= LEXICON_WORDS:
+                found = _lexicons[field_lang] = Lexicon(field_lang)
+    return found
 
 
 def _token_starts(text: str, at: int) -> bool:

@@ -3,9 +3,9 @@ script, no framing, no referrer leaks of search terms."""
 
 from __future__ import annotations
 
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.datastructures import MutableHeaders
+from starlette.requests import cookie_parser
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .session_cookie import COOKIE as SESSION_COOKIE
 
@@ -33,14 +33,36 @@ HEADERS = {
 }
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        response.headers["Vary"] = "Cookie"  # what a page shows depends on who asks
-        if SESSION_COOKIE in request.cookies:
-            # Nothing a signed-in user was shown is kept by the browser or a proxy: after
-            # signing out, the back button must not show it again.
-            response.headers["Cache-Control"] = "no-store"
-        return response
+class SecurityHeaders:
+    """Adds `HEADERS` to every answer (a plain ASGI middleware: Starlette's
+    `BaseHTTPMiddleware` would pass each answer through a task and a stream)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        signed_in = _has_session_cookie(scope)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in HEADERS.items():
+                    headers.setdefault(name, value)
+                headers["Vary"] = "Cookie"  # what a page shows depends on who asks
+                if signed_in:
+                    # Nothing a signed-in user was shown is kept by the browser or a
+                    # proxy: after signing out, the back button must not show it again.
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _has_session_cookie(scope: Scope) -> bool:
+    for name, value in scope.get("headers", ()):
+        if name == b"cookie" and SESSION_COOKIE in cookie_parser(value.decode("latin-1")):
+            return True
+    return False
