@@ -8,6 +8,7 @@ contract's rule, sha256, tags), not from the code under test.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,9 +22,11 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from testimony_archive.access import ANONYMOUS
 from testimony_archive.archive import Archive
 from testimony_archive.config import Settings
-from testimony_archive.index import rebuild_index
+from testimony_archive.index import SearchRequest, rebuild_index
+from testimony_archive.search_json import result_json
 from testimony_archive.web.app import create_app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -1285,6 +1288,24 @@ def test_the_search_page_weighs_under_100_kb(http: TestClient) -> None:
     assert "/static/style.css" in assets and "/static/app.js" in assets
     weight = len(response.content) + sum(len(http.get(url).content) for url in assets)
     assert weight < 100_000, weight
+
+
+def test_the_search_api_writes_the_results_json_as_utf8(http: TestClient) -> None:
+    """/api/search answers with `result_json` of the same search, written compactly in
+    UTF-8 (accents as themselves, not as escapes)."""
+    service = http.app.state.service  # type: ignore[attr-defined]
+    for params in ({"q": "agentes migración"}, {"q": "police", "unit": "paragraph"},
+                   {"q": "", "location": "MX-CHP"}):  # fmt: skip
+        response = http.get("/api/search", params=params)
+        assert response.status_code == 200
+        found = response.json()
+        expected = result_json(service.search(SearchRequest(**params), ANONYMOUS),
+                               service.vocabulary)  # fmt: skip
+        assert found["took_ms"] >= 0
+        del found["took_ms"], expected["took_ms"]
+        assert found["total"] > 0 and found == json.loads(json.dumps(expected))
+    raw = http.get("/api/search", params={"q": "migración"}).content
+    assert "ó".encode() in raw and b"\\u00f3" not in raw and b", " not in raw[:200]
 
 
 def test_the_json_endpoints_are_json_even_on_errors(http: TestClient) -> None:

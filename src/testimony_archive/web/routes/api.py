@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Path, Request, Response
 
 from ... import access
@@ -37,11 +37,9 @@ DocId = Annotated[str, Path(max_length=100, description="Document id")]
 def api_search(state: SearchStateDep, service: ServiceDep, viewer: ViewerDep) -> Response:
     # Written as it is: its shape is SearchResponse's (tests/test_openapi.py checks every
     # response against the schema), and validating it again cost more than the writing.
+    # orjson writes it in a tenth of the standard library's time (UTF-8, compact).
     found = result_json(service.search(state.request, viewer), service.vocabulary)
-    return Response(
-        json.dumps(found, ensure_ascii=False, allow_nan=False, separators=(",", ":")),
-        media_type="application/json",
-    )
+    return Response(orjson.dumps(found), media_type="application/json")
 
 
 @router.get(
