@@ -3168,3 +3168,61 @@ def test_relatives_years_and_addresses_before_a_birth(
     tagger: Tagger, body: str, state: str
 ) -> None:
     assert narrator_state(tagger, body) == state
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "abuse_types", "perpetrators"),
+    [
+        # the Klan as narratives spell it; driven from one's house, goods carried off
+        (SLAVE_NARRATIVE, "De Klu Klux whupped my uncle one night.", {"torture.beating"},
+         {"militia"}),
+        (SLAVE_NARRATIVE, "Dem Kluckers come and runned us outen our cabin and tuk "
+         "everything we had.", {"expulsion", "property.theft"}, {"militia"}),
+        (TESTIMONY_EN, "The Ku Klux Klan gave the family a week's notice to leave.",
+         {"expulsion"}, {"militia"}),
+        (SLAVE_NARRATIVE, "De patrollers cotched some and kilt.", {"life.killing"},
+         {"militia"}),
+        # nearly killed, or drowned by someone; a child who drowned is no killing
+        (SLAVE_NARRATIVE, "Missus got so mad it lack to kill de old man.", set(), set()),
+        (SLAVE_NARRATIVE, "De overseer drownded him in de creek.", {"life.killing"},
+         {"private-individual"}),
+        (SLAVE_NARRATIVE, "Her little boy drowned in de creek one spring.", set(), set()),
+        (SLAVE_NARRATIVE, "Marster had six puppies, so he gwine drown 'em.", set(), set()),
+        # people tied up, not nuts in a cloth nor a burnt hand bandaged
+        (SLAVE_NARRATIVE, "De driver would tie 'em down and whip 'em.",
+         {"torture.beating", "torture.forced-position"}, {"private-individual"}),
+        (SLAVE_NARRATIVE, "Dey was tied with a rope to a hitching post.",
+         {"torture.forced-position"}, {"private-individual"}),
+        (SLAVE_NARRATIVE, "We'd gather walnuts and tie 'em up in a rag.", set(), set()),
+        (SLAVE_NARRATIVE, "Mammy would tie 'em 'round de baby's neck for teething.", set(),
+         set()),
+        # a dark room and bread and water as punishments; people stripped at a sale
+        (SLAVE_NARRATIVE, "Missus locked her in a dark closet all day with nothing but "
+         "bread and water.", {"psychological.isolation", "torture.deprivation"},
+         {"private-individual"}),
+        (SLAVE_NARRATIVE, "On de auction block dey was stripped of dey clothes so de buyers "
+         "could look 'em over.", {"exploitation.trafficking", "psychological.humiliation"},
+         {"private-individual"}),
+        (EN, "Guards forced the detainees to strip in front of other inmates.",
+         {"psychological.humiliation"}, {"detention-staff"}),
+        # work from daylight, not a road shunned even by daylight
+        (SLAVE_NARRATIVE, "We worked from daylight till dark.",
+         {"exploitation.forced-labour"}, {"private-individual"}),
+        (SLAVE_NARRATIVE, "Nobody would pass dat graveyard, not even in de daylight.",
+         set(), set()),
+        # a dress's body, bodies of water; the body of someone found
+        (TESTIMONY_EN, "Her dress had sleeves of one kind and a body of another.", set(),
+         set()),
+        (EN, "Fishermen found the body of a missing journalist in Veracruz.",
+         {"life.killing"}, {"unknown"}),
+        (SLAVE_NARRATIVE, "Among de bodies of water was a little creek.", set(), set()),
+    ],
+)  # fmt: skip
+def test_what_the_third_fresh_sample_found(
+    tagger: Tagger,
+    context: TagContext,
+    text: str,
+    abuse_types: set[str],
+    perpetrators: set[str],
+) -> None:
+    assert abuses_and_doers(suggest(tagger, text, context)) == (abuse_types, perpetrators)
