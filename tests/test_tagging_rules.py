@@ -3251,6 +3251,10 @@ def test_a_county_only_one_state_has(tagger: Tagger, text: str, locations: set[s
          "Kentucky on the farm of Charles Ash.", "US-KY"),
         ("I was born on de plantation of Marse Alec, in Taliaferro County. I belonged to "
          "him till freedom.", "US-GA"),
+        # an age when freedom came dates the birth before it; an age when the war began
+        # does not
+        ("Ah wuz born near Athens, Georgia, and wuz ten year ole at surrender.", "US-GA"),
+        ("I was born in Ohio, and I was ten years old when the war started.", ""),
     ],
 )  # fmt: skip
 def test_a_collections_heading_and_a_county_in_a_narrative(

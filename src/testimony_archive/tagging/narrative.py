@@ -42,6 +42,8 @@ _SLAVERY_TIMES = (
     "before emancipation",
 )  # fmt: skip
 SLAVERY_TIME_REACH = 6  # words from "born" to "before freedom" ("born in Georgia before")
+_OLD_WORDS = frozenset("old ole".split())  # "thirteen year ole at surrender"
+OLD_AT_FREEDOM_REACH = 3  # words from "old" to "surrender" ("old when de surrender")
 _RELATIVES = frozenset(
     "mother father mammy pappy mama papa ma pa parents brother brothers sister sisters "
     "wife husband son daughter children chillun grandmother grandfather granny grandma "
@@ -266,7 +268,18 @@ def _born_in_slavery(words: list[Token], index: int) -> bool:
     """ "born before freedom", "born in slavery time", "born before de war"."""
     after = [w.folded for w in words[index + 1 : index + 1 + SLAVERY_TIME_REACH]]
     said = " ".join(after)
-    return any(phrase in said for phrase in _SLAVERY_TIMES)
+    return any(phrase in said for phrase in _SLAVERY_TIMES) or _old_at_freedom(words, index)
+
+
+def _old_at_freedom(words: list[Token], index: int) -> bool:
+    """ "born near Commerce, Georgia, and was thirteen years old at surrender": an age
+    when freedom came, told in the sentence of the birth."""
+    told = [w for w in words[index + 1 :] if w.sentence == words[index].sentence]
+    return any(
+        word.folded in _OLD_WORDS
+        and any(w.folded in FREEDOM_WORDS for w in told[at + 1 : at + 1 + OLD_AT_FREEDOM_REACH])
+        for at, word in enumerate(told)
+    )
 
 
 def _birth_year(words: list[Token], index: int) -> int | None:
