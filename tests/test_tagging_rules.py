@@ -3216,6 +3216,16 @@ def test_relatives_years_and_addresses_before_a_birth(
         (EN, "Fishermen found the body of a missing journalist in Veracruz.",
          {"life.killing"}, {"unknown"}),
         (SLAVE_NARRATIVE, "Among de bodies of water was a little creek.", set(), set()),
+        # owned; chased by the Klan; an uncle sold away; struck on the head with a club
+        (SLAVE_NARRATIVE, "De Pattersons owned us and dey lived in a big white house.",
+         {"exploitation.forced-labour"}, {"private-individual"}),
+        (SLAVE_NARRATIVE, "I own my home now and a little patch of land.", set(), set()),
+        (SLAVE_NARRATIVE, "De Kluxers got after us one night on de road.",
+         {"psychological.threats"}, {"militia"}),
+        (SLAVE_NARRATIVE, "When de crop failed, marster sold my aunt to a trader.",
+         {"exploitation.trafficking", "family-separation"}, {"private-individual"}),
+        (SLAVE_NARRATIVE, "De driver knocked her on de back of de head with a club.",
+         {"torture.beating"}, {"private-individual"}),
     ],
 )  # fmt: skip
 def test_what_the_third_fresh_sample_found(
