@@ -3217,6 +3217,13 @@ def test_relatives_years_and_addresses_before_a_birth(
          {"life.killing"}, {"unknown"}),
         (SLAVE_NARRATIVE, "Among de bodies of water was a little creek.", set(), set()),
         # owned; chased by the Klan; an uncle sold away; struck on the head with a club
+        # want in a prison told with an article; people held illegally
+        (EN, "The jail lacked the medicines its sick inmates needed.",
+         {"torture.deprivation"}, {"detention-staff"}),
+        (EN, "Guards punished hunger strikers by limiting their access to drinking water.",
+         {"torture.deprivation"}, {"detention-staff"}),
+        (EN, "Returned migrants were held illegally by municipal officials.",
+         {"liberty.arbitrary-detention"}, {"judicial"}),
         (SLAVE_NARRATIVE, "De Pattersons owned us and dey lived in a big white house.",
          {"exploitation.forced-labour"}, {"private-individual"}),
         (SLAVE_NARRATIVE, "I own my home now and a little patch of land.", set(), set()),
