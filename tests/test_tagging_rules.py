@@ -3217,6 +3217,22 @@ def test_relatives_years_and_addresses_before_a_birth(
          {"life.killing"}, {"unknown"}),
         (SLAVE_NARRATIVE, "Among de bodies of water was a little creek.", set(), set()),
         # owned; chased by the Klan; an uncle sold away; struck on the head with a club
+        # what a review of these rules probed: no one's doing, a house of one's own,
+        # a family moving house, things tied up, dancing till daylight, a dress's body
+        (SLAVE_NARRATIVE, "Pappy hit de nail on de head with a hammer.", set(), set()),
+        (SLAVE_NARRATIVE, "Marster knocked him on de back of de head wid a club.",
+         {"torture.beating"}, {"private-individual"}),
+        (SLAVE_NARRATIVE, "De flood come and drownded dem all.", set(), set()),
+        (SLAVE_NARRATIVE, "De smoke drove us out of de cabin.", set(), set()),
+        (SLAVE_NARRATIVE, "I owns me a house now.", set(), set()),
+        (SLAVE_NARRATIVE, "We had to take everything we had to de new place.", set(), set()),
+        (SLAVE_NARRATIVE, "We'd gather de peppers and tie 'em in bunches to dry.", set(), set()),
+        (SLAVE_NARRATIVE, "We'd dance till daylight on Saddy night.", set(), set()),
+        (SLAVE_NARRATIVE, "We lived on bread and water after de war, we was so poor.",
+         set(), set()),
+        (SLAVE_NARRATIVE, "The body of the dress was blue calico.", set(), set()),
+        (TESTIMONY_EN, "The soldiers had orders to leave the fort.", set(), set()),
+        (EN, "The governing bodies of the prison system met in March.", set(), set()),
         # want in a prison told with an article; people held illegally
         (EN, "The jail lacked the medicines its sick inmates needed.",
          {"torture.deprivation"}, {"detention-staff"}),
@@ -3254,6 +3270,9 @@ def test_what_the_third_fresh_sample_found(
         ("De overseer in Kemper County whupped de hands.", {"US", "US-MS"}),
         ("Old Marster in Franklin County whipped my mammy.", {"US"}),
         ("Dey sold my brother in Augusta County, Alabama.", {"US", "US-AL"}),
+        ("De slaves in Taliaferro County, Ala. was whipped.", {"US", "US-AL"}),
+        ("I was born in Middle Tennessee, Summers County. Marster whipped us.",
+         {"US", "US-TN"}),
     ],
 )  # fmt: skip
 def test_a_county_only_one_state_has(tagger: Tagger, text: str, locations: set[str]) -> None:
@@ -3272,6 +3291,12 @@ def test_a_county_only_one_state_has(tagger: Tagger, text: str, locations: set[s
         # does not
         ("Ah wuz born near Athens, Georgia, and wuz ten year ole at surrender.", "US-GA"),
         ("I was born in Ohio, and I was ten years old when the war started.", ""),
+        # a relative's age, or a birth after freedom
+        ("I was born in Mississippi, and my mammy was twenty years old at freedom.", ""),
+        ("I was born in Mississippi. I is seventy years old, born since freedom.", ""),
+        # a heading of short lines is where the interview was taken
+        ("Folklore\nEx-Slaves\nTaliaferro County\n\nI belonged to Marse John and he "
+         "whipped us.", ""),
     ],
 )  # fmt: skip
 def test_a_collections_heading_and_a_county_in_a_narrative(

@@ -24,6 +24,7 @@ from .lexicon import TAGGING_DATA
 from .tokens import Token
 
 MAX_NAME_WORDS = 5
+COUNTY_STATE_REACH = 4  # words from a county to a state named beside it
 MIN_TOWN_POPULATION = 15_000  # a town named alone, with no state after it
 _CONNECTORS = frozenset("de del la las los el y of the da do dos das di san au aux du des".split())
 _COUNTY_WORDS = frozenset("county counties parish co township".split())
@@ -157,12 +158,28 @@ class Gazetteer:
             return ()
         if not words[after].is_capitalised or words[after].sentence != span[-1].sentence:
             return ()
-        if _next_token(tokens, words[after]) == "," and after + 1 < len(words):
-            named = self.names.get(words[after + 1].folded, ())
-            if any(candidate.level < 2 for candidate in named):
-                return ()
+        if self._state_named_near(words, position, after):
+            return ()
         state = self.counties.get((name, words[after].folded))
         return (Candidate(state, "US", 1),) if state else ()  # (as sure as its state)
+
+    def _state_named_near(self, words: Sequence[Token], first: int, county: int) -> bool:
+        """Whether the sentence names a US state (or its abbreviation) within a few words
+        of a county: "Augusta County, Alabama", "Middle Tennessee, Summers County",
+        "Passaic County, N.C.", "Taliaferro County in Alabama"."""
+        sentence = words[county].sentence
+        sides = (words[max(0, first - COUNTY_STATE_REACH) : first],
+                 words[county + 1 : county + 1 + COUNTY_STATE_REACH])  # fmt: skip
+        for side in sides:
+            near = [word.folded for word in side if word.sentence == sentence]
+            for at in range(len(near)):
+                for name in (near[at], " ".join(near[at : at + 2])):
+                    if name in self.abbreviations or any(
+                        candidate.level == 1 and candidate.country == "US"
+                        for candidate in self.names.get(name, ())
+                    ):
+                        return True
+        return False
 
     def _candidates(
         self,

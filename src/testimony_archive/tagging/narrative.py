@@ -23,6 +23,7 @@ _ENSLAVEMENT_WORDS = frozenset(
     "owner".split()
 )
 _HEADING_WORDS = frozenset("stories story narratives narrative interview interviews".split())
+HEADING_LINE_CHARS = 60
 # "born ... on Matt Swanson's place": a birth on an enslaver's holding.
 _HOLDING_WORDS = frozenset("place farm plantation".split())
 _HOMES = frozenset(["home"])  # "in the home of Benjamin Simms"
@@ -43,7 +44,8 @@ _SLAVERY_TIMES = (
 )  # fmt: skip
 SLAVERY_TIME_REACH = 6  # words from "born" to "before freedom" ("born in Georgia before")
 _OLD_WORDS = frozenset("old ole".split())  # "thirteen year ole at surrender"
-OLD_AT_FREEDOM_REACH = 3  # words from "old" to "surrender" ("old when de surrender")
+_YEAR_WORDS = frozenset("year years yeah yeahs yr yrs".split())
+OLD_AT_FREEDOM_REACH = 2  # words from "at" or "when" to "surrender" ("when de surrender")
 _RELATIVES = frozenset(
     "mother father mammy pappy mama papa ma pa parents brother brothers sister sisters "
     "wife husband son daughter children chillun grandmother grandfather granny grandma "
@@ -109,7 +111,9 @@ def event_places(
     home_countries = tuple(
         dict.fromkeys(tagger.vocabulary.places.country_of(code) for code in locations)
     )
-    paragraphs = [_read(paragraph) for paragraph in split_paragraphs(body)[:MAX_PARAGRAPHS]]
+    texts = split_paragraphs(body)[:MAX_PARAGRAPHS]
+    paragraphs = [_read(paragraph) for paragraph in texts]
+    headings = [_a_heading_block(text) for text in texts]
     age = _narrators_age([words for _tokens, words in paragraphs[:AGE_PARAGRAPHS]])
     born_in_slavery = (age is not None and age > OLDEST_AGE_BORN_FREE) or any(
         _called_ex_slave(words) for _tokens, words in paragraphs[:AGE_PARAGRAPHS]
@@ -118,17 +122,17 @@ def event_places(
     births_tell = slavery and not any(_said_born_free(words) for _t, words in paragraphs)
     # each paragraph's states, as far as they can say where the narrator was enslaved
     placed = [
-        (words, _states(words, tokens, tagger, home_countries or home, home_countries))
-        for tokens, words in paragraphs
+        (words, _states(words, tokens, tagger, home_countries or home, home_countries), heading)
+        for (tokens, words), heading in zip(paragraphs, headings, strict=True)
     ]
 
     def dated_births(words: list[Token]) -> dict[int, Token]:
         return _birth_cues(words, born_in_slavery)
 
     for reading in (_enslavement_cues, dated_births) if births_tell else (_enslavement_cues,):
-        for words, candidates in placed:
-            if not candidates:
-                continue
+        for words, candidates, heading in placed:
+            if not candidates or (heading and reading is _enslavement_cues):
+                continue  # (a heading's "Ex-Slaves ... Taliaferro County": where told)
             cues = reading(words)  # sentence → its first cue word
             states = [(m, p) for m, p in candidates if words[m.first].sentence in cues]
             if states:
@@ -198,6 +202,17 @@ def _enslavement_cues(words: list[Token]) -> dict[int, Token]:
         if word.folded in _ENSLAVEMENT_WORDS or _on_holding(words, index):
             cues.setdefault(word.sentence, word)
     return cues
+
+
+def _a_heading_block(text: str) -> bool:
+    """Whether a paragraph is a heading of short lines with no sentence in them ("Folklore
+    / Ex-Slaves / Taliaferro County"): where the interview was taken, not where the
+    narrator was enslaved."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return len(lines) >= 2 and all(
+        len(line) <= HEADING_LINE_CHARS and not line.endswith((".", "!", "?", '"', "”"))
+        for line in lines
+    )
 
 
 def _a_heading(words: list[Token], index: int) -> bool:
@@ -272,14 +287,22 @@ def _born_in_slavery(words: list[Token], index: int) -> bool:
 
 
 def _old_at_freedom(words: list[Token], index: int) -> bool:
-    """ "born near Commerce, Georgia, and was thirteen years old at surrender": an age
-    when freedom came, told in the sentence of the birth."""
-    told = [w for w in words[index + 1 :] if w.sentence == words[index].sentence]
-    return any(
-        word.folded in _OLD_WORDS
-        and any(w.folded in FREEDOM_WORDS for w in told[at + 1 : at + 1 + OLD_AT_FREEDOM_REACH])
-        for at, word in enumerate(told)
-    )
+    """ "born near Commerce, Georgia, and was thirteen years old at surrender": the
+    narrator's age when freedom came, told in the sentence of the birth (not a relative's:
+    "my mammy was twenty years old at freedom"; not "born since freedom")."""
+    told = [w.folded for w in words[index + 1 :] if w.sentence == words[index].sentence]
+    for at, word in enumerate(told):
+        if word in _RELATIVES:
+            return False
+        if (
+            word in _OLD_WORDS
+            and at > 0
+            and told[at - 1] in _YEAR_WORDS
+            and told[at + 1 : at + 2] in (["at"], ["when"], ["in"])
+            and FREEDOM_WORDS & set(told[at + 2 : at + 2 + OLD_AT_FREEDOM_REACH])
+        ):
+            return True
+    return False
 
 
 def _birth_year(words: list[Token], index: int) -> int | None:
