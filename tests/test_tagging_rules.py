@@ -3233,6 +3233,18 @@ def test_relatives_years_and_addresses_before_a_birth(
         (SLAVE_NARRATIVE, "The body of the dress was blue calico.", set(), set()),
         (TESTIMONY_EN, "The soldiers had orders to leave the fort.", set(), set()),
         (EN, "The governing bodies of the prison system met in March.", set(), set()),
+        # a fourth sample: a denial as narrators say it, mutilation, a person owned,
+        # trees killed
+        (SLAVE_NARRATIVE, "We wan't beaten, but we was starved out.", {"torture.deprivation"},
+         {"private-individual"}),
+        (SLAVE_NARRATIVE, "Dat overseer would cut off a man's ear for running off.",
+         {"torture"}, {"private-individual"}),
+        (SLAVE_NARRATIVE, "She was owned by de Carters on Black Creek.",
+         {"exploitation.forced-labour"}, {"private-individual"}),
+        (SLAVE_NARRATIVE, "On de mantel is a china pitcher that once was owned by de judge.",
+         set(), set()),
+        (SLAVE_NARRATIVE, "In de spring dey cleared new ground and killed trees.", set(),
+         set()),
         # want in a prison told with an article; people held illegally
         (EN, "The jail lacked the medicines its sick inmates needed.",
          {"torture.deprivation"}, {"detention-staff"}),

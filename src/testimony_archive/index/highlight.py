@@ -17,7 +17,7 @@ from .schema import text_field
 
 Span = tuple[int, int]  # [start, end) character offsets of a highlighted word
 _WORD = re.compile(WORD_PATTERN)
-LEXICON_WORDS = 200_000  # words per language before a lexicon starts afresh (about 60 MB)
+LEXICON_WORDS = 200_000  # words per language before a lexicon starts afresh (about 40 MB)
 
 
 def highlight_spans(text: str, field_lang: str, terms: AbstractSet[tuple[str, str]]) -> list[Span]:

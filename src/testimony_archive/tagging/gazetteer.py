@@ -135,7 +135,7 @@ class Gazetteer:
             if span[-1].sentence != first.sentence or not _capitalised_name(span):
                 continue
             name = " ".join(word.folded for word in span)
-            candidates = self._county(name, span, words, tokens, position) or self._candidates(
+            candidates = self._county(name, span, words, position) or self._candidates(
                 name, span, words, tokens, position
             )
             if candidates:
@@ -143,16 +143,11 @@ class Gazetteer:
         return None
 
     def _county(
-        self,
-        name: str,
-        span: Sequence[Token],
-        words: Sequence[Token],
-        tokens: Sequence[Token],
-        position: int,
+        self, name: str, span: Sequence[Token], words: Sequence[Token], position: int
     ) -> tuple[Candidate, ...]:
         """ "Taliaferro County", "Denton County farm": a US county (or Louisiana parish)
-        whose name only one state has, as a place in that state; not where a state is
-        named after it ("Augusta County, Alabama": the state the text names counts)."""
+        whose name only one state has, as a place in that state; not where the text names
+        a state beside it ("Augusta County, Alabama": the state the text names counts)."""
         after = position + len(span)
         if after >= len(words) or words[after].folded not in ("county", "parish"):
             return ()

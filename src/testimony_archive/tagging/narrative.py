@@ -132,7 +132,7 @@ def event_places(
     for reading in (_enslavement_cues, dated_births) if births_tell else (_enslavement_cues,):
         for words, candidates, heading in placed:
             if not candidates or (heading and reading is _enslavement_cues):
-                continue  # (a heading's "Ex-Slaves ... Taliaferro County": where told)
+                continue  # (a heading names where the interview was taken)
             cues = reading(words)  # sentence → its first cue word
             states = [(m, p) for m, p in candidates if words[m.first].sentence in cues]
             if states:
