@@ -3245,6 +3245,11 @@ def test_relatives_years_and_addresses_before_a_birth(
          set(), set()),
         (SLAVE_NARRATIVE, "In de spring dey cleared new ground and killed trees.", set(),
          set()),
+        # and what those two must not hide: someone drowned in water, killed in a field
+        (SLAVE_NARRATIVE, "Dey throwed him in de water and drowned him.", {"life.killing"},
+         {"private-individual"}),
+        (SLAVE_NARRATIVE, "Dey killed him in de cotton patch.",
+         {"exploitation.forced-labour", "life.killing"}, {"private-individual"}),
         # want in a prison told with an article; people held illegally
         (EN, "The jail lacked the medicines its sick inmates needed.",
          {"torture.deprivation"}, {"detention-staff"}),
