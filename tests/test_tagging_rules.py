@@ -2941,9 +2941,41 @@ def test_deaths_burns_and_restraint_told_in_a_narrators_words(
         ("I was borned in Macon, Georgia, on a Sunday. But de year was 1858.", "US-GA"),
         ("I was bawn in Union County, Kentucky. In 1850 de old marster died.", "US-KY"),
         ("I was born in Macon, Georgia, on a Sunday. In 1874 we moved to Texas.", ""),
+        # a middle initial ends no sentence; a surname "Lane" is no street
+        ("Moore was born in 1850 on the plantation of John B. Overtree, in Forsythe County, "
+         "Georgia.", "US-GA"),
+        ("He was a former slave of A.J. Lane of Georgia.", "US-GA"),
+        ("Age 85\n\nI was born at 12 Cherry Lane, Macon, Georgia.", ""),
+        # called an ex-slave or a former slave in the opening: a birth into slavery
+        ("BILL AUSTIN\n\nBill Austin is an ex-slave who gained his freedom.\n\n"
+         "Austin was born between Greene and Hancock Counties, in Georgia.", "US-GA"),
+        ("Rias Body, Ex-Slave\n\nHe was born in Harris County, Georgia.", "US-GA"),
+        # a relative's slavery says nothing of the narrator's birth
+        ("His father was a slave.\n\nHe was born in Harris County, Georgia.", ""),
+        # a year in the next sentence of a relative's life dates no birth; "bo'n"
+        ("I was born in Arkansas. My pappy was brought from Virginia in 1855.", ""),
+        ("I was bo'n in Georgia. Dat was in 1850.", "US-GA"),
+        # an address before the birth
+        ("Age 85\n\nFannie McCay, 1720 NW 3rd Court, Miami, Florida was born on a "
+         "plantation.", ""),
+        # the collection's heading names no place of enslavement; a county one state has
+        ("Ex-Slave Stories\nDistrict 5\nVanderburgh County\n\nMy mother was a slave in "
+         "Kentucky on the farm of Charles Ash.", "US-KY"),
+        ("I was born on de plantation of Marse Alec, in Taliaferro County. I belonged to "
+         "him till freedom.", "US-GA"),
+        # an age when freedom came dates the birth before it; an age when the war began
+        # does not
+        ("Ah wuz born near Athens, Georgia, and wuz ten year ole at surrender.", "US-GA"),
+        ("I was born in Ohio, and I was ten years old when the war started.", ""),
+        # a relative's age, or a birth after freedom
+        ("I was born in Mississippi, and my mammy was twenty years old at freedom.", ""),
+        ("I was born in Mississippi. I is seventy years old, born since freedom.", ""),
+        # a heading of short lines is where the interview was taken
+        ("Folklore\nEx-Slaves\nTaliaferro County\n\nI belonged to Marse John and he "
+         "whipped us.", ""),
     ],
-)
-def test_a_birth_told_in_dialect_or_dated_in_the_next_sentence(
+)  # fmt: skip
+def test_where_a_narrative_places_its_narrator_as_fresh_samples_showed(
     tagger: Tagger, body: str, state: str
 ) -> None:
     assert narrator_state(tagger, body) == state
@@ -2988,6 +3020,21 @@ def test_a_narrative_speaks_of_slavery_once_and_of_owners_elsewhere(tagger: Tagg
         (EN, "The prison system adopted a new model to address overcrowding.", set()),
         (EN, "Independent Monitoring: The government suspended family visits to prisons.",
          {"psychological.isolation"}),
+        # what a review of this round found: things laid over barrels, things found in
+        # cells, a killing long after a release, a law's penalties, a cabin burned, an
+        # accident, fees paid, a bell hung
+        (SLAVE_NARRATIVE, "He laid de sack across de barrel.", set()),
+        (SLAVE_NARRATIVE, "We stretched de hides over de barrels.", set()),
+        (SLAVE_NARRATIVE, "De slaves would be strapped across de side of a barrel.",
+         {"torture.forced-position"}),
+        (EN, "Guards found a mobile phone in his cell.", set()),
+        (EN, "He was killed two years after he was detained and later released.",
+         {"life.killing"}),
+        (EN, "Citizens must register firearms under penalty of punishment.", set()),
+        (SLAVE_NARRATIVE, "Dey burnt my mother's cabin down.", set()),
+        (SLAVE_NARRATIVE, "He bled to death from a snake bite.", set()),
+        (EN, "Inmates in the prison paid fees for phone calls.", set()),
+        (SLAVE_NARRATIVE, "Dey hung a bell on de lead cow.", set()),
     ],
 )  # fmt: skip
 def test_threats_look_alikes_and_prison_visits_as_a_fresh_sample_showed(
@@ -3070,66 +3117,6 @@ def test_a_narrator_taken_to_another_state_while_enslaved(
 
 
 @pytest.mark.parametrize(
-    ("body", "state"),
-    [
-        # a middle initial ends no sentence; a surname "Lane" is no street
-        ("Moore was born in 1850 on the plantation of John B. Overtree, in Forsythe County, "
-         "Georgia.", "US-GA"),
-        ("He was a former slave of A.J. Lane of Georgia.", "US-GA"),
-        ("Age 85\n\nI was born at 12 Cherry Lane, Macon, Georgia.", ""),
-    ],
-)  # fmt: skip
-def test_initials_and_surnames_that_look_like_streets(
-    tagger: Tagger, body: str, state: str
-) -> None:
-    assert narrator_state(tagger, body) == state
-
-
-@pytest.mark.parametrize(
-    ("body", "state"),
-    [
-        # called an ex-slave or a former slave in the opening: a birth into slavery
-        ("BILL AUSTIN\n\nBill Austin is an ex-slave who gained his freedom.\n\n"
-         "Austin was born between Greene and Hancock Counties, in Georgia.", "US-GA"),
-        ("Rias Body, Ex-Slave\n\nHe was born in Harris County, Georgia.", "US-GA"),
-        # a relative's slavery says nothing of the narrator's birth
-        ("His father was a slave.\n\nHe was born in Harris County, Georgia.", ""),
-    ],
-)  # fmt: skip
-def test_a_narrator_called_an_ex_slave_was_born_into_slavery(
-    tagger: Tagger, body: str, state: str
-) -> None:
-    assert narrator_state(tagger, body) == state
-
-
-@pytest.mark.parametrize(
-    ("context", "text", "abuse_types"),
-    [
-        # what a review of this round found: things laid over barrels, things found in
-        # cells, a killing long after a release, a law's penalties, a cabin burned, an
-        # accident, fees paid, a bell hung
-        (SLAVE_NARRATIVE, "He laid de sack across de barrel.", set()),
-        (SLAVE_NARRATIVE, "We stretched de hides over de barrels.", set()),
-        (SLAVE_NARRATIVE, "De slaves would be strapped across de side of a barrel.",
-         {"torture.forced-position"}),
-        (EN, "Guards found a mobile phone in his cell.", set()),
-        (EN, "He was killed two years after he was detained and later released.",
-         {"life.killing"}),
-        (EN, "Citizens must register firearms under penalty of punishment.", set()),
-        (SLAVE_NARRATIVE, "Dey burnt my mother's cabin down.", set()),
-        (SLAVE_NARRATIVE, "He bled to death from a snake bite.", set()),
-        (EN, "Inmates in the prison paid fees for phone calls.", set()),
-        (SLAVE_NARRATIVE, "Dey hung a bell on de lead cow.", set()),
-    ],
-)  # fmt: skip
-def test_what_a_review_of_the_fresh_sample_rules_found(
-    tagger: Tagger, context: TagContext, text: str, abuse_types: set[str]
-) -> None:
-    found = set(suggest(tagger, text, context).abuse_types)
-    assert found - {"exploitation.forced-labour"} == abuse_types
-
-
-@pytest.mark.parametrize(
     ("text", "perpetrators"),
     [
         # the FARC is an armed group; Cuba's Revolutionary Armed Forces are its army
@@ -3151,23 +3138,6 @@ def test_a_narrative_that_speaks_of_slavery_once_places_only_its_paragraphs_of_s
     after = suggest(tagger, "In 1866 a man beat me in Dallas County.", slavery_once)
     assert "US-MO" in told.locations
     assert "US-MO" not in after.locations
-
-
-@pytest.mark.parametrize(
-    ("body", "state"),
-    [
-        # a year in the next sentence of a relative's life dates no birth; "bo'n"
-        ("I was born in Arkansas. My pappy was brought from Virginia in 1855.", ""),
-        ("I was bo'n in Georgia. Dat was in 1850.", "US-GA"),
-        # an address before the birth
-        ("Age 85\n\nFannie McCay, 1720 NW 3rd Court, Miami, Florida was born on a "
-         "plantation.", ""),
-    ],
-)  # fmt: skip
-def test_relatives_years_and_addresses_before_a_birth(
-    tagger: Tagger, body: str, state: str
-) -> None:
-    assert narrator_state(tagger, body) == state
 
 
 @pytest.mark.parametrize(
@@ -3295,28 +3265,3 @@ def test_what_the_third_fresh_sample_found(
 def test_a_county_only_one_state_has(tagger: Tagger, text: str, locations: set[str]) -> None:
     narrative = TagContext(kind="testimony", language="en", locations=("US",), slavery=True)
     assert set(suggest(tagger, text, narrative).locations) == locations
-
-
-@pytest.mark.parametrize(
-    ("body", "state"),
-    [
-        ("Ex-Slave Stories\nDistrict 5\nVanderburgh County\n\nMy mother was a slave in "
-         "Kentucky on the farm of Charles Ash.", "US-KY"),
-        ("I was born on de plantation of Marse Alec, in Taliaferro County. I belonged to "
-         "him till freedom.", "US-GA"),
-        # an age when freedom came dates the birth before it; an age when the war began
-        # does not
-        ("Ah wuz born near Athens, Georgia, and wuz ten year ole at surrender.", "US-GA"),
-        ("I was born in Ohio, and I was ten years old when the war started.", ""),
-        # a relative's age, or a birth after freedom
-        ("I was born in Mississippi, and my mammy was twenty years old at freedom.", ""),
-        ("I was born in Mississippi. I is seventy years old, born since freedom.", ""),
-        # a heading of short lines is where the interview was taken
-        ("Folklore\nEx-Slaves\nTaliaferro County\n\nI belonged to Marse John and he "
-         "whipped us.", ""),
-    ],
-)  # fmt: skip
-def test_a_collections_heading_and_a_county_in_a_narrative(
-    tagger: Tagger, body: str, state: str
-) -> None:
-    assert narrator_state(tagger, body) == state

@@ -22,7 +22,6 @@ _ENSLAVEMENT_WORDS = frozenset(
     "slave slaves slavery enslaved belonged b'longed owned plantation marster massa master "
     "owner".split()
 )
-_HEADING_WORDS = frozenset("stories story narratives narrative interview interviews".split())
 HEADING_LINE_CHARS = 60
 # "born ... on Matt Swanson's place": a birth on an enslaver's holding.
 _HOLDING_WORDS = frozenset("place farm plantation".split())
@@ -197,8 +196,6 @@ def _enslavement_cues(words: list[Token]) -> dict[int, Token]:
     """Each sentence's first word that says the narrator was enslaved there."""
     cues: dict[int, Token] = {}
     for index, word in enumerate(words):
-        if _a_heading(words, index):
-            continue  # "Ex-Slave Stories, District 5, Vanderburgh County"
         if word.folded in _ENSLAVEMENT_WORDS or _on_holding(words, index):
             cues.setdefault(word.sentence, word)
     return cues
@@ -213,13 +210,6 @@ def _a_heading_block(text: str) -> bool:
         len(line) <= HEADING_LINE_CHARS and not line.endswith((".", "!", "?", '"', "”"))
         for line in lines
     )
-
-
-def _a_heading(words: list[Token], index: int) -> bool:
-    """Whether a word is the heading of the collection ("Ex-Slave Stories"), which is no
-    statement of where the narrator was enslaved."""
-    after = words[index + 1].folded if index + 1 < len(words) else ""
-    return index > 0 and words[index - 1].folded == "ex" and after in _HEADING_WORDS
 
 
 def _birth_cues(words: list[Token], born_in_slavery: bool = False) -> dict[int, Token]:

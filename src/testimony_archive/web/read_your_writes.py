@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import cookie_parser
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..instance.replicas import WriteMark, marked
+from .asgi import editing_headers
 
 COOKIE = "written"
 MAX_DIGITS = 20  # a WAL position in bytes fits a bigint
@@ -32,19 +33,17 @@ class ReadYourWrites:
         seen = position_in(scope)
         mark = WriteMark(seen)
 
-        async def send_marked(message: Message) -> None:
-            if message["type"] == "http.response.start" and mark.position > seen:
-                headers = MutableHeaders(scope=message)
+        def set_cookie(headers: MutableHeaders) -> None:
+            if mark.position > seen:
                 secure = "; Secure" if scope.get("scheme") == "https" else ""
                 headers.append(
                     "set-cookie",
                     f"{COOKIE}={mark.position}; Max-Age={MAX_AGE}; Path=/; HttpOnly; "
                     f"SameSite=Lax{secure}",
                 )
-            await send(message)
 
         with marked(mark):
-            await self.app(scope, receive, send_marked)
+            await self.app(scope, receive, editing_headers(send, set_cookie))
 
 
 def position_in(scope: Scope) -> int:

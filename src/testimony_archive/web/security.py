@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import cookie_parser
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .asgi import editing_headers
 from .session_cookie import COOKIE as SESSION_COOKIE
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -46,19 +47,16 @@ class SecurityHeaders:
             return
         signed_in = _has_session_cookie(scope)
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in HEADERS.items():
-                    headers.setdefault(name, value)
-                headers["Vary"] = "Cookie"  # what a page shows depends on who asks
-                if signed_in:
-                    # Nothing a signed-in user was shown is kept by the browser or a
-                    # proxy: after signing out, the back button must not show it again.
-                    headers["Cache-Control"] = "no-store"
-            await send(message)
+        def add(headers: MutableHeaders) -> None:
+            for name, value in HEADERS.items():
+                headers.setdefault(name, value)
+            headers["Vary"] = "Cookie"  # what a page shows depends on who asks
+            if signed_in:
+                # Nothing a signed-in user was shown is kept by the browser or a proxy:
+                # after signing out, the back button must not show it again.
+                headers["Cache-Control"] = "no-store"
 
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive, editing_headers(send, add))
 
 
 def _has_session_cookie(scope: Scope) -> bool:
