@@ -131,6 +131,11 @@ class SearchService:
     def vocabulary(self) -> Vocabulary:
         return self._archive.vocabulary
 
+    @property
+    def in_process(self) -> bool:
+        """Whether searches are computed in this process (`SearchBackend.in_process`)."""
+        return self._backend.in_process
+
     @cached_property
     def tagger(self) -> Tagger:
         """The suggestion engine (built on first use: about a second)."""

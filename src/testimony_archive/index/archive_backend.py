@@ -42,6 +42,8 @@ CHANGED_NOTE = N_(
 class ArchiveBackend(ABC):
     """The part of a backend that reads the archive; subclasses search an index of it."""
 
+    in_process = True  # (`SearchBackend.in_process`)
+
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
         self.expander = Expander(archive.vocabulary)

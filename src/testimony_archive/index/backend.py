@@ -23,6 +23,10 @@ Progress = Callable[[int], None]
 
 
 class SearchBackend(Protocol):
+    # Whether a search is computed in this process (the Whoosh index) rather than mostly
+    # waited for from a database server (PostgreSQL).
+    in_process: bool
+
     def search(
         self, request: SearchRequest, scope: Scope, cache: bool = True
     ) -> SearchResult:

@@ -73,6 +73,8 @@ class PostgresIndex(ArchiveBackend):
     """Searches the archive's index in PostgreSQL; one per process, shared by threads.
     Implements `SearchBackend`."""
 
+    in_process = False  # a search mostly waits for the database: threads overlap the waits
+
     def __init__(self, archive: Archive, database: InstanceDatabase) -> None:
         super().__init__(archive)
         self.database = database

@@ -35,14 +35,15 @@ from .routes import (
 from .security import SecurityHeaders
 
 FULL_COLLECTION_EVERY = 100  # collections of the middle generation (Python's default: 10)
-SEARCH_THREADS = 2  # each thread keeps its own Whoosh searcher (they are not thread-safe)
+WORKER_THREADS = 2  # each thread keeps its own Whoosh searcher (they are not thread-safe)
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    # Searches are CPU-bound Python: more threads than this only add memory (one searcher
-    # each) and contention for the interpreter lock, not speed. Run more processes instead.
-    anyio.to_thread.current_default_thread_limiter().total_tokens = SEARCH_THREADS
+    # Pages are CPU-bound Python: more threads than this only add memory (one searcher
+    # each) and contention for the interpreter lock, not speed; the searching routes even
+    # take turns (`SearchService.turn`). Run more processes instead.
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
     await anyio.to_thread.run_sync(app.state.service.warm)
     # Full garbage-collector passes stop every thread (40 ms with a warm result cache);
     # young garbage is still collected as usual, old garbage ten times less often.

@@ -15,12 +15,14 @@ from ..csrf import check
 from ..deps import ChromeDep, ServiceDep, ViewerDep
 from ..document_view import document_page as document_context
 from ..responses import page_response
+from ..turns import taking_turns
 
 router = APIRouter()
 EDIT_ACTIONS: tuple[Action, ...] = tuple(each for each in ACTIONS if each != "suggest")
 
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse, summary="A document (HTML)")
+@taking_turns
 def document_page(
     request: Request,
     doc_id: str,

@@ -9,11 +9,13 @@ from ... import access
 from ..deps import ChromeDep, ServiceDep, ViewerDep
 from ..page_builders import review_page as review_context
 from ..responses import page_response
+from ..turns import taking_turns
 
 router = APIRouter()
 
 
 @router.get("/review", response_class=HTMLResponse, summary="Documents with pending suggestions")
+@taking_turns
 def review_page(
     request: Request, service: ServiceDep, viewer: ViewerDep, chrome: ChromeDep
 ) -> HTMLResponse:

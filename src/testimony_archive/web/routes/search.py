@@ -10,12 +10,14 @@ from ..deps import ChromeDep, ServiceDep, ViewerDep
 from ..page_builders import search_page as search_context
 from ..params import SearchStateDep
 from ..responses import page_response
+from ..turns import taking_turns
 
 router = APIRouter()
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 @router.get("/search", response_class=HTMLResponse, summary="The search page (HTML)")
+@taking_turns
 def search_page(
     request: Request,
     state: SearchStateDep,

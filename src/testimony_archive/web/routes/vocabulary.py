@@ -11,6 +11,7 @@ from ...fields import VOCABULARY_FACETS
 from ..deps import ChromeDep, ServiceDep, ViewerDep
 from ..page_builders import vocabulary_page as vocabulary_context
 from ..responses import page_response
+from ..turns import taking_turns
 
 router = APIRouter()
 Section = Literal["abuse-types", "perpetrators", "places"]
@@ -23,6 +24,7 @@ def vocabulary_index() -> RedirectResponse:
 
 
 @router.get("/vocabulary/{section}", response_class=HTMLResponse, summary="A vocabulary (HTML)")
+@taking_turns
 def vocabulary_page(
     request: Request, section: Section, service: ServiceDep, viewer: ViewerDep, chrome: ChromeDep
 ) -> HTMLResponse:
