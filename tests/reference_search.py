@@ -19,7 +19,8 @@ from whoosh.searching import Searcher
 
 from testimony_archive.fields import FACETS
 from testimony_archive.index import archive_backend, arrange, highlight, ranking
-from testimony_archive.index.highlight import _WORD, Span, word_terms
+from testimony_archive.index.analysis import analyze
+from testimony_archive.index.highlight import _WORD, Span
 from testimony_archive.index.schema import CONFIRMED_SUFFIX, text_field
 from testimony_archive.index.scoring import (
     All,
@@ -152,7 +153,7 @@ def word_by_word_spans(text: str, field_lang: str, terms: object) -> list[Span]:
     wanted = {term for name, term in terms if name == text_field(field_lang)}  # type: ignore[attr-defined]
     spans: list[Span] = []
     for match in _WORD.finditer(text):
-        terms_of_word = word_terms(field_lang, match.group())
+        terms_of_word = analyze(field_lang, match.group())
         if terms_of_word and not wanted.isdisjoint(terms_of_word):
             spans.append((match.start(), match.end()))
     return spans

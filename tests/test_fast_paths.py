@@ -27,9 +27,9 @@ from testimony_archive.index import (
     update_index,
 )
 from testimony_archive.index import snapshot as snapshot_module
-from testimony_archive.index.analysis import analyze
+from testimony_archive.index.analysis import analyze, word_terms
 from testimony_archive.index.bodies import Bodies, paragraphs_weight
-from testimony_archive.index.highlight import Highlighter
+from testimony_archive.index.highlight import _WORD, Highlighter
 from testimony_archive.index.phrases import phrase_at
 from testimony_archive.index.postings_blocks import read_positions, read_postings
 from testimony_archive.index.postings_table import TABLES_DIR, PostingsTable, table_path
@@ -39,9 +39,10 @@ from testimony_archive.index.whoosh_index import TEXT_FIELDS
 from testimony_archive.index.writer import open_index
 
 from . import reference_search
-from .conftest import EVERY_LEVEL, PUBLIC, copy_sample_archive
+from .conftest import EVERY_LEVEL, PUBLIC, SHARED, copy_sample_archive
 from .reference_search import straightforward, whoosh_phrase, word_by_word_spans
 
+CORPORA = sorted((SHARED / "corpus").glob("*.jsonl"))
 FIELDS = ("text_en", "text_es", "text_xx", "title", "locations", "abuse_types")
 
 
@@ -286,6 +287,18 @@ def test_highlights_equal_a_word_by_word_reading_of_random_texts() -> None:
         assert highlighter.spans(text) == expected  # (the second time from what it learnt)
         highlighted += bool(expected)
     assert highlighted > 1000
+
+
+@pytest.mark.skipif(not CORPORA, reason=f"the corpora are not at {SHARED / 'corpus'}")
+def test_a_word_term_read_directly_equals_the_analyser_on_every_word_of_the_corpora() -> None:
+    rng = random.Random(2)
+    odd = ["".join(rng.choice("aéñÜ'’1ªß²\u0301İ") for _ in range(rng.randint(1, 6)))
+           for _ in range(3000)]  # fmt: skip
+    words = {word for path in CORPORA for word in _WORD.findall(path.read_text("utf-8"))}
+    words |= {word for text in odd for word in _WORD.findall(text)}
+    for lang in ("en", "es", "xx"):
+        assert [word for word in words if word_terms(lang, word) != analyze(lang, word)] == []
+    assert len(words) > 30_000
 
 
 def test_the_words_learnt_for_highlighting_are_bounded_and_shared_by_threads(

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Set as AbstractSet
-from functools import lru_cache
 
-from .analysis import WORD_PATTERN, analyze
+from .analysis import WORD_PATTERN, word_terms
 from .schema import text_field
 
 Span = tuple[int, int]  # [start, end) character offsets of a highlighted word
@@ -109,12 +108,6 @@ def _token_starts(text: str, at: int) -> bool:
     if before.isalnum():  # (`[^\W_]`: what `\w` matches but the underscore)
         return False
     return not (before in "'’" and at >= 2 and text[at - 2].isalnum())
-
-
-@lru_cache(maxsize=200_000)
-def word_terms(field_lang: str, word: str) -> frozenset[str]:
-    """The index terms of one word (cached: texts repeat their words)."""
-    return frozenset(analyze(field_lang, word))
 
 
 def mark(text: str, spans: list[Span], before: str, after: str) -> str:
