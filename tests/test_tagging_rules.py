@@ -3236,9 +3236,37 @@ def test_a_narrative_that_speaks_of_slavery_once_places_only_its_paragraphs_of_s
          {"exploitation.trafficking", "family-separation"}, {"private-individual"}),
         (SLAVE_NARRATIVE, "De driver knocked her on de back of de head with a club.",
          {"torture.beating"}, {"private-individual"}),
+        # the fifth sample: a shooting that resulted in a death; deaths of protesters
+        (EN, "A soldier shot the farmer twice, which resulted in his death.", {"life.killing"},
+         {"military"}),
+        (EN, "The deaths and injuries of demonstrators were attributed to police brutality.",
+         {"life.killing", "torture"}, {"police"}),
+        # a misuse of office, and "human rights abuses", are no ill-treatment
+        (EN, "The mayor was charged with abuse of authority by the prosecutor.", set(), set()),
+        (EN, "The ombudsman investigates human rights abuses by security forces.", set(),
+         set()),
+        # hog-tied; a box to shut people in
+        (SLAVE_NARRATIVE, "De overseer tied him hawg fashion an' left him dere.",
+         {"torture.forced-position"}, {"private-individual"}),
+        (SLAVE_NARRATIVE, "Dey kep' a runaway in de sweat box for a week.",
+         {"psychological.isolation"}, {"private-individual"}),
+        # a family never heard of again after a sale
+        (SLAVE_NARRATIVE, "Pappy was sold to Georgia and he never heard from his folks no "
+         "more.", {"exploitation.trafficking", "family-separation"}, {"private-individual"}),
+        # the enslaved made to drive, and a carriage driver; but owners who "had to feed us"
+        (SLAVE_NARRATIVE, "When marster bought me I had to drive de mules to de mill.",
+         {"exploitation.forced-labour", "exploitation.trafficking"}, {"private-individual"}),
+        (SLAVE_NARRATIVE, "My uncle was de carriage driver for old Miss.",
+         {"exploitation.forced-labour"}, {"private-individual"}),
+        (SLAVE_NARRATIVE, "Dey had to feed us good or we couldn't wuk.", set(), set()),
+        # animals by the dozen; a denial with its last letter dropped; "not averse"
+        (SLAVE_NARRATIVE, "Every winter dey killed as many as forty hogs.", set(), set()),
+        (SLAVE_NARRATIVE, "Our marster didn' b'lieve in whuppin' nobody.", set(), set()),
+        (SLAVE_NARRATIVE, "His heirs were not averse to selling the slaves at auction.",
+         {"exploitation.trafficking"}, {"private-individual"}),
     ],
 )  # fmt: skip
-def test_what_the_third_fresh_sample_found(
+def test_what_fresh_samples_found(
     tagger: Tagger,
     context: TagContext,
     text: str,
