@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from testimony_archive.access import Viewer
 from testimony_archive.index import SearchRequest, SearchResult
+from testimony_archive.web.turns import taking_turns
 
 WAIT = 10.0  # seconds: far more than any step here takes, so a hang fails, not blocks
 
@@ -56,3 +57,11 @@ def test_searches_take_turns_while_other_routes_answer(
         statuses: list[Any] = [answer.result(WAIT).status_code for answer in answers]
     assert statuses == [200] * len(paths)
     assert most_at_once == 1
+
+
+def test_a_route_without_the_service_is_refused_when_it_is_declared() -> None:
+    def page(request: object) -> str:
+        return "a page"
+
+    with pytest.raises(TypeError, match="takes no `service`"):
+        taking_turns(page)

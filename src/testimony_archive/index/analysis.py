@@ -67,8 +67,9 @@ def make_analyzer(field_lang: str) -> Analyzer:
 
 
 def word_terms(field_lang: str, word: str) -> list[str]:
-    """`analyze` of one word (a token of `WORD_PATTERN`), without the analyser's
-    pipeline of token objects: a fifth of its time, for highlighting's lexicon."""
+    """`analyze` of one word, without the analyser's pipeline of token objects (a fifth
+    of its time, for highlighting's lexicon). Only for one token of `WORD_PATTERN`: of
+    other text it says nothing right ("The cats" is no term)."""
     text = word.lower().translate(accent_map)
     if field_lang not in STEMMED_LANGUAGES:
         return [text]

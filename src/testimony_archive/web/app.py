@@ -35,14 +35,16 @@ from .routes import (
 from .security import SecurityHeaders
 
 FULL_COLLECTION_EVERY = 100  # collections of the middle generation (Python's default: 10)
-WORKER_THREADS = 2  # each thread keeps its own Whoosh searcher (they are not thread-safe)
+# Each thread keeps its own Whoosh searcher (they are not thread-safe). The routes that
+# search run in one more, when their turn comes (web/turns.py).
+WORKER_THREADS = 2
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Pages are CPU-bound Python: more threads than this only add memory (one searcher
     # each) and contention for the interpreter lock, not speed; the searching routes even
-    # take turns (`SearchService.turn`). Run more processes instead.
+    # take turns (web/turns.py). Run more processes instead.
     anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
     await anyio.to_thread.run_sync(app.state.service.warm)
     # Full garbage-collector passes stop every thread (40 ms with a warm result cache);

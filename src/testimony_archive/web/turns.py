@@ -6,49 +6,51 @@ the other whenever numpy lets it go, and waits to get it back. Under 16 connecti
 new searches, one at a time served 30 to 70 % more pages a second than two threads, with
 a lower p95. A request waits for its turn on the event loop, not in a worker thread, so
 the other routes (signing in, imports, exports) keep the worker threads and run beside
-a search. Searches on PostgreSQL mostly wait for the database, and overlap as before.
+a search (an export's search among them: a long document made in a turn would hold
+every search up). Searches on PostgreSQL mostly wait for the database, and overlap as
+before. The turn is the event loop's: a server process runs one.
 """
 
 from __future__ import annotations
 
-import asyncio
 import functools
+import inspect
 from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
 
 import anyio.to_thread
 from anyio import CapacityLimiter
-from fastapi import Request
+from anyio.lowlevel import RunVar
 
 from ..service import SearchService
 
 P = ParamSpec("P")
 R = TypeVar("R")
+_TURN: RunVar[CapacityLimiter] = RunVar("search_turn")
 
 
 def taking_turns(route: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]:
     """A route that searches, run in a worker thread when its turn comes. The route
-    takes `request` and `service` (FastAPI passes them by name)."""
+    takes the `service` (FastAPI passes it by name)."""
+    if "service" not in inspect.signature(route).parameters:
+        raise TypeError(f"{route.__name__} takes no `service`: it cannot take turns")
 
     @functools.wraps(route)
     async def in_turn(*args: P.args, **kwargs: P.kwargs) -> R:
-        request = kwargs["request"]
         service = kwargs["service"]
-        assert isinstance(request, Request) and isinstance(service, SearchService)
-        turns = _turns(request) if service.in_process else None
+        assert isinstance(service, SearchService)
+        turn = _turn() if service.in_process else None
         return await anyio.to_thread.run_sync(functools.partial(route, *args, **kwargs),
-                                              limiter=turns)  # fmt: skip
+                                              limiter=turn)  # fmt: skip
 
     return in_turn
 
 
-def _turns(request: Request) -> CapacityLimiter:
-    """The app's one turn, made on first use in the event loop that serves it (a limiter
-    belongs to one loop; tests run an app in several)."""
-    loop = asyncio.get_running_loop()
-    held: tuple[asyncio.AbstractEventLoop, CapacityLimiter] | None = getattr(
-        request.app.state, "turns", None
-    )
-    if held is None or held[0] is not loop:
-        held = request.app.state.turns = (loop, CapacityLimiter(1))
-    return held[1]
+def _turn() -> CapacityLimiter:
+    """The event loop's one turn, made on first use (a limiter belongs to one loop)."""
+    try:
+        return _TURN.get()
+    except LookupError:
+        turn = CapacityLimiter(1)
+        _TURN.set(turn)
+        return turn

@@ -36,9 +36,7 @@ DocId = Annotated[str, Path(max_length=100, description="Document id")]
 
 @router.get("/api/search", response_model=SearchResponse, responses=ERRORS, summary="Search")
 @taking_turns
-def api_search(
-    request: Request, state: SearchStateDep, service: ServiceDep, viewer: ViewerDep
-) -> Response:
+def api_search(state: SearchStateDep, service: ServiceDep, viewer: ViewerDep) -> Response:
     # Written as it is: its shape is SearchResponse's (tests/test_openapi.py checks every
     # response against the schema), and validating it again cost more than the writing.
     # orjson writes it in a tenth of the standard library's time (UTF-8, compact).
