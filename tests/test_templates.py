@@ -4,6 +4,7 @@ and the translation functions, and uses only attributes its page context declare
 from __future__ import annotations
 
 import dataclasses
+import random
 import re
 import typing
 from pathlib import Path
@@ -61,3 +62,15 @@ def test_templates_end_in_html_and_autoescape() -> None:
 def test_highlighting_escapes_the_text_and_marks_the_spans() -> None:
     html = highlighted('a <b> & "c" taser', [(12, 17)])
     assert html == "a &lt;b&gt; &amp; &#34;c&#34; <mark>taser</mark>"
+
+
+def test_marking_spans_in_one_pass_equals_marking_them_piece_by_piece() -> None:
+    rng = random.Random(3)
+    for _ in range(5000):
+        text = "".join(rng.choice('ab <&>"é') for _ in range(rng.randint(0, 30)))
+        edges = sorted(rng.choices(range(len(text) + 1), k=2 * rng.randint(0, 4)))
+        spans = list(zip(edges[::2], edges[1::2], strict=True))
+        # An empty redaction at the end adds no markup but takes the general path.
+        piece_by_piece = highlighted(text, spans, [(len(text), len(text))])
+        assert highlighted(text, spans) == piece_by_piece, (text, spans)
+    assert highlighted("ab ab", [(0, 2), (3, 5)]) == "<mark>ab</mark> <mark>ab</mark>"

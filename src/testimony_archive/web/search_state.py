@@ -8,7 +8,7 @@ later (a page size, a document scope, anything the server sets) cannot leak into
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -62,7 +62,7 @@ class SearchState:
             single: dict[str, Any] = {}
             _set(single, attribute, value)
             if single:
-                pairs[url_name] = urlencode(single)
+                pairs[url_name] = _pair(url_name, single[url_name])
         if not pairs:
             return path
         ordered = sorted(pairs, key=URL_ORDER.__getitem__)
@@ -82,6 +82,13 @@ class SearchState:
         current = self.filter_value(name)
         new: Any = None if current == value else (int(value) if name == "year" else value)
         return self.url(**{name: new})
+
+
+@lru_cache(maxsize=4096)
+def _pair(name: str, value: str | int) -> str:
+    """One URL parameter encoded as "name=value" (a page links to the same facet
+    values and years again and again)."""
+    return urlencode({name: value})
 
 
 def _set(params: dict[str, Any], attribute: str, value: Any) -> None:

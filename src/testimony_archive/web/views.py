@@ -4,6 +4,7 @@ result and paragraph views. Pure functions, tested without a browser."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import quote, urlencode
 
 from babel import Locale, UnknownLocaleError
@@ -229,8 +230,14 @@ def percent(score: float, translate: Translator) -> str:
 def document_url(doc_id: str, q: str = "", para: int | None = None) -> str:
     url = f"/documents/{quote(doc_id)}"
     if q:
-        url += "?" + urlencode({"q": q})
+        url += "?" + _query_string(q)
     return url + (f"#p{para}" if para is not None else "")
+
+
+@lru_cache(maxsize=256)
+def _query_string(q: str) -> str:
+    """"q=…" for the links of a results page: each of its paragraphs links with it."""
+    return urlencode({"q": q})
 
 
 def year_chart(values: list[FacetValue], state: SearchState) -> YearChart | None:
