@@ -3264,6 +3264,27 @@ def test_a_narrative_that_speaks_of_slavery_once_places_only_its_paragraphs_of_s
         (SLAVE_NARRATIVE, "Our marster didn' b'lieve in whuppin' nobody.", set(), set()),
         (SLAVE_NARRATIVE, "His heirs were not averse to selling the slaves at auction.",
          {"exploitation.trafficking"}, {"private-individual"}),
+        # the sixth sample: people made to watch a punishment
+        (SLAVE_NARRATIVE, "Ever'body on de place was called out to watch de whippin' of Uncle "
+         "Ned.", {"psychological.forced-witness", "torture.beating"}, {"private-individual"}),
+        (EN, "The inmates were forced to witness the beating of a cellmate by guards.",
+         {"psychological.forced-witness", "torture.beating"}, {"detention-staff"}),
+        # a brush with death is no death; exiles are people, not an expulsion told
+        (EN, "He told reporters he had come near death twice while in prison.", set(), set()),
+        (EN, "Exiles living in Panama said police agents followed them and took photographs.",
+         set(), set()),
+        (EN, "The government forced the opposition leader into exile in Spain.", {"expulsion"},
+         {"judicial"}),
+        # washing hung on a fence, not a man hung on a limb
+        (SLAVE_NARRATIVE, "Mammy washed de clothes Monday and hung dem on de fence to dry.",
+         set(), set()),
+        (SLAVE_NARRATIVE, "Dey hung him on a limb down by de creek.", {"life.killing"},
+         {"private-individual"}),
+        # an arrest without a warrant, however far from its verb; activists held in numbers
+        (EN, "Police officers took the journalist from her home on Tuesday without an arrest "
+         "warrant.", {"liberty.arbitrary-arrest"}, {"police"}),
+        (EN, "Soldiers detained numerous opposition activists ahead of the march.",
+         {"liberty.arbitrary-arrest"}, {"military"}),
     ],
 )  # fmt: skip
 def test_what_fresh_samples_found(
