@@ -3285,6 +3285,14 @@ def test_a_narrative_that_speaks_of_slavery_once_places_only_its_paragraphs_of_s
          "warrant.", {"liberty.arbitrary-arrest"}, {"police"}),
         (EN, "Soldiers detained numerous opposition activists ahead of the march.",
          {"liberty.arbitrary-arrest"}, {"military"}),
+        # prison conditions told by their hygiene, or ranked among the worst; a town's
+        # hygiene is no abuse
+        (EN, "The jails of the region suffered from poor sanitary conditions.",
+         {"psychological"}, {"detention-staff"}),
+        (EN, "Auditors named two states with the worst prison conditions.", {"psychological"},
+         {"detention-staff"}),
+        (EN, "Many villages had poor sanitary conditions and little running water.", set(),
+         set()),
     ],
 )  # fmt: skip
 def test_what_fresh_samples_found(
