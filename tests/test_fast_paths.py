@@ -314,10 +314,12 @@ def read_otherwise(words: set[str]) -> list[tuple[str, str]]:
 def test_the_words_learnt_for_highlighting_are_bounded_and_shared_by_threads(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Each language's lexicon starts afresh at `LEXICON_WORDS`, and threads learning
-    words at once highlight as a word-by-word reading does."""
+    """Each language's lexicon starts afresh at `LEXICON_WORDS`, its texts read whole at
+    `LEXICON_TEXT_BYTES`, and threads learning words at once, or reading texts again,
+    highlight as a word-by-word reading does."""
     monkeypatch.setattr(highlight, "_lexicons", {})
     monkeypatch.setattr(highlight, "LEXICON_WORDS", 40)
+    monkeypatch.setattr(highlight, "LEXICON_TEXT_BYTES", 4_000)
     rng = random.Random(2)
     vocabulary = [f"{stem}{ending}" for stem in ("tortur", "detain", "deport", "agent", "polic",
                   "migrant", "extort", "kidnap", "guard", "soldier") for ending in
@@ -347,6 +349,40 @@ def test_the_words_learnt_for_highlighting_are_bounded_and_shared_by_threads(
     assert failures == []
     assert len(lexicons) > 1  # started afresh, more than once
     assert len(highlight.lexicon("en").known) <= 40 + 30  # (a paragraph's words past it)
+    assert highlight.lexicon("en").text_bytes <= 4_000
+
+
+def test_a_text_read_whole_before_is_highlighted_without_tokenising_it_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The second reading of a text looks for the known words of the wanted terms, and
+    finds what the first found, even words the lexicon learnt in between from others."""
+    monkeypatch.setattr(highlight, "_lexicons", {})
+    tokenised: list[str] = []
+
+    class Counting:
+        def findall(self, text: str) -> list[str]:
+            tokenised.append(text)
+            return _WORD.findall(text)
+
+        def match(self, text: str, at: int) -> object:
+            return _WORD.match(text, at)
+
+    monkeypatch.setattr(highlight, "_WORD", Counting())
+    terms = {("text_en", term) for word in ("tortured", "agents") for term in analyze("en", word)}
+    first = "Agents tortured him; the agent's report denied any torture."
+    later = "Torturing detainees, AGENTS said, was 'torture’s' old name."
+    highlighter = Highlighter("en", terms)
+    spans = highlighter.spans(first)
+    assert [first[a:b] for a, b in spans] == ["Agents", "tortured", "agent's", "torture"]
+    assert highlighter.spans(first) == spans  # from the words it knows: no tokenising
+    assert tokenised == [first]
+    expected = word_by_word_spans(later, "en", terms)
+    assert [later[a:b] for a, b in expected] == ["Torturing", "AGENTS"]
+    assert highlighter.spans(later) == expected  # (new words: "Torturing", "AGENTS")
+    assert highlighter.spans(later) == expected
+    assert Highlighter("en", terms).spans(first) == spans
+    assert tokenised == [first, later]
 
 
 def test_a_parallel_build_writes_each_segment_table_in_a_process_of_its_own(

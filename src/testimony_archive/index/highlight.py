@@ -8,6 +8,7 @@ the quoted text itself is never altered.
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from collections.abc import Set as AbstractSet
 
@@ -17,6 +18,7 @@ from .schema import text_field
 Span = tuple[int, int]  # [start, end) character offsets of a highlighted word
 _WORD = re.compile(WORD_PATTERN)
 LEXICON_WORDS = 200_000  # words per language before a lexicon starts afresh (about 40 MB)
+LEXICON_TEXT_BYTES = 32 * 2**20  # texts read whole, per language, before that list starts afresh
 
 
 def highlight_spans(text: str, field_lang: str, terms: AbstractSet[tuple[str, str]]) -> list[Span]:
@@ -28,17 +30,25 @@ class Highlighter:
     """Highlights paragraphs for one query and language. Each word is analysed once per
     process (`Lexicon`), so a paragraph costs its tokenising and a few set operations:
     only the words whose terms are wanted are then looked for in it, token by token as
-    the analyser reads it (`WORD_PATTERN`)."""
+    the analyser reads it (`WORD_PATTERN`). A text read whole before is not tokenised
+    again: every word it holds is known, so each known word of a wanted term is looked
+    for in it (a handful of `str.find`s)."""
 
     def __init__(self, field_lang: str, terms: AbstractSet[tuple[str, str]]) -> None:
         self.field_lang = field_lang
         self.wanted = {term for name, term in terms if name == text_field(field_lang)}
+        self._forms: set[str] = set()
+        self._forms_from: tuple[Lexicon, int] | None = None  # the lexicon, and its size then
 
     def spans(self, text: str) -> list[Span]:
         if not self.wanted:
             return []
-        words = set(_WORD.findall(text))
-        found = lexicon(self.field_lang).words_with(self.wanted, words)
+        known = lexicon(self.field_lang)
+        if known.read_whole(text):
+            found = self._wanted_forms(known)
+        else:
+            found = known.words_with(self.wanted, set(_WORD.findall(text)))
+            known.remember(text)
         if not found:
             return []
         spans: list[Span] = []
@@ -52,28 +62,55 @@ class Highlighter:
         spans.sort()
         return spans
 
+    def _wanted_forms(self, known: Lexicon) -> set[str]:
+        """Every known word of a wanted term, read again whenever the lexicon has learnt
+        words since (a text read whole may hold them)."""
+        size = len(known.known)
+        if self._forms_from != (known, size):
+            self._forms = known.words_with(self.wanted, None)
+            self._forms_from = (known, size)
+        return self._forms
+
 
 class Lexicon:
     """The words of one language's paragraphs read so far, each with its index terms, and
-    for each term the words that have it. Shared by the threads of a process; words are
-    only ever added (under a lock), and a term's words replaced, never changed in place."""
+    for each term the words that have it; and the texts whose every word it knows (kept
+    by their content, so none can be out of date, and bounded in bytes). Shared by the
+    threads of a process; words and texts are only ever added (under a lock), a term's
+    words replaced, never changed in place, and a text added after its words."""
 
     def __init__(self, field_lang: str) -> None:
         self.field_lang = field_lang
         self.known: set[str] = set()
         self.words_of: dict[str, frozenset[str]] = {}
+        self.texts: dict[str, None] = {}
+        self.text_bytes = 0
         self.lock = threading.Lock()
 
-    def words_with(self, wanted: AbstractSet[str], words: set[str]) -> set[str]:
-        """Those of `words` that have any of the `wanted` terms."""
-        if not words <= self.known:
+    def words_with(self, wanted: AbstractSet[str], words: set[str] | None) -> set[str]:
+        """Those of `words` (or of every known word, for `None`) that have any of the
+        `wanted` terms."""
+        if words is not None and not words <= self.known:
             self.learn(words)
         found: set[str] = set()
         for term in wanted:
             having = self.words_of.get(term)
             if having:
-                found |= having & words
+                found |= having if words is None else having & words
         return found
+
+    def read_whole(self, text: str) -> bool:
+        """Whether every word of `text` is known (it was read whole before)."""
+        return text in self.texts
+
+    def remember(self, text: str) -> None:
+        """`text`, whose words are all known now, as read whole."""
+        size = sys.getsizeof(text) + 64  # (and its place in the dictionary)
+        with self.lock:
+            if self.text_bytes + size > LEXICON_TEXT_BYTES:
+                self.texts, self.text_bytes = {}, 0
+            self.texts[text] = None
+            self.text_bytes += size
 
     def learn(self, words: set[str]) -> None:
         with self.lock:
