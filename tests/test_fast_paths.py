@@ -320,6 +320,7 @@ def test_the_words_learnt_for_highlighting_are_bounded_and_shared_by_threads(
     monkeypatch.setattr(highlight, "_lexicons", {})
     monkeypatch.setattr(highlight, "LEXICON_WORDS", 40)
     monkeypatch.setattr(highlight, "LEXICON_TEXT_BYTES", 4_000)
+    fast = count_fast_readings(monkeypatch)
     rng = random.Random(2)
     vocabulary = [f"{stem}{ending}" for stem in ("tortur", "detain", "deport", "agent", "polic",
                   "migrant", "extort", "kidnap", "guard", "soldier") for ending in
@@ -350,6 +351,65 @@ def test_the_words_learnt_for_highlighting_are_bounded_and_shared_by_threads(
     assert len(lexicons) > 1  # started afresh, more than once
     assert len(highlight.lexicon("en").known) <= 40 + 30  # (a paragraph's words past it)
     assert highlight.lexicon("en").text_bytes <= 4_000
+    assert fast == []  # (texts read once each, by four threads: each taken apart)
+
+
+def test_threads_reading_texts_again_highlight_as_a_word_by_word_reading_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Few short texts read thousands of times by threads, while the lexicon starts
+    afresh and learns words between the readings: most are readings of texts read whole
+    before, and each gives the word-by-word reading's spans."""
+    monkeypatch.setattr(highlight, "_lexicons", {})
+    monkeypatch.setattr(highlight, "LEXICON_WORDS", 60)
+    monkeypatch.setattr(highlight, "LEXICON_TEXT_BYTES", 20_000)
+    fast = count_fast_readings(monkeypatch)
+    rng = random.Random(2)
+    vocabulary = [f"{stem}{ending}" for stem in ("tortur", "detain", "deport", "agent", "polic",
+                  "migrant", "extort", "kidnap", "guard", "soldier") for ending in
+                  ("e", "ed", "es", "ing", "er", "ers", "ion", "ions")]  # fmt: skip
+    vocabulary += [word.upper() for word in vocabulary[:40]]
+    vocabulary += [word.capitalize() for word in vocabulary[40:80]]
+    texts = [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 8)))
+             for _ in range(40)]  # fmt: skip
+    terms = {("text_en", term) for word in ("torture", "agents", "kidnapping")
+             for term in analyze("en", word)}  # fmt: skip
+    expected = [word_by_word_spans(text, "en", terms) for text in texts]
+    lexicons: set[int] = set()
+    failures: list[str] = []
+
+    def highlight_all(order: list[int]) -> None:
+        highlighter = Highlighter("en", terms)
+        for at in order:
+            lexicons.add(id(highlight.lexicon("en")))
+            if highlighter.spans(texts[at]) != expected[at]:
+                failures.append(texts[at])
+
+    threads = [threading.Thread(target=highlight_all,
+                                args=([rng.randrange(40) for _ in range(3000)],))
+               for _ in range(4)]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert len(lexicons) > 1  # started afresh, more than once
+    assert len(fast) > 1000  # (of 12,000 readings: the resets make the lexicon read again)
+
+
+def count_fast_readings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts each `Lexicon.has_read_whole` found read before, as they are asked."""
+    found: list[str] = []
+    asked = highlight.Lexicon.has_read_whole
+
+    def counted(lexicon: highlight.Lexicon, text: str) -> bool:
+        read = asked(lexicon, text)
+        if read:
+            found.append(text)
+        return read
+
+    monkeypatch.setattr(highlight.Lexicon, "has_read_whole", counted)
+    return found
 
 
 def test_a_text_read_whole_before_is_highlighted_without_tokenising_it_again(

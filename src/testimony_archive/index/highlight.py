@@ -18,7 +18,7 @@ from .schema import text_field
 Span = tuple[int, int]  # [start, end) character offsets of a highlighted word
 _WORD = re.compile(WORD_PATTERN)
 LEXICON_WORDS = 200_000  # words per language before a lexicon starts afresh (about 40 MB)
-LEXICON_TEXT_BYTES = 32 * 2**20  # texts read whole, per language, before that list starts afresh
+LEXICON_TEXT_BYTES = 32 * 2**20  # texts read whole, per lexicon, before they are all dropped
 
 
 def highlight_spans(text: str, field_lang: str, terms: AbstractSet[tuple[str, str]]) -> list[Span]:
@@ -32,19 +32,18 @@ class Highlighter:
     only the words whose terms are wanted are then looked for in it, token by token as
     the analyser reads it (`WORD_PATTERN`). A text read whole before is not tokenised
     again: every word it holds is known, so each known word of a wanted term is looked
-    for in it (a handful of `str.find`s)."""
+    for in it (a handful of `str.find`s). A highlighter serves one thread."""
 
     def __init__(self, field_lang: str, terms: AbstractSet[tuple[str, str]]) -> None:
         self.field_lang = field_lang
         self.wanted = {term for name, term in terms if name == text_field(field_lang)}
-        self._forms: set[str] = set()
-        self._forms_from: tuple[Lexicon, int] | None = None  # the lexicon, and its size then
+        self._forms: tuple[Lexicon, int, set[str]] | None = None  # lexicon, its size, forms
 
     def spans(self, text: str) -> list[Span]:
         if not self.wanted:
             return []
         known = lexicon(self.field_lang)
-        if known.read_whole(text):
+        if known.has_read_whole(text):
             found = self._wanted_forms(known)
         else:
             found = known.words_with(self.wanted, set(_WORD.findall(text)))
@@ -66,18 +65,18 @@ class Highlighter:
         """Every known word of a wanted term, read again whenever the lexicon has learnt
         words since (a text read whole may hold them)."""
         size = len(known.known)
-        if self._forms_from != (known, size):
-            self._forms = known.words_with(self.wanted, None)
-            self._forms_from = (known, size)
-        return self._forms
+        if self._forms is None or self._forms[:2] != (known, size):
+            self._forms = (known, size, known.words_with(self.wanted, None))
+        return self._forms[2]
 
 
 class Lexicon:
     """The words of one language's paragraphs read so far, each with its index terms, and
     for each term the words that have it; and the texts whose every word it knows (kept
     by their content, so none can be out of date, and bounded in bytes). Shared by the
-    threads of a process; words and texts are only ever added (under a lock), a term's
-    words replaced, never changed in place, and a text added after its words."""
+    threads of a process; words are only ever added (under a lock), a term's words
+    replaced, never changed in place; a text is added after its words, and the texts are
+    all dropped at once when they reach `LEXICON_TEXT_BYTES`."""
 
     def __init__(self, field_lang: str) -> None:
         self.field_lang = field_lang
@@ -99,14 +98,19 @@ class Lexicon:
                 found |= having if words is None else having & words
         return found
 
-    def read_whole(self, text: str) -> bool:
-        """Whether every word of `text` is known (it was read whole before)."""
+    def has_read_whole(self, text: str) -> bool:
+        """Whether `text` was read whole before (so every word of it is known)."""
         return text in self.texts
 
     def remember(self, text: str) -> None:
-        """`text`, whose words are all known now, as read whole."""
+        """`text`, whose words this lexicon has learnt, as read whole (not a text that
+        would take more than an eighth of the bound)."""
         size = sys.getsizeof(text) + 64  # (and its place in the dictionary)
+        if size > LEXICON_TEXT_BYTES // 8:
+            return
         with self.lock:
+            if text in self.texts:
+                return
             if self.text_bytes + size > LEXICON_TEXT_BYTES:
                 self.texts, self.text_bytes = {}, 0
             self.texts[text] = None
