@@ -322,31 +322,12 @@ def test_the_words_learnt_for_highlighting_are_bounded_and_shared_by_threads(
     monkeypatch.setattr(highlight, "LEXICON_TEXT_BYTES", 4_000)
     fast = count_fast_readings(monkeypatch)
     rng = random.Random(2)
-    vocabulary = [f"{stem}{ending}" for stem in ("tortur", "detain", "deport", "agent", "polic",
-                  "migrant", "extort", "kidnap", "guard", "soldier") for ending in
-                  ("e", "ed", "es", "ing", "er", "ers", "ion", "ions")]  # fmt: skip
-    texts = [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(3, 30)))
+    texts = [" ".join(rng.choice(INFLECTED) for _ in range(rng.randint(3, 30)))
              for _ in range(400)]  # fmt: skip
-    terms = {("text_en", term) for word in ("torture", "agents", "kidnapping")
-             for term in analyze("en", word)}  # fmt: skip
-    expected = [word_by_word_spans(text, "en", terms) for text in texts]
-    assert sum(map(bool, expected)) > 300
-    lexicons: set[int] = set()
-    failures: list[str] = []
-
-    def highlight_all(order: list[int]) -> None:
-        highlighter = Highlighter("en", terms)
-        for at in order:
-            lexicons.add(id(highlight.lexicon("en")))
-            if highlighter.spans(texts[at]) != expected[at]:
-                failures.append(texts[at])
-
-    threads = [threading.Thread(target=highlight_all, args=(rng.sample(range(400), 400),))
-               for _ in range(4)]  # fmt: skip
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert sum(map(bool, [word_by_word_spans(text, "en", WANTED) for text in texts])) > 300
+    failures, lexicons = highlight_in_threads(
+        texts, [rng.sample(range(400), 400) for _ in range(4)]
+    )
     assert failures == []
     assert len(lexicons) > 1  # started afresh, more than once
     assert len(highlight.lexicon("en").known) <= 40 + 30  # (a paragraph's words past it)
@@ -365,36 +346,45 @@ def test_threads_reading_texts_again_highlight_as_a_word_by_word_reading_does(
     monkeypatch.setattr(highlight, "LEXICON_TEXT_BYTES", 20_000)
     fast = count_fast_readings(monkeypatch)
     rng = random.Random(2)
-    vocabulary = [f"{stem}{ending}" for stem in ("tortur", "detain", "deport", "agent", "polic",
-                  "migrant", "extort", "kidnap", "guard", "soldier") for ending in
-                  ("e", "ed", "es", "ing", "er", "ers", "ion", "ions")]  # fmt: skip
-    vocabulary += [word.upper() for word in vocabulary[:40]]
-    vocabulary += [word.capitalize() for word in vocabulary[40:80]]
+    vocabulary = INFLECTED + [word.upper() for word in INFLECTED[:40]]
+    vocabulary += [word.capitalize() for word in INFLECTED[40:]]
     texts = [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 8)))
              for _ in range(40)]  # fmt: skip
-    terms = {("text_en", term) for word in ("torture", "agents", "kidnapping")
-             for term in analyze("en", word)}  # fmt: skip
-    expected = [word_by_word_spans(text, "en", terms) for text in texts]
+    failures, lexicons = highlight_in_threads(
+        texts, [[rng.randrange(40) for _ in range(3000)] for _ in range(4)]
+    )
+    assert failures == []
+    assert len(lexicons) > 1  # started afresh, more than once
+    assert len(fast) > 1000  # (of 12,000 readings: the resets make the lexicon read again)
+
+
+INFLECTED = [f"{stem}{ending}" for stem in ("tortur", "detain", "deport", "agent", "polic",
+             "migrant", "extort", "kidnap", "guard", "soldier") for ending in
+             ("e", "ed", "es", "ing", "er", "ers", "ion", "ions")]  # fmt: skip
+WANTED = {("text_en", term) for word in ("torture", "agents", "kidnapping")
+          for term in analyze("en", word)}  # fmt: skip
+
+
+def highlight_in_threads(texts: list[str], orders: list[list[int]]) -> tuple[list[str], set[int]]:
+    """One thread per order highlighting `texts` in it, each with its own highlighter:
+    the texts whose spans were not the word-by-word reading's, and the lexicons used."""
+    expected = [word_by_word_spans(text, "en", WANTED) for text in texts]
     lexicons: set[int] = set()
     failures: list[str] = []
 
     def highlight_all(order: list[int]) -> None:
-        highlighter = Highlighter("en", terms)
+        highlighter = Highlighter("en", WANTED)
         for at in order:
             lexicons.add(id(highlight.lexicon("en")))
             if highlighter.spans(texts[at]) != expected[at]:
                 failures.append(texts[at])
 
-    threads = [threading.Thread(target=highlight_all,
-                                args=([rng.randrange(40) for _ in range(3000)],))
-               for _ in range(4)]  # fmt: skip
+    threads = [threading.Thread(target=highlight_all, args=(order,)) for order in orders]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert failures == []
-    assert len(lexicons) > 1  # started afresh, more than once
-    assert len(fast) > 1000  # (of 12,000 readings: the resets make the lexicon read again)
+    return failures, lexicons
 
 
 def count_fast_readings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
