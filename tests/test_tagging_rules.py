@@ -3031,7 +3031,7 @@ def test_a_narrative_speaks_of_slavery_once_and_of_owners_elsewhere(tagger: Tagg
         (EN, "He was killed two years after he was detained and later released.",
          {"life.killing"}),
         (EN, "Citizens must register firearms under penalty of punishment.", set()),
-        (SLAVE_NARRATIVE, "Dey burnt my mother's cabin down.", set()),
+        (SLAVE_NARRATIVE, "Dey burnt my mother's cabin down.", {"property"}),  # (no burns)
         (SLAVE_NARRATIVE, "He bled to death from a snake bite.", set()),
         (EN, "Inmates in the prison paid fees for phone calls.", set()),
         (SLAVE_NARRATIVE, "Dey hung a bell on de lead cow.", set()),
@@ -3293,6 +3293,44 @@ def test_a_narrative_that_speaks_of_slavery_once_places_only_its_paragraphs_of_s
          {"detention-staff"}),
         (EN, "Many villages had poor sanitary conditions and little running water.", set(),
          set()),
+        # a run-in heading names what the paragraph tells of, where it tells of the same
+        # kind of abuse; a heading alone, or over another kind, names a topic only
+        (EN, "Arbitrary Arrest: The ombudsman received 40 complaints of illegal detention in "
+         "the first half of the year.", {"liberty.arbitrary-arrest",
+         "liberty.arbitrary-detention"}, {"judicial"}),
+        (EN, "Arbitrary Arrest: The constitution and law prohibit arbitrary arrest, and the "
+         "government generally observed these prohibitions.", set(), set()),
+        (EN, "Arbitrary Arrest: The ombudsman received 40 complaints of police beatings in the "
+         "first half of the year.", {"torture.beating"}, {"police"}),
+        # homes set on fire by people, not by a fire
+        (EN, "Unidentified men burned two homes and a shop belonging to the community leader.",
+         {"property"}, {"unknown"}),
+        (EN, "A fire destroyed two homes in the market district.", set(), set()),
+        # what raiders carried away, a store broken open
+        (SLAVE_NARRATIVE, "When de Yankees come through dey carried away all de vittals and "
+         "de fodder.", {"property.theft"}, {"military"}),
+        (SLAVE_NARRATIVE, "Dey busted open de store and told us to take what we wanted.",
+         {"property.theft"}, {"private-individual"}),
+        # brought from Africa; a woman with child laid with her belly in a hole
+        (SLAVE_NARRATIVE, "My great-grandmother was brought over from Africa in a ship.",
+         {"exploitation.trafficking"}, {"private-individual"}),
+        (SLAVE_NARRATIVE, "De overseer dug a hole and put her belly in it so he could whip "
+         "her.", {"torture.forced-position", "torture.beating"}, {"private-individual"}),
+        # meaning to kill is no killing
+        (SLAVE_NARRATIVE, "I told myself I was gwine to kill dat driver some day.", set(),
+         set()),
+        (SLAVE_NARRATIVE, "Dey acted like dey was goin' to kill him, but dey let him go.",
+         {"life.death-threat"}, {"private-individual"}),
+        # detainees made to strike one another; held without telling their families
+        (EN, "Guards made the two prisoners slap each other while they filmed it.",
+         {"psychological.humiliation"}, {"detention-staff"}),
+        (EN, "Police held the students for two days without allowing them to notify their "
+         "parents or families.", {"liberty.incommunicado"}, {"police"}),
+        # a child's first work, in the narrators' spelling; tasks set to slaves
+        (SLAVE_NARRATIVE, "Mah very fust job was totin' water to de hands.",
+         {"exploitation.child-labour", "exploitation.forced-labour"}, {"private-individual"}),
+        (SLAVE_NARRATIVE, "De slaves was given tasks dey couldn't finish by dark.",
+         {"exploitation.forced-labour"}, {"private-individual"}),
     ],
 )  # fmt: skip
 def test_what_fresh_samples_found(

@@ -110,13 +110,8 @@ class Tagger:
         detention = bool(scanned.get(DETENTION)) and any(
             word.folded in PRISON_WORDS for word in words
         )
-        found = [
-            match
-            for match in self.lexicon.abuse_types.find(
-                words, languages, slavery, scanned, detention
-            )
-            if match.first >= label_end
-        ]
+        every = self.lexicon.abuse_types.find(words, languages, slavery, scanned, detention)
+        found = [match for match in every if match.first >= label_end]
         if not found:
             return Suggestion()  # most paragraphs: no need to look for scope cues
         cues = self.scope.cues(words, languages, context.kind == "testimony")
@@ -140,6 +135,12 @@ class Tagger:
         perpetrators = choose_perpetrators(
             agents, abuses, abuse_types, words, slavery, context.kind == "testimony"
         )
+        named = _named_by_its_heading(every, label_end, abuses)
+        if named:  # (who did it is read from the paragraph's own words, as before)
+            abuses = [*abuses, *named]
+            abuse_types = most_specific(
+                abuse_types | {match.value for match in named}, self.vocabulary.abuse_types
+            )
 
         # a force's name holds no place ("Zulia State police" is no place), but a phrase
         # that runs across a comma ("the military, Guerrero state police") may hold one
@@ -340,6 +341,16 @@ def _label_end(tokens: Sequence[Token], words: Sequence[Token]) -> int:
         if token.text in ".;!?":
             return 0
     return 0
+
+
+def _named_by_its_heading(
+    matches: Sequence[Match], label_end: int, told: Sequence[Match]
+) -> list[Match]:
+    """The abuses a run-in heading names where the paragraph tells of one of the same
+    kind ("Arbitrary Arrest: ... complaints of arbitrary detention": the heading says
+    what those detentions began with). A heading alone names a topic only."""
+    kinds = {match.value.split(".")[0] for match in told}
+    return [m for m in matches if m.first < label_end and m.value.split(".")[0] in kinds]
 
 
 def _title_case(label: Sequence[Token]) -> bool:
