@@ -3331,6 +3331,13 @@ def test_a_narrative_that_speaks_of_slavery_once_places_only_its_paragraphs_of_s
          {"exploitation.child-labour", "exploitation.forced-labour"}, {"private-individual"}),
         (SLAVE_NARRATIVE, "De slaves was given tasks dey couldn't finish by dark.",
          {"exploitation.forced-labour"}, {"private-individual"}),
+        # the Haitian National Police's units by their initials; a prison directorate's staff
+        (EN, "Officers of the BOID unit beat a suspect during a raid.", {"torture.beating"},
+         {"police"}),
+        (EN, "CIMO agents fired tear gas at the demonstrators.", {"torture.chemical"},
+         {"police"}),
+        (EN, "Penitentiary directorate officials beat two men who had tried to escape.",
+         {"torture.beating"}, {"detention-staff"}),
     ],
 )  # fmt: skip
 def test_what_fresh_samples_found(
