@@ -11,6 +11,8 @@ own queries, every result sorted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 from whoosh import query as wq
@@ -228,9 +230,21 @@ def full_order(
     return np.lexsort((ranks, sign * dates)).astype(np.int32)
 
 
+def scored_afresh(
+    _snapshot: Snapshot,
+    _scope: object,
+    _field_name: str,
+    _term: str,
+    score: Callable[[], tuple[IntArray, FloatArray]],
+) -> tuple[IntArray, FloatArray]:
+    """A term's scores computed for each search, none kept."""
+    return score()
+
+
 def straightforward(monkeypatch: pytest.MonkeyPatch) -> None:
     """Search the straightforward way from now on (until the test ends)."""
     monkeypatch.setattr(ranking, "Evaluator", FullArrayEvaluator)
+    monkeypatch.setattr(Snapshot, "scored", scored_afresh)
     monkeypatch.setattr(Snapshot, "_segment_postings", whoosh_postings)
     monkeypatch.setattr(Snapshot, "positions", whoosh_positions)
     monkeypatch.setattr(archive_backend, "Highlighter", WordByWordHighlighter)

@@ -551,6 +551,51 @@ def test_fast_search_equals_the_straightforward_one_on_the_sample(
         assert fast_result == plain_result, request
 
 
+def test_term_scores_kept_for_a_generation_give_the_scores_computed_afresh(
+    sample_index: tuple[Archive, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same searches, from a cold cache, again from a warm one, per scope, and the
+    straightforward way (each term scored for each search): the same results. What is
+    kept is read-only, per scope, goes with its generation and keeps its bound."""
+    from .test_search_equivalence import comparable
+
+    archive, index_dir, _without = sample_index
+    requests = sample_requests()
+    backend = WhooshIndex(archive, index_dir)
+    try:
+        results = {}
+        for scope in (EVERY_LEVEL, PUBLIC):
+            cold = [comparable(backend.search(r, scope, cache=False)) for r in requests]
+            warm = [comparable(backend.search(r, scope, cache=False)) for r in requests]
+            assert cold == warm
+            results[scope] = warm
+        with backend.handle.searcher() as (_searcher, kept):
+            cache = kept._scored
+            assert {key[0] for key in cache._items} == {EVERY_LEVEL, PUBLIC}
+            for ids, scores in cache._items.values():
+                assert not ids.flags.writeable and not scores.flags.writeable
+            every_term = len(cache._items)
+        bound = 16 * 1024
+        monkeypatch.setattr(snapshot_module, "TERM_SCORES_BYTES", bound)
+        backend.close()  # a new generation: a new snapshot, with nothing kept
+        with backend.handle.searcher() as (_searcher, fresh):
+            assert fresh is not kept and fresh._scored.total == 0
+        with monkeypatch.context() as patched:
+            straightforward(patched)
+            for scope, expected in results.items():
+                plain = [comparable(backend.search(r, scope, cache=False)) for r in requests]
+                assert plain == expected
+        for scope, expected in results.items():  # scores dropped and computed again
+            again = [comparable(backend.search(r, scope, cache=False)) for r in requests]
+            assert again == expected
+        with backend.handle.searcher() as (_searcher, bounded):
+            assert 0 < bounded._scored.total <= bound
+            assert len(bounded._scored._items) < every_term
+    finally:
+        backend.close()
+    assert results[EVERY_LEVEL] != results[PUBLIC]  # (the scopes do differ)
+
+
 def test_postings_with_deleted_entries_equal_whoosh_matchers(
     sample_index: tuple[Archive, Path, Path],
 ) -> None:

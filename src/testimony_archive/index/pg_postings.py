@@ -17,7 +17,7 @@ filters let through few documents.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -233,6 +233,17 @@ class FetchedPostings:
         if scope != self.scope:
             raise ValueError("these postings were fetched for another scope")
         return self.postings(reader, field_name, term)
+
+    def scored(
+        self,
+        scope: Scope,
+        field_name: str,
+        term: str,
+        score: Callable[[], tuple[IntArray, FloatArray]],
+    ) -> tuple[IntArray, FloatArray]:
+        """Scored afresh: one search's postings (those its filters or its tsquery let
+        through) give scores that hold for it alone."""
+        return score()
 
     def lengths(self, reader: Any, field_name: str, scope: Scope) -> tuple[FloatArray, float]:
         return self.catalog.lengths(reader, field_name, scope)

@@ -8,7 +8,9 @@ its score is above zero.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 import numpy as np
@@ -110,6 +112,14 @@ class TermStatistics(Protocol):
         self, reader: Any, field_name: str, term: str, scope: Scope
     ) -> tuple[IntArray, FloatArray]: ...
 
+    def scored(
+        self,
+        scope: Scope,
+        field_name: str,
+        term: str,
+        score: Callable[[], tuple[IntArray, FloatArray]],
+    ) -> tuple[IntArray, FloatArray]: ...
+
     def lengths(self, reader: Any, field_name: str, scope: Scope) -> tuple[FloatArray, float]: ...
 
     def phrase(
@@ -186,7 +196,9 @@ class Evaluator:
         """BM25 of one term, on the entries the scope may search that contain it."""
         found = self._term_scores.get((field_name, text))
         if found is None:
-            found = self._term_scores[(field_name, text)] = self._bm25(field_name, text)
+            found = self._term_scores[(field_name, text)] = self.snapshot.scored(
+                self.scope, field_name, text, partial(self._bm25, field_name, text)
+            )
         return found
 
     def _bm25(self, field_name: str, text: str) -> tuple[IntArray, FloatArray]:

@@ -48,8 +48,17 @@ FILTER_CACHE_SIZE = 64
 # searches of several roles at once (a bound of 256 entries made two roles' 140
 # searches evict each other).
 RESULT_CACHE_BYTES = 48 * 2**20
+# Each word's BM25 scores in a generation, per scope: new queries share their words (at
+# ×10 a common word's scores weigh about 2 MB; most weigh a few KB).
+TERM_SCORES_BYTES = 48 * 2**20
 SEGMENT_CACHE_SIZE = 64
 UNREDACTED, REDACTED = 1, 2  # `Snapshot.variant`
+
+
+def scores_weight(pair: tuple[IntArray, FloatArray]) -> int:
+    """What a term's entries and scores weigh in the cache (the entries are often the
+    postings cache's own array, counted again)."""
+    return pair[0].nbytes + pair[1].nbytes + 800
 
 
 def result_weight(result: Any) -> int:
@@ -227,6 +236,7 @@ class Snapshot:
     _looked_for: dict[str, float] = field(default_factory=dict)  # a missing table, when
     _filters: LRU = field(default_factory=lambda: LRU(FILTER_CACHE_SIZE))
     results: LRU = field(default_factory=lambda: LRU(RESULT_CACHE_BYTES, weigh=result_weight))
+    _scored: LRU = field(default_factory=lambda: LRU(TERM_SCORES_BYTES, weigh=scores_weight))
     _facets: dict[tuple[str, bool], Members] = field(default_factory=dict)
     _readable: dict[Scope, BoolArray] = field(default_factory=dict)
     _population: dict[Scope, int] = field(default_factory=dict)
@@ -489,6 +499,25 @@ class Snapshot:
         """How many entries the scope may search hold a term: those of its visible
         postings, `ids` (a backend that fetched some postings only counts otherwise)."""
         return int(ids.size)
+
+    def scored(
+        self,
+        scope: Scope,
+        field_name: str,
+        term: str,
+        score: Callable[[], tuple[IntArray, FloatArray]],
+    ) -> tuple[IntArray, FloatArray]:
+        """A term's BM25 scores for a scope (`score` computes them), kept for this
+        generation: they depend on nothing else. Read-only: every search shares them."""
+
+        def build() -> tuple[IntArray, FloatArray]:
+            ids, scores = score()
+            ids, scores = ids.view(), scores.view()  # (a view: the postings stay writable)
+            ids.flags.writeable = scores.flags.writeable = False
+            return ids, scores
+
+        found: tuple[IntArray, FloatArray] = self._scored.fetch((scope, field_name, term), build)
+        return found
 
     def visible_postings(
         self, reader: IndexReader, field_name: str, term: str, scope: Scope
