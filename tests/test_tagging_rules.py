@@ -3338,6 +3338,16 @@ def test_a_narrative_that_speaks_of_slavery_once_places_only_its_paragraphs_of_s
          {"police"}),
         (EN, "Penitentiary directorate officials beat two men who had tried to escape.",
          {"torture.beating"}, {"detention-staff"}),
+        # who an abuse befell in the passive is not who did it; those after a "by" did
+        # something else, and conditions befall no one named before them
+        (EN, "Three soldiers were killed by gang members near the border.",
+         {"life.killing"}, {"organized-crime"}),
+        (EN, "As of October, 39 police officers and 26 soldiers had been killed.",
+         {"life.killing"}, {"unknown"}),
+        (EN, "Ten people detained by SEBIN agents were tortured in El Helicoide.",
+         {"torture"}, {"police"}),
+        (EN, "Two journalists were beaten by police during the protest.", {"torture.beating"},
+         {"police"}),
     ],
 )  # fmt: skip
 def test_what_fresh_samples_found(

@@ -244,9 +244,11 @@ class Scope:
 
     def victim_words(self, words: Sequence[Token], abuses: Sequence[Match]) -> frozenset[int]:
         """Words that name the victims of an abuse word: what follows "killings of",
-        "threats against", "murdered two", up to "by", a new clause or a relative word."""
+        "threats against", "murdered two", up to "by", a new clause or a relative word;
+        what comes before it in the passive ("two soldiers were killed")."""
         victims: set[int] = set()
         for abuse in abuses:
+            victims.update(_passive_subject(words, abuse))
             if words[abuse.last].folded in _AGENT_LINKS:
                 continue  # "killings by criminal gangs"
             index = abuse.last + 1
@@ -275,6 +277,45 @@ class Scope:
                 victims.add(index)
                 index += 1
         return frozenset(victims)
+
+
+_PASSIVE_AUXILIARIES = frozenset("was were been is are got gets".split())  # (not "being":
+# "footage of gang members being burned" is not what its clause's subject suffered)
+# Conditions told in the passive befall no one named before them ("detention centers
+# were overcrowded")
+_CONDITIONS = frozenset({"psychological", "psychological.isolation", "torture.deprivation"})
+_IRREGULAR_PARTICIPLES = frozenset("shot hung slain struck beat hit held kept taken".split())
+PASSIVE_ADVERBS = 2  # "were reportedly killed", "had been brutally beaten"
+
+
+def _passive_subject(words: Sequence[Token], abuse: Match) -> range:
+    """Who an abuse word in the passive befell: "Three soldiers were killed by gang
+    members", "39 police officers had been killed" (the words of its clause before it,
+    back to a relative word or a conjunction that opens a clause; none where they follow
+    a "by", and name who did something else)."""
+    verb = words[abuse.first]
+    if (
+        abuse.pattern.language != "en"
+        or abuse.value in _CONDITIONS
+        or not (verb.folded.endswith(("ed", "en")) or verb.folded in _IRREGULAR_PARTICIPLES)
+    ):
+        return range(0)
+    at = abuse.first - 1
+    while at >= 0 and abuse.first - at <= PASSIVE_ADVERBS and words[at].folded.endswith("ly"):
+        at -= 1
+    if at < 0 or words[at].folded not in _PASSIVE_AUXILIARIES:
+        return range(0)
+    start = at
+    while (
+        start > 0
+        and at - start < VICTIM_WINDOW
+        and (words[start - 1].sentence, words[start - 1].clause) == (verb.sentence, verb.clause)
+        and words[start - 1].folded not in _REGION_ENDS
+    ):
+        start -= 1
+    if start > 0 and words[start - 1].folded in _AGENT_LINKS:
+        return range(0)  # "individuals detained by SEBIN agents were tortured": the agents
+    return range(start, at)
 
 
 # Who is held, told by what they are ("detainees, primarily gang members", "inmates who
