@@ -3348,6 +3348,17 @@ def test_a_narrative_that_speaks_of_slavery_once_places_only_its_paragraphs_of_s
          {"torture"}, {"police"}),
         (EN, "Two journalists were beaten by police during the protest.", {"torture.beating"},
          {"police"}),
+        # people stripped, not stripped of a status; "humiliate" as a verb; a child made to
+        # work, told after the work; a town burned
+        (SLAVE_NARRATIVE, "Dey stripped de women and put dem up on de stand to be sold.",
+         {"psychological.humiliation", "exploitation.trafficking"}, {"private-individual"}),
+        (EN, "The government stripped them of their legal status.", set(), set()),
+        (EN, "Guards would humiliate the women in front of their children.",
+         {"psychological.humiliation"}, {"detention-staff"}),
+        (SLAVE_NARRATIVE, "Old Marster made me tote water when I was a little gal.",
+         {"exploitation.child-labour", "exploitation.forced-labour"}, {"private-individual"}),
+        (SLAVE_NARRATIVE, "De Yankees burnt up de town when dey come through.", {"property"},
+         {"military"}),
     ],
 )  # fmt: skip
 def test_what_fresh_samples_found(
