@@ -12,6 +12,7 @@ import shutil
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -594,6 +595,40 @@ def test_term_scores_kept_for_a_generation_give_the_scores_computed_afresh(
     finally:
         backend.close()
     assert results[EVERY_LEVEL] != results[PUBLIC]  # (the scopes do differ)
+
+
+def test_term_scores_of_a_changed_index_are_scored_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scores kept before documents were removed are not those of the next generation:
+    the same searches then give what the straightforward path gives, in both scopes."""
+    from .test_search_equivalence import comparable
+
+    archive = Archive(copy_sample_archive(tmp_path / "archive"))
+    rebuild_index(archive, tmp_path / "index", procs=1)
+    backend = WhooshIndex(archive, tmp_path / "index")
+    requests = sample_requests()
+
+    def searched() -> dict[object, list[dict[str, Any]]]:
+        return {
+            scope: [comparable(backend.search(r, scope, cache=False)) for r in requests]
+            for scope in (EVERY_LEVEL, PUBLIC)
+        }
+
+    try:
+        before = searched()
+        for path in archive.paths()[:3]:
+            path.unlink()
+        backend.update()
+        after = searched()
+        backend.close()
+        with monkeypatch.context() as patched:
+            straightforward(patched)
+            plain = searched()
+    finally:
+        backend.close()
+    assert after == plain
+    assert after != before  # (the removal did change what the searches find)
 
 
 def test_postings_with_deleted_entries_equal_whoosh_matchers(

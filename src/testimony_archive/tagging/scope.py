@@ -248,7 +248,7 @@ class Scope:
         what comes before it in the passive ("two soldiers were killed")."""
         victims: set[int] = set()
         for abuse in abuses:
-            victims.update(_passive_subject(words, abuse))
+            victims.update(_passive_subject(words, abuse, abuses))
             if words[abuse.last].folded in _AGENT_LINKS:
                 continue  # "killings by criminal gangs"
             index = abuse.last + 1
@@ -288,16 +288,23 @@ _IRREGULAR_PARTICIPLES = frozenset("shot hung slain struck beat hit held kept ta
 PASSIVE_ADVERBS = 2  # "were reportedly killed", "had been brutally beaten"
 
 
-def _passive_subject(words: Sequence[Token], abuse: Match) -> range:
+def _passive_subject(words: Sequence[Token], abuse: Match, abuses: Sequence[Match]) -> range:
     """Who an abuse word in the passive befell: "Three soldiers were killed by gang
-    members", "39 police officers had been killed" (the words of its clause before it,
-    back to a relative word or a conjunction that opens a clause; none where they follow
-    a "by", and name who did something else)."""
+    members", "39 police officers had been killed": the words before it, back to where its
+    clause begins (a relative word, or an "and" that opens a clause: "Police fired on the
+    crowd, and three protesters were killed"). None where they follow a "by" or a relative
+    word (they name who did something else: "individuals detained by SEBIN agents were
+    tortured"), nor where the sentence tells another abuse (who did which is not
+    clear: "Two gang members were killed by police after they had murdered a man")."""
     verb = words[abuse.first]
     if (
         abuse.pattern.language != "en"
         or abuse.value in _CONDITIONS
         or not (verb.folded.endswith(("ed", "en")) or verb.folded in _IRREGULAR_PARTICIPLES)
+        or any(
+            words[other.first].sentence == verb.sentence and other.first != abuse.first
+            for other in abuses
+        )
     ):
         return range(0)
     at = abuse.first - 1
@@ -311,11 +318,31 @@ def _passive_subject(words: Sequence[Token], abuse: Match) -> range:
         and at - start < VICTIM_WINDOW
         and (words[start - 1].sentence, words[start - 1].clause) == (verb.sentence, verb.clause)
         and words[start - 1].folded not in _REGION_ENDS
+        and not _opens_a_clause(words, start - 1)
     ):
         start -= 1
-    if start > 0 and words[start - 1].folded in _AGENT_LINKS:
-        return range(0)  # "individuals detained by SEBIN agents were tortured": the agents
+    if start > 0 and words[start - 1].folded in _AGENT_LINKS | _RELATIVES:
+        return range(0)
     return range(start, at)
+
+
+_CONJUNCTIONS = frozenset("and an or but nor".split())
+_RELATIVES = frozenset("who whom that which whose".split())
+_SUBJECT_OPENERS = frozenset(
+    "the a an de dem my his her their our your its he she they dey we i it you several many "
+    "some most all".split()
+)
+
+
+def _opens_a_clause(words: Sequence[Token], at: int) -> bool:
+    """Whether a conjunction at `at` begins a clause: after a comma ("..., and three
+    protesters were killed"), or before a new subject ("... and the passengers were
+    beaten"; not "police officers and soldiers")."""
+    if words[at].folded not in _CONJUNCTIONS:
+        return False
+    return not words[at].joined or (
+        at + 1 < len(words) and words[at + 1].folded in _SUBJECT_OPENERS
+    )
 
 
 # Who is held, told by what they are ("detainees, primarily gang members", "inmates who

@@ -32,6 +32,11 @@ from .scope import Cues, Scope, held_people
 from .tokens import Token, tokenize
 
 HEADING_MAX_WORDS = 14
+# The terms a run-in heading lends a paragraph that tells of a kin of theirs
+HEADING_KIN = {
+    "liberty.arbitrary-arrest": frozenset({"liberty.arbitrary-detention"}),
+    "liberty.arbitrary-detention": frozenset({"liberty.arbitrary-arrest"}),
+}
 WITNESS_REFERENCE_REACH = 6  # sentences back a witness's "they" may point
 RUN_IN_LABEL_MAX_WORDS = 5
 TITLE_LABEL_MAX_WORDS = 10  # "Abuse of Migrants, Refugees, and Stateless Persons:"
@@ -135,7 +140,7 @@ class Tagger:
         perpetrators = choose_perpetrators(
             agents, abuses, abuse_types, words, slavery, context.kind == "testimony"
         )
-        named = _named_by_its_heading(every, label_end, abuses)
+        named = _named_by_its_heading(every, label_end, abuses, found)
         if named:  # (who did it is read from the paragraph's own words, as before)
             abuses = [*abuses, *named]
             abuse_types = most_specific(
@@ -344,13 +349,21 @@ def _label_end(tokens: Sequence[Token], words: Sequence[Token]) -> int:
 
 
 def _named_by_its_heading(
-    matches: Sequence[Match], label_end: int, told: Sequence[Match]
+    matches: Sequence[Match], label_end: int, told: Sequence[Match], found: Sequence[Match]
 ) -> list[Match]:
-    """The abuses a run-in heading names where the paragraph tells of one of the same
-    kind ("Arbitrary Arrest: ... complaints of arbitrary detention": the heading says
-    what those detentions began with). A heading alone names a topic only."""
-    kinds = {match.value.split(".")[0] for match in told}
-    return [m for m in matches if m.first < label_end and m.value.split(".")[0] in kinds]
+    """The abuse a run-in heading names where the paragraph tells of its kin
+    ("Arbitrary Arrest: ... complaints of arbitrary detention": the heading says what
+    those detentions began with), and does not deny it ("no reports of arbitrary
+    arrests"). A heading alone names a topic only."""
+    told_values = {match.value for match in told}
+    set_aside = {match.value for match in found} - told_values  # denied, or only law
+    return [
+        match
+        for match in matches
+        if match.first < label_end
+        and HEADING_KIN.get(match.value, frozenset()) & told_values
+        and match.value not in set_aside
+    ]
 
 
 def _title_case(label: Sequence[Token]) -> bool:
