@@ -279,10 +279,11 @@ class Scope:
         return frozenset(victims)
 
 
-_PASSIVE_AUXILIARIES = frozenset("was were been is are got gets".split())  # (not "being":
-# "footage of gang members being burned" is not what its clause's subject suffered)
+# Not "being": "footage of gang members being burned" is not what the clause's subject
+# suffered.
+_PASSIVE_AUXILIARIES = frozenset("was were been is are got gets".split())
 # Conditions told in the passive befall no one named before them ("detention centers
-# were overcrowded")
+# were overcrowded"): `conventions.PRISON_CONDITIONS` but a death in custody.
 _CONDITIONS = frozenset({"psychological", "psychological.isolation", "torture.deprivation"})
 _IRREGULAR_PARTICIPLES = frozenset("shot hung slain struck beat hit held kept taken".split())
 PASSIVE_ADVERBS = 2  # "were reportedly killed", "had been brutally beaten"
@@ -291,11 +292,12 @@ PASSIVE_ADVERBS = 2  # "were reportedly killed", "had been brutally beaten"
 def _passive_subject(words: Sequence[Token], abuse: Match, abuses: Sequence[Match]) -> range:
     """Who an abuse word in the passive befell: "Three soldiers were killed by gang
     members", "39 police officers had been killed": the words before it, back to where its
-    clause begins (a relative word, or an "and" that opens a clause: "Police fired on the
-    crowd, and three protesters were killed"). None where they follow a "by" or a relative
-    word (they name who did something else: "individuals detained by SEBIN agents were
-    tortured"), nor where the sentence tells another abuse (who did which is not
-    clear: "Two gang members were killed by police after they had murdered a man")."""
+    clause begins ("after", "when", or an "and" that opens a clause: "Police fired on the
+    crowd, and three protesters were killed"). None where those words follow a "by" or a
+    relative word (they then name who did something else: "individuals detained by SEBIN
+    agents were tortured", "detainees whom soldiers arrested were tortured"), nor where
+    the sentence tells another abuse (who did which is not clear: "Two gang members were
+    killed by police after they had murdered a man")."""
     verb = words[abuse.first]
     if (
         abuse.pattern.language != "en"
