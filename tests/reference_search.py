@@ -34,7 +34,7 @@ from testimony_archive.index.scoring import (
     Sum,
     Term,
 )
-from testimony_archive.index.snapshot import FloatArray, IntArray, Snapshot
+from testimony_archive.index.snapshot import FloatArray, IntArray, Snapshot, TermScores
 
 
 class FullArrayEvaluator(Evaluator):
@@ -231,12 +231,8 @@ def full_order(
 
 
 def scored_afresh(
-    _snapshot: Snapshot,
-    _scope: object,
-    _field_name: str,
-    _term: str,
-    score: Callable[[], tuple[IntArray, FloatArray]],
-) -> tuple[IntArray, FloatArray]:
+    _snapshot: Snapshot, _scope: object, _field: str, _term: str, score: Callable[[], TermScores]
+) -> TermScores:
     """A term's scores computed for each search, none kept."""
     return score()
 

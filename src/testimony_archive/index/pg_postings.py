@@ -40,7 +40,7 @@ from .pg_rows import (
 )
 from .phrases import phrase_at
 from .scoring import Exclude, Node, Phrase, Term, leaves
-from .snapshot import REDACTED, UNREDACTED, BoolArray, FloatArray, IntArray
+from .snapshot import REDACTED, UNREDACTED, BoolArray, FloatArray, IntArray, TermScores
 
 EMPTY_IDS = np.empty(0, np.int32)
 EMPTY_WEIGHTS = np.empty(0, np.float32)
@@ -235,12 +235,8 @@ class FetchedPostings:
         return self.postings(reader, field_name, term)
 
     def scored(
-        self,
-        scope: Scope,
-        field_name: str,
-        term: str,
-        score: Callable[[], tuple[IntArray, FloatArray]],
-    ) -> tuple[IntArray, FloatArray]:
+        self, scope: Scope, field_name: str, term: str, score: Callable[[], TermScores]
+    ) -> TermScores:
         """Scored afresh: one search's postings (those its filters or its tsquery let
         through) give scores that hold for it alone."""
         return score()

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..access import Scope
 from . import sparse
-from .snapshot import BoolArray, FloatArray, IntArray
+from .snapshot import BoolArray, FloatArray, IntArray, TermScores
 from .sparse import Scores
 
 BM25_B = 0.75
@@ -113,12 +113,8 @@ class TermStatistics(Protocol):
     ) -> tuple[IntArray, FloatArray]: ...
 
     def scored(
-        self,
-        scope: Scope,
-        field_name: str,
-        term: str,
-        score: Callable[[], tuple[IntArray, FloatArray]],
-    ) -> tuple[IntArray, FloatArray]: ...
+        self, scope: Scope, field_name: str, term: str, score: Callable[[], TermScores]
+    ) -> TermScores: ...
 
     def lengths(self, reader: Any, field_name: str, scope: Scope) -> tuple[FloatArray, float]: ...
 

@@ -39,6 +39,7 @@ from .schema import CONFIRMED_SUFFIX, DOCUMENT, REDACTED_PARAGRAPH, UNREDACTED_P
 IntArray = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
+TermScores = tuple[IntArray, FloatArray]  # a term's entries, and its score in each
 T = TypeVar("T")
 POSTINGS_CACHE_BYTES = 160 * 2**20  # all segments together
 FILTER_CACHE_SIZE = 64
@@ -55,7 +56,7 @@ SEGMENT_CACHE_SIZE = 64
 UNREDACTED, REDACTED = 1, 2  # `Snapshot.variant`
 
 
-def scores_weight(pair: tuple[IntArray, FloatArray]) -> int:
+def scores_weight(pair: TermScores) -> int:
     """What a term's entries and scores weigh in the cache (the entries are often the
     postings cache's own array, counted again)."""
     return pair[0].nbytes + pair[1].nbytes + 800
@@ -501,22 +502,18 @@ class Snapshot:
         return int(ids.size)
 
     def scored(
-        self,
-        scope: Scope,
-        field_name: str,
-        term: str,
-        score: Callable[[], tuple[IntArray, FloatArray]],
-    ) -> tuple[IntArray, FloatArray]:
+        self, scope: Scope, field_name: str, term: str, score: Callable[[], TermScores]
+    ) -> TermScores:
         """A term's BM25 scores for a scope (`score` computes them), kept for this
         generation: they depend on nothing else. Read-only: every search shares them."""
 
-        def build() -> tuple[IntArray, FloatArray]:
+        def build() -> TermScores:
             ids, scores = score()
             ids, scores = ids.view(), scores.view()  # (a view: the postings stay writable)
             ids.flags.writeable = scores.flags.writeable = False
             return ids, scores
 
-        found: tuple[IntArray, FloatArray] = self._scored.fetch((scope, field_name, term), build)
+        found: TermScores = self._scored.fetch((scope, field_name, term), build)
         return found
 
     def visible_postings(

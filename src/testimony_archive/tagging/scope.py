@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from .conventions import PRISON_CONDITIONS
 from .lexicon import TAGGING_DATA
 from .patterns import Match, PatternSet, compile_pattern
 from .tokens import Token
@@ -283,8 +284,8 @@ class Scope:
 # suffered.
 _PASSIVE_AUXILIARIES = frozenset("was were been is are got gets".split())
 # Conditions told in the passive befall no one named before them ("detention centers
-# were overcrowded"): `conventions.PRISON_CONDITIONS` but a death in custody.
-_CONDITIONS = frozenset({"psychological", "psychological.isolation", "torture.deprivation"})
+# were overcrowded"); a death in custody befalls someone.
+_CONDITIONS = PRISON_CONDITIONS - {"life.death-in-custody"}
 _IRREGULAR_PARTICIPLES = frozenset("shot hung slain struck beat hit held kept taken".split())
 PASSIVE_ADVERBS = 2  # "were reportedly killed", "had been brutally beaten"
 
